@@ -1,0 +1,46 @@
+"""supply_match: getting seed, fertilizer and pesticide to a county's farmers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from config import INSTANCE_DIR, Config, ProductionConfig, config_from_environment
+
+
+def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
+    """Build the application. ``config`` is a settings class, or a dict of overrides on
+    top of the environment's settings (what tests pass)."""
+    app = Flask(__name__, instance_path=str(INSTANCE_DIR), instance_relative_config=False)
+
+    if isinstance(config, type):
+        settings = config
+        overrides: dict[str, Any] = {}
+    else:
+        settings = config_from_environment()
+        overrides = dict(config or {})
+    if issubclass(settings, ProductionConfig):
+        settings.validate()
+    app.config.from_object(settings)
+    app.config.update(overrides)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+
+    from supply_match import cli, database, i18n, models, security  # noqa: F401
+    from supply_match.extensions import csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    database.enable_sqlite_foreign_keys(app)
+    migrate.init_app(app, db, directory=str(INSTANCE_DIR.parent / "supply_match" / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    cli.init_app(app)
+
+    # The factory is the one place that knows the blueprints: it composes the app.
+    import routes
+
+    routes.register_blueprints(app)
+    return app

@@ -1,0 +1,50 @@
+"""Alembic environment: runs migrations against the Flask app's database."""
+
+import logging
+
+from alembic import context
+from flask import current_app
+
+from supply_match.extensions import db
+
+logger = logging.getLogger("alembic.env")
+config = context.config
+
+
+def run_migrations_offline() -> None:
+    context.configure(
+        url=db.engine.url.render_as_string(hide_password=False),
+        target_metadata=db.metadata,
+        literal_binds=True,
+        render_as_batch=True,
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    def skip_empty_autogenerate(_context, _revision, directives) -> None:
+        if getattr(config.cmd_opts, "autogenerate", False) and directives[0].upgrade_ops.is_empty():
+            directives[:] = []
+            logger.info("No changes in schema detected.")
+
+    options = dict(current_app.extensions["migrate"].configure_args)
+    options.setdefault("process_revision_directives", skip_empty_autogenerate)
+    # SQLite cannot ALTER constraints in place; batch mode rebuilds the table.
+    options.setdefault("render_as_batch", True)
+    options.setdefault("compare_type", True)
+    with db.engine.connect() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=db.metadata,
+            **options,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()

@@ -1,0 +1,37 @@
+"""The domain model. Importing this package registers every table on ``db.metadata``."""
+
+from supply_match.models.account import LoginAttempt, Role, User, user_villages
+from supply_match.models.catalogue import HazardClass, Product, ProductCategory
+from supply_match.models.household import Household
+from supply_match.models.order import (
+    DeliveryPoint,
+    IllegalTransition,
+    Order,
+    OrderLine,
+    OrderStatus,
+)
+from supply_match.models.outlet import Outlet, Stock
+from supply_match.models.place import Township, Village
+from supply_match.models.volunteer import VehicleType, Volunteer
+
+__all__ = [
+    "DeliveryPoint",
+    "HazardClass",
+    "Household",
+    "IllegalTransition",
+    "LoginAttempt",
+    "Order",
+    "OrderLine",
+    "OrderStatus",
+    "Outlet",
+    "Product",
+    "ProductCategory",
+    "Role",
+    "Stock",
+    "Township",
+    "User",
+    "VehicleType",
+    "Village",
+    "Volunteer",
+    "user_villages",
+]

@@ -1,0 +1,85 @@
+"""User accounts, roles and village scopes, and the record of login attempts."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from flask_login import UserMixin
+from sqlalchemy import Column, ForeignKey, String, Table
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from supply_match.extensions import db
+from supply_match.models._types import mobile_check, one_of, utcnow
+
+if TYPE_CHECKING:
+    from supply_match.models.place import Village
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"
+    DISPATCHER = "dispatcher"
+    CADRE = "cadre"
+
+
+user_villages = Table(
+    "user_village",
+    db.metadata,
+    Column("user_id", ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
+    Column("village_id", ForeignKey("village.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user"
+    __table_args__ = (
+        one_of("role", Role, "role_valid"),
+        mobile_check("mobile", "mobile_valid"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(32), unique=True)
+    mobile: Mapped[str | None] = mapped_column(String(11), unique=True)
+    display_name: Mapped[str] = mapped_column(String(32))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[str] = mapped_column(String(16))
+    active: Mapped[bool] = mapped_column(default=True)
+    locale: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+
+    villages: Mapped[list[Village]] = relationship(secondary=user_villages, order_by="Village.code")
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts.
+        return self.active
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def has_role(self, *roles: Role | str) -> bool:
+        return self.role in {str(role) for role in roles}
+
+    @property
+    def village_ids(self) -> set[int]:
+        return {village.id for village in self.villages}
+
+    def __repr__(self) -> str:
+        return f"<User {self.username} {self.role}>"
+
+
+class LoginAttempt(db.Model):
+    """One login attempt; kept in the database so throttling holds across web processes."""
+
+    __tablename__ = "login_attempt"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The lower-cased login name, or "ip:" and the client address.
+    key: Mapped[str] = mapped_column(String(64), index=True)
+    succeeded: Mapped[bool]
+    attempted_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -1,0 +1,71 @@
+"""Volunteers (党员志愿者) and the vehicles they drive."""
+
+from __future__ import annotations
+
+import enum
+from datetime import time
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from supply_match.extensions import db
+from supply_match.models._types import latitude_check, longitude_check, mobile_check, one_of
+
+if TYPE_CHECKING:
+    from supply_match.models.place import Township
+
+
+class VehicleType(enum.StrEnum):
+    """What rural volunteers really drive; payloads are typical, each volunteer has their own."""
+
+    ELECTRIC_TRICYCLE = "electric_tricycle"  # 电动三轮车
+    MOTOR_TRICYCLE = "motor_tricycle"  # 农用三轮车
+    MOTORCYCLE = "motorcycle"  # 摩托车
+    MINIVAN = "minivan"  # 微型面包车
+    PICKUP = "pickup"  # 皮卡
+    LIGHT_TRUCK = "light_truck"  # 轻型货车
+
+
+ALL_DAYS = 0b1111111
+
+
+class Volunteer(db.Model):
+    __tablename__ = "volunteer"
+    __table_args__ = (
+        one_of("vehicle_type", VehicleType, "vehicle_type_valid"),
+        mobile_check("mobile", "mobile_valid"),
+        CheckConstraint("payload_kg > 0", name="payload_positive"),
+        CheckConstraint(f"duty_days BETWEEN 1 AND {ALL_DAYS}", name="duty_days_valid"),
+        CheckConstraint("shift_end > shift_start", name="shift_order"),
+        CheckConstraint("token_version >= 1", name="token_version_positive"),
+        latitude_check("home_lat", "home_lat_range"),
+        longitude_check("home_lon", "home_lon_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(32))
+    mobile: Mapped[str] = mapped_column(String(11), unique=True)
+    party_branch: Mapped[str] = mapped_column(String(64))
+    township_id: Mapped[int] = mapped_column(ForeignKey("township.id"), index=True)
+    vehicle_type: Mapped[str] = mapped_column(String(24))
+    plate: Mapped[str | None] = mapped_column(String(16))
+    payload_kg: Mapped[int]
+    home_lat: Mapped[float]
+    home_lon: Mapped[float]
+    # Bit 0 is Monday ... bit 6 is Sunday.
+    duty_days: Mapped[int] = mapped_column(default=ALL_DAYS)
+    shift_start: Mapped[time]
+    shift_end: Mapped[time]
+    active: Mapped[bool] = mapped_column(default=True)
+    # Bumped to revoke the volunteer's personal link.
+    token_version: Mapped[int] = mapped_column(default=1)
+
+    township: Mapped[Township] = relationship()
+
+    def on_duty(self, weekday: int) -> bool:
+        """``weekday`` as ``date.weekday()``: 0 is Monday."""
+        return bool(self.duty_days >> weekday & 1)
+
+    def __repr__(self) -> str:
+        return f"<Volunteer {self.id} {self.name}>"

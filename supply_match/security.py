@@ -1,0 +1,23 @@
+"""Response headers that every page carries."""
+
+from flask import Flask, Response
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data: https:; style-src 'self'; script-src 'self'; "
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+)
+
+
+def add_security_headers(response: Response) -> Response:
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault(
+        "Permissions-Policy", "camera=(), microphone=(), geolocation=(self)"
+    )
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(add_security_headers)
