@@ -51,6 +51,10 @@ class Config:
     DEMO_SEED = 2020
     PAGE_SIZE = 50
 
+    @classmethod
+    def validate(cls) -> None:
+        """Raise if these settings must not serve; the default is always fine."""
+
 
 class DevelopmentConfig(Config):
     DEBUG = False

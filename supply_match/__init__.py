@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask
 
-from config import INSTANCE_DIR, Config, ProductionConfig, config_from_environment
+from config import INSTANCE_DIR, Config, config_from_environment
 
 
 def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
@@ -20,8 +20,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     else:
         settings = config_from_environment()
         overrides = dict(config or {})
-    if issubclass(settings, ProductionConfig):
-        settings.validate()
+    settings.validate()
     app.config.from_object(settings)
     app.config.update(overrides)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
