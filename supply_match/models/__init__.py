@@ -1,6 +1,7 @@
 """The domain model. Importing this package registers every table on ``db.metadata``."""
 
 from supply_match.models.account import LoginAttempt, Role, User, user_villages
+from supply_match.models.allocation import Allocation, StockChange, StockChangeKind
 from supply_match.models.catalogue import HazardClass, Product, ProductCategory
 from supply_match.models.household import Household
 from supply_match.models.order import (
@@ -15,6 +16,9 @@ from supply_match.models.place import Township, Village
 from supply_match.models.volunteer import VehicleType, Volunteer
 
 __all__ = [
+    "Allocation",
+    "StockChange",
+    "StockChangeKind",
     "DeliveryPoint",
     "HazardClass",
     "Household",

@@ -15,6 +15,7 @@ from supply_match.models._types import latitude_check, longitude_check, one_of, 
 
 if TYPE_CHECKING:
     from supply_match.models.account import User
+    from supply_match.models.allocation import Allocation
     from supply_match.models.catalogue import Product
     from supply_match.models.household import Household
 
@@ -162,6 +163,17 @@ class OrderLine(db.Model):
 
     order: Mapped[Order] = relationship(back_populates="lines")
     product: Mapped[Product] = relationship()
+    allocations: Mapped[list[Allocation]] = relationship(
+        back_populates="order_line", cascade="all, delete-orphan", order_by="Allocation.id"
+    )
+
+    @property
+    def allocated_quantity(self) -> Decimal:
+        return sum((allocation.quantity for allocation in self.allocations), Decimal(0))
+
+    @property
+    def shortfall(self) -> Decimal:
+        return self.quantity - self.allocated_quantity
 
     @property
     def weight_kg(self) -> Decimal:
