@@ -1,0 +1,357 @@
+"""Reading and writing the spreadsheets cadres and dispatchers already keep.
+
+``read_table`` turns an uploaded .xlsx or .csv into rows keyed by column, or raises
+``SheetError`` listing every problem by row and column in plain Chinese. Parsers for the
+cell types that recur (text, mobile, positive quantity, date, time range) live here too,
+so that every import validates the same way.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal, InvalidOperation
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 20_000
+# Past this many, further errors are counted, not listed: the cadre fixes the first ones.
+MAX_LISTED_ERRORS = 200
+
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+
+
+@dataclass(frozen=True)
+class CellError:
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = []
+        if self.row is not None:
+            where.append(f"第 {self.row} 行")
+        if self.column:
+            where.append(f"「{self.column}」列")
+        return f"{' '.join(where)}：{self.message}" if where else self.message
+
+
+class SheetError(ValueError):
+    def __init__(self, errors: Sequence[CellError], total: int | None = None):
+        self.errors = list(errors)[:MAX_LISTED_ERRORS]
+        self.total = total if total is not None else len(errors)
+        super().__init__("; ".join(str(error) for error in self.errors[:5]))
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    required: bool = True
+    aliases: tuple[str, ...] = ()
+    example: str = ""
+    width: int = 14
+
+
+@dataclass
+class Row:
+    number: int  # as the spreadsheet shows it: the header is row 1
+    values: dict[str, object] = field(default_factory=dict)
+
+
+class RowErrors:
+    """Collects errors while rows are checked, so that all of them are reported at once."""
+
+    def __init__(self) -> None:
+        self.errors: list[CellError] = []
+
+    def add(self, row: int | None, column: str | None, message: str) -> None:
+        self.errors.append(CellError(row, column, message))
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise SheetError(self.errors)
+
+    def __bool__(self) -> bool:
+        return bool(self.errors)
+
+
+def _normalise_header(text: object) -> str:
+    return re.sub(r"[\s*＊:：()（）]", "", str(text or "")).lower()
+
+
+def is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _decode_csv(data: bytes) -> str:
+    if b"\x00" in data:
+        raise SheetError(
+            [
+                CellError(
+                    None,
+                    None,
+                    "文件不是文本格式的 CSV（含有二进制内容），请另存为 UTF-8 CSV 或 .xlsx",
+                )
+            ]
+        )
+    for encoding in ("utf-8-sig", "gb18030"):
+        # Excel in Chinese saves CSV as GBK (a subset of GB18030) unless told otherwise.
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise SheetError(
+        [CellError(None, None, "无法识别文件编码：请另存为 UTF-8 或 GBK 编码的 CSV，或 .xlsx")]
+    )
+
+
+def _csv_rows(data: bytes) -> Iterator[list[object]]:
+    text = _decode_csv(data)
+    try:
+        yield from csv.reader(io.StringIO(text, newline=""))
+    except csv.Error as error:
+        raise SheetError([CellError(None, None, f"CSV 格式错误：{error}")]) from None
+
+
+def _xlsx_rows(data: bytes) -> Iterator[list[object]]:
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        raise SheetError(
+            [
+                CellError(
+                    None, None, "无法打开此 Excel 文件：请用 Excel 或 WPS 另存为 .xlsx 后重新上传"
+                )
+            ]
+        ) from None
+    try:
+        sheet = workbook.worksheets[0]
+        for row in sheet.iter_rows(values_only=True):
+            yield list(row)
+    finally:
+        workbook.close()
+
+
+def read_table(filename: str, data: bytes, columns: Sequence[Column]) -> list[Row]:
+    """Rows of the first sheet, keyed by ``Column.key``; blank rows are skipped."""
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise SheetError(
+            [
+                CellError(
+                    None,
+                    None,
+                    f"文件太大（{len(data) // 1024} KB），上限 {MAX_UPLOAD_BYTES // 1024 // 1024} MB：请分成几个文件",
+                )
+            ]
+        )
+    if not data:
+        raise SheetError([CellError(None, None, "文件是空的")])
+    name = filename.lower()
+    if name.endswith(".xlsx"):
+        raw_rows = _xlsx_rows(data)
+    elif name.endswith(".csv"):
+        raw_rows = _csv_rows(data)
+    elif name.endswith(".xls"):
+        raise SheetError([CellError(None, None, "不支持旧版 .xls 文件：请另存为 .xlsx 后重新上传")])
+    else:
+        raise SheetError([CellError(None, None, "只能上传 .xlsx 或 .csv 文件")])
+
+    header_index: dict[str, int] | None = None
+    rows: list[Row] = []
+    errors = RowErrors()
+    wanted = {}
+    for column in columns:
+        for label in (column.header, column.key, *column.aliases):
+            wanted[_normalise_header(label)] = column
+    for number, raw in enumerate(raw_rows, start=1):
+        if header_index is None:
+            if all(is_blank(cell) for cell in raw):
+                continue
+            header_index = {}
+            for position, cell in enumerate(raw):
+                column = wanted.get(_normalise_header(cell))
+                if column is not None and column.key not in header_index:
+                    header_index[column.key] = position
+            missing = [c.header for c in columns if c.required and c.key not in header_index]
+            if missing:
+                raise SheetError(
+                    [CellError(number, None, f"表头缺少列：{'、'.join(missing)}。请使用下载的模板")]
+                )
+            continue
+        if all(is_blank(cell) for cell in raw):
+            continue
+        if len(rows) >= MAX_ROWS:
+            raise SheetError([CellError(number, None, f"行数超过上限 {MAX_ROWS}：请分成几个文件")])
+        values: dict[str, object] = {}
+        for key, position in header_index.items():
+            cell = raw[position] if position < len(raw) else None
+            if isinstance(cell, str):
+                cell = cell.strip()
+                if cell.startswith("="):
+                    header = next(c.header for c in columns if c.key == key)
+                    errors.add(number, header, "单元格是公式，请复制后“选择性粘贴为数值”")
+                    continue
+                if cell == "":
+                    cell = None
+            values[key] = cell
+        rows.append(Row(number, values))
+    if header_index is None:
+        raise SheetError([CellError(None, None, "文件里没有表头和数据")])
+    errors.raise_if_any()
+    if not rows:
+        raise SheetError([CellError(None, None, "文件里没有数据行")])
+    return rows
+
+
+# Cell parsers: each returns the parsed value or raises ValueError with a Chinese message.
+
+
+def text(value: object, max_length: int = 64) -> str:
+    if is_blank(value):
+        raise ValueError("不能为空")
+    result = str(value).strip()
+    if isinstance(value, float) and value.is_integer():
+        result = str(int(value))
+    if len(result) > max_length:
+        raise ValueError(f"太长（最多 {max_length} 个字）")
+    return result
+
+
+def mobile(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    result = re.sub(r"[\s-]", "", str(value or ""))
+    if not MOBILE_RE.match(result):
+        raise ValueError(f"手机号“{value or ''}”不是 11 位手机号码")
+    return result
+
+
+def positive_quantity(value: object) -> Decimal:
+    try:
+        result = Decimal(str(value).strip())
+    except (InvalidOperation, AttributeError):
+        raise ValueError(f"数量“{value}”不是数字") from None
+    if not result.is_finite() or result <= 0:
+        raise ValueError("数量必须大于 0")
+    if result != result.quantize(Decimal("0.01")):
+        raise ValueError("数量最多两位小数")
+    if result >= Decimal("1e9"):
+        raise ValueError("数量太大")
+    return result
+
+
+def non_negative_quantity(value: object) -> Decimal:
+    if value in (0, "0") or (isinstance(value, str) and value.strip() in {"0", "0.0", "0.00"}):
+        return Decimal(0)
+    return positive_quantity(value)
+
+
+def positive_int(value: object) -> int:
+    try:
+        number = Decimal(str(value).strip().removesuffix("组"))
+    except (InvalidOperation, AttributeError):
+        raise ValueError(f"“{value}”不是整数") from None
+    if number != number.to_integral_value() or number <= 0:
+        raise ValueError("必须是正整数")
+    return int(number)
+
+
+_DATE_PATTERNS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
+
+
+def a_date(value: object) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    raw = str(value or "").strip()
+    for pattern in _DATE_PATTERNS:
+        try:
+            return datetime.strptime(raw, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(f"日期“{raw}”格式不对，应为 2020-03-05")
+
+
+def time_range(value: object) -> tuple[time, time]:
+    """'08:00-12:00' (also with ~, 至, －, full-width colons)."""
+    raw = str(value or "").strip().replace("：", ":")
+    parts = re.split(r"\s*(?:-|~|～|至|－|—)\s*", raw)
+    try:
+        start, end = (datetime.strptime(part, "%H:%M").time() for part in parts)
+    except ValueError:
+        raise ValueError(f"时段“{raw}”格式不对，应为 08:00-12:00") from None
+    if end <= start:
+        raise ValueError("时段结束必须晚于开始")
+    return start, end
+
+
+def check(errors: RowErrors, row: Row, column: Column, parser: Callable[[object], object]):
+    """Parse one cell; on failure record the error and return None."""
+    value = row.values.get(column.key)
+    if is_blank(value):
+        if column.required:
+            errors.add(row.number, column.header, "不能为空")
+        return None
+    try:
+        return parser(value)
+    except ValueError as error:
+        errors.add(row.number, column.header, str(error))
+        return None
+
+
+def write_xlsx(
+    columns: Sequence[Column],
+    rows: Iterable[Sequence[object]],
+    title: str,
+    notes: Sequence[str] = (),
+) -> bytes:
+    """A workbook with a bold, frozen header row; ``notes`` go to a second sheet."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title[:31]
+    sheet.append([column.header for column in columns])
+    header_fill = PatternFill("solid", fgColor="DDEBF7")
+    for index, column in enumerate(columns, start=1):
+        cell = sheet.cell(row=1, column=index)
+        cell.font = Font(bold=True)
+        cell.fill = header_fill
+        cell.alignment = Alignment(horizontal="center")
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    sheet.freeze_panes = "A2"
+    for row in rows:
+        sheet.append([_xlsx_safe(value) for value in row])
+    if notes:
+        help_sheet = workbook.create_sheet("填写说明")
+        help_sheet.column_dimensions["A"].width = 100
+        for note in notes:
+            help_sheet.append([note])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _xlsx_safe(value: object) -> object:
+    # A value that Excel would read as a formula is written as text, never executed.
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") and not _looks_numeric(value):
+        return "'" + value
+    if isinstance(value, Decimal):
+        return float(value) if value != value.to_integral_value() else int(value)
+    return value
+
+
+def _looks_numeric(value: str) -> bool:
+    try:
+        Decimal(value)
+    except InvalidOperation:
+        return False
+    return True
