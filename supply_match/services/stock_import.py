@@ -1,0 +1,111 @@
+"""Stock counts from a sheet: each row sets one outlet's count of one product.
+
+Validated like the order import (every row first, errors by row and column, nothing
+written on any error). Each change goes through the stock ledger with the file named as
+its reason; a count equal to the current one changes nothing, so a re-import is harmless.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from supply_match.extensions import db
+from supply_match.models import Outlet, Product, Stock, User
+from supply_match.services import sheets
+from supply_match.services import stock as ledger
+from supply_match.services.sheets import Column, RowErrors
+
+OUTLET = Column(
+    "outlet", "网点", aliases=("网点名称", "销售网点"), example="彭水县农资公司汉葭门市部", width=28
+)
+PRODUCT = Column("product", "产品", aliases=("产品名称",), example="尿素（46%）", width=22)
+COUNT = Column("count", "库存数量", aliases=("数量", "库存"), example="120", width=10)
+NOTE = Column("note", "说明", required=False, example="3月1日盘点", width=20)
+STOCK_COLUMNS = [OUTLET, PRODUCT, COUNT, NOTE]
+
+
+@dataclass
+class StockImportResult:
+    rows: int = 0
+    changed: int = 0
+    created: int = 0
+    unchanged: int = 0
+
+
+def template_xlsx() -> bytes:
+    notes = [
+        "每行一个网点的一种产品：填写盘点后的实际库存数量（不是增减量）。",
+        "网点和产品按系统中的名称填写（产品也可填编码）；数量不能小于该网点已分配给订单的数量。",
+    ]
+    headers = [
+        Column(c.key, c.header + ("*" if c.required else ""), c.required, width=c.width)
+        for c in STOCK_COLUMNS
+    ]
+    return sheets.write_xlsx(headers, [[c.example for c in STOCK_COLUMNS]], "库存", notes)
+
+
+def import_stock(filename: str, data: bytes, user: User) -> StockImportResult:
+    rows = sheets.read_table(filename, data, STOCK_COLUMNS)
+    errors = RowErrors()
+    outlets = {o.name: o for o in db.session.scalars(select(Outlet))}
+    products: dict[str, Product] = {}
+    for product in db.session.scalars(select(Product)):
+        products[product.name] = product
+        products[product.code.lower()] = product
+    stock_rows = {(s.outlet_id, s.product_id): s for s in db.session.scalars(select(Stock))}
+
+    planned: dict[tuple[int, int], tuple[Outlet, Product, Decimal, str | None, int]] = {}
+    for row in rows:
+        outlet_name = sheets.check(errors, row, OUTLET, sheets.text)
+        outlet = outlets.get(outlet_name) if outlet_name else None
+        if outlet_name and outlet is None:
+            errors.add(row.number, OUTLET.header, f"没有“{outlet_name}”这个网点")
+        product_ref = sheets.check(errors, row, PRODUCT, sheets.text)
+        product = (
+            (products.get(product_ref) or products.get(product_ref.lower()))
+            if product_ref
+            else None
+        )
+        if product_ref and product is None:
+            errors.add(row.number, PRODUCT.header, f"目录里没有“{product_ref}”")
+        count = sheets.check(errors, row, COUNT, sheets.non_negative_quantity)
+        if outlet is None or product is None or count is None:
+            continue
+        key = (outlet.id, product.id)
+        if key in planned:
+            errors.add(
+                row.number, PRODUCT.header, f"与第 {planned[key][4]} 行重复（同一网点同一产品）"
+            )
+            continue
+        existing = stock_rows.get(key)
+        if existing is not None and count < existing.reserved:
+            errors.add(
+                row.number, COUNT.header, f"少于已分配给订单的 {existing.reserved}，请先调整分配"
+            )
+            continue
+        note = row.values.get(NOTE.key)
+        planned[key] = (outlet, product, count, str(note) if note else None, row.number)
+    errors.raise_if_any()
+
+    result = StockImportResult(rows=len(rows))
+    for key, (outlet, product, count, note, _row) in planned.items():
+        reason = f"导入 {filename}" + (f"：{note}" if note else "")
+        existing = stock_rows.get(key)
+        if existing is None:
+            if count == 0:
+                result.unchanged += 1
+                continue
+            existing = Stock(
+                outlet=outlet, product=product, quantity=Decimal(0), reserved=Decimal(0)
+            )
+            db.session.add(existing)
+            result.created += 1
+        if ledger.set_count(existing, count, reason, user) is None:
+            result.unchanged += 1
+        else:
+            result.changed += 1
+    db.session.flush()
+    return result
