@@ -13,6 +13,9 @@ case "$purpose" in
   test)
     have_postgres_server || needed+=(postgresql)
     have_command runuser || needed+=(util-linux)
+    have_command chromium || needed+=(chromium)
+    have_command redis-server || needed+=(redis-server)
+    fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || needed+=(fonts-noto-cjk)
     ;;
   *)
     echo "usage: $0 demo|test" >&2
