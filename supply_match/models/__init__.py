@@ -13,9 +13,33 @@ from supply_match.models.order import (
 )
 from supply_match.models.outlet import Outlet, Stock
 from supply_match.models.place import Township, Village
+from supply_match.models.plan import (
+    DeliveryPlan,
+    DeliveryRun,
+    DeliveryStop,
+    JobStatus,
+    PlanChange,
+    PlanningJob,
+    PlanStatus,
+    RunStatus,
+    StopItem,
+    StopStatus,
+    UnassignedOrder,
+)
 from supply_match.models.volunteer import VehicleType, Volunteer
 
 __all__ = [
+    "DeliveryPlan",
+    "DeliveryRun",
+    "DeliveryStop",
+    "JobStatus",
+    "PlanChange",
+    "PlanningJob",
+    "PlanStatus",
+    "RunStatus",
+    "StopItem",
+    "StopStatus",
+    "UnassignedOrder",
     "Allocation",
     "StockChange",
     "StockChangeKind",
