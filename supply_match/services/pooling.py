@@ -1,0 +1,137 @@
+"""Pooling (集中运送): the day's allocated orders become delivery stops.
+
+Orders handed over at the same place from the same outlet merge into one stop: the same
+household's home or field point, or one village collection point. When pesticide must
+not ride with seed (a setting, on by default), a place's pesticides form a stop of their
+own, so that the solver can keep them apart. An order bigger than any vehicle stays one
+stop here; the solver splits it into parts that fit.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from supply_match.models import DeliveryPoint, ProductCategory
+
+# Handing over: a fixed part (greeting, finding the place, signing) and a part per unit.
+BASE_SERVICE_S = 120
+SERVICE_PER_UNIT_S = 15
+MAX_SERVICE_S = 1800
+
+PESTICIDE_CLASS = str(ProductCategory.PESTICIDE)
+SEED_CLASS = str(ProductCategory.SEED)
+# Pairs of product classes that never share a run when the separation rule is on.
+INCOMPATIBLE_CLASSES = ((PESTICIDE_CLASS, SEED_CLASS),)
+
+
+@dataclass(frozen=True)
+class PoolItem:
+    order_id: int
+    order_line_id: int
+    product_id: int
+    category: str
+    quantity: Decimal
+    unit_weight_kg: Decimal
+    outlet_id: int
+
+    @property
+    def weight_kg(self) -> Decimal:
+        return self.quantity * self.unit_weight_kg
+
+
+@dataclass(frozen=True)
+class PoolOrder:
+    order_id: int
+    household_id: int
+    village_id: int
+    delivery_point: str
+    lat: float
+    lon: float
+    label: str
+    window_s: tuple[int, int] | None
+    priority: int
+    items: tuple[PoolItem, ...]
+
+
+@dataclass
+class PooledStop:
+    outlet_id: int
+    delivery_point: str
+    household_id: int | None
+    village_id: int
+    lat: float
+    lon: float
+    label: str
+    window_s: tuple[int, int] | None
+    priority: int = 0
+    items: list[PoolItem] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        """Stable text id, used as the solver's job id."""
+        place = f"h{self.household_id}" if self.household_id is not None else f"v{self.village_id}"
+        window = f"{self.window_s[0]}-{self.window_s[1]}" if self.window_s else "any"
+        group = "p" if self.classes == {PESTICIDE_CLASS} else "g"
+        return f"o{self.outlet_id}-{place}-{self.delivery_point}-{self.lat:.5f},{self.lon:.5f}-{window}-{group}"
+
+    @property
+    def order_ids(self) -> list[int]:
+        return sorted({item.order_id for item in self.items})
+
+    @property
+    def classes(self) -> set[str]:
+        return {item.category for item in self.items}
+
+    @property
+    def weight_kg(self) -> Decimal:
+        return sum((item.weight_kg for item in self.items), Decimal(0))
+
+    @property
+    def units(self) -> int:
+        return sum(math.ceil(item.quantity) for item in self.items)
+
+    @property
+    def service_s(self) -> int:
+        return min(MAX_SERVICE_S, BASE_SERVICE_S + SERVICE_PER_UNIT_S * self.units)
+
+
+def pool_orders(orders: Iterable[PoolOrder], separate_pesticide: bool = True) -> list[PooledStop]:
+    stops: dict[tuple, PooledStop] = {}
+    for order in orders:
+        collection = order.delivery_point == DeliveryPoint.COLLECTION
+        for item in order.items:
+            group = (
+                "pesticide"
+                if separate_pesticide and item.category == PESTICIDE_CLASS
+                else "general"
+            )
+            place = (
+                ("collection", order.village_id)
+                if collection
+                else (
+                    "household",
+                    order.household_id,
+                    order.delivery_point,
+                    round(order.lat, 5),
+                    round(order.lon, 5),
+                )
+            )
+            key = (item.outlet_id, place, order.window_s, group)
+            stop = stops.get(key)
+            if stop is None:
+                stop = stops[key] = PooledStop(
+                    outlet_id=item.outlet_id,
+                    delivery_point=order.delivery_point,
+                    household_id=None if collection else order.household_id,
+                    village_id=order.village_id,
+                    lat=order.lat,
+                    lon=order.lon,
+                    label=order.label,
+                    window_s=order.window_s,
+                )
+            stop.items.append(item)
+            stop.priority = max(stop.priority, order.priority)
+    return sorted(stops.values(), key=lambda stop: stop.key)
