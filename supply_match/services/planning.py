@@ -1,0 +1,433 @@
+"""Planning a delivery day: the day's allocated orders and the volunteers on duty become a
+solver problem; the solution becomes a draft plan of runs, stops and unassigned orders.
+
+Nothing here changes an order's status: a draft plan is only a proposal until published.
+If anything fails before the draft is stored, the session is rolled back by the caller and
+every order stays as it was.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, time
+from decimal import ROUND_DOWN, Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+import solver
+from supply_match.extensions import db
+from supply_match.geo import great_circle_m
+from supply_match.models import (
+    DeliveryPlan,
+    DeliveryRun,
+    DeliveryStop,
+    Household,
+    Order,
+    OrderLine,
+    OrderStatus,
+    Outlet,
+    PlanChange,
+    PlanStatus,
+    RunStatus,
+    StopItem,
+    UnassignedOrder,
+    User,
+    Volunteer,
+)
+from supply_match.services.distances import DistanceProvider, GreatCircleProvider
+from supply_match.services.matching import delivery_point_of
+from supply_match.services.pooling import (
+    INCOMPATIBLE_CLASSES,
+    PooledStop,
+    PoolItem,
+    PoolOrder,
+    pool_orders,
+)
+
+# Using a volunteer at all costs as much as driving this far: fewer, fuller runs.
+VEHICLE_FIXED_COST_M = 3000
+
+REASON_TEXT = {
+    solver.Reason.TOO_HEAVY: "超过所有在岗车辆的载重",
+    solver.Reason.NO_VEHICLE_AT_OUTLET: "没有志愿者在该网点装货",
+    solver.Reason.OUTSIDE_SHIFTS: "要求的送货时段不在任何志愿者的值班时间内",
+    solver.Reason.TIME_WINDOW_UNREACHABLE: "无法在要求的时段内送达",
+    solver.Reason.BEYOND_RUN_LIMITS: "路程超出单趟时长或里程限制",
+    solver.Reason.DROPPED_FOR_PRIORITY: "当天运力不足，优先安排了其他订单",
+}
+
+
+class PlanningError(RuntimeError):
+    """The day cannot be planned as asked; nothing was changed."""
+
+
+@dataclass(frozen=True)
+class PlanningSettings:
+    separate_pesticide: bool = True
+    circuity: float = 1.4
+    time_limit_s: float = 30.0
+    solution_limit: int | None = None
+
+    def limits(self) -> solver.SolveLimits:
+        if self.solution_limit is not None:
+            return solver.MaxSolutions(self.solution_limit)
+        return solver.MaxRuntime(self.time_limit_s)
+
+
+@dataclass
+class DayInput:
+    day: date
+    orders: list[Order]
+    volunteers: list[Volunteer]
+    outlets: dict[int, Outlet] = field(default_factory=dict)
+
+
+def seconds(value: time) -> int:
+    return value.hour * 3600 + value.minute * 60 + value.second
+
+
+def eligible_orders(day: date) -> list[Order]:
+    """Allocated orders whose wanted range includes ``day``."""
+    statement = (
+        select(Order)
+        .where(
+            Order.status == OrderStatus.ALLOCATED, Order.wanted_from <= day, Order.wanted_to >= day
+        )
+        .options(
+            selectinload(Order.lines).selectinload(OrderLine.allocations),
+            selectinload(Order.lines).selectinload(OrderLine.product),
+            selectinload(Order.household).selectinload(Household.village),
+        )
+        .order_by(Order.id)
+    )
+    return list(db.session.scalars(statement))
+
+
+def volunteers_on_duty(day: date) -> list[Volunteer]:
+    statement = select(Volunteer).where(Volunteer.active.is_(True)).order_by(Volunteer.id)
+    return [v for v in db.session.scalars(statement) if v.on_duty(day.weekday())]
+
+
+def load_day(
+    day: date, order_ids: Sequence[int] | None = None, volunteer_ids: Sequence[int] | None = None
+) -> DayInput:
+    orders = eligible_orders(day)
+    if order_ids is not None:
+        wanted = set(order_ids)
+        orders = [o for o in orders if o.id in wanted]
+    volunteers = volunteers_on_duty(day)
+    if volunteer_ids is not None:
+        wanted = set(volunteer_ids)
+        volunteers = [v for v in volunteers if v.id in wanted]
+    outlet_ids = {a.outlet_id for o in orders for line in o.lines for a in line.allocations}
+    outlets = {o.id: o for o in db.session.scalars(select(Outlet).where(Outlet.id.in_(outlet_ids)))}
+    return DayInput(day, orders, volunteers, outlets)
+
+
+def to_pool_orders(orders: Sequence[Order]) -> list[PoolOrder]:
+    pooled = []
+    for order in orders:
+        lat, lon = delivery_point_of(order)
+        items = tuple(
+            PoolItem(
+                order.id,
+                line.id,
+                line.product_id,
+                line.product.category,
+                a.quantity,
+                line.product.unit_weight_kg,
+                a.outlet_id,
+            )
+            for line in order.lines
+            for a in line.allocations
+        )
+        window = (
+            (seconds(order.window_start), seconds(order.window_end)) if order.window_start else None
+        )
+        household = order.household
+        label = (
+            f"{household.village.collection_point}"
+            if order.delivery_point == "collection"
+            else f"{household.name} {household.village.name}{household.group_no}组"
+        )
+        pooled.append(
+            PoolOrder(
+                order.id,
+                household.id,
+                household.village_id,
+                order.delivery_point,
+                lat,
+                lon,
+                label,
+                window,
+                order.priority,
+                items,
+            )
+        )
+    return pooled
+
+
+def assign_outlets(
+    volunteers: Sequence[Volunteer], stops: Sequence[PooledStop], outlets: dict[int, Outlet]
+) -> dict[int, int]:
+    """Which outlet each volunteer loads at: nearest first, until each outlet's goods are
+    covered by payload; volunteers left over join the outlet with most goods per payload."""
+    demand_kg: dict[int, float] = defaultdict(float)
+    for stop in stops:
+        demand_kg[stop.outlet_id] += float(stop.weight_kg)
+    if not demand_kg:
+        return {}
+    pairs = sorted(
+        (great_circle_m(v.home_lat, v.home_lon, outlets[o].lat, outlets[o].lon), v.id, o)
+        for v in volunteers
+        for o in demand_kg
+    )
+    payload = {v.id: v.payload_kg for v in volunteers}
+    remaining = dict(demand_kg)
+    assigned: dict[int, int] = {}
+    for _distance, volunteer_id, outlet_id in pairs:
+        if volunteer_id in assigned or remaining[outlet_id] <= 0:
+            continue
+        assigned[volunteer_id] = outlet_id
+        remaining[outlet_id] -= payload[volunteer_id]
+    for volunteer in volunteers:
+        if volunteer.id in assigned:
+            continue
+        capacity = defaultdict(float)
+        for vid, oid in assigned.items():
+            capacity[oid] += payload[vid]
+        busiest = max(demand_kg, key=lambda o: demand_kg[o] / (capacity[o] + 1))
+        assigned[volunteer.id] = busiest
+    return assigned
+
+
+@dataclass
+class BuiltProblem:
+    problem: solver.Problem
+    stops: list[PooledStop]
+    volunteers: list[Volunteer]
+    vehicle_outlet: dict[int, int]
+    location_points: list[tuple[float, float]]
+
+
+def build_problem(
+    day_input: DayInput, settings: PlanningSettings, provider: DistanceProvider | None = None
+) -> BuiltProblem:
+    stops = pool_orders(to_pool_orders(day_input.orders), settings.separate_pesticide)
+    volunteers = day_input.volunteers
+    if not stops:
+        raise PlanningError("这一天没有已分配、待配送的订单")
+    if not volunteers:
+        raise PlanningError("这一天没有在岗的志愿者")
+    vehicle_outlet = assign_outlets(volunteers, stops, day_input.outlets)
+    provider = provider or GreatCircleProvider(circuity=settings.circuity)
+
+    points: list[tuple[float, float]] = []
+    index_of: dict[tuple, int] = {}
+
+    def location(key: tuple, lat: float, lon: float) -> int:
+        if key not in index_of:
+            index_of[key] = len(points)
+            points.append((lat, lon))
+        return index_of[key]
+
+    outlet_location = {
+        o.id: location(("outlet", o.id), o.lat, o.lon) for o in day_input.outlets.values()
+    }
+    jobs = []
+    for stop in stops:
+        where = location(("stop", round(stop.lat, 5), round(stop.lon, 5)), stop.lat, stop.lon)
+        windows = (solver.TimeWindow(*stop.window_s),) if stop.window_s else ()
+        jobs.append(
+            solver.Job(
+                id=stop.key,
+                location=where,
+                outlet=outlet_location[stop.outlet_id],
+                weight_kg=float(stop.weight_kg),
+                service_s=stop.service_s,
+                time_windows=windows,
+                items=stop.units,
+                priority=1 + stop.priority,
+                classes=frozenset(stop.classes),
+            )
+        )
+    vehicles = []
+    for v in volunteers:
+        home = location(("home", v.id), v.home_lat, v.home_lon)
+        vehicles.append(
+            solver.Vehicle(
+                id=str(v.id),
+                start=home,
+                end=home,
+                payload_kg=float(v.payload_kg),
+                shift=solver.TimeWindow(seconds(v.shift_start), seconds(v.shift_end)),
+                speed_class=v.vehicle_type,
+                outlet=outlet_location[vehicle_outlet[v.id]],
+                fixed_cost=VEHICLE_FIXED_COST_M,
+            )
+        )
+    matrices = provider.matrices(points, {v.vehicle_type for v in volunteers})
+    problem = solver.Problem(
+        locations=[solver.Location(str(i), lat, lon) for i, (lat, lon) in enumerate(points)],
+        distance_m=matrices.distance_m,
+        duration_s=matrices.duration_s,
+        vehicles=vehicles,
+        jobs=jobs,
+        incompatible=INCOMPATIBLE_CLASSES if settings.separate_pesticide else (),
+    )
+    return BuiltProblem(problem, stops, list(volunteers), vehicle_outlet, points)
+
+
+def _split_items(
+    items: Sequence[PoolItem], part_weights_kg: Sequence[float]
+) -> list[list[tuple[PoolItem, Decimal]]]:
+    """Share a stop's items among its parts by weight, in whole units where possible."""
+    parts: list[list[tuple[PoolItem, Decimal]]] = [[] for _ in part_weights_kg]
+    room = [Decimal(str(w)) for w in part_weights_kg]
+    part = 0
+    for item in sorted(items, key=lambda i: -i.unit_weight_kg):
+        left = item.quantity
+        while left > 0 and part < len(parts):
+            fits = (room[part] / item.unit_weight_kg).quantize(Decimal(1), rounding=ROUND_DOWN)
+            take = min(left, fits) if part < len(parts) - 1 else left
+            if take <= 0:
+                part += 1
+                continue
+            parts[part].append((item, take))
+            room[part] -= take * item.unit_weight_kg
+            left -= take
+    return parts
+
+
+def store_draft(
+    day: date,
+    built: BuiltProblem,
+    solution: solver.Solution,
+    settings: PlanningSettings,
+    user: User | None,
+) -> DeliveryPlan:
+    plan = db.session.scalar(select(DeliveryPlan).where(DeliveryPlan.delivery_date == day))
+    if plan is not None and any(run.status != RunStatus.PLANNED for run in plan.runs):
+        raise PlanningError("这一天已有志愿者开始配送，不能重新规划")
+    if plan is None:
+        plan = DeliveryPlan(delivery_date=day, status=PlanStatus.DRAFT, created_by=user)
+        db.session.add(plan)
+    else:
+        plan.runs.clear()
+        plan.unassigned.clear()
+        db.session.flush()
+    plan.settings = {
+        "separate_pesticide": settings.separate_pesticide,
+        "circuity": settings.circuity,
+        "time_limit_s": settings.time_limit_s,
+        "objective": solution.objective,
+        "wall_time_s": round(solution.wall_time_s, 2),
+    }
+    stop_by_key = {stop.key: stop for stop in built.stops}
+    parts_of: dict[str, list[solver.Stop]] = defaultdict(list)
+    for run in solution.runs:
+        for stop in run.stops:
+            parts_of[stop.job_id].append(stop)
+    split_cache: dict[str, list[list[tuple[PoolItem, Decimal]]]] = {}
+    volunteers = {str(v.id): v for v in built.volunteers}
+    for position, run in enumerate(sorted(solution.runs, key=lambda r: int(r.vehicle_id))):
+        volunteer = volunteers[run.vehicle_id]
+        db_run = DeliveryRun(
+            volunteer=volunteer,
+            outlet_id=built.vehicle_outlet[volunteer.id],
+            position=position,
+            start_s=run.start_s,
+            end_s=run.end_s,
+            distance_m=run.distance_m,
+            duration_s=run.duration_s,
+            load_kg=Decimal(str(round(run.load_kg, 2))),
+        )
+        plan.runs.append(db_run)
+        for stop_position, stop in enumerate(run.stops):
+            pooled = stop_by_key[stop.job_id]
+            if stop.parts > 1:
+                if stop.job_id not in split_cache:
+                    weights = [0.0] * stop.parts
+                    for p in parts_of[stop.job_id]:
+                        weights[p.part] = p.weight_kg
+                    split_cache[stop.job_id] = _split_items(pooled.items, weights)
+                handed = split_cache[stop.job_id][stop.part]
+            else:
+                handed = [(item, item.quantity) for item in pooled.items]
+            db_stop = DeliveryStop(
+                position=stop_position,
+                delivery_point=pooled.delivery_point,
+                household_id=pooled.household_id,
+                village_id=pooled.village_id,
+                label=pooled.label[:64],
+                lat=pooled.lat,
+                lon=pooled.lon,
+                arrival_s=stop.service_start_s,
+                departure_s=stop.departure_s,
+                weight_kg=Decimal(str(round(stop.weight_kg, 2))),
+            )
+            for item, quantity in handed:
+                db_stop.items.append(
+                    StopItem(
+                        order_id=item.order_id, order_line_id=item.order_line_id, quantity=quantity
+                    )
+                )
+            db_run.stops.append(db_stop)
+    reasons: dict[int, solver.Reason] = {}
+    for missing in solution.unassigned:
+        for order_id in stop_by_key[missing.job_id].order_ids:
+            reasons.setdefault(order_id, missing.reason)
+    for order_id, reason in sorted(reasons.items()):
+        plan.unassigned.append(UnassignedOrder(order_id=order_id, reason=reason.value))
+    plan.changes.append(
+        PlanChange(
+            user=user,
+            action="planned",
+            detail={
+                "runs": len(solution.runs),
+                "stops": sum(len(r.stops) for r in solution.runs),
+                "unassigned_orders": len(reasons),
+                "distance_m": solution.distance_m,
+            },
+        )
+    )
+    db.session.flush()
+    return plan
+
+
+def plan_day(
+    day: date,
+    settings: PlanningSettings | None = None,
+    *,
+    order_ids: Sequence[int] | None = None,
+    volunteer_ids: Sequence[int] | None = None,
+    user: User | None = None,
+    provider: DistanceProvider | None = None,
+    progress: Callable[[int, str], None] | None = None,
+) -> DeliveryPlan:
+    """Plan ``day`` and store the draft (the caller commits)."""
+    settings = settings or PlanningSettings()
+    report = progress or (lambda _percent, _message: None)
+    report(5, "读取订单和志愿者")
+    day_input = load_day(day, order_ids, volunteer_ids)
+    report(15, f"合并站点、计算距离（{len(day_input.orders)} 张订单）")
+    built = build_problem(day_input, settings, provider)
+    report(25, f"求解中：{len(built.stops)} 个站点，{len(built.volunteers)} 位志愿者")
+    solution = solver.solve(built.problem, settings.limits())
+    verdict = solver.check(built.problem, solution)
+    if not verdict.ok:
+        raise PlanningError(f"求解结果未通过校验：{'; '.join(verdict.violations[:3])}")
+    report(90, "保存草稿")
+    plan = store_draft(day, built, solution, settings, user)
+    report(100, "完成")
+    return plan
+
+
+def unassigned_reason_text(code: str) -> str:
+    try:
+        return REASON_TEXT[solver.Reason(code)]
+    except ValueError:
+        return code

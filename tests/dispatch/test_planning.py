@@ -1,0 +1,157 @@
+"""Planning a delivery day end to end on small, hand-made days."""
+
+from datetime import date, time
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+import solver
+from supply_match.extensions import db
+from supply_match.models import DeliveryPlan, Order, OrderStatus, StopItem
+from supply_match.services.matching import run_matching
+from supply_match.services.planning import (
+    PlanningError,
+    PlanningSettings,
+    build_problem,
+    load_day,
+    plan_day,
+)
+from tests import factories
+
+DAY = date(2020, 3, 3)  # a Tuesday
+SETTINGS = PlanningSettings(solution_limit=50)
+
+
+@pytest.fixture
+def county(app):
+    township = factories.township(name="汉葭街道", lat=29.29, lon=108.17)
+    village = factories.village(township=township, lat=29.32, lon=108.20)
+    outlet = factories.outlet(township=township, lat=29.29, lon=108.17)
+    urea = factories.product(name="尿素", unit_weight_kg=50)
+    seed = factories.product(name="玉米种子", category="seed", unit_weight_kg=1)
+    spray = factories.product(
+        name="吡虫啉", category="pesticide", unit_weight_kg=1, hazard_class="low_toxicity"
+    )
+    for product in (urea, seed, spray):
+        factories.stock(outlet, product, 500)
+    volunteers = [
+        factories.volunteer(
+            township=township,
+            payload_kg=500,
+            home_lat=29.30,
+            home_lon=108.18,
+            shift_start=time(8),
+            shift_end=time(17),
+        ),
+        factories.volunteer(
+            township=township,
+            payload_kg=400,
+            vehicle_type="electric_tricycle",
+            home_lat=29.31,
+            home_lon=108.19,
+            shift_start=time(8),
+            shift_end=time(17),
+        ),
+    ]
+    db.session.commit()
+    return dict(
+        township=township,
+        village=village,
+        outlet=outlet,
+        urea=urea,
+        seed=seed,
+        spray=spray,
+        volunteers=volunteers,
+    )
+
+
+def household(county, i):
+    return factories.household(
+        village=county["village"], lat=29.32 + i * 0.004, lon=108.20 + i * 0.003
+    )
+
+
+def allocated_orders(county, specs):
+    orders = [
+        factories.order(household=household(county, i), lines=lines, wanted_from=DAY, wanted_to=DAY)
+        for i, lines in enumerate(specs)
+    ]
+    db.session.commit()
+    run_matching()
+    db.session.commit()
+    assert all(o.status == OrderStatus.ALLOCATED for o in orders)
+    return orders
+
+
+def test_a_planned_day_passes_the_solver_checker_and_leaves_orders_allocated(county):
+    orders = allocated_orders(
+        county,
+        [
+            [(county["urea"], 2)],
+            [(county["urea"], 1), (county["seed"], 3)],
+            [(county["seed"], 5)],
+            [(county["urea"], 3)],
+        ],
+    )
+    built = build_problem(load_day(DAY), SETTINGS)
+    solution = solver.solve(built.problem, SETTINGS.limits())
+    assert solver.check(built.problem, solution).ok
+
+    plan = plan_day(DAY, SETTINGS)
+    db.session.commit()
+
+    assert plan.status == "draft"
+    planned_orders = {
+        item.order_id for run in plan.runs for stop in run.stops for item in stop.items
+    }
+    unassigned = {u.order_id for u in plan.unassigned}
+    assert planned_orders | unassigned == {o.id for o in orders}
+    assert all(db.session.get(Order, o.id).status == OrderStatus.ALLOCATED for o in orders)
+    for run in plan.runs:
+        assert run.load_kg <= run.volunteer.payload_kg
+        assert [s.position for s in run.stops] == list(range(len(run.stops)))
+
+
+def test_pesticide_and_seed_never_share_a_run(county):
+    allocated_orders(
+        county,
+        [
+            [(county["seed"], 2), (county["spray"], 2)],
+            [(county["spray"], 1)],
+            [(county["seed"], 4)],
+        ],
+    )
+    plan = plan_day(DAY, SETTINGS)
+    for run in plan.runs:
+        categories = {item.order_line.product.category for stop in run.stops for item in stop.items}
+        assert not {"seed", "pesticide"} <= categories
+
+
+def test_an_order_heavier_than_any_vehicle_is_split_across_runs_and_keeps_its_quantity(county):
+    (big,) = allocated_orders(county, [[(county["urea"], 14)]])  # 700 kg: more than 500 or 400
+    plan = plan_day(DAY, SETTINGS)
+    db.session.commit()
+    items = db.session.scalars(select(StopItem).where(StopItem.order_id == big.id)).all()
+    runs = {item.stop.run_id for item in items}
+    assert len(runs) == 2
+    assert sum(item.quantity for item in items) == Decimal(14)
+    for run in plan.runs:
+        assert run.load_kg <= run.volunteer.payload_kg
+
+
+def test_a_day_without_allocated_orders_is_a_clear_error(county):
+    with pytest.raises(PlanningError, match="没有已分配"):
+        plan_day(DAY, SETTINGS)
+    assert db.session.scalars(select(DeliveryPlan)).all() == []
+
+
+def test_replanning_replaces_the_draft(county):
+    allocated_orders(county, [[(county["urea"], 2)], [(county["seed"], 1)]])
+    first = plan_day(DAY, SETTINGS)
+    db.session.commit()
+    second = plan_day(DAY, SETTINGS)
+    db.session.commit()
+    assert first.id == second.id
+    assert len(db.session.scalars(select(DeliveryPlan)).all()) == 1
+    assert [c.action for c in second.changes] == ["planned", "planned"]
