@@ -26,7 +26,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
 
-    from supply_match import cli, database, i18n, models, security  # noqa: F401
+    from supply_match import cli, database, i18n, jobs, models, security  # noqa: F401
     from supply_match.extensions import csrf, db, login_manager, migrate
 
     db.init_app(app)
@@ -37,6 +37,8 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     security.init_app(app)
     cli.init_app(app)
+    jobs.create_queue(app)
+    app.cli.add_command(jobs.worker_command)
 
     # The factory is the one place that knows the blueprints: it composes the app.
     import routes

@@ -62,6 +62,9 @@ def make_app(database_url: str, **overrides) -> Flask:
         "SQLALCHEMY_ENGINE_OPTIONS": {},
         "WTF_CSRF_ENABLED": False,
         "SERVER_NAME": None,
+        "QUEUE_SQLITE_PATH": os.path.join(
+            tempfile.mkdtemp(prefix="supply_match_queue_"), "queue.db"
+        ),
     }
     settings.update(overrides)
     return create_app(settings)

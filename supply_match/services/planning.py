@@ -421,9 +421,9 @@ def plan_day(
     if not verdict.ok:
         raise PlanningError(f"求解结果未通过校验：{'; '.join(verdict.violations[:3])}")
     report(90, "保存草稿")
-    plan = store_draft(day, built, solution, settings, user)
-    report(100, "完成")
-    return plan
+    # No report after this point: the draft's rows are not committed yet, and on SQLite a
+    # progress write from another connection would wait for them.
+    return store_draft(day, built, solution, settings, user)
 
 
 def unassigned_reason_text(code: str) -> str:

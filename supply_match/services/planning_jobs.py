@@ -1,0 +1,207 @@
+"""Planning as a background job: start, run (in a worker), report progress, cancel.
+
+Progress, heartbeats and the cancel flag are written on their own short transactions, so
+the web can read them while the worker's planning transaction is still open. A job that
+fails or is cancelled rolls its planning transaction back: every order stays as it was.
+A worker that dies stops its heartbeat; the job is then shown as failed, never stuck.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+from dataclasses import asdict
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+
+from supply_match.extensions import db
+from supply_match.jobs import enqueue
+from supply_match.models import JobStatus, PlanningJob, User
+from supply_match.models._types import utcnow
+from supply_match.services.planning import PlanningError, PlanningSettings, plan_day
+
+HEARTBEAT_S = 5
+STALE_AFTER_S = 60
+ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING)
+
+
+class JobConflict(RuntimeError):
+    pass
+
+
+class JobCancelled(Exception):
+    pass
+
+
+def _write(job_id: int, **values: Any) -> None:
+    """Update a job on a connection of its own, committed at once."""
+    with db.engine.begin() as connection:
+        connection.execute(update(PlanningJob).where(PlanningJob.id == job_id).values(**values))
+
+
+def _cancel_requested(job_id: int) -> bool:
+    with db.engine.connect() as connection:
+        return bool(
+            connection.execute(
+                select(PlanningJob.cancel_requested).where(PlanningJob.id == job_id)
+            ).scalar()
+        )
+
+
+def fail_stale_jobs() -> int:
+    """Jobs whose worker stopped beating are failed; returns how many."""
+    cutoff = utcnow() - timedelta(seconds=STALE_AFTER_S)
+    with db.engine.begin() as connection:
+        result = connection.execute(
+            update(PlanningJob)
+            .where(PlanningJob.status == JobStatus.RUNNING, PlanningJob.heartbeat_at < cutoff)
+            .values(
+                status=JobStatus.FAILED,
+                finished_at=utcnow(),
+                error="后台进程已停止响应，规划未完成；订单未改动，请重新规划",
+            )
+        )
+    return result.rowcount
+
+
+def start_planning(
+    day: date,
+    settings: PlanningSettings,
+    user: User | None = None,
+    *,
+    order_ids: list[int] | None = None,
+    volunteer_ids: list[int] | None = None,
+) -> PlanningJob:
+    """Queue a planning job for ``day``; refuses while another one for that day is active."""
+    fail_stale_jobs()
+    active = db.session.scalar(
+        select(PlanningJob).where(
+            PlanningJob.delivery_date == day, PlanningJob.status.in_([str(s) for s in ACTIVE])
+        )
+    )
+    if active is not None:
+        raise JobConflict(f"{day} 的规划正在进行（任务 {active.id}），请等待完成或先取消")
+    job = PlanningJob(
+        delivery_date=day,
+        status=JobStatus.QUEUED,
+        message="排队中",
+        params={
+            "settings": asdict(settings),
+            "order_ids": order_ids,
+            "volunteer_ids": volunteer_ids,
+        },
+        requested_by=user,
+    )
+    db.session.add(job)
+    db.session.commit()
+    enqueue("solve_day", job.id)
+    return job
+
+
+def cancel(job: PlanningJob) -> None:
+    if job.finished:
+        return
+    if job.status == JobStatus.QUEUED:
+        _write(job.id, status=JobStatus.CANCELLED, finished_at=utcnow(), message="已取消")
+    else:
+        _write(job.id, cancel_requested=True, message="正在取消…")
+    db.session.expire(job)
+
+
+class _Heartbeat(threading.Thread):
+    def __init__(self, app, job_id: int) -> None:
+        super().__init__(daemon=True)
+        self.app = app
+        self.job_id = job_id
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.wait(HEARTBEAT_S):
+            with self.app.app_context():
+                _write(self.job_id, heartbeat_at=utcnow())
+
+
+def run_planning_job(job_id: int) -> None:
+    """Run in a worker, inside an app context."""
+    from flask import current_app
+
+    with db.engine.begin() as connection:
+        claimed = connection.execute(
+            update(PlanningJob)
+            .where(PlanningJob.id == job_id, PlanningJob.status == JobStatus.QUEUED)
+            .values(
+                status=JobStatus.RUNNING,
+                started_at=utcnow(),
+                heartbeat_at=utcnow(),
+                worker=f"{socket.gethostname()}:{os.getpid()}"[:64],
+                message="开始规划",
+            )
+        ).rowcount
+    if not claimed:
+        return  # cancelled while queued, or already taken by another worker
+    job = db.session.get(PlanningJob, job_id)
+    params = job.params
+    settings = PlanningSettings(**params["settings"])
+    heartbeat = _Heartbeat(current_app._get_current_object(), job_id)
+    heartbeat.start()
+
+    def progress(percent: int, message: str) -> None:
+        if _cancel_requested(job_id):
+            raise JobCancelled
+        _write(job_id, progress=percent, message=message[:200], heartbeat_at=utcnow())
+
+    try:
+        plan = plan_day(
+            job.delivery_date,
+            settings,
+            order_ids=params.get("order_ids"),
+            volunteer_ids=params.get("volunteer_ids"),
+            user=job.requested_by,
+            progress=progress,
+        )
+        if _cancel_requested(job_id):
+            raise JobCancelled
+        result = {
+            "plan_id": plan.id,
+            "runs": len(plan.runs),
+            "stops": sum(len(run.stops) for run in plan.runs),
+            "unassigned_orders": len(plan.unassigned),
+        }
+        db.session.commit()
+        _write(
+            job_id,
+            status=JobStatus.SUCCEEDED,
+            progress=100,
+            result=result,
+            finished_at=utcnow(),
+            message="规划完成",
+        )
+    except JobCancelled:
+        db.session.rollback()
+        _write(
+            job_id, status=JobStatus.CANCELLED, finished_at=utcnow(), message="已取消，订单未改动"
+        )
+    except PlanningError as error:
+        db.session.rollback()
+        _write(
+            job_id,
+            status=JobStatus.FAILED,
+            finished_at=utcnow(),
+            error=str(error)[:500],
+            message="规划失败",
+        )
+    except Exception as error:  # noqa: BLE001 - the job must end visibly, whatever broke
+        db.session.rollback()
+        _write(
+            job_id,
+            status=JobStatus.FAILED,
+            finished_at=utcnow(),
+            error=f"内部错误（{type(error).__name__}）：{error}"[:500],
+            message="规划失败",
+        )
+        current_app.logger.exception("planning job %s failed", job_id)
+    finally:
+        heartbeat.stopped.set()
