@@ -1,0 +1,79 @@
+"""Publishing a plan: the draft becomes the day's runs and its orders become scheduled.
+
+Re-publishing after edits is allowed until a volunteer has started a run. Each publish
+records who, when and which orders came on or went off the day's runs; orders taken off
+go back to allocated. Publishing changes order statuses and nothing else.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from supply_match.extensions import db
+from supply_match.models import (
+    DeliveryPlan,
+    Order,
+    OrderStatus,
+    PlanChange,
+    PlanStatus,
+    RunStatus,
+    User,
+)
+from supply_match.models._types import utcnow
+
+
+class PublishError(RuntimeError):
+    pass
+
+
+def planned_order_ids(plan: DeliveryPlan) -> set[int]:
+    return {item.order_id for run in plan.runs for stop in run.stops for item in stop.items}
+
+
+def _last_published_order_ids(plan: DeliveryPlan) -> set[int]:
+    for change in reversed(plan.changes):
+        if change.action == "published":
+            return set(change.detail.get("order_ids", []))
+    return set()
+
+
+def publish(plan: DeliveryPlan, user: User | None = None) -> PlanChange:
+    """Publish ``plan`` (the caller commits)."""
+    if not plan.runs:
+        raise PublishError("计划里没有配送趟次，无法发布")
+    started = [run for run in plan.runs if run.status != RunStatus.PLANNED]
+    if plan.status == PlanStatus.PUBLISHED and started:
+        names = "、".join(run.volunteer.name for run in started)
+        raise PublishError(f"{names} 已开始配送，不能再发布修改")
+    now_on = planned_order_ids(plan)
+    before = _last_published_order_ids(plan)
+    orders = {
+        o.id: o for o in db.session.scalars(select(Order).where(Order.id.in_(now_on | before)))
+    }
+    added, removed = sorted(now_on - before), sorted(before - now_on)
+    for order_id in added:
+        order = orders[order_id]
+        if order.status != OrderStatus.ALLOCATED:
+            raise PublishError(f"订单 {order_id} 的状态已变为“{order.status}”，请重新规划后再发布")
+        order.transition_to(OrderStatus.SCHEDULED)
+    for order_id in removed:
+        order = orders[order_id]
+        if order.status == OrderStatus.SCHEDULED:
+            order.transition_to(OrderStatus.ALLOCATED)
+    plan.status = PlanStatus.PUBLISHED
+    plan.version += 1
+    plan.published_at = utcnow()
+    plan.published_by = user
+    change = PlanChange(
+        user=user,
+        action="published",
+        detail={
+            "version": plan.version,
+            "order_ids": sorted(now_on),
+            "added": added,
+            "removed": removed,
+        },
+    )
+    plan.changes.append(change)
+    db.session.flush()
+    return change
