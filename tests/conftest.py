@@ -135,3 +135,6 @@ def new_database_url(request: pytest.FixtureRequest, backend: str):
         )
 
     return make
+
+
+from tests.days import county  # noqa: E402, F401  (a fixture shared across test folders)

@@ -24,6 +24,8 @@ from supply_match.models.plan import (
     RunStatus,
     StopItem,
     StopStatus,
+    StopUpdate,
+    StopUpdateAction,
     UnassignedOrder,
 )
 from supply_match.models.volunteer import VehicleType, Volunteer
@@ -39,6 +41,8 @@ __all__ = [
     "RunStatus",
     "StopItem",
     "StopStatus",
+    "StopUpdate",
+    "StopUpdateAction",
     "UnassignedOrder",
     "Allocation",
     "StockChange",

@@ -40,10 +40,11 @@ ALLOWED_TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
     OrderStatus.SCHEDULED: frozenset(
         {OrderStatus.DELIVERED, OrderStatus.FAILED, OrderStatus.ALLOCATED}
     ),
+    # Back to scheduled only when the volunteer undoes the mark within minutes.
     OrderStatus.FAILED: frozenset(
-        {OrderStatus.SUBMITTED, OrderStatus.ALLOCATED, OrderStatus.CANCELLED}
+        {OrderStatus.SUBMITTED, OrderStatus.ALLOCATED, OrderStatus.CANCELLED, OrderStatus.SCHEDULED}
     ),
-    OrderStatus.DELIVERED: frozenset(),
+    OrderStatus.DELIVERED: frozenset({OrderStatus.SCHEDULED}),
     OrderStatus.CANCELLED: frozenset(),
 }
 

@@ -235,3 +235,34 @@ class PlanningJob(db.Model):
     @property
     def finished(self) -> bool:
         return JobStatus(self.status) in FINISHED_JOB_STATUSES
+
+
+class StopUpdateAction(enum.StrEnum):
+    DELIVERED = "delivered"
+    FAILED = "failed"
+    UNDO = "undo"
+
+
+class StopUpdate(db.Model):
+    """A status change sent from a volunteer's phone. ``change_id`` is made on the phone, so
+    that a change retried after a dropped connection is recognised and applied once."""
+
+    __tablename__ = "stop_update"
+    __table_args__ = (one_of("action", StopUpdateAction, "action_valid"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    change_id: Mapped[str] = mapped_column(String(64), unique=True)
+    stop_id: Mapped[int | None] = mapped_column(
+        ForeignKey("delivery_stop.id", ondelete="SET NULL"), index=True
+    )
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteer.id"), index=True)
+    action: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(String(32))
+    received_by: Mapped[str | None] = mapped_column(String(32))
+    note: Mapped[str | None] = mapped_column(String(200))
+    plan_version: Mapped[int | None]
+    # What the server answered, so that a retry gets the same answer.
+    outcome: Mapped[str] = mapped_column(String(16))
+    message: Mapped[str] = mapped_column(String(200), default="")
+    happened_at: Mapped[datetime | None]
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)

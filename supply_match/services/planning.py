@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from decimal import ROUND_DOWN, Decimal
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
 import solver
@@ -90,12 +90,14 @@ def seconds(value: time) -> int:
 
 
 def eligible_orders(day: date) -> list[Order]:
-    """Allocated orders whose wanted range includes ``day``."""
+    """Allocated orders whose wanted range includes ``day``, and failed deliveries back in
+    the pool (their stock is still reserved), whatever their range."""
+    wanted_today = and_(
+        Order.status == OrderStatus.ALLOCATED, Order.wanted_from <= day, Order.wanted_to >= day
+    )
     statement = (
         select(Order)
-        .where(
-            Order.status == OrderStatus.ALLOCATED, Order.wanted_from <= day, Order.wanted_to >= day
-        )
+        .where(or_(wanted_today, Order.status == OrderStatus.FAILED))
         .options(
             selectinload(Order.lines).selectinload(OrderLine.allocations),
             selectinload(Order.lines).selectinload(OrderLine.product),

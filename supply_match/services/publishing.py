@@ -53,6 +53,8 @@ def publish(plan: DeliveryPlan, user: User | None = None) -> PlanChange:
     added, removed = sorted(now_on - before), sorted(before - now_on)
     for order_id in added:
         order = orders[order_id]
+        if order.status == OrderStatus.FAILED:
+            order.transition_to(OrderStatus.ALLOCATED)  # a failed delivery, planned again
         if order.status != OrderStatus.ALLOCATED:
             raise PublishError(f"订单 {order_id} 的状态已变为“{order.status}”，请重新规划后再发布")
         order.transition_to(OrderStatus.SCHEDULED)

@@ -114,3 +114,18 @@ def hand_over(
         user=user,
         order_line=order_line,
     )
+
+
+def take_back(
+    stock: Stock, quantity: Decimal, order_line: OrderLine, user: User | None = None
+) -> StockChange:
+    """A hand-over undone: the goods count as at the outlet and reserved again."""
+    return _record(
+        stock,
+        StockChangeKind.ADJUSTED,
+        quantity_delta=quantity,
+        reserved_delta=quantity,
+        reason=f"订单 {order_line.order_id} 撤销送达",
+        user=user,
+        order_line=order_line,
+    )

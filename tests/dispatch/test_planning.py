@@ -15,7 +15,7 @@ from supply_match.services.planning import (
     load_day,
     plan_day,
 )
-from tests.dispatch.conftest import DAY, allocated_orders
+from tests.days import DAY, allocated_orders
 
 SETTINGS = PlanningSettings(solution_limit=50)
 

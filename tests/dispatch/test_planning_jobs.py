@@ -14,7 +14,7 @@ from supply_match.services import planning_jobs
 from supply_match.services.planning import PlanningSettings
 from tests import servers
 from tests.conftest import make_app
-from tests.dispatch.conftest import DAY, allocated_orders
+from tests.days import DAY, allocated_orders
 
 SETTINGS = PlanningSettings(solution_limit=30)
 

@@ -15,7 +15,7 @@ from supply_match.models import (
 )
 from supply_match.services.planning import PlanningSettings, plan_day
 from supply_match.services.publishing import PublishError, publish
-from tests.dispatch.conftest import DAY, allocated_orders
+from tests.days import DAY, allocated_orders
 
 SETTINGS = PlanningSettings(solution_limit=30)
 

@@ -1,4 +1,5 @@
-"""Shared data for dispatch tests: a small county day."""
+"""A small county day shared by the dispatch and delivery tests (the `county` fixture is
+registered in tests/conftest.py)."""
 
 from datetime import date, time
 

@@ -1,0 +1,256 @@
+"""Delivery on the day: volunteers mark stops delivered or failed, and may undo a mark
+for a few minutes.
+
+Each change carries an id made on the phone. The first time an id arrives it is applied
+and its answer stored; a retry of the same id gets the stored answer and changes nothing.
+A change made against an older version of the plan than the published one, or to a stop
+that is no longer on the volunteer's run, is answered with a conflict, never applied.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from supply_match.extensions import db
+from supply_match.models import (
+    DeliveryPlan,
+    DeliveryRun,
+    DeliveryStop,
+    Order,
+    OrderStatus,
+    PlanStatus,
+    RunStatus,
+    Stock,
+    StopItem,
+    StopStatus,
+    StopUpdate,
+    StopUpdateAction,
+    Volunteer,
+)
+from supply_match.models._types import utcnow
+from supply_match.services import stock as ledger
+
+UNDO_WINDOW_S = 5 * 60
+FAILURE_REASONS = {
+    "nobody_home": "家中无人",
+    "refused": "农户拒收",
+    "wrong_address": "地址有误",
+    "damaged": "货物破损",
+    "unreachable": "道路不通，无法到达",
+}
+
+
+class StopNotYours(LookupError):
+    """The stop is not on this volunteer's runs: answered like an unknown stop."""
+
+
+@dataclass(frozen=True)
+class UpdateResult:
+    outcome: str  # "applied" or "conflict"
+    message: str
+    stop_status: str | None
+    duplicate: bool = False
+
+    @property
+    def applied(self) -> bool:
+        return self.outcome == "applied"
+
+
+def _stored(update: StopUpdate, stop: DeliveryStop | None) -> UpdateResult:
+    return UpdateResult(
+        update.outcome, update.message, stop.status if stop else None, duplicate=True
+    )
+
+
+def apply_stop_update(
+    volunteer: Volunteer,
+    *,
+    change_id: str,
+    stop_id: int,
+    action: str,
+    reason: str | None = None,
+    received_by: str | None = None,
+    note: str | None = None,
+    plan_version: int | None = None,
+    happened_at: datetime | None = None,
+) -> UpdateResult:
+    """Apply one change from a phone (the caller commits)."""
+    if not change_id or len(change_id) > 64:
+        raise ValueError("change_id must be 1 to 64 characters")
+    action = StopUpdateAction(action)
+    previous = db.session.scalar(select(StopUpdate).where(StopUpdate.change_id == change_id))
+    stop = db.session.get(DeliveryStop, stop_id)
+    if stop is not None and stop.run.volunteer_id != volunteer.id:
+        raise StopNotYours(stop_id)
+    if previous is not None:
+        if previous.volunteer_id != volunteer.id:
+            raise StopNotYours(stop_id)
+        return _stored(previous, stop)
+
+    outcome, message = _decide(volunteer, stop, action, reason, plan_version)
+    if outcome == "applied":
+        message = _apply(stop, action, reason, received_by, note)
+    db.session.add(
+        StopUpdate(
+            change_id=change_id,
+            stop_id=stop.id if stop else None,
+            volunteer_id=volunteer.id,
+            action=action,
+            reason=reason,
+            received_by=(received_by or None) and received_by[:32],
+            note=(note or None) and note[:200],
+            plan_version=plan_version,
+            outcome=outcome,
+            message=message[:200],
+            happened_at=happened_at,
+        )
+    )
+    db.session.flush()
+    return UpdateResult(outcome, message, stop.status if stop else None)
+
+
+def _decide(volunteer, stop, action, reason, plan_version) -> tuple[str, str]:
+    if stop is None:
+        return "conflict", "这个站点已被调度员调整，请刷新后查看最新安排"
+    plan: DeliveryPlan = stop.run.plan
+    if plan.status != PlanStatus.PUBLISHED:
+        return "conflict", "配送计划已撤回修改，请刷新后查看最新安排"
+    if plan_version is not None and plan_version != plan.version:
+        return "conflict", "调度员已更新今天的安排，请刷新后重新操作"
+    if action == StopUpdateAction.FAILED and reason not in FAILURE_REASONS:
+        return "conflict", "请选择未送达的原因"
+    if action == StopUpdateAction.UNDO:
+        if stop.status == StopStatus.PENDING:
+            return "conflict", "这个站点还没有标记，无需撤销"
+        last = _last_applied(stop)
+        if last is None or utcnow() - last.received_at > timedelta(seconds=UNDO_WINDOW_S):
+            return "conflict", "已超过 5 分钟，不能撤销；如有错误请联系调度员"
+        return "applied", ""
+    wanted = StopStatus.DELIVERED if action == StopUpdateAction.DELIVERED else StopStatus.FAILED
+    if stop.status == wanted:
+        return "applied", ""  # the same mark from a second tab: nothing more to do
+    if stop.status != StopStatus.PENDING:
+        done = "已送达" if stop.status == StopStatus.DELIVERED else "未送达"
+        return "conflict", f"这个站点已标记为“{done}”，如需更改请先撤销"
+    return "applied", ""
+
+
+def _last_applied(stop: DeliveryStop) -> StopUpdate | None:
+    return db.session.scalar(
+        select(StopUpdate)
+        .where(
+            StopUpdate.stop_id == stop.id,
+            StopUpdate.outcome == "applied",
+            StopUpdate.action != StopUpdateAction.UNDO,
+        )
+        .order_by(StopUpdate.id.desc())
+        .limit(1)
+    )
+
+
+def _orders_on(stop: DeliveryStop) -> list[Order]:
+    ids = sorted({item.order_id for item in stop.items})
+    return list(db.session.scalars(select(Order).where(Order.id.in_(ids)).order_by(Order.id)))
+
+
+def _order_fully_delivered(order: Order, plan: DeliveryPlan) -> bool:
+    statement = (
+        select(DeliveryStop.status)
+        .join(StopItem, StopItem.stop_id == DeliveryStop.id)
+        .join(DeliveryRun, DeliveryStop.run_id == DeliveryRun.id)
+        .where(StopItem.order_id == order.id, DeliveryRun.plan_id == plan.id)
+    )
+    return all(status == StopStatus.DELIVERED for status in db.session.scalars(statement))
+
+
+def _stock_of(outlet_id: int, product_id: int) -> Stock:
+    return db.session.scalar(
+        select(Stock).where(Stock.outlet_id == outlet_id, Stock.product_id == product_id)
+    )
+
+
+def _hand_over(order: Order, undo: bool = False) -> None:
+    for line in order.lines:
+        for allocation in line.allocations:
+            stock_row = _stock_of(allocation.outlet_id, line.product_id)
+            if undo:
+                ledger.take_back(stock_row, allocation.quantity, line)
+            else:
+                ledger.hand_over(stock_row, allocation.quantity, line)
+
+
+def _apply(stop: DeliveryStop, action: StopUpdateAction, reason, received_by, note) -> str:
+    if stop.status != StopStatus.PENDING and action != StopUpdateAction.UNDO:
+        return "已记录"
+    run = stop.run
+    plan = run.plan
+    orders = _orders_on(stop)
+    if action == StopUpdateAction.DELIVERED:
+        stop.status = StopStatus.DELIVERED
+        stop.received_by = received_by or None
+        stop.note = note or None
+        db.session.flush()
+        for order in orders:
+            if order.status == OrderStatus.SCHEDULED and _order_fully_delivered(order, plan):
+                order.transition_to(OrderStatus.DELIVERED)
+                _hand_over(order)
+        message = "已送达"
+    elif action == StopUpdateAction.FAILED:
+        stop.status = StopStatus.FAILED
+        stop.failure_reason = reason
+        stop.note = note or None
+        for order in orders:
+            if order.status == OrderStatus.SCHEDULED:
+                order.transition_to(OrderStatus.FAILED)
+                order.failure_reason = FAILURE_REASONS[reason]
+        message = f"已记录未送达：{FAILURE_REASONS[reason]}"
+    else:
+        was = stop.status
+        stop.status = StopStatus.PENDING
+        stop.failure_reason = None
+        stop.received_by = None
+        for order in orders:
+            if was == StopStatus.DELIVERED and order.status == OrderStatus.DELIVERED:
+                order.transition_to(OrderStatus.SCHEDULED)
+                _hand_over(order, undo=True)
+            elif was == StopStatus.FAILED and order.status == OrderStatus.FAILED:
+                order.transition_to(OrderStatus.SCHEDULED)
+                order.failure_reason = None
+        message = "已撤销"
+    pending = [s for s in run.stops if s.status == StopStatus.PENDING]
+    run.status = RunStatus.STARTED if pending else RunStatus.FINISHED
+    db.session.flush()
+    return message
+
+
+def progress_by_run(plan: DeliveryPlan) -> dict[int, dict[str, object]]:
+    """Per run: delivered, failed and remaining stops, last update, failure reasons."""
+    figures: dict[int, dict[str, object]] = {}
+    last_update = dict(
+        db.session.execute(
+            select(DeliveryStop.run_id, db.func.max(StopUpdate.received_at))
+            .join(StopUpdate, StopUpdate.stop_id == DeliveryStop.id)
+            .join(DeliveryRun, DeliveryStop.run_id == DeliveryRun.id)
+            .where(DeliveryRun.plan_id == plan.id, StopUpdate.outcome == "applied")
+            .group_by(DeliveryStop.run_id)
+        ).all()
+    )
+    for run in plan.runs:
+        counts: dict[str, int] = defaultdict(int)
+        reasons: dict[str, int] = defaultdict(int)
+        for stop in run.stops:
+            counts[stop.status] += 1
+            if stop.status == StopStatus.FAILED and stop.failure_reason:
+                reasons[FAILURE_REASONS.get(stop.failure_reason, stop.failure_reason)] += 1
+        figures[run.id] = {
+            "delivered": counts[StopStatus.DELIVERED],
+            "failed": counts[StopStatus.FAILED],
+            "remaining": counts[StopStatus.PENDING],
+            "last_update": last_update.get(run.id),
+            "failure_reasons": dict(reasons),
+        }
+    return figures
