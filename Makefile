@@ -33,8 +33,7 @@ demo: $(VENV)/.installed translations
 	@scripts/install-system-packages.sh demo
 	$(FLASK) init-db
 	$(FLASK) seed-demo --if-empty
-	@echo "supply_match 正在运行 / serving on http://$(HOST):$(PORT)  (Ctrl-C 停止 / to stop)"
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	@HOST=$(HOST) PORT=$(PORT) scripts/serve.sh
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
