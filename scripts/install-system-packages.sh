@@ -5,17 +5,22 @@ purpose=${1:-test}
 
 needed=()
 have_command() { command -v "$1" >/dev/null 2>&1; }
+have_cjk_font() { ls /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc >/dev/null 2>&1; }
 have_postgres_server() { ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; }
 
 case "$purpose" in
   demo)
+    # Route-sheet PDFs: WeasyPrint's text layout and a font with Chinese glyphs.
+    ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0" || needed+=(libpango-1.0-0 libpangoft2-1.0-0)
+    have_cjk_font || needed+=(fonts-noto-cjk fontconfig)
     ;;
   test)
     have_postgres_server || needed+=(postgresql)
     have_command runuser || needed+=(util-linux)
     have_command chromium || needed+=(chromium)
     have_command redis-server || needed+=(redis-server)
-    fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || needed+=(fonts-noto-cjk)
+    have_cjk_font || needed+=(fonts-noto-cjk fontconfig)
+    ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0" || needed+=(libpango-1.0-0 libpangoft2-1.0-0)
     ;;
   *)
     echo "usage: $0 demo|test" >&2

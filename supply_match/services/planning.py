@@ -341,10 +341,10 @@ def store_draft(
             volunteer=volunteer,
             outlet_id=built.vehicle_outlet[volunteer.id],
             position=position,
-            start_s=run.start_s,
-            end_s=run.end_s,
-            distance_m=run.distance_m,
-            duration_s=run.duration_s,
+            start_s=int(run.start_s),
+            end_s=int(run.end_s),
+            distance_m=int(run.distance_m),
+            duration_s=int(run.duration_s),
             load_kg=Decimal(str(round(run.load_kg, 2))),
         )
         plan.runs.append(db_run)
@@ -367,8 +367,8 @@ def store_draft(
                 label=pooled.label[:64],
                 lat=pooled.lat,
                 lon=pooled.lon,
-                arrival_s=stop.service_start_s,
-                departure_s=stop.departure_s,
+                arrival_s=int(stop.service_start_s),
+                departure_s=int(stop.departure_s),
                 weight_kg=Decimal(str(round(stop.weight_kg, 2))),
             )
             for item, quantity in handed:

@@ -1,0 +1,50 @@
+"""What users read for the codes stored in the database, translated (English msgids;
+Simplified Chinese in the catalog)."""
+
+from flask_babel import lazy_gettext as _l
+
+VEHICLE_TYPES = {
+    "electric_tricycle": _l("Electric tricycle"),
+    "motor_tricycle": _l("Motor tricycle"),
+    "motorcycle": _l("Motorcycle"),
+    "minivan": _l("Minivan"),
+    "pickup": _l("Pickup"),
+    "light_truck": _l("Light truck"),
+}
+
+PRODUCT_CATEGORIES = {
+    "seed": _l("Seed"),
+    "fertilizer": _l("Fertilizer"),
+    "pesticide": _l("Pesticide"),
+    "film": _l("Plastic film"),
+    "other": _l("Other"),
+}
+
+HAZARD_CLASSES = {
+    "extremely_toxic": _l("Extremely toxic"),
+    "highly_toxic": _l("Highly toxic"),
+    "moderately_toxic": _l("Moderately toxic"),
+    "low_toxicity": _l("Low toxicity"),
+    "slightly_toxic": _l("Slightly toxic"),
+}
+
+ORDER_STATUSES = {
+    "submitted": _l("Submitted"),
+    "allocated": _l("Allocated"),
+    "scheduled": _l("Scheduled"),
+    "delivered": _l("Delivered"),
+    "failed": _l("Failed"),
+    "cancelled": _l("Cancelled"),
+}
+
+DELIVERY_POINTS = {
+    "home": _l("Home"),
+    "field": _l("Field"),
+    "collection": _l("Village collection point"),
+}
+
+
+def label(table: dict, code: str | None) -> str:
+    if code is None:
+        return ""
+    return str(table.get(code, code))

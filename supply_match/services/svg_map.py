@@ -1,0 +1,119 @@
+"""Maps drawn as SVG on the server: runs, outlets, stops and unassigned orders.
+
+They need no tile server and no script, so they show on a machine without internet, in a
+route sheet's PDF and on paper. Coordinates are projected equirectangularly around the
+map's centre, which is exact enough at county scale.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from html import escape
+
+# Distinct, print-safe colours for runs (cycled when there are more runs).
+RUN_COLOURS = (
+    "#1f77b4",
+    "#d62728",
+    "#2ca02c",
+    "#9467bd",
+    "#ff7f0e",
+    "#17becf",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#393b79",
+    "#637939",
+    "#8c6d31",
+    "#843c39",
+    "#7b4173",
+    "#3182bd",
+)
+
+
+def run_colour(index: int) -> str:
+    return RUN_COLOURS[index % len(RUN_COLOURS)]
+
+
+@dataclass
+class MapRun:
+    colour: str
+    points: list[tuple[float, float]]  # in visiting order: outlet, stops..., without the home
+    labels: list[str] = field(default_factory=list)  # one per stop (points[1:])
+
+
+@dataclass
+class MapLayer:
+    runs: list[MapRun] = field(default_factory=list)
+    outlets: list[tuple[float, float, str]] = field(default_factory=list)
+    unassigned: list[tuple[float, float, str]] = field(default_factory=list)
+
+
+def _projector(points: Sequence[tuple[float, float]], width: int, height: int, margin: int):
+    lats = [p[0] for p in points]
+    lons = [p[1] for p in points]
+    mid_lat = (min(lats) + max(lats)) / 2
+    x_scale = math.cos(math.radians(mid_lat))
+    span_x = max((max(lons) - min(lons)) * x_scale, 1e-4)
+    span_y = max(max(lats) - min(lats), 1e-4)
+    scale = min((width - 2 * margin) / span_x, (height - 2 * margin) / span_y)
+    off_x = (width - span_x * scale) / 2
+    off_y = (height - span_y * scale) / 2
+
+    def project(lat: float, lon: float) -> tuple[float, float]:
+        x = off_x + (lon - min(lons)) * x_scale * scale
+        y = height - (off_y + (lat - min(lats)) * scale)
+        return round(x, 1), round(y, 1)
+
+    return project
+
+
+def render(
+    layer: MapLayer, width: int = 640, height: int = 420, numbered: bool = True, title: str = ""
+) -> str:
+    everything = [p for run in layer.runs for p in run.points]
+    everything += [(lat, lon) for lat, lon, _ in layer.outlets + layer.unassigned]
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="100%" role="img" aria-label="{escape(title or "配送地图")}" class="run-map">',
+        f'<rect width="{width}" height="{height}" fill="#f8f9f4" stroke="#c8cbbf"/>',
+    ]
+    if not everything:
+        parts.append(
+            f'<text x="{width / 2}" y="{height / 2}" text-anchor="middle" font-size="14" fill="#666">暂无可显示的站点</text>'
+        )
+        parts.append("</svg>")
+        return "".join(parts)
+    project = _projector(everything, width, height, margin=24)
+    for run in layer.runs:
+        xy = [project(*p) for p in run.points]
+        if len(xy) > 1:
+            path = " ".join(f"{x},{y}" for x, y in xy)
+            parts.append(
+                f'<polyline points="{path}" fill="none" stroke="{run.colour}" stroke-width="2.5" stroke-linejoin="round" opacity="0.85"/>'
+            )
+        for number, (x, y) in enumerate(xy[1:], start=1):
+            label = escape(run.labels[number - 1]) if number - 1 < len(run.labels) else ""
+            parts.append(
+                f'<g><title>{number}. {label}</title><circle cx="{x}" cy="{y}" r="7" fill="#fff" stroke="{run.colour}" stroke-width="2"/>'
+            )
+            if numbered:
+                parts.append(
+                    f'<text x="{x}" y="{y + 3.5}" text-anchor="middle" font-size="9" font-weight="bold" fill="{run.colour}">{number}</text>'
+                )
+            parts.append("</g>")
+    for lat, lon, name in layer.outlets:
+        x, y = project(lat, lon)
+        parts.append(
+            f'<g><title>{escape(name)}</title><rect x="{x - 7}" y="{y - 7}" width="14" height="14" fill="#222"/>'
+            f'<text x="{x + 10}" y="{y + 4}" font-size="11" fill="#222">{escape(name[:12])}</text></g>'
+        )
+    for lat, lon, name in layer.unassigned:
+        x, y = project(lat, lon)
+        parts.append(
+            f'<g><title>未安排：{escape(name)}</title><path d="M{x - 5},{y - 5} L{x + 5},{y + 5} M{x - 5},{y + 5} L{x + 5},{y - 5}" stroke="#b00" stroke-width="2.5"/></g>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
