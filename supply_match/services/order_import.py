@@ -121,12 +121,7 @@ class _PlannedOrder:
 
 
 def template_xlsx() -> bytes:
-    headers = [
-        Column(c.key, c.header + ("*" if c.required else ""), c.required, width=c.width)
-        for c in ORDER_COLUMNS
-    ]
-    example = [c.example for c in ORDER_COLUMNS]
-    return sheets.write_xlsx(headers, [example], "订单", TEMPLATE_NOTES)
+    return sheets.template_xlsx(ORDER_COLUMNS, "订单", TEMPLATE_NOTES)
 
 
 def _villages_for(user: User) -> list[Village]:

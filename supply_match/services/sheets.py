@@ -340,6 +340,15 @@ def write_xlsx(
     return buffer.getvalue()
 
 
+def template_xlsx(columns: Sequence[Column], title: str, notes: Sequence[str]) -> bytes:
+    """A blank sheet to fill in: required headers starred, one example row, the notes."""
+    headers = [
+        Column(c.key, c.header + ("*" if c.required else ""), c.required, width=c.width)
+        for c in columns
+    ]
+    return write_xlsx(headers, [[c.example for c in columns]], title, notes)
+
+
 def _xlsx_safe(value: object) -> object:
     # A value that Excel would read as a formula is written as text, never executed.
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") and not _looks_numeric(value):

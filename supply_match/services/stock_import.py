@@ -35,16 +35,14 @@ class StockImportResult:
     unchanged: int = 0
 
 
+TEMPLATE_NOTES = [
+    "每行一个网点的一种产品：填写盘点后的实际库存数量（不是增减量）。",
+    "网点和产品按系统中的名称填写（产品也可填编码）；数量不能小于该网点已分配给订单的数量。",
+]
+
+
 def template_xlsx() -> bytes:
-    notes = [
-        "每行一个网点的一种产品：填写盘点后的实际库存数量（不是增减量）。",
-        "网点和产品按系统中的名称填写（产品也可填编码）；数量不能小于该网点已分配给订单的数量。",
-    ]
-    headers = [
-        Column(c.key, c.header + ("*" if c.required else ""), c.required, width=c.width)
-        for c in STOCK_COLUMNS
-    ]
-    return sheets.write_xlsx(headers, [[c.example for c in STOCK_COLUMNS]], "库存", notes)
+    return sheets.template_xlsx(STOCK_COLUMNS, "库存", TEMPLATE_NOTES)
 
 
 def import_stock(filename: str, data: bytes, user: User) -> StockImportResult:
