@@ -1,0 +1,177 @@
+"""Hand edits to a draft or published plan: move a stop to another run or another place in
+its run, lock stops and runs. Every edit re-times the runs it touches and is checked
+against payload, time windows and shifts; what breaks a rule comes back as warnings, which
+the dispatcher sees before saving."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from supply_match.extensions import db
+from supply_match.models import (
+    DeliveryRun,
+    DeliveryStop,
+    Order,
+    PlanChange,
+    RunStatus,
+    StopStatus,
+    User,
+)
+from supply_match.services.distances import GreatCircleProvider
+from supply_match.services.planning import seconds
+from supply_match.services.pooling import BASE_SERVICE_S, MAX_SERVICE_S, SERVICE_PER_UNIT_S
+
+
+class EditRefused(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class EditWarning:
+    run_id: int
+    message: str
+
+
+def _service_s(stop: DeliveryStop) -> int:
+    units = sum(int(-(-item.quantity // 1)) for item in stop.items)
+    return min(MAX_SERVICE_S, BASE_SERVICE_S + SERVICE_PER_UNIT_S * units)
+
+
+def retime(run: DeliveryRun, circuity: float | None = None) -> list[EditWarning]:
+    """Recompute arrivals, distance, duration and load of ``run``; return broken rules."""
+    volunteer = run.volunteer
+    circuity = circuity or run.plan.settings.get("circuity", 1.4)
+    points = [(volunteer.home_lat, volunteer.home_lon), (run.outlet.lat, run.outlet.lon)]
+    points += [(stop.lat, stop.lon) for stop in run.stops]
+    points.append((volunteer.home_lat, volunteer.home_lon))
+    matrices = GreatCircleProvider(circuity=circuity).matrices(points, [volunteer.vehicle_type])
+    travel = matrices.duration_s[volunteer.vehicle_type]
+    distance = matrices.distance_m
+    warnings: list[EditWarning] = []
+    clock = max(seconds(volunteer.shift_start), run.start_s or 0)
+    run.start_s = clock
+    total_m = int(distance[0][1])
+    clock += int(travel[0][1])
+    previous = 1
+    for index, stop in enumerate(run.stops, start=2):
+        clock += int(travel[previous][index])
+        total_m += int(distance[previous][index])
+        window = _window_of(stop)
+        if window and clock < window[0]:
+            clock = window[0]
+        if window and clock > window[1]:
+            warnings.append(
+                EditWarning(
+                    run.id,
+                    f"第 {stop.position + 1} 站 {stop.label}：预计 {_hhmm(clock)} 到达，晚于要求的 {_hhmm(window[1])}",
+                )
+            )
+        stop.arrival_s = clock
+        clock += _service_s(stop)
+        stop.departure_s = clock
+        previous = index
+    last = len(points) - 1
+    clock += int(travel[previous][last])
+    total_m += int(distance[previous][last])
+    run.end_s = clock
+    run.distance_m = total_m
+    run.duration_s = run.end_s - run.start_s
+    run.load_kg = sum((stop.weight_kg for stop in run.stops), Decimal(0))
+    if run.load_kg > volunteer.payload_kg:
+        warnings.append(
+            EditWarning(
+                run.id,
+                f"{volunteer.name}：装载 {run.load_kg} kg，超过车辆载重 {volunteer.payload_kg} kg",
+            )
+        )
+    if run.end_s > seconds(volunteer.shift_end):
+        warnings.append(
+            EditWarning(
+                run.id,
+                f"{volunteer.name}：预计 {_hhmm(run.end_s)} 返回，晚于值班结束 {_hhmm(seconds(volunteer.shift_end))}",
+            )
+        )
+    return warnings
+
+
+def _hhmm(value: int) -> str:
+    return f"{value // 3600:02d}:{value % 3600 // 60:02d}"
+
+
+def _window_of(stop: DeliveryStop) -> tuple[int, int] | None:
+    windows = []
+    for item in stop.items:
+        order: Order = item.order
+        if order.window_start is not None:
+            windows.append((seconds(order.window_start), seconds(order.window_end)))
+    if not windows:
+        return None
+    return max(w[0] for w in windows), min(w[1] for w in windows)
+
+
+def _editable(run: DeliveryRun) -> None:
+    if run.status != RunStatus.PLANNED:
+        raise EditRefused(f"{run.volunteer.name} 已开始配送，这一趟不能再调整")
+    if run.locked:
+        raise EditRefused(f"{run.volunteer.name} 的这一趟已锁定，请先解锁")
+
+
+def move_stop(
+    stop: DeliveryStop, target: DeliveryRun, position: int, user: User | None = None
+) -> list[EditWarning]:
+    """Move ``stop`` to ``target`` at ``position`` (0-based); returns the warnings."""
+    source = stop.run
+    if target.plan_id != source.plan_id:
+        raise EditRefused("只能在同一天的计划内移动站点")
+    if stop.status != StopStatus.PENDING:
+        raise EditRefused("这个站点已经送达或标记未送达，不能移动")
+    if stop.locked:
+        raise EditRefused("这个站点已锁定，请先解锁")
+    _editable(source)
+    _editable(target)
+    if target.outlet_id != source.outlet_id:
+        raise EditRefused(f"这批货在 {source.outlet.name} 装车，只能移到在同一网点装货的趟次")
+    # Renumber instead of moving the object between collections, which would make it an
+    # orphan of its old run for a moment.
+    target_order = [s for s in target.stops if s is not stop]
+    position = max(0, min(position, len(target_order)))
+    target_order.insert(position, stop)
+    if source is not target:
+        for index, each in enumerate(s for s in source.stops if s is not stop):
+            each.position = index
+    for index, each in enumerate(target_order):
+        each.position = index
+    stop.run_id = target.id
+    db.session.flush()
+    db.session.expire(source, ["stops"])
+    db.session.expire(target, ["stops"])
+    db.session.expire(stop, ["run"])
+    warnings = retime(target)
+    if source is not target:
+        warnings += retime(source)
+    source.plan.changes.append(
+        PlanChange(
+            user=user,
+            action="moved_stop",
+            detail={
+                "stop_id": stop.id,
+                "from_run": source.id,
+                "to_run": target.id,
+                "position": position,
+                "warnings": [w.message for w in warnings],
+            },
+        )
+    )
+    db.session.flush()
+    return warnings
+
+
+def set_locked(target: DeliveryRun | DeliveryStop, locked: bool, user: User | None = None) -> None:
+    target.locked = locked
+    plan = target.plan if isinstance(target, DeliveryRun) else target.run.plan
+    kind = "run" if isinstance(target, DeliveryRun) else "stop"
+    plan.changes.append(
+        PlanChange(user=user, action="locked" if locked else "unlocked", detail={kind: target.id})
+    )
+    db.session.flush()
