@@ -1,11 +1,20 @@
-"""Maintenance commands: ``flask --app supply_match init-db``, ``seed-demo``."""
+"""Maintenance commands: ``flask --app supply_match init-db``, ``seed-demo``,
+``load-coordinates``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 
+from supply_match import geo
 from supply_match.extensions import db
+from supply_match.services import sheets
+from supply_match.services.sheets import Column, RowErrors, SheetError
 
 
 @click.command("init-db")
@@ -26,13 +35,17 @@ def init_db_command() -> None:
 )
 def seed_demo_command(seed: int | None, if_empty: bool) -> None:
     """Fill the database with the Pengshui demo."""
-    from supply_match.demo import build_demo, demo_logins
+    from supply_match.demo import DemoError, build_demo, demo_logins
     from supply_match.models import Township
 
     if if_empty and db.session.scalar(select(func.count()).select_from(Township)):
         click.echo("数据库已有数据，跳过演示数据 / database not empty, demo not seeded")
     else:
-        figures = build_demo(seed if seed is not None else current_app.config["DEMO_SEED"])
+        try:
+            figures = build_demo(seed if seed is not None else current_app.config["DEMO_SEED"])
+        except DemoError as error:
+            db.session.rollback()
+            raise click.ClickException(str(error)) from None
         db.session.commit()
         click.echo("演示数据 / demo figures: " + ", ".join(f"{k}={v}" for k, v in figures.items()))
     click.echo("演示账号 / demo logins:")
@@ -40,6 +53,105 @@ def seed_demo_command(seed: int | None, if_empty: bool) -> None:
         click.echo(f"  {login}")
 
 
+CODE = Column("code", "code", aliases=("代码", "编码", "行政区划代码"))
+LAT = Column("lat", "lat", aliases=("纬度",))
+LON = Column("lon", "lon", aliases=("经度",))
+
+
+@dataclass
+class CoordinateUpdate:
+    townships: int = 0
+    villages: int = 0
+
+
+def _degrees(value: object, low: float, high: float) -> float:
+    try:
+        number = float(str(value).strip())
+    except ValueError:
+        raise ValueError(f"“{value}”不是数字（用十进制度数，如 29.2943）") from None
+    if not low <= number <= high:
+        raise ValueError(f"{number} 不在 {low} 到 {high} 之间")
+    return number
+
+
+def apply_coordinates(filename: str, data: bytes, gcj02: bool = False) -> CoordinateUpdate:
+    """Set surveyed coordinates from a sheet of ``code, lat, lon`` (9-digit township or
+    12-digit village codes) and clear their ``coord_approximate``. Every row is checked
+    first; on any error ``SheetError`` lists them all by row and column and nothing changes.
+    Households, collection points and outlets keep their own coordinates."""
+    from supply_match.models import Township, Village
+
+    rows = sheets.read_table(filename, data, [CODE, LAT, LON])
+    errors = RowErrors()
+    townships = {t.code: t for t in db.session.scalars(select(Township))}
+    villages = {v.code: v for v in db.session.scalars(select(Village))}
+    seen: dict[str, int] = {}
+    planned: list[tuple[Township | Village, float, float]] = []
+    for row in rows:
+        code = sheets.check(errors, row, CODE, sheets.text)
+        lat = sheets.check(errors, row, LAT, lambda v: _degrees(v, -90, 90))
+        lon = sheets.check(errors, row, LON, lambda v: _degrees(v, -180, 180))
+        place = None
+        if code is not None:
+            if not (code.isdigit() and len(code) in (9, 12)):
+                errors.add(row.number, CODE.header, f"“{code}”应为 9 位乡镇代码或 12 位村代码")
+            elif code in seen:
+                errors.add(row.number, CODE.header, f"与第 {seen[code]} 行重复")
+            else:
+                seen[code] = row.number
+                place = (townships if len(code) == 9 else villages).get(code)
+                if place is None:
+                    kind = "乡镇" if len(code) == 9 else "村"
+                    errors.add(row.number, CODE.header, f"没有代码为 {code} 的{kind}")
+        if lat is None or lon is None:
+            continue
+        if gcj02:
+            lat, lon = geo.gcj02_to_wgs84(lat, lon)
+        if not geo.in_china(lat, lon):
+            errors.add(
+                row.number, LAT.header, f"({lat}, {lon}) 不在中国境内：纬度和经度是否填反了？"
+            )
+        elif place is not None:
+            planned.append((place, round(lat, 6), round(lon, 6)))
+    errors.raise_if_any()
+
+    result = CoordinateUpdate()
+    for place, lat, lon in planned:
+        place.lat, place.lon, place.coord_approximate = lat, lon, False
+        if isinstance(place, Township):
+            result.townships += 1
+        else:
+            result.villages += 1
+    return result
+
+
+@click.command("load-coordinates")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--gcj02",
+    is_flag=True,
+    help="The file holds GCJ-02 coordinates (Amap, Tencent); convert them to WGS-84.",
+)
+def load_coordinates_command(path: Path, gcj02: bool) -> None:
+    """Replace townships' and villages' placed coordinates with surveyed ones from a
+    .csv or .xlsx with columns code, lat, lon (WGS-84 unless --gcj02)."""
+    try:
+        result = apply_coordinates(path.name, path.read_bytes(), gcj02=gcj02)
+    except SheetError as error:
+        db.session.rollback()
+        for problem in error.errors:
+            click.echo(str(problem), err=True)
+        raise click.ClickException(
+            f"{path.name}：{error.total} 处错误，未做任何修改 / nothing changed"
+        ) from None
+    db.session.commit()
+    click.echo(
+        f"已更新坐标 / coordinates updated: 乡镇 townships={result.townships}, "
+        f"村 villages={result.villages}"
+    )
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(init_db_command)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(load_coordinates_command)
