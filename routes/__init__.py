@@ -4,6 +4,7 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from routes import health
+    from routes import health, volunteer
 
     app.register_blueprint(health.bp)
+    app.register_blueprint(volunteer.bp)

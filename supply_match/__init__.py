@@ -26,14 +26,14 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
 
-    from supply_match import cli, database, i18n, jobs, models, security  # noqa: F401
-    from supply_match.extensions import csrf, db, login_manager, migrate
+    from supply_match import cli, database, i18n, jobs, login, models, security  # noqa: F401
+    from supply_match.extensions import csrf, db, migrate
 
     db.init_app(app)
     database.enable_sqlite_foreign_keys(app)
     migrate.init_app(app, db, directory=str(INSTANCE_DIR.parent / "supply_match" / "migrations"))
     csrf.init_app(app)
-    login_manager.init_app(app)
+    login.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
     cli.init_app(app)

@@ -2,7 +2,6 @@
 
 import io
 
-import pytest
 from pypdf import PdfReader
 
 from supply_match.extensions import db
@@ -11,13 +10,6 @@ from supply_match.services.route_sheets import render_html, render_pdf, sheets_f
 from tests.days import DAY, allocated_orders
 
 SETTINGS = PlanningSettings(solution_limit=30)
-
-
-@pytest.fixture(autouse=True)
-def _anonymous_requests(app):
-    # Rendering a template asks Flask-Login who is signed in; nobody is, here.
-    if app.login_manager._user_callback is None:
-        app.login_manager.user_loader(lambda _user_id: None)
 
 
 def link_for(volunteer):

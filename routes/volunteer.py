@@ -1,0 +1,106 @@
+"""Volunteers' phone pages, opened by a personal link: no login, the token is the key."""
+
+from datetime import date
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    jsonify,
+    render_template,
+    request,
+    send_from_directory,
+)
+
+from supply_match.extensions import csrf, db
+from supply_match.services import delivery, volunteer_day, volunteer_links
+
+bp = Blueprint("volunteer", __name__, url_prefix="/v")
+# Phones post with the token in the URL and no cookie: there is no session to forge.
+csrf.exempt(bp)
+
+MAX_CHANGES_PER_POST = 200
+
+
+def _volunteer_or_404(token: str):
+    volunteer = volunteer_links.volunteer_for_token(token)
+    if volunteer is None:
+        abort(404, description="invalid-link")
+    return volunteer
+
+
+@bp.get("/sw.js")
+def service_worker():
+    response = send_from_directory(current_app.static_folder, "js/volunteer-sw.js", max_age=0)
+    response.headers["Service-Worker-Allowed"] = "/v/"
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/<token>")
+def day_page(token: str):
+    volunteer = volunteer_links.volunteer_for_token(token)
+    if volunteer is None:
+        return render_template("volunteer/invalid.html"), 404
+    return render_template("volunteer/day.html", token=token, volunteer=volunteer)
+
+
+@bp.get("/<token>/day.json")
+def day_json(token: str):
+    volunteer = _volunteer_or_404(token)
+    response = jsonify(volunteer_day.day_data(volunteer, date.today()))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/<token>/updates")
+def post_updates(token: str):
+    volunteer = _volunteer_or_404(token)
+    payload = request.get_json(silent=True)
+    changes = payload.get("changes") if isinstance(payload, dict) else None
+    if not isinstance(changes, list) or not changes or len(changes) > MAX_CHANGES_PER_POST:
+        return jsonify(error="changes must be a list of 1 to 200 changes"), 422
+    results = []
+    for change in changes:
+        try:
+            result = delivery.apply_stop_update(
+                volunteer,
+                change_id=str(change["change_id"]),
+                stop_id=int(change["stop_id"]),
+                action=str(change["action"]),
+                reason=change.get("reason") or None,
+                received_by=change.get("received_by") or None,
+                note=change.get("note") or None,
+                plan_version=change.get("plan_version"),
+            )
+            db.session.commit()
+        except delivery.StopNotYours:
+            db.session.rollback()
+            results.append(
+                {
+                    "change_id": change.get("change_id"),
+                    "outcome": "conflict",
+                    "message": "没有这个站点",
+                }
+            )
+            continue
+        except (KeyError, TypeError, ValueError):
+            db.session.rollback()
+            results.append(
+                {
+                    "change_id": change.get("change_id") if isinstance(change, dict) else None,
+                    "outcome": "invalid",
+                    "message": "格式不正确",
+                }
+            )
+            continue
+        results.append(
+            {
+                "change_id": change["change_id"],
+                "outcome": result.outcome,
+                "message": result.message,
+                "stop_status": result.stop_status,
+                "duplicate": result.duplicate,
+            }
+        )
+    return jsonify(results=results)

@@ -1,0 +1,109 @@
+"""What a volunteer's phone shows: their published runs, stop by stop, with navigation
+links for the map apps Chinese phones have (coordinates converted to each app's datum)."""
+
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import quote
+
+from sqlalchemy import or_, select
+
+from supply_match import geo
+from supply_match.extensions import db
+from supply_match.models import DeliveryPlan, DeliveryRun, PlanStatus, RunStatus, Volunteer
+from supply_match.services.delivery import FAILURE_REASONS
+from supply_match.services.route_sheets import clock, quantity_text
+
+
+def navigation_links(lat: float, lon: float, name: str) -> dict[str, str]:
+    """Amap wants GCJ-02, Baidu BD-09, and the phone's own map app (geo: URI) WGS-84."""
+    g_lat, g_lon = geo.wgs84_to_gcj02(lat, lon)
+    b_lat, b_lon = geo.wgs84_to_bd09(lat, lon)
+    label = quote(name)
+    return {
+        "amap": f"https://uri.amap.com/marker?position={g_lon:.6f},{g_lat:.6f}&name={label}&coordinate=gaode&callnative=1",
+        "baidu": (
+            f"https://api.map.baidu.com/marker?location={b_lat:.6f},{b_lon:.6f}&title={label}"
+            f"&content={label}&output=html&coord_type=bd09ll&src=supply_match"
+        ),
+        "geo": f"geo:{lat:.6f},{lon:.6f}?q={lat:.6f},{lon:.6f}({label})",
+    }
+
+
+def runs_for(volunteer: Volunteer, today: date) -> list[DeliveryRun]:
+    """Published runs that are today's or later, or still unfinished."""
+    statement = (
+        select(DeliveryRun)
+        .join(DeliveryPlan)
+        .where(
+            DeliveryRun.volunteer_id == volunteer.id,
+            DeliveryPlan.status == PlanStatus.PUBLISHED,
+            or_(DeliveryPlan.delivery_date >= today, DeliveryRun.status != RunStatus.FINISHED),
+        )
+        .order_by(DeliveryPlan.delivery_date, DeliveryRun.id)
+    )
+    return list(db.session.scalars(statement))
+
+
+def day_data(volunteer: Volunteer, today: date) -> dict:
+    runs = []
+    for run in runs_for(volunteer, today):
+        load: dict[tuple[str, str], object] = {}
+        stops = []
+        for stop in run.stops:
+            items = []
+            for item in stop.items:
+                product = item.order_line.product
+                key = (product.name, product.unit)
+                load[key] = load.get(key, 0) + item.quantity
+                items.append(f"{product.name} {quantity_text(item.quantity)}{product.unit}")
+            household = stop.household
+            place = f"{stop.village.township.name}{stop.village.name}"
+            if household is not None:
+                place += f"{household.group_no}组"
+            name = household.name if household is not None else stop.label
+            stops.append(
+                {
+                    "id": stop.id,
+                    "position": stop.position + 1,
+                    "name": name,
+                    "mobile": household.mobile if household is not None else "",
+                    "place": place,
+                    "collection_point": stop.label if household is None else "",
+                    "items": items,
+                    "weight_kg": float(stop.weight_kg),
+                    "arrival": clock(stop.arrival_s),
+                    "status": stop.status,
+                    "failure_reason": FAILURE_REASONS.get(stop.failure_reason or "", ""),
+                    "lat": stop.lat,
+                    "lon": stop.lon,
+                    "navigation": navigation_links(stop.lat, stop.lon, name),
+                }
+            )
+        runs.append(
+            {
+                "id": run.id,
+                "date": run.plan.delivery_date.isoformat(),
+                "plan_version": run.plan.version,
+                "status": run.status,
+                "start": clock(run.start_s),
+                "end": clock(run.end_s),
+                "distance_km": round(run.distance_m / 1000, 1),
+                "outlet": {
+                    "name": run.outlet.name,
+                    "address": run.outlet.address,
+                    "navigation": navigation_links(run.outlet.lat, run.outlet.lon, run.outlet.name),
+                },
+                "load": [
+                    {"product": name, "unit": unit, "quantity": quantity_text(quantity)}
+                    for (name, unit), quantity in sorted(load.items())
+                ],
+                "stops": stops,
+            }
+        )
+    return {
+        "volunteer": {"name": volunteer.name},
+        "today": today.isoformat(),
+        "runs": runs,
+        "failure_reasons": FAILURE_REASONS,
+    }

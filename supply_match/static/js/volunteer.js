@@ -1,0 +1,299 @@
+/* A volunteer's day on the phone, offline included.
+ *
+ * The day's runs are kept in localStorage and shown from there when the network is gone.
+ * Every mark becomes a change with an id made here; changes wait in a queue in
+ * localStorage until the server has answered them, so a retry never applies twice. */
+(function () {
+  "use strict";
+
+  var app = document.getElementById("app");
+  var token = app.dataset.token;
+  var dayUrl = app.dataset.dayUrl;
+  var updatesUrl = app.dataset.updatesUrl;
+  var DAY_KEY = "supply-match-day-" + token;
+  var QUEUE_KEY = "supply-match-queue-" + token;
+  var MARKS_KEY = "supply-match-marks-" + token;
+  var UNDO_WINDOW_MS = 5 * 60 * 1000;
+  var STATUS_TEXT = { pending: "", delivered: "已送达", failed: "未送达" };
+  var day = null;
+  var syncing = false;
+
+  function load(key, fallback) {
+    try {
+      var raw = window.localStorage.getItem(key);
+      return raw ? JSON.parse(raw) : fallback;
+    } catch (error) {
+      return fallback;
+    }
+  }
+
+  function save(key, value) {
+    window.localStorage.setItem(key, JSON.stringify(value));
+  }
+
+  function newChangeId() {
+    if (window.crypto && window.crypto.randomUUID) {
+      return window.crypto.randomUUID();
+    }
+    return "c-" + Date.now().toString(36) + "-" + Math.random().toString(36).slice(2, 12);
+  }
+
+  function queue() { return load(QUEUE_KEY, []); }
+
+  function localMarks() { return load(MARKS_KEY, {}); }
+
+  function showNotice(text) {
+    var notice = document.getElementById("notice");
+    notice.textContent = text;
+    notice.hidden = !text;
+  }
+
+  function showConnection() {
+    var line = document.getElementById("connection");
+    line.textContent = navigator.onLine ? "在线" : "离线：操作会保存在手机上，恢复信号后自动发送";
+    var pending = document.getElementById("pending");
+    var count = queue().length;
+    pending.hidden = count === 0;
+    pending.textContent = "待发送 " + count + " 条";
+  }
+
+  /* The status a stop shows: the server's, unless a queued change of ours is newer. */
+  function effectiveStatus(stop) {
+    var mark = localMarks()[stop.id];
+    if (mark && mark.queued) {
+      return { status: mark.status, queued: true, reason: mark.reasonText || "" };
+    }
+    return { status: stop.status, queued: false, reason: stop.failure_reason || "" };
+  }
+
+  function navigationLinks(container, navigation) {
+    var links = [["amap", "高德导航"], ["baidu", "百度导航"], ["geo", "手机地图"]];
+    container.textContent = "";
+    links.forEach(function (pair) {
+      var a = document.createElement("a");
+      a.href = navigation[pair[0]];
+      a.textContent = pair[1];
+      a.rel = "noopener";
+      container.appendChild(a);
+    });
+  }
+
+  function render() {
+    var root = document.getElementById("runs");
+    root.textContent = "";
+    if (!day) {
+      root.innerHTML = '<p class="empty">还没有读取到任务：请在有信号的地方打开一次这个链接。</p>';
+      return;
+    }
+    if (!day.runs.length) {
+      root.innerHTML = '<p class="empty">目前没有分配给您的配送任务。</p>';
+      return;
+    }
+    var runTemplate = document.getElementById("run-template");
+    var stopTemplate = document.getElementById("stop-template");
+    day.runs.forEach(function (run) {
+      var section = runTemplate.content.firstElementChild.cloneNode(true);
+      section.dataset.runId = run.id;
+      section.querySelector(".run-title").textContent =
+        run.date + "　" + run.start + "–" + run.end + "　" + run.stops.length + " 站　约 " + run.distance_km + " 公里";
+      section.querySelector(".outlet-name").textContent = run.outlet.name;
+      section.querySelector(".outlet-address").textContent = run.outlet.address;
+      var loadList = section.querySelector(".load-list");
+      run.load.forEach(function (line) {
+        var li = document.createElement("li");
+        li.textContent = line.product + " " + line.quantity + line.unit;
+        loadList.appendChild(li);
+      });
+      navigationLinks(section.querySelector(".outlet-nav"), run.outlet.navigation);
+      var list = section.querySelector(".stops");
+      var nextMarked = false;
+      run.stops.forEach(function (stop) {
+        var item = stopTemplate.content.firstElementChild.cloneNode(true);
+        var state = effectiveStatus(stop);
+        item.dataset.stopId = stop.id;
+        item.classList.add(state.status);
+        if (state.status === "pending" && !nextMarked) {
+          item.classList.add("next");
+          nextMarked = true;
+        }
+        item.querySelector(".stop-number").textContent = stop.position;
+        item.querySelector(".stop-name").textContent = stop.name;
+        var statusLine = item.querySelector(".stop-status");
+        statusLine.textContent = STATUS_TEXT[state.status] + (state.reason ? "：" + state.reason : "");
+        statusLine.classList.add(state.status);
+        if (state.queued) { statusLine.classList.add("queued"); }
+        item.querySelector(".stop-place").textContent = stop.place + (stop.collection_point ? "　" + stop.collection_point : "");
+        item.querySelector(".stop-arrival").textContent = "预计 " + stop.arrival + " 到达　" + stop.weight_kg + " kg";
+        var items = item.querySelector(".stop-items");
+        stop.items.forEach(function (text) {
+          var li = document.createElement("li");
+          li.textContent = text;
+          items.appendChild(li);
+        });
+        if (stop.mobile) {
+          var call = document.createElement("a");
+          call.href = "tel:" + stop.mobile;
+          call.textContent = "拨打 " + stop.mobile;
+          item.querySelector(".stop-call").appendChild(call);
+        }
+        navigationLinks(item.querySelector(".stop-nav"), stop.navigation);
+        wireStop(item, run, stop, state);
+        list.appendChild(item);
+      });
+      root.appendChild(section);
+    });
+  }
+
+  function wireStop(item, run, stop, state) {
+    var actions = item.querySelector(".actions");
+    var deliverForm = item.querySelector(".deliver-form");
+    var failForm = item.querySelector(".fail-form");
+    var undo = item.querySelector(".undo");
+    var select = failForm.querySelector("select");
+    Object.keys(day.failure_reasons).forEach(function (code) {
+      var option = document.createElement("option");
+      option.value = code;
+      option.textContent = day.failure_reasons[code];
+      select.appendChild(option);
+    });
+    var done = state.status !== "pending";
+    actions.querySelector('[data-action="delivered"]').hidden = done;
+    actions.querySelector('[data-action="failed"]').hidden = done;
+    var mark = localMarks()[stop.id];
+    undo.hidden = !(done && mark && Date.now() - mark.at < UNDO_WINDOW_MS);
+
+    actions.querySelector('[data-action="delivered"]').addEventListener("click", function () {
+      deliverForm.hidden = false;
+      failForm.hidden = true;
+    });
+    actions.querySelector('[data-action="failed"]').addEventListener("click", function () {
+      failForm.hidden = false;
+      deliverForm.hidden = true;
+    });
+    item.querySelectorAll(".cancel").forEach(function (button) {
+      button.addEventListener("click", function () {
+        deliverForm.hidden = true;
+        failForm.hidden = true;
+      });
+    });
+    deliverForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      record(run, stop, "delivered", {
+        received_by: deliverForm.elements.received_by.value.trim(),
+        note: deliverForm.elements.note.value.trim()
+      });
+    });
+    failForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      record(run, stop, "failed", {
+        reason: select.value,
+        note: failForm.elements.note.value.trim()
+      });
+    });
+    undo.addEventListener("click", function () { record(run, stop, "undo", {}); });
+  }
+
+  function record(run, stop, action, fields) {
+    var change = {
+      change_id: newChangeId(),
+      stop_id: stop.id,
+      action: action,
+      plan_version: run.plan_version,
+      happened_at: new Date().toISOString()
+    };
+    Object.keys(fields).forEach(function (key) { change[key] = fields[key]; });
+    var pending = queue();
+    pending.push(change);
+    save(QUEUE_KEY, pending);
+    var marks = localMarks();
+    if (action === "undo") {
+      marks[stop.id] = { status: "pending", queued: true, at: 0 };
+    } else {
+      marks[stop.id] = {
+        status: action,
+        queued: true,
+        at: Date.now(),
+        reasonText: action === "failed" ? day.failure_reasons[fields.reason] : ""
+      };
+    }
+    save(MARKS_KEY, marks);
+    render();
+    showConnection();
+    sync();
+  }
+
+  function sync() {
+    var pending = queue();
+    if (syncing || !pending.length || !navigator.onLine) {
+      showConnection();
+      return Promise.resolve();
+    }
+    syncing = true;
+    return fetch(updatesUrl, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ changes: pending }),
+      credentials: "omit"
+    }).then(function (response) {
+      if (!response.ok) { throw new Error("HTTP " + response.status); }
+      return response.json();
+    }).then(function (body) {
+      var answered = {};
+      var conflicts = [];
+      body.results.forEach(function (result) {
+        answered[result.change_id] = true;
+        if (result.outcome !== "applied") { conflicts.push(result.message); }
+      });
+      save(QUEUE_KEY, queue().filter(function (change) { return !answered[change.change_id]; }));
+      var marks = localMarks();
+      pending.forEach(function (change) {
+        if (answered[change.change_id] && marks[change.stop_id]) { marks[change.stop_id].queued = false; }
+      });
+      save(MARKS_KEY, marks);
+      showNotice(conflicts.length ? "有 " + conflicts.length + " 项操作未生效：" + conflicts.join("；") : "");
+      return refresh();
+    }).catch(function () {
+      showConnection();
+    }).then(function () {
+      syncing = false;
+      showConnection();
+    });
+  }
+
+  function refresh() {
+    return fetch(dayUrl, { credentials: "omit", cache: "no-store" }).then(function (response) {
+      if (!response.ok) { throw new Error("HTTP " + response.status); }
+      return response.json();
+    }).then(function (data) {
+      day = data;
+      save(DAY_KEY, data);
+      render();
+    }).catch(function () {
+      if (!day) { render(); }
+    }).then(showConnection);
+  }
+
+  day = load(DAY_KEY, null);
+  render();
+  showConnection();
+  window.addEventListener("online", function () { sync().then(refresh); });
+  window.addEventListener("offline", showConnection);
+  window.setInterval(function () { sync(); }, 15000);
+  (queue().length ? sync() : refresh());
+
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register(app.dataset.swUrl, { scope: "/v/" }).then(function () {
+      return navigator.serviceWorker.ready;
+    }).then(function () {
+      /* This first visit happened before the worker was there: save what a reload
+         without signal needs, now. The name must match the worker's cache. */
+      var assets = [window.location.pathname, dayUrl];
+      document.querySelectorAll('link[rel="stylesheet"], script[src]').forEach(function (node) {
+        assets.push(node.getAttribute("href") || node.getAttribute("src"));
+      });
+      return caches.open(app.dataset.cacheName).then(function (cache) { return cache.addAll(assets); });
+    }).catch(function () {
+      /* Without a service worker (plain HTTP), the page still works while it stays open. */
+    });
+  }
+}());

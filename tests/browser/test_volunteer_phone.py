@@ -1,0 +1,97 @@
+"""A volunteer's day in a real phone-sized Chromium: mark stops online and offline, come
+back online, and every change reaches the server exactly once."""
+
+import pytest
+from sqlalchemy import select
+
+from supply_match.extensions import db
+from supply_match.models import StopStatus, StopUpdate
+from supply_match.services import volunteer_links
+from supply_match.services.planning import PlanningSettings, plan_day
+from supply_match.services.publishing import publish
+from tests.days import DAY, allocated_orders
+
+pytestmark = [pytest.mark.browser, pytest.mark.parametrize("backend", ["sqlite"], indirect=True)]
+
+
+@pytest.fixture
+def published_run(county):
+    allocated_orders(county, [[(county["urea"], 1)], [(county["seed"], 2)], [(county["urea"], 2)]])
+    plan = plan_day(DAY, PlanningSettings(solution_limit=30))
+    publish(plan)
+    db.session.commit()
+    run = max(plan.runs, key=lambda r: len(r.stops))
+    assert len(run.stops) >= 2
+    return run
+
+
+def stop_status(stop_id):
+    db.session.expire_all()
+    return db.session.get(type_of_stop(), stop_id).status
+
+
+def type_of_stop():
+    from supply_match.models import DeliveryStop
+
+    return DeliveryStop
+
+
+def test_marks_made_offline_are_sent_once_when_the_signal_returns(
+    live_server, phone_page, published_run, backend
+):
+    token = volunteer_links.token_for(published_run.volunteer)
+    first, second = published_run.stops[0], published_run.stops[1]
+    page = phone_page
+    page.goto(f"{live_server.url}/v/{token}")
+    page.wait_for_selector(f'li.stop[data-stop-id="{first.id}"]')
+    assert page.locator(".load-list li").count() >= 1
+    assert page.locator("li.stop.next").first.get_attribute("data-stop-id") == str(first.id)
+    amap = page.locator(f'li.stop[data-stop-id="{first.id}"] .stop-nav a').first.get_attribute(
+        "href"
+    )
+    assert amap.startswith("https://uri.amap.com/marker?position=")
+
+    # Online: delivered, with who received it.
+    stop = page.locator(f'li.stop[data-stop-id="{first.id}"]')
+    stop.get_by_role("button", name="送达", exact=True).click()
+    stop.locator('input[name="received_by"]').fill("本人")
+    stop.get_by_role("button", name="确认送达").click()
+    page.wait_for_selector("#pending[hidden]", state="attached")
+    assert stop_status(first.id) == StopStatus.DELIVERED
+
+    # The signal drops: the next stop is marked failed and waits on the phone.
+    page.context.set_offline(True)
+    stop = page.locator(f'li.stop[data-stop-id="{second.id}"]')
+    stop.get_by_role("button", name="未送达", exact=True).click()
+    stop.locator("select").select_option("nobody_home")
+    stop.get_by_role("button", name="确认未送达").click()
+    page.wait_for_selector("#pending:not([hidden])")
+    assert "待发送 1 条" in page.inner_text("#pending")
+    assert stop_status(second.id) == StopStatus.PENDING
+
+    # Reloading offline still shows the day (service worker and saved data).
+    page.reload()
+    page.wait_for_selector(f'li.stop[data-stop-id="{second.id}"]')
+    assert "未送达" in page.inner_text(f'li.stop[data-stop-id="{second.id}"] .stop-status')
+
+    # Back online: the queued change is sent, once.
+    page.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_selector("#pending[hidden]", state="attached")
+    assert stop_status(second.id) == StopStatus.FAILED
+    updates = db.session.scalars(select(StopUpdate).order_by(StopUpdate.id)).all()
+    assert [(u.stop_id, u.action, u.outcome) for u in updates] == [
+        (first.id, "delivered", "applied"),
+        (second.id, "failed", "applied"),
+    ]
+
+
+def test_a_revoked_link_shows_a_plain_page(live_server, phone_page, published_run, backend):
+    volunteer = published_run.volunteer
+    old = volunteer_links.token_for(volunteer)
+    volunteer_links.revoke(volunteer)
+    db.session.commit()
+    response = phone_page.goto(f"{live_server.url}/v/{old}")
+    assert response.status == 404
+    assert "链接无效或已失效" in phone_page.inner_text("body")
+    assert phone_page.locator("li.stop").count() == 0

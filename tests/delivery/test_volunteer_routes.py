@@ -1,0 +1,112 @@
+"""The volunteer's link over HTTP: own runs only, retries applied once, clear conflicts."""
+
+import pytest
+
+from supply_match.extensions import db
+from supply_match.services import volunteer_links
+from supply_match.services.planning import PlanningSettings, plan_day
+from supply_match.services.publishing import publish
+from tests.conftest import make_app
+from tests.days import DAY, allocated_orders
+
+
+@pytest.fixture
+def day(county):
+    allocated_orders(county, [[(county["urea"], 6)], [(county["urea"], 6)], [(county["seed"], 4)]])
+    plan = plan_day(DAY, PlanningSettings(solution_limit=30))
+    publish(plan)
+    db.session.commit()
+    assert len(plan.runs) == 2
+    return plan
+
+
+def change(stop, change_id, action="delivered", **extra):
+    return {
+        "change_id": change_id,
+        "stop_id": stop.id,
+        "action": action,
+        "plan_version": stop.run.plan.version,
+        **extra,
+    }
+
+
+def test_the_link_opens_only_the_volunteers_own_runs(client, day):
+    mine, theirs = day.runs
+    token = volunteer_links.token_for(mine.volunteer)
+    assert client.get(f"/v/{token}").status_code == 200
+    data = client.get(f"/v/{token}/day.json").get_json()
+    assert [run["id"] for run in data["runs"]] == [mine.id]
+    stop = data["runs"][0]["stops"][0]
+    assert stop["navigation"]["geo"].startswith("geo:")
+    assert {s["id"] for s in data["runs"][0]["stops"]} == {s.id for s in mine.stops}
+    assert not {s["id"] for s in data["runs"][0]["stops"]} & {s.id for s in theirs.stops}
+
+
+@pytest.mark.parametrize("token", ["nonsense", "WzEsMV0.forged-signature"])
+def test_unknown_or_forged_links_get_a_plain_page(client, day, token):
+    response = client.get(f"/v/{token}")
+    assert response.status_code == 404
+    assert "链接无效或已失效" in response.get_data(as_text=True)
+    assert client.get(f"/v/{token}/day.json").status_code == 404
+    assert client.post(f"/v/{token}/updates", json={"changes": []}).status_code == 404
+
+
+def test_a_revoked_link_stops_working_for_updates_too(client, day):
+    run = day.runs[0]
+    token = volunteer_links.token_for(run.volunteer)
+    volunteer_links.revoke(run.volunteer)
+    db.session.commit()
+    response = client.post(f"/v/{token}/updates", json={"changes": [change(run.stops[0], "a1")]})
+    assert response.status_code == 404
+    assert run.stops[0].status == "pending"
+
+
+def test_updates_are_applied_once_whatever_the_retries(client, day):
+    run = day.runs[0]
+    token = volunteer_links.token_for(run.volunteer)
+    body = {"changes": [change(run.stops[0], "retry-1", received_by="本人")]}
+    first = client.post(f"/v/{token}/updates", json=body).get_json()["results"][0]
+    second = client.post(f"/v/{token}/updates", json=body).get_json()["results"][0]
+    assert first["outcome"] == second["outcome"] == "applied"
+    assert second["duplicate"] is True
+    db.session.expire_all()
+    assert run.stops[0].status == "delivered"
+
+
+def test_another_volunteers_stop_is_refused_without_revealing_it(client, day):
+    mine, theirs = day.runs
+    token = volunteer_links.token_for(mine.volunteer)
+    result = client.post(
+        f"/v/{token}/updates", json={"changes": [change(theirs.stops[0], "x1")]}
+    ).get_json()
+    assert result["results"][0]["outcome"] == "conflict"
+    db.session.expire_all()
+    assert theirs.stops[0].status == "pending"
+
+
+def test_a_stale_change_is_answered_with_a_conflict(client, day):
+    run = day.runs[0]
+    token = volunteer_links.token_for(run.volunteer)
+    stale = change(run.stops[0], "old-1", plan_version=run.plan.version - 1)
+    result = client.post(f"/v/{token}/updates", json={"changes": [stale]}).get_json()["results"][0]
+    assert result["outcome"] == "conflict"
+    assert "刷新" in result["message"]
+
+
+@pytest.mark.parametrize("body", [None, {}, {"changes": "x"}, {"changes": []}])
+def test_malformed_bodies_answer_422(client, day, body):
+    token = volunteer_links.token_for(day.runs[0].volunteer)
+    assert client.post(f"/v/{token}/updates", json=body).status_code == 422
+
+
+def test_phones_post_without_a_csrf_token_even_with_csrf_on(app, day):
+    strict = make_app(app.config["SQLALCHEMY_DATABASE_URI"], WTF_CSRF_ENABLED=True)
+    run = day.runs[0]
+    with strict.app_context():
+        token = volunteer_links.token_for(run.volunteer)
+    response = strict.test_client().post(
+        f"/v/{token}/updates", json={"changes": [change(run.stops[0], "c1")]}
+    )
+    assert response.status_code == 200
+    with strict.app_context():
+        db.engine.dispose()
