@@ -1,0 +1,440 @@
+"""The OR-Tools model: parts become nodes, vehicles become routes. Nothing of OR-Tools leaves.
+
+Node layout: one node per part, then one start node per distinct (start, outlet) pair and one
+end node per distinct end location. A start node's outgoing arcs already include the leg to
+the outlet (start -> outlet -> first stop), so loading at the outlet costs no extra node and
+the arcs stay plain matrices registered in C++ (no Python callback in the search).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+
+from .model import Problem, Reason, Run, Solution, SolveLimits, Stop, Unassigned, to_grams
+from .prepare import Part, prepare
+
+
+@dataclass(frozen=True)
+class SearchOptions:
+    """How the search runs. The defaults are what the Solomon benchmark picked.
+
+    ``first_solution``: an OR-Tools first-solution strategy name, e.g. ``"PARALLEL_CHEAPEST_INSERTION"``.
+    ``metaheuristic``: ``"GUIDED_LOCAL_SEARCH"``, ``"SIMULATED_ANNEALING"``, ``"TABU_SEARCH"``,
+    ``"GREEDY_DESCENT"`` or ``"ILS"`` (iterated local search, ruin and recreate).
+    ``gls_lambda``: the guided-local-search penalty factor.
+    ``extra_operators``: names of extra OR-Tools local-search operators to switch on.
+    """
+
+    first_solution: str = "PARALLEL_CHEAPEST_INSERTION"
+    metaheuristic: str = "GUIDED_LOCAL_SEARCH"
+    gls_lambda: float = 0.1
+    extra_operators: tuple[str, ...] = ()
+    ils_ruin: str = "sisr"
+    ils_avg_removed: int = 10
+    log_search: bool = False
+
+
+GUARD_FAILURES_PER_SOLUTION = 200
+MAX_POLISH_ATTEMPTS = 200
+
+
+class _Layout:
+    """Maps model nodes to parts, start and end locations, and builds the arc matrices."""
+
+    def __init__(self, problem: Problem, parts: tuple[Part, ...]) -> None:
+        self.problem = problem
+        self.parts = parts
+        vs = problem.vehicles
+        self.start_keys = sorted({(v.start, v.load_at) for v in vs})
+        self.end_keys = sorted({v.end for v in vs})
+        p = len(parts)
+        self.first_start = p
+        self.first_end = p + len(self.start_keys)
+        self.size = self.first_end + len(self.end_keys)
+        start_node = {k: p + i for i, k in enumerate(self.start_keys)}
+        end_node = {e: self.first_end + i for i, e in enumerate(self.end_keys)}
+        self.vehicle_start = [start_node[(v.start, v.load_at)] for v in vs]
+        self.vehicle_end = [end_node[v.end] for v in vs]
+        self.part_loc = np.array(
+            [problem.jobs[pt.job_index].location for pt in parts], dtype=np.int64
+        )
+
+    def matrix(self, base, service: np.ndarray | None = None) -> np.ndarray:
+        """Node-to-node arcs from a location matrix (plus service time of the from-node)."""
+        m = np.asarray(base, dtype=np.int64)
+        p, loc = len(self.parts), self.part_loc
+        out = np.zeros((self.size, self.size), dtype=np.int64)
+        out[:p, :p] = m[np.ix_(loc, loc)]
+        ends = np.array(self.end_keys, dtype=np.int64)
+        out[:p, self.first_end :] = m[np.ix_(loc, ends)]
+        starts = np.array([s for s, _ in self.start_keys], dtype=np.int64)
+        outlets = np.array([o for _, o in self.start_keys], dtype=np.int64)
+        out[self.first_start : self.first_end, :p] = (
+            m[starts, outlets][:, None] + m[np.ix_(outlets, loc)]
+        )
+        if service is not None:
+            out[:p, :] += service[:, None]
+        np.fill_diagonal(out, 0)  # never used as an arc; keeps the matrix tidy
+        return out
+
+
+def _register(routing: pywrapcp.RoutingModel, matrix: np.ndarray) -> int:
+    # RegisterTransitMatrix copies into C++; the Python copy is dropped right after.
+    return routing.RegisterTransitMatrix(matrix.tolist())
+
+
+def _search_parameters(limits: SolveLimits, options: SearchOptions):
+    params = pywrapcp.DefaultRoutingSearchParameters()
+    params.first_solution_strategy = getattr(
+        routing_enums_pb2.FirstSolutionStrategy, options.first_solution
+    )
+    if options.metaheuristic == "ILS":
+        params.use_iterated_local_search = True
+        rr = params.iterated_local_search_parameters.ruin_recreate_parameters
+        del rr.ruin_strategies[:]
+        ruin = rr.ruin_strategies.add()
+        if options.ils_ruin == "sisr":
+            ruin.sisr.max_removed_sequence_size = 10
+            ruin.sisr.avg_num_removed_visits = options.ils_avg_removed
+            ruin.sisr.bypass_factor = 0.01
+        else:
+            ruin.random_walk.num_removed_visits = options.ils_avg_removed
+    else:
+        params.local_search_metaheuristic = getattr(
+            routing_enums_pb2.LocalSearchMetaheuristic, options.metaheuristic
+        )
+    params.guided_local_search_lambda_coefficient = options.gls_lambda
+    for name in options.extra_operators:
+        setattr(params.local_search_operators, name, True)
+    if limits.time_s is not None:
+        params.time_limit.FromMilliseconds(max(1, int(limits.time_s * 1000)))
+    if limits.solutions is not None:
+        params.solution_limit = limits.solutions
+    params.log_search = options.log_search
+    return params
+
+
+def _drop_penalty_unit(layout: _Layout, dist: np.ndarray, problem: Problem) -> int:
+    """A penalty per priority point larger than anything serving one more part can cost."""
+    if problem.drop_cost is not None:
+        return problem.drop_cost
+    max_arc = int(dist.max()) if dist.size else 0
+    max_fixed = max((v.fixed_cost for v in problem.vehicles), default=0)
+    return 4 * max_arc + max_fixed + 1
+
+
+def solve_model(problem: Problem, limits: SolveLimits, options: SearchOptions) -> Solution:
+    t0 = time.perf_counter()
+    prepared = prepare(problem)
+    parts = prepared.parts
+    unassigned = [_unassigned(problem, p, r) for p, r in prepared.rejected]
+    vehicles = problem.vehicles
+    if not parts or not vehicles:
+        return Solution((), tuple(unassigned), 0, time.perf_counter() - t0)
+
+    layout = _Layout(problem, parts)
+    manager = pywrapcp.RoutingIndexManager(
+        layout.size, len(vehicles), layout.vehicle_start, layout.vehicle_end
+    )
+    routing = pywrapcp.RoutingModel(manager)
+
+    dist = layout.matrix(problem.distance_m)
+    penalty_unit = _drop_penalty_unit(layout, dist, problem)
+    dist_cb = _register(routing, dist)
+    routing.SetArcCostEvaluatorOfAllVehicles(dist_cb)
+    if any(v.max_distance_m is not None for v in vehicles):
+        cap = [
+            v.max_distance_m if v.max_distance_m is not None else int(dist.sum()) for v in vehicles
+        ]
+        routing.AddDimensionWithVehicleCapacity(dist_cb, 0, cap, True, "distance")
+    del dist
+
+    for vi, v in enumerate(vehicles):
+        if v.fixed_cost:
+            routing.SetFixedCostOfVehicle(int(v.fixed_cost), vi)
+
+    # Capacities: weight in grams, optionally items. Demands are a per-node vector.
+    grams = [pt.grams for pt in parts] + [0] * (layout.size - len(parts))
+    weight_cb = routing.RegisterUnaryTransitVector(grams)
+    routing.AddDimensionWithVehicleCapacity(
+        weight_cb, 0, [to_grams(v.payload_kg) for v in vehicles], True, "weight"
+    )
+    if any(pt.items for pt in parts):
+        items = [pt.items for pt in parts] + [0] * (layout.size - len(parts))
+        items_cb = routing.RegisterUnaryTransitVector(items)
+        big = sum(items)
+        routing.AddDimensionWithVehicleCapacity(
+            items_cb,
+            0,
+            [v.max_items if v.max_items is not None else big for v in vehicles],
+            True,
+            "items",
+        )
+
+    # Time: one matrix per speed class, travel plus service at the from-node.
+    service = np.array([problem.jobs[pt.job_index].service_s for pt in parts], dtype=np.int64)
+    time_cb_by_class = {}
+    for cls in sorted({v.speed_class for v in vehicles}):
+        time_cb_by_class[cls] = _register(routing, layout.matrix(problem.duration_s[cls], service))
+    horizon = max(v.shift.end_s for v in vehicles)
+    routing.AddDimensionWithVehicleTransits(
+        [time_cb_by_class[v.speed_class] for v in vehicles], horizon, horizon, False, "time"
+    )
+    time_dim = routing.GetDimensionOrDie("time")
+    for vi, v in enumerate(vehicles):
+        time_dim.CumulVar(routing.Start(vi)).SetRange(v.shift.start_s, v.shift.end_s)
+        time_dim.CumulVar(routing.End(vi)).SetRange(v.shift.start_s, v.shift.end_s)
+        if v.max_duration_s is not None:
+            time_dim.SetSpanUpperBoundForVehicle(int(v.max_duration_s), vi)
+        routing.AddVariableMaximizedByFinalizer(time_dim.CumulVar(routing.Start(vi)))
+        routing.AddVariableMinimizedByFinalizer(time_dim.CumulVar(routing.End(vi)))
+
+    all_vehicles = len(vehicles)
+    for node, (pt, ok) in enumerate(zip(parts, prepared.allowed, strict=True)):
+        index = manager.NodeToIndex(node)
+        job = problem.jobs[pt.job_index]
+        if job.time_windows:
+            ws = sorted(job.time_windows, key=lambda w: w.start_s)
+            var = time_dim.CumulVar(index)
+            var.SetRange(ws[0].start_s, max(w.end_s for w in ws))
+            covered = ws[0].end_s
+            for w in ws[1:]:
+                if w.start_s > covered + 1:
+                    var.RemoveInterval(covered + 1, w.start_s - 1)
+                covered = max(covered, w.end_s)
+        if len(ok) < all_vehicles:
+            # SetAllowedVehiclesForIndex's Python binding rejects every list (absl::Span),
+            # so restrict the vehicle variable's domain instead (-1: unperformed).
+            routing.VehicleVar(index).SetValues([-1, *ok])
+        routing.AddDisjunction([index], penalty_unit * max(1, job.priority))
+
+    _add_incompatibilities(problem, parts, manager, routing)
+
+    params = _search_parameters(limits, options)
+    guard = None
+    if limits.solutions is not None and limits.time_s is None:
+        # A metaheuristic can wander forever without finding a new solution on a tiny problem;
+        # a failure count is deterministic, unlike a clock.
+        guard = routing.solver().FailuresLimit(GUARD_FAILURES_PER_SOLUTION * limits.solutions)
+        routing.AddSearchMonitor(guard)
+    assignment = routing.SolveWithParameters(params)
+    status = routing.status()
+    if assignment is None:
+        # With every part optional this only happens when the limit hit before a first solution.
+        unassigned += [_unassigned(problem, pt, Reason.DROPPED_FOR_PRIORITY) for pt in parts]
+        return Solution((), tuple(unassigned), 0, time.perf_counter() - t0, {"status": int(status)})
+
+    routes = _routes(routing, manager, assignment)
+    objective = int(assignment.ObjectiveValue())
+    routes, objective, moves = _eject_and_fill(
+        problem, prepared, manager, routing, routes, objective, limits, t0
+    )
+
+    runs = []
+    served: set[int] = set()
+    for v, route in zip(vehicles, routes, strict=True):
+        if route:
+            served.update(route)
+            runs.append(_schedule_run(problem, v, [parts[n] for n in route]))
+    for node, pt in enumerate(parts):
+        if node not in served:
+            unassigned.append(_unassigned(problem, pt, Reason.DROPPED_FOR_PRIORITY))
+    return Solution(
+        tuple(runs),
+        tuple(unassigned),
+        objective,
+        time.perf_counter() - t0,
+        {"status": int(status), "nodes": layout.size, "eject_fill_moves": moves},
+    )
+
+
+def _routes(routing, manager, assignment) -> list[list[int]]:
+    """Part nodes per vehicle, in visit order."""
+    routes = []
+    for vi in range(routing.vehicles()):
+        route = []
+        index = assignment.Value(routing.NextVar(routing.Start(vi)))
+        while not routing.IsEnd(index):
+            route.append(manager.IndexToNode(index))
+            index = assignment.Value(routing.NextVar(index))
+        routes.append(route)
+    return routes
+
+
+def _eject_and_fill(problem, prepared, manager, routing, routes, objective, limits, t0):
+    """Our own move around OR-Tools: a run gives up some parts so dropped parts can ride.
+
+    OR-Tools' operators insert, remove or swap one node at a time, and the drop penalty is
+    large, so "drop one 15 kg job, take two 5 kg jobs" or "drop the seed, take two pesticide
+    jobs" is never reached one step at a time. Here a run ejects one part (or every part
+    that conflicts with a dropped class), takes in dropped parts while it stays feasible,
+    then a greedy descent re-places everything; the result is kept when the objective drops.
+    """
+    parts = prepared.parts
+    params = pywrapcp.DefaultRoutingSearchParameters()
+    params.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GREEDY_DESCENT
+    deadline = None if limits.time_s is None else t0 + limits.time_s * 1.1 + 1
+    allowed = [set(ok) for ok in prepared.allowed]
+    classes = [problem.jobs[pt.job_index].classes for pt in parts]
+    priority = [problem.jobs[pt.job_index].priority for pt in parts]
+    moves, attempts = 0, 0
+    improved = True
+    while improved and attempts < MAX_POLISH_ATTEMPTS:
+        improved = False
+        served = {n for r in routes for n in r}
+        dropped = [n for n in range(len(parts)) if n not in served]
+        if not dropped:
+            break
+        for vi, route in enumerate(routes):
+            fits = [n for n in dropped if vi in allowed[n]]
+            if not fits:
+                continue
+            ejections = [[n] for n in route]
+            for cls in sorted({classes[n] for n in fits if classes[n]}, key=sorted):
+                clash = [n for n in route if problem.conflicts(classes[n], cls)]
+                if clash:
+                    ejections.append(clash)
+            for eject in ejections:
+                if attempts >= MAX_POLISH_ATTEMPTS or (
+                    deadline is not None and time.perf_counter() > deadline
+                ):
+                    return routes, objective, moves
+                attempts += 1
+                keep = [n for n in route if n not in eject]
+                trial_route = _fill(
+                    problem, parts, routing, manager, routes, vi, keep, fits, priority, classes
+                )
+                if trial_route is None:
+                    continue
+                trial = [list(r) for r in routes]
+                trial[vi] = trial_route
+                initial = routing.ReadAssignmentFromRoutes(
+                    [[manager.NodeToIndex(n) for n in r] for r in trial], True
+                )
+                result = routing.SolveFromAssignmentWithParameters(initial, params)
+                # Assignments belong to the model and are reused by the next solve: copy out.
+                if result is not None and result.ObjectiveValue() < objective:
+                    objective = int(result.ObjectiveValue())
+                    routes = _routes(routing, manager, result)
+                    moves, improved = moves + 1, True
+                    break
+            if improved:
+                break
+    return routes, objective, moves
+
+
+def _fill(problem, parts, routing, manager, routes, vi, keep, fits, priority, classes):
+    """``keep`` plus as many dropped parts as stay feasible (higher priority first), or None
+    when none fits. Parts are placed in order of their windows' opening."""
+    current = list(keep)
+    added = False
+    for n in sorted(fits, key=lambda n: (-priority[n], _opens(problem, parts[n]), n)):
+        if any(problem.conflicts(classes[n], classes[m]) for m in current):
+            continue
+        candidate = sorted([*current, n], key=lambda m: _opens(problem, parts[m]))
+        trial = [list(r) for r in routes]
+        trial[vi] = candidate
+        if routing.ReadAssignmentFromRoutes(
+            [[manager.NodeToIndex(m) for m in r] for r in trial], True
+        ):
+            current, added = candidate, True
+    return current if added else None
+
+
+def _opens(problem: Problem, pt: Part) -> int:
+    windows = problem.jobs[pt.job_index].time_windows
+    return min((w.start_s for w in windows), default=0)
+
+
+def _unassigned(problem: Problem, pt: Part, reason: Reason) -> Unassigned:
+    job = problem.jobs[pt.job_index]
+    return Unassigned(job.id, pt.part, pt.parts, pt.grams / 1000, reason)
+
+
+def _add_incompatibilities(problem: Problem, parts, manager, routing) -> None:
+    """Each distinct class set is a visit type; conflicting types may not share a route."""
+    if not problem.incompatible:
+        return
+    types: dict[frozenset[str], int] = {}
+    for node, pt in enumerate(parts):
+        classes = problem.jobs[pt.job_index].classes
+        if not classes:
+            continue
+        t = types.setdefault(classes, len(types))
+        routing.SetVisitType(
+            manager.NodeToIndex(node), t, pywrapcp.RoutingModel.TYPE_ADDED_TO_VEHICLE
+        )
+    for a, ta in types.items():
+        for b, tb in types.items():
+            if ta <= tb and problem.conflicts(a, b):
+                routing.AddHardTypeIncompatibility(ta, tb)
+                if ta != tb:
+                    routing.AddHardTypeIncompatibility(tb, ta)
+
+
+def _schedule_run(problem: Problem, v, route: list[Part]) -> Run:
+    """Times of a run: earliest feasible schedule, then departure delayed to cut waiting."""
+    tt = problem.duration_s[v.speed_class]
+    dd = problem.distance_m
+    o = v.load_at
+    t = v.shift.start_s + tt[v.start][o]
+    prev = o
+    dist = dd[v.start][o]
+    arrivals, starts, latest = [], [], []
+    for pt in route:
+        job = problem.jobs[pt.job_index]
+        arrive = t + tt[prev][job.location]
+        windows = sorted(job.time_windows or (v.shift,), key=lambda w: w.start_s)
+        w = next((w for w in windows if w.end_s >= arrive), windows[-1])
+        serve = max(arrive, w.start_s)
+        arrivals.append(arrive)
+        starts.append(serve)
+        latest.append(w.end_s)
+        t = serve + job.service_s
+        dist += dd[prev][job.location]
+        prev = job.location
+    end = t + tt[prev][v.end]
+    dist += dd[prev][v.end]
+    # Delay the departure by as much waiting as can be absorbed without breaking a window.
+    waits = 0
+    delay = None
+    for a, s, lat in zip(arrivals, starts, latest, strict=True):
+        waits += s - a
+        room = lat - s + waits
+        delay = room if delay is None else min(delay, room)
+    delay = max(0, min(waits, delay if delay is not None else 0, v.shift.end_s - v.shift.start_s))
+    stops = []
+    shift_by = delay
+    for pt, a, s in zip(route, arrivals, starts, strict=True):
+        job = problem.jobs[pt.job_index]
+        a2 = a + shift_by
+        s2 = max(s, a2)
+        shift_by = s2 - s
+        stops.append(
+            Stop(
+                job.id,
+                pt.part,
+                pt.parts,
+                job.location,
+                pt.grams / 1000,
+                pt.items,
+                a2,
+                s2,
+                s2 + job.service_s,
+            )
+        )
+    end += shift_by
+    return Run(
+        vehicle_id=v.id,
+        outlet=o,
+        stops=tuple(stops),
+        start_s=v.shift.start_s + delay,
+        end_s=end,
+        load_kg=sum(pt.grams for pt in route) / 1000,
+        items=sum(pt.items for pt in route),
+        distance_m=int(dist),
+    )
