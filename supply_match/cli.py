@@ -48,8 +48,10 @@ def seed_demo_command(seed: int | None, if_empty: bool) -> None:
             raise click.ClickException(str(error)) from None
         db.session.commit()
         click.echo("演示数据 / demo figures: " + ", ".join(f"{k}={v}" for k, v in figures.items()))
-    click.echo("演示账号 / demo logins:")
-    for login in demo_logins():
+    logins = demo_logins()
+    if logins:
+        click.echo("演示账号 / demo logins:")
+    for login in logins:
         click.echo(f"  {login}")
 
 

@@ -256,7 +256,7 @@ class _Builder:
                 kind=fact.kind,
                 lat=fact.lat,
                 lon=fact.lon,
-                coord_approximate=True,
+                coord_approximate=fact.approximate,
             )
             for fact in facts.townships()
         ]

@@ -34,6 +34,7 @@ class TownshipFact:
     kind: str
     lat: float
     lon: float
+    approximate: bool  # placed by hand, not surveyed
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,7 @@ def townships() -> tuple[TownshipFact, ...]:
             kind=row["kind"],
             lat=float(places[row["code"]]["lat"]),
             lon=float(places[row["code"]]["lon"]),
+            approximate=places[row["code"]]["approximate"].strip().lower() != "false",
         )
         for row in _rows("townships.csv")
     )
