@@ -114,6 +114,10 @@ def _search_parameters(limits: SolveLimits, options: SearchOptions):
         params.time_limit.FromMilliseconds(max(1, int(limits.time_s * 1000)))
     if limits.solutions is not None:
         params.solution_limit = limits.solutions
+        if limits.time_s is None:
+            # LNS sub-searches are cut by wall time (0.1 s by default): on a loaded machine
+            # that would make solution-limited runs differ. Let them finish instead.
+            params.lns_time_limit.FromSeconds(60)
     params.log_search = options.log_search
     return params
 
@@ -281,6 +285,11 @@ def _eject_and_fill(problem, prepared, manager, routing, routes, objective, limi
     allowed = [set(ok) for ok in prepared.allowed]
     classes = [problem.jobs[pt.job_index].classes for pt in parts]
     priority = [problem.jobs[pt.job_index].priority for pt in parts]
+    # Fill greedily by priority, then by priority per kilogram (a knapsack's usual greedy).
+    fill_orders = (
+        lambda n: (-priority[n], _opens(problem, parts[n]), n),
+        lambda n: (-priority[n] / max(1, parts[n].grams), _opens(problem, parts[n]), n),
+    )
     moves, attempts = 0, 0
     improved = True
     while improved and attempts < MAX_POLISH_ATTEMPTS:
@@ -305,17 +314,21 @@ def _eject_and_fill(problem, prepared, manager, routing, routes, objective, limi
                     return routes, objective, moves
                 attempts += 1
                 keep = [n for n in route if n not in eject]
-                trial_route = _fill(
-                    problem, parts, routing, manager, routes, vi, keep, fits, priority, classes
-                )
-                if trial_route is None:
-                    continue
-                trial = [list(r) for r in routes]
-                trial[vi] = trial_route
-                initial = routing.ReadAssignmentFromRoutes(
-                    [[manager.NodeToIndex(n) for n in r] for r in trial], True
-                )
-                result = routing.SolveFromAssignmentWithParameters(initial, params)
+                result = None
+                for order in fill_orders:
+                    trial_route = _fill(
+                        problem, parts, routing, manager, routes, vi, keep, fits, order, classes
+                    )
+                    if trial_route is None:
+                        continue
+                    trial = [list(r) for r in routes]
+                    trial[vi] = trial_route
+                    initial = routing.ReadAssignmentFromRoutes(
+                        [[manager.NodeToIndex(n) for n in r] for r in trial], True
+                    )
+                    result = routing.SolveFromAssignmentWithParameters(initial, params)
+                    if result is not None and result.ObjectiveValue() < objective:
+                        break
                 # Assignments belong to the model and are reused by the next solve: copy out.
                 if result is not None and result.ObjectiveValue() < objective:
                     objective = int(result.ObjectiveValue())
@@ -327,12 +340,12 @@ def _eject_and_fill(problem, prepared, manager, routing, routes, objective, limi
     return routes, objective, moves
 
 
-def _fill(problem, parts, routing, manager, routes, vi, keep, fits, priority, classes):
+def _fill(problem, parts, routing, manager, routes, vi, keep, fits, order, classes):
     """``keep`` plus as many dropped parts as stay feasible (higher priority first), or None
     when none fits. Parts are placed in order of their windows' opening."""
     current = list(keep)
     added = False
-    for n in sorted(fits, key=lambda n: (-priority[n], _opens(problem, parts[n]), n)):
+    for n in sorted(fits, key=order):
         if any(problem.conflicts(classes[n], classes[m]) for m in current):
             continue
         candidate = sorted([*current, n], key=lambda m: _opens(problem, parts[m]))
