@@ -1,13 +1,16 @@
 """Matching (分配): open order lines meet outlets' stock.
 
-One CP-SAT model per run. It chooses how much of each open line each outlet covers so that
-1. as much demand as possible is covered, the higher-priority and then the older orders
-   first when a product is short;
-2. an order's lines stay at one outlet unless splitting covers more;
-3. transport (weight x road distance from outlet to delivery point) is least.
-These goals are weighted so that each strictly dominates the next. What cannot be covered
-stays open with its shortfall. Existing allocations are kept as they are, so running
-matching again with nothing new changes nothing.
+Each product is a transportation problem solved exactly with OR-Tools' min-cost flow:
+every open line supplies its missing quantity, which flows either to an outlet holding
+the product (cost: the weight times the road distance to the delivery point) or to a
+shortfall node. Leaving a unit short costs more than any transport, and more for urgent
+orders: higher priority first, then older, so that when a product is short those orders
+are covered first. To keep an order's lines at one outlet, each order has a home outlet
+(the nearest that could cover all its open lines); other outlets cost as much again as
+the longest haul, so lines leave home only when its stock runs out.
+
+Existing allocations are kept as they are, so running matching again with nothing new
+changes nothing.
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ortools.sat.python import cp_model
+import numpy as np
+from ortools.graph.python import min_cost_flow
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -39,7 +43,6 @@ from supply_match.services import stock as stock_ledger
 SCALE = 100
 # Consider only this many nearest outlets per order: beyond them transport is never worth it.
 CANDIDATE_OUTLETS = 6
-COVER_OVER_SPLIT = 100
 
 
 class MatchingError(RuntimeError):
@@ -113,7 +116,30 @@ def _available_stock() -> dict[tuple[int, int], Stock]:
     return {(row.outlet_id, row.product_id): row for row in db.session.scalars(statement)}
 
 
-def run_matching(user: User | None = None, *, deterministic_time_s: float = 20.0) -> MatchingResult:
+def _home_outlet(
+    order: Order, near: list[tuple[float, int]], available: dict[tuple[int, int], int]
+) -> int | None:
+    """The nearest outlet that could cover all of the order's open lines, else the one
+    that covers the most weight."""
+    best, best_kg = None, -1.0
+    for _distance, outlet_id in near:
+        covered_kg = 0.0
+        whole = True
+        for line in order.lines:
+            need = int(line.shortfall * SCALE)
+            if need <= 0:
+                continue
+            have = available.get((outlet_id, line.product_id), 0)
+            covered_kg += min(have, need) * float(line.product.unit_weight_kg)
+            whole = whole and have >= need
+        if whole:
+            return outlet_id
+        if covered_kg > best_kg:
+            best, best_kg = outlet_id, covered_kg
+    return best
+
+
+def run_matching(user: User | None = None) -> MatchingResult:
     """Allocate open order lines to outlets' stock and reserve it. The caller commits."""
     orders = _open_orders()
     stock_rows = _available_stock()
@@ -127,100 +153,92 @@ def run_matching(user: User | None = None, *, deterministic_time_s: float = 20.0
 
     outlets = {row.outlet_id: row.outlet for row in stock_rows.values()}
     available = {key: int(row.available * SCALE) for key, row in stock_rows.items()}
-    products_in_stock = {product_id for (_outlet, product_id) in stock_rows}
-
-    model = cp_model.CpModel()
-    x: dict[tuple[int, int], cp_model.IntVar] = {}
     distance_km: dict[tuple[int, int], float] = {}
-    uses: dict[tuple[int, int], cp_model.IntVar] = {}
-    objective = []
-
-    # Weights: covering any unit beats every transport saving; keeping an order whole
-    # beats transport but never beats covering more.
-    max_distance_km = 1.0
-    candidates: dict[int, list[int]] = {}
-    order_weight_thousandths: dict[int, int] = {}
+    home: dict[int, int | None] = {}
     for order in orders:
-        open_kg = sum(
-            (line.shortfall * line.product.unit_weight_kg for line in order.lines), Decimal(0)
-        )
-        order_weight_thousandths[order.id] = max(1, int(open_kg * 1000))
         lat, lon = delivery_point_of(order)
         wanted = {line.product_id for line in order.lines if line.shortfall > 0}
-        if not wanted & products_in_stock:
-            continue
         near = sorted(
-            (
-                (geo.road_distance_m(lat, lon, outlet.lat, outlet.lon) / 1000, outlet_id)
-                for outlet_id, outlet in outlets.items()
-                if any((outlet_id, product_id) in available for product_id in wanted)
-            ),
+            (geo.road_distance_m(lat, lon, outlet.lat, outlet.lon) / 1000, outlet_id)
+            for outlet_id, outlet in outlets.items()
+            if any((outlet_id, product_id) in available for product_id in wanted)
         )[:CANDIDATE_OUTLETS]
-        candidates[order.id] = [outlet_id for _d, outlet_id in near]
         for d, outlet_id in near:
             distance_km[order.id, outlet_id] = d
-            max_distance_km = max(max_distance_km, d)
+        home[order.id] = _home_outlet(order, near, available)
 
-    # Integer weights. A variable counts hundredths of a unit and a unit weighs
-    # ``unit_tenths_kg`` tenths of a kg, so var * unit_tenths_kg is kg * 1000.
-    # transport: tenths of a km; an extra outlet for one order costs more than hauling the
-    # whole order the farthest distance twice; covering costs nothing but earns at least
-    # COVER_OVER_SPLIT times that per kg, so covering 1% more of an order beats keeping it whole.
-    max_tenths_km = int(max_distance_km * 10) + 1
-    split_per_kg = 2 * max_tenths_km
-    cover_per_kg = COVER_OVER_SPLIT * split_per_kg
-    ages = {order.id: rank for rank, order in enumerate(orders)}
-    total = max(len(orders), 1)
-
-    lines_by_stock: dict[tuple[int, int], list[cp_model.IntVar]] = defaultdict(list)
+    max_haul = int(max(distance_km.values(), default=1.0) * 10) + 1  # tenths of a km
+    rank = {order.id: index for index, order in enumerate(orders)}  # oldest first
+    total = len(orders)
+    lines_by_product: dict[int, list[tuple[Order, OrderLine]]] = defaultdict(list)
     for order, line in open_lines:
-        outlet_ids = candidates.get(order.id, [])
-        need = int(line.shortfall * SCALE)
-        unit_tenths_kg = max(1, round(float(line.product.unit_weight_kg) * 10))
-        # Priority first, then age: one priority step (200) outweighs the whole age range (100).
-        age_bonus = (total - ages[order.id]) * 100 // total
-        urgency = 100 + 200 * order.priority + age_bonus
-        line_vars = []
-        for outlet_id in outlet_ids:
-            key = (outlet_id, line.product_id)
-            if key not in available:
-                continue
-            var = model.NewIntVar(0, min(need, available[key]), f"x_{line.id}_{outlet_id}")
-            x[line.id, outlet_id] = var
-            line_vars.append(var)
-            lines_by_stock[key].append(var)
-            if (order.id, outlet_id) not in uses:
-                uses[order.id, outlet_id] = model.NewBoolVar(f"y_{order.id}_{outlet_id}")
-            model.Add(var <= need * uses[order.id, outlet_id])
-            transport = int(distance_km[order.id, outlet_id] * 10)
-            gain_per_kg = cover_per_kg * urgency // 100 - transport
-            objective.append(var * (unit_tenths_kg * gain_per_kg))
-        if line_vars:
-            model.Add(sum(line_vars) <= need)
+        lines_by_product[line.product_id].append((order, line))
 
-    for key, line_vars in lines_by_stock.items():
-        model.Add(sum(line_vars) <= available[key])
-
-    for (order_id, _outlet_id), used in uses.items():
-        order_kg_thousandths = order_weight_thousandths[order_id]
-        objective.append(-used * (order_kg_thousandths * split_per_kg))
-
-    model.Maximize(sum(objective))
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.max_deterministic_time = deterministic_time_s
-    solver.parameters.random_seed = 2020
-    status = solver.Solve(model)
-    result.solver_status = solver.StatusName(status)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        raise MatchingError(f"匹配模型未能求解（{result.solver_status}），订单与库存均未改动")
-
-    lines_by_id = {line.id: (order, line) for order, line in open_lines}
-    for (line_id, outlet_id), var in sorted(x.items()):
-        amount = solver.Value(var)
-        if amount <= 0:
+    planned: list[tuple[Order, OrderLine, int, int]] = []  # order, line, outlet, hundredths
+    for product_id, entries in sorted(lines_by_product.items()):
+        product_outlets = sorted(o for (o, p) in available if p == product_id)
+        if not product_outlets:
             continue
-        order, line = lines_by_id[line_id]
+        unit_tenths_kg = max(1, round(float(entries[0][1].product.unit_weight_kg) * 10))
+        # Per hundredth of a unit: transport <= unit * 2 * max_haul (with the away cost);
+        # a unit left short costs more than that, scaled by urgency.
+        worst_transport = unit_tenths_kg * 2 * max_haul
+        line_nodes = len(entries)
+        outlet_node = {o: line_nodes + i for i, o in enumerate(product_outlets)}
+        short_node = line_nodes + len(product_outlets)
+        sink = short_node + 1
+        tails, heads, caps, costs = [], [], [], []
+        for index, (order, line) in enumerate(entries):
+            need = int(line.shortfall * SCALE)
+            for outlet_id in product_outlets:
+                if (order.id, outlet_id) not in distance_km:
+                    continue
+                haul = int(distance_km[order.id, outlet_id] * 10)
+                away = 0 if outlet_id == home[order.id] else max_haul
+                tails.append(index)
+                heads.append(outlet_node[outlet_id])
+                caps.append(need)
+                costs.append(unit_tenths_kg * (haul + away))
+            urgency = 1 + order.priority * (2 * total + 2) + (total - rank[order.id])
+            tails.append(index)
+            heads.append(short_node)
+            caps.append(need)
+            costs.append((worst_transport + 1) * urgency)
+        for outlet_id in product_outlets:
+            tails.append(outlet_node[outlet_id])
+            heads.append(sink)
+            caps.append(available[outlet_id, product_id])
+            costs.append(0)
+        tails.append(short_node)
+        heads.append(sink)
+        caps.append(sum(int(line.shortfall * SCALE) for _order, line in entries))
+        costs.append(0)
+
+        flow = min_cost_flow.SimpleMinCostFlow()
+        arcs = flow.add_arcs_with_capacity_and_unit_cost(
+            np.array(tails, dtype=np.int64),
+            np.array(heads, dtype=np.int64),
+            np.array(caps, dtype=np.int64),
+            np.array(costs, dtype=np.int64),
+        )
+        supplies = [int(line.shortfall * SCALE) for _order, line in entries]
+        supplies += [0] * (len(product_outlets) + 1) + [-sum(supplies)]
+        flow.set_nodes_supplies(
+            np.arange(len(supplies), dtype=np.int64), np.array(supplies, dtype=np.int64)
+        )
+        status = flow.solve()
+        if status != flow.OPTIMAL:
+            raise MatchingError(f"匹配模型未能求解（状态 {status}），订单与库存均未改动")
+        node_outlet = {node: outlet_id for outlet_id, node in outlet_node.items()}
+        for arc in arcs:
+            amount = flow.flow(arc)
+            head = flow.head(arc)
+            if amount > 0 and head in node_outlet:
+                order, line = entries[flow.tail(arc)]
+                planned.append((order, line, node_outlet[head], amount))
+    result.solver_status = "OPTIMAL"
+
+    for order, line, outlet_id, amount in sorted(planned, key=lambda p: (p[1].id, p[2])):
         quantity = Decimal(amount) / SCALE
         _allocate(line, stock_rows[outlet_id, line.product_id], quantity, user)
         result.allocations.append(
