@@ -37,6 +37,7 @@ from supply_match.models import (
     Volunteer,
 )
 from supply_match.models.volunteer import ALL_DAYS
+from supply_match.services import stock as ledger
 
 T = TypeVar("T")
 
@@ -58,6 +59,10 @@ SEASON_START = date(2020, 2, 24)
 SEASON_END = date(2020, 4, 10)
 # When the accounts and households were entered (UTC, naive like every stored time).
 REGISTERED_AT = datetime(2020, 2, 17, 1, 0)
+# Spring stock arrived at the outlets over the days before deliveries began.
+STOCK_RECEIVED_AT = datetime(2020, 2, 19, 0, 0)
+STOCK_REASON = "春耕备货到货（演示数据）"
+
 
 # Mobile prefixes of China Mobile, Unicom and Telecom common in the countryside.
 MOBILE_PREFIXES = [
@@ -222,7 +227,7 @@ class _Builder:
         products = self.products()
         users, cadres = self.users(townships, villages)
         orders = self.orders(households, products, cadres)
-        outlets, stock = self.outlets(townships, products, orders)
+        outlets, stock = self.outlets(townships, products, orders, received_by=users[0])
         volunteers = self.volunteers(townships, villages, outlets)
 
         db.session.add_all(townships)
@@ -457,11 +462,16 @@ class _Builder:
             order.delivery_point = DeliveryPoint.HOME
 
     def outlets(
-        self, townships: list[Township], products: list[Product], orders: list[Order]
+        self,
+        townships: list[Township],
+        products: list[Product],
+        orders: list[Order],
+        received_by: User,
     ) -> tuple[list[Outlet], list[Stock]]:
         """Outlets near their township's centre, and stock set against the demand the
         orders make: a few products short county-wide (``supply_ratio`` below 1), the
-        rest covered with room to spare. The county company's shop carries everything."""
+        rest covered with room to spare. The county company's shop carries everything.
+        Stock arrives through the ledger, so every figure has its explaining row."""
         rng = self.rng
         township_by_code = {t.code: t for t in townships}
         outlet_facts = facts.outlets()
@@ -498,14 +508,14 @@ class _Builder:
             shares = [outlet_facts[i].share * rng.uniform(0.7, 1.3) for i in carriers]
             for i, quantity in zip(carriers, _apportion(total, shares), strict=True):
                 if quantity > 0:
-                    stock.append(
-                        Stock(
-                            outlet=outlets[i],
-                            product=product,
-                            quantity=Decimal(quantity),
-                            reserved=Decimal(0),
-                        )
+                    row = Stock(
+                        outlet=outlets[i], product=product, quantity=Decimal(0), reserved=Decimal(0)
                     )
+                    change = ledger.receive(row, Decimal(quantity), STOCK_REASON, received_by)
+                    change.created_at = STOCK_RECEIVED_AT + timedelta(
+                        minutes=rng.randrange(3 * 24 * 60)
+                    )
+                    stock.append(row)
         return outlets, stock
 
     # Volunteers ------------------------------------------------------------------------

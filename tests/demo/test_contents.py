@@ -22,6 +22,7 @@ from supply_match.models import (
     Product,
     Role,
     Stock,
+    StockChange,
     Township,
     User,
     Village,
@@ -145,6 +146,14 @@ def test_orders_are_submitted_spring_planting_requests(seeded):
     assert 0 < sum(o.priority > 0 for o in orders) < len(orders) * 0.1
     assert 0 < sum(o.window_start is not None for o in orders) < len(orders) / 2
     assert db.session.scalar(select(func.sum(Stock.reserved))) == 0
+
+
+def test_every_stock_figure_is_explained_by_its_arrival_in_the_ledger(seeded):
+    for stock in db.session.scalars(select(Stock)):
+        changes = db.session.scalars(select(StockChange).where(StockChange.stock_id == stock.id))
+        assert [(c.kind, c.quantity_delta, c.quantity_after) for c in changes] == [
+            ("received", stock.quantity, stock.quantity)
+        ]
 
 
 def test_a_few_products_run_short_and_most_do_not(seeded):

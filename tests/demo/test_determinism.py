@@ -24,6 +24,7 @@ DEMO_TABLES = [
     "order_line",
     "outlet",
     "stock",
+    "stock_change",
     "volunteer",
 ]
 # Each password hash carries a fresh random salt, so hashes differ between builds.
