@@ -158,6 +158,10 @@ def _weighted(rng: random.Random, pairs: Sequence[tuple[T, int]]) -> T:
     return rng.choices([value for value, _ in pairs], weights=[w for _, w in pairs])[0]
 
 
+def _overlap_days(season: tuple[date, date], fact: facts.ProductFact) -> int:
+    return (min(season[1], fact.season_to) - max(season[0], fact.season_from)).days
+
+
 def _apportion(total: int, weights: Sequence[float]) -> list[int]:
     """``total`` split in proportion to ``weights`` (largest remainder, ties by position)."""
     whole = sum(weights)
@@ -403,14 +407,14 @@ class _Builder:
     ) -> list[Order]:
         rng = self.rng
         by_code = {fact.code: fact for fact in facts.products()}
-        popularity = [by_code[p.code].popularity for p in products]
-        season_days = (SEASON_END - SEASON_START).days
         orders = []
         for household in households:
             for _ in range(_weighted(rng, ORDERS_PER_HOUSEHOLD)):
-                span = rng.randint(0, 6)
-                offset = round(rng.triangular(0, season_days - span, season_days * 0.4))
-                wanted_from = SEASON_START + timedelta(days=offset)
+                lines, (season_from, season_to) = self.lines(products, by_code)
+                span = rng.randint(0, min(6, (season_to - season_from).days))
+                wanted_from = season_from + timedelta(
+                    days=rng.randint(0, (season_to - season_from).days - span)
+                )
                 wanted_to = wanted_from + timedelta(days=span)
                 created_at = datetime.combine(
                     wanted_from - timedelta(days=rng.randint(1, 10)), time(0)
@@ -427,6 +431,7 @@ class _Builder:
                     created_by=cadres[household.village.code],
                     created_at=created_at,
                     updated_at=created_at,
+                    lines=lines,
                 )
                 self.delivery_point(order, household)
                 if rng.random() < 0.3:
@@ -435,17 +440,32 @@ class _Builder:
                     order.note, order.priority = rng.choice(names.PRIORITY_NOTES)
                 elif order.note is None and rng.random() < 0.1:
                     order.note = rng.choice(names.ORDER_NOTES)
-                weights = list(popularity)
-                for _ in range(_weighted(rng, LINES_PER_ORDER)):
-                    index = rng.choices(range(len(products)), weights=weights)[0]
-                    weights[index] = 0
-                    fact = by_code[products[index].code]
-                    quantity = rng.randrange(fact.qty_min, fact.qty_max + 1, fact.qty_step)
-                    order.lines.append(
-                        OrderLine(product=products[index], quantity=Decimal(quantity))
-                    )
                 orders.append(order)
         return orders
+
+    def lines(
+        self, products: list[Product], by_code: dict[str, facts.ProductFact]
+    ) -> tuple[list[OrderLine], tuple[date, date]]:
+        """An order's lines: products drawn by popularity, each wanted in a season that
+        shares at least a week with the others', and the season they share."""
+        rng = self.rng
+        weights = [by_code[p.code].popularity for p in products]
+        season = (SEASON_START, SEASON_END)
+        lines = []
+        for _ in range(_weighted(rng, LINES_PER_ORDER)):
+            candidates = [
+                weight if _overlap_days(season, by_code[product.code]) >= 7 else 0
+                for product, weight in zip(products, weights, strict=True)
+            ]
+            if not any(candidates):
+                break
+            index = rng.choices(range(len(products)), weights=candidates)[0]
+            weights[index] = 0
+            fact = by_code[products[index].code]
+            season = (max(season[0], fact.season_from), min(season[1], fact.season_to))
+            quantity = rng.randrange(fact.qty_min, fact.qty_max + 1, fact.qty_step)
+            lines.append(OrderLine(product=products[index], quantity=Decimal(quantity)))
+        return lines, season
 
     def delivery_point(self, order: Order, household: Household) -> None:
         roll = self.rng.random()

@@ -5,8 +5,8 @@
 positions are placed by hand inside the county (seat at the Wujiang-Yujiang confluence,
 the Wujiang running north-south through the middle) and marked approximate;
 ``flask load-coordinates`` replaces them with surveyed ones. ``products.csv`` is a spring
-planting catalogue for the Chongqing mountains with how often and how much a household
-orders of each, and how well stocked the county is against that demand.
+planting catalogue for the Chongqing mountains with how often, how much and when a
+household orders each, and how well stocked the county is against that demand.
 ``outlets.csv`` lists the sales points (农资销售网点) and their share of the stock.
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
-from datetime import time
+from datetime import date, time
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -51,6 +51,10 @@ class ProductFact:
     qty_step: int
     # County stock against demand: below 1 means this product will run short.
     supply_ratio: float
+    # When farmers want it delivered in spring 2020 (the crop calendar of the mountains:
+    # potato and rice nurseries first, maize sowing and top dressing later).
+    season_from: date
+    season_to: date
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,11 @@ def _rows(name: str) -> list[dict[str, str]]:
 def _time(text: str) -> time:
     hour, minute = text.split(":")
     return time(int(hour), int(minute))
+
+
+def _spring_2020(text: str) -> date:
+    month, day = text.split("-")
+    return date(2020, int(month), int(day))
 
 
 @cache
@@ -106,6 +115,8 @@ def products() -> tuple[ProductFact, ...]:
             qty_max=int(row["qty_max"]),
             qty_step=int(row["qty_step"]),
             supply_ratio=float(row["supply_ratio"]),
+            season_from=_spring_2020(row["season_from"]),
+            season_to=_spring_2020(row["season_to"]),
         )
         for row in _rows("products.csv")
     )

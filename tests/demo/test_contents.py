@@ -208,3 +208,16 @@ def test_the_documented_demo_passwords_work(seeded):
     assert login("cun-500243102201", CADRE_PASSWORD)
     assert login("zhen-hanjia", CADRE_PASSWORD)
     assert not login("admin", CADRE_PASSWORD)
+
+
+def test_orders_follow_the_spring_crop_calendar(seeded):
+    wanted = db.session.execute(
+        select(Product.code, Order.wanted_from, Order.wanted_to)
+        .select_from(OrderLine)
+        .join(Order, OrderLine.order_id == Order.id)
+        .join(Product, OrderLine.product_id == Product.id)
+    ).all()
+    potato = [(start, end) for code, start, end in wanted if code.startswith("ZZ-MLS")]
+    maize = [(start, end) for code, start, end in wanted if code.startswith("ZZ-YM")]
+    assert potato and all(end <= date(2020, 3, 12) for _, end in potato)
+    assert maize and all(start >= date(2020, 3, 1) for start, _ in maize)
