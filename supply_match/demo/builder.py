@@ -229,7 +229,7 @@ class _Builder:
         villages = self.villages(townships)
         households = self.households(villages)
         products = self.products()
-        users, cadres = self.users(townships, villages)
+        users, cadres = self.users(villages)
         orders = self.orders(households, products, cadres)
         outlets, stock = self.outlets(townships, products, orders, received_by=users[0])
         volunteers = self.volunteers(townships, villages, outlets)
@@ -343,9 +343,7 @@ class _Builder:
             for fact in facts.products()
         ]
 
-    def users(
-        self, townships: list[Township], villages: list[Village]
-    ) -> tuple[list[User], dict[str, User]]:
+    def users(self, villages: list[Village]) -> tuple[list[User], dict[str, User]]:
         """The admin, two dispatchers, a cadre per village and one for a whole township.
         Hashing is slow on purpose, so each password is hashed once and the hash shared."""
         admin = User(
