@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import TypeVar
 
 from sqlalchemy import func, select
+from werkzeug.security import check_password_hash
 
 from supply_match.demo import facts, names
 from supply_match.extensions import db
@@ -122,13 +123,26 @@ def build_demo(seed: int) -> dict[str, int]:
 
 
 def demo_logins() -> list[str]:
-    """How to log in to the demo, one line per account worth naming; accounts that do not
-    exist in this database are left out."""
-    named_usernames = ["admin", *(u for u, _ in DISPATCHERS), TOWNSHIP_CADRE[0]]
-    named_usernames += [f"cun-{code}" for code in NAMED_CADRE_VILLAGES]
-    existing = set(
-        db.session.scalars(select(User.username).where(User.username.in_(named_usernames)))
+    """How to log in to the demo, one line per account worth naming. An account is named
+    only while its demo password still works here, so a real county's database never
+    shows demo passwords (each distinct hash is checked once: the cadres share one)."""
+    usernames = ["admin", *(u for u, _ in DISPATCHERS), TOWNSHIP_CADRE[0]]
+    usernames += [f"cun-{code}" for code in NAMED_CADRE_VILLAGES]
+    hashes = dict(
+        db.session.execute(
+            select(User.username, User.password_hash).where(User.username.in_(usernames))
+        ).all()
     )
+    checked: dict[tuple[str, str], bool] = {}
+
+    def works(username: str, password: str) -> bool:
+        if username not in hashes:
+            return False
+        key = (hashes[username], password)
+        if key not in checked:
+            checked[key] = check_password_hash(hashes[username], password)
+        return checked[key]
+
     villages = {
         village.code: village
         for village in db.session.scalars(
@@ -136,18 +150,18 @@ def demo_logins() -> list[str]:
         )
     }
     lines = []
-    if "admin" in existing:
+    if works("admin", ADMIN_PASSWORD):
         lines.append(f"管理员 admin / {ADMIN_PASSWORD}")
     lines += [
         f"调度员 {username} / {DISPATCHER_PASSWORD}"
         for username, _ in DISPATCHERS
-        if username in existing
+        if works(username, DISPATCHER_PASSWORD)
     ]
     for code in NAMED_CADRE_VILLAGES:
         username = f"cun-{code}"
-        if username in existing and code in villages:
+        if code in villages and works(username, CADRE_PASSWORD):
             lines.append(f"村干部 {username} / {CADRE_PASSWORD} ({villages[code].full_name})")
-    if TOWNSHIP_CADRE[0] in existing:
+    if works(TOWNSHIP_CADRE[0], CADRE_PASSWORD):
         lines.append(f"乡镇干部 {TOWNSHIP_CADRE[0]} / {CADRE_PASSWORD} (汉葭街道全部村)")
     if lines:
         lines.append(f"每个演示村一个村干部账号: cun-<村代码> / {CADRE_PASSWORD}")

@@ -37,6 +37,18 @@ def test_seed_demo_prints_figures_and_logins_and_runs_once(runner):
     assert households() == seeded
 
 
+def test_seed_demo_names_no_demo_logins_for_a_database_that_is_not_the_demo(runner):
+    factories.township()
+    factories.user(username="admin")
+    db.session.commit()
+
+    result = runner.invoke(args=["seed-demo", "--if-empty"])
+
+    assert result.exit_code == 0, result.output
+    assert "跳过" in result.output
+    assert "admin-2020" not in result.output and "cun-" not in result.output
+
+
 def write(tmp_path, text: str):
     path = tmp_path / "surveyed.csv"
     path.write_text(text, encoding="utf-8")

@@ -104,6 +104,7 @@ def test_every_place_lies_inside_the_county(seeded):
 
 def test_households_live_in_their_village_within_a_few_km(seeded):
     for household in db.session.scalars(select(Household)):
+        assert re.match(r"^[\u4e00-\u9fff]{2,3}$", household.name)
         village = household.village
         assert 1 <= household.group_no <= village.group_count
         assert geo.great_circle_m(household.lat, household.lon, village.lat, village.lon) < 2500
@@ -167,6 +168,8 @@ def test_a_few_products_run_short_and_most_do_not(seeded):
     assert len(short) <= len(names) / 4
     assert any(name.startswith("复合肥") for name in short)
     assert any(name.startswith("玉米种子") for name in short)
+    carried = db.session.execute(select(Stock.outlet_id, Stock.product_id)).all()
+    assert len(carried) < count(Outlet) * count(Product)  # not every outlet has everything
 
 
 def test_the_catalogue_is_realistic(seeded):
