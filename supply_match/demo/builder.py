@@ -172,6 +172,13 @@ def _weighted(rng: random.Random, pairs: Sequence[tuple[T, int]]) -> T:
     return rng.choices([value for value, _ in pairs], weights=[w for _, w in pairs])[0]
 
 
+def _share_password(users: Sequence[User], password: str) -> None:
+    """Hash ``password`` once (hashing is slow on purpose) and give every user that hash."""
+    users[0].set_password(password)
+    for user in users[1:]:
+        user.password_hash = users[0].password_hash
+
+
 def _overlap_days(season: tuple[date, date], fact: facts.ProductFact) -> int:
     return (min(season[1], fact.season_to) - max(season[0], fact.season_from)).days
 
@@ -358,55 +365,37 @@ class _Builder:
         ]
 
     def users(self, villages: list[Village]) -> tuple[list[User], dict[str, User]]:
-        """The admin, two dispatchers, a cadre per village and one for a whole township.
-        Hashing is slow on purpose, so each password is hashed once and the hash shared."""
+        """The admin, two dispatchers, a cadre per village and one for a whole township."""
         admin = User(
             username="admin", display_name="系统管理员", role=Role.ADMIN, mobile=self.mobile()
         )
-        admin.set_password(ADMIN_PASSWORD)
-        users = [admin]
-        dispatcher_hash = None
-        for username, display_name in DISPATCHERS:
-            user = User(
-                username=username,
-                display_name=display_name,
-                role=Role.DISPATCHER,
-                mobile=self.mobile(),
-            )
-            if dispatcher_hash is None:
-                user.set_password(DISPATCHER_PASSWORD)
-                dispatcher_hash = user.password_hash
-            user.password_hash = dispatcher_hash
-            users.append(user)
-
-        probe = User()
-        probe.set_password(CADRE_PASSWORD)
-        cadre_hash = probe.password_hash
+        dispatchers = [
+            User(username=username, display_name=name, role=Role.DISPATCHER, mobile=self.mobile())
+            for username, name in DISPATCHERS
+        ]
         cadres: dict[str, User] = {}
         for village in villages:
             surname = _weighted(self.rng, names.SURNAMES)
-            cadre = User(
+            cadres[village.code] = User(
                 username=f"cun-{village.code}",
                 display_name=f"{surname}书记（{village.full_name}）",
                 role=Role.CADRE,
                 mobile=self.mobile(),
-                password_hash=cadre_hash,
                 villages=[village],
             )
-            cadres[village.code] = cadre
-            users.append(cadre)
-
         username, township_code, display_name = TOWNSHIP_CADRE
-        users.append(
-            User(
-                username=username,
-                display_name=display_name,
-                role=Role.CADRE,
-                mobile=self.mobile(),
-                password_hash=cadre_hash,
-                villages=[v for v in villages if v.township.code == township_code],
-            )
+        township_cadre = User(
+            username=username,
+            display_name=display_name,
+            role=Role.CADRE,
+            mobile=self.mobile(),
+            villages=[v for v in villages if v.township.code == township_code],
         )
+
+        _share_password([admin], ADMIN_PASSWORD)
+        _share_password(dispatchers, DISPATCHER_PASSWORD)
+        _share_password([*cadres.values(), township_cadre], CADRE_PASSWORD)
+        users = [admin, *dispatchers, *cadres.values(), township_cadre]
         for user in users:
             user.created_at = REGISTERED_AT
             user.active = True
