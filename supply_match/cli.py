@@ -58,6 +58,9 @@ def seed_demo_command(seed: int | None, if_empty: bool) -> None:
 CODE = Column("code", "code", aliases=("代码", "编码", "行政区划代码"))
 LAT = Column("lat", "lat", aliases=("纬度",))
 LON = Column("lon", "lon", aliases=("经度",))
+# A surveyed point farther than this from the middle of the county's townships is a typo
+# (a wrong degree digit is 100 km off); a county is some 100 km across.
+MAX_FROM_COUNTY_KM = 80
 
 
 @dataclass
@@ -87,6 +90,14 @@ def apply_coordinates(filename: str, data: bytes, gcj02: bool = False) -> Coordi
     errors = RowErrors()
     townships = {t.code: t for t in db.session.scalars(select(Township))}
     villages = {v.code: v for v in db.session.scalars(select(Village))}
+    centre = (
+        (
+            sum(t.lat for t in townships.values()) / len(townships),
+            sum(t.lon for t in townships.values()) / len(townships),
+        )
+        if townships
+        else None
+    )
     seen: dict[str, int] = {}
     planned: list[tuple[Township | Village, float, float]] = []
     for row in rows:
@@ -109,9 +120,17 @@ def apply_coordinates(filename: str, data: bytes, gcj02: bool = False) -> Coordi
             continue
         if gcj02:
             lat, lon = geo.gcj02_to_wgs84(lat, lon)
+        far_km = geo.great_circle_m(lat, lon, *centre) / 1000 if centre else 0
         if not geo.in_china(lat, lon):
             errors.add(
                 row.number, LAT.header, f"({lat}, {lon}) 不在中国境内：纬度和经度是否填反了？"
+            )
+        elif far_km > MAX_FROM_COUNTY_KM:
+            errors.add(
+                row.number,
+                LAT.header,
+                f"({lat:.4f}, {lon:.4f}) 离本县各乡镇中心 {far_km:.0f} km，"
+                f"超过 {MAX_FROM_COUNTY_KM} km：经纬度是否填错？",
             )
         elif place is not None:
             planned.append((place, round(lat, 6), round(lon, 6)))

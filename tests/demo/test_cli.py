@@ -102,7 +102,8 @@ def test_load_coordinates_rejects_a_bad_file_by_row_and_column_and_changes_nothi
         "500243102201,北纬29度,108.41\n"
         "500243999,29.3,108.2\n"
         "5002431,29.3,108.2\n"
-        "500243102201,108.41,29.5\n",
+        "500243102201,108.41,29.5\n"
+        "500243102,28.49,108.40\n",  # a wrong degree digit: 100 km south
     )
 
     result = runner.invoke(args=["load-coordinates", path])
@@ -112,6 +113,7 @@ def test_load_coordinates_rejects_a_bad_file_by_row_and_column_and_changes_nothi
     assert "第 4 行 「code」列：没有代码为 500243999 的乡镇" in result.output
     assert "第 5 行 「code」列" in result.output
     assert "第 6 行 「lat」列" in result.output
+    assert "第 7 行 「lat」列" in result.output and "km" in result.output
     assert "未做任何修改" in result.output
     db.session.expire_all()
     township, village = db.session.get(Township, township_id), db.session.get(Village, village_id)
