@@ -1,5 +1,5 @@
 """A demo seeded once per backend into a database of its own, for the tests that only
-read it; tests that write use the ordinary ``app`` fixture."""
+read it; tests that write use the ordinary ``app`` fixture (other, empty databases)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from tests.conftest import _new_database_url, make_app
 SEED = 2020
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def seeded(request: pytest.FixtureRequest, backend: str) -> Iterator[Flask]:
     url = _new_database_url(request, backend, "supply_match_demo_seeded")
     app = make_app(url)

@@ -12,6 +12,7 @@ from supply_match.extensions import db
 from supply_match.models import Household
 from tests import factories
 from tests.conftest import make_app
+from tests.demo.conftest import SEED
 
 DEMO_TABLES = [
     "township",
@@ -43,15 +44,14 @@ def dump() -> dict[str, list[tuple]]:
     return result
 
 
-def test_the_same_seed_builds_identical_rows_in_two_fresh_databases(app, new_database_url):
-    build_demo(7)
-    db.session.commit()
-    first = dump()
+def test_the_same_seed_builds_identical_rows_in_two_fresh_databases(seeded, new_database_url):
+    with seeded.app_context():
+        first = dump()
 
     other = make_app(new_database_url())
     with other.app_context():
         upgrade()
-        build_demo(7)
+        build_demo(SEED)
         db.session.commit()
         second = dump()
         db.session.remove()
@@ -64,16 +64,14 @@ def test_the_same_seed_builds_identical_rows_in_two_fresh_databases(app, new_dat
         assert first[name] == second[name], f"table {name} differs"
 
 
-def test_another_seed_builds_other_households(app):
+def test_another_seed_builds_other_households(app, seeded):
     def households() -> list[tuple]:
         query = select(Household.name, Household.mobile, Household.lat, Household.lon)
         return db.session.execute(query.order_by(Household.id)).all()
 
-    build_demo(1)
-    db.session.flush()
-    first = households()
-    db.session.rollback()
-    build_demo(2)
+    with seeded.app_context():
+        first = households()
+    build_demo(SEED + 1)
     db.session.flush()
     second = households()
 
