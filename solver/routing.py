@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+from ortools.util import optional_boolean_pb2
 
 from .model import Problem, Reason, Run, Solution, SolveLimits, Stop, Unassigned, to_grams
 from .prepare import Part, prepare
@@ -31,15 +32,19 @@ class SearchOptions:
 
     first_solution: str = "PARALLEL_CHEAPEST_INSERTION"
     metaheuristic: str = "GUIDED_LOCAL_SEARCH"
-    gls_lambda: float = 0.1
+    gls_lambda: float = 0.2
     extra_operators: tuple[str, ...] = ()
     ils_ruin: str = "sisr"
     ils_avg_removed: int = 10
+    neighbors_ratio: float = 1.0
+    min_neighbors: int = 1
+    bandit: bool = False
     log_search: bool = False
 
 
 GUARD_FAILURES_PER_SOLUTION = 200
 MAX_POLISH_ATTEMPTS = 200
+PAIR_EJECTION_MAX_ROUTE = 12
 
 
 class _Layout:
@@ -108,8 +113,11 @@ def _search_parameters(limits: SolveLimits, options: SearchOptions):
             routing_enums_pb2.LocalSearchMetaheuristic, options.metaheuristic
         )
     params.guided_local_search_lambda_coefficient = options.gls_lambda
+    params.ls_operator_neighbors_ratio = options.neighbors_ratio
+    params.ls_operator_min_neighbors = options.min_neighbors
+    params.use_multi_armed_bandit_concatenate_operators = options.bandit
     for name in options.extra_operators:
-        setattr(params.local_search_operators, name, True)
+        setattr(params.local_search_operators, name, optional_boolean_pb2.BOOL_TRUE)
     if limits.time_s is not None:
         params.time_limit.FromMilliseconds(max(1, int(limits.time_s * 1000)))
     if limits.solutions is not None:
@@ -218,7 +226,13 @@ def solve_model(problem: Problem, limits: SolveLimits, options: SearchOptions) -
 
     _add_incompatibilities(problem, parts, manager, routing)
 
-    params = _search_parameters(limits, options)
+    search_limits = limits
+    if limits.time_s is not None:
+        # The limit covers the whole call: model building so far, the search, and the
+        # eject-and-fill polish, which gets the last 5 %.
+        left = limits.time_s - (time.perf_counter() - t0)
+        search_limits = SolveLimits(time_s=max(0.05, 0.95 * left), solutions=limits.solutions)
+    params = _search_parameters(search_limits, options)
     guard = None
     if limits.solutions is not None and limits.time_s is None:
         # A metaheuristic can wander forever without finding a new solution on a tiny problem;
@@ -274,14 +288,14 @@ def _eject_and_fill(problem, prepared, manager, routing, routes, objective, limi
 
     OR-Tools' operators insert, remove or swap one node at a time, and the drop penalty is
     large, so "drop one 15 kg job, take two 5 kg jobs" or "drop the seed, take two pesticide
-    jobs" is never reached one step at a time. Here a run ejects one part (or every part
+    jobs" is never reached one step at a time. Here a run ejects one or two parts (or every part
     that conflicts with a dropped class), takes in dropped parts while it stays feasible,
     then a greedy descent re-places everything; the result is kept when the objective drops.
     """
     parts = prepared.parts
     params = pywrapcp.DefaultRoutingSearchParameters()
     params.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GREEDY_DESCENT
-    deadline = None if limits.time_s is None else t0 + limits.time_s * 1.1 + 1
+    deadline = None if limits.time_s is None else t0 + limits.time_s
     allowed = [set(ok) for ok in prepared.allowed]
     classes = [problem.jobs[pt.job_index].classes for pt in parts]
     priority = [problem.jobs[pt.job_index].priority for pt in parts]
@@ -303,6 +317,8 @@ def _eject_and_fill(problem, prepared, manager, routing, routes, objective, limi
             if not fits:
                 continue
             ejections = [[n] for n in route]
+            if len(route) <= PAIR_EJECTION_MAX_ROUTE:
+                ejections += [[a, b] for i, a in enumerate(route) for b in route[i + 1 :]]
             for cls in sorted({classes[n] for n in fits if classes[n]}, key=sorted):
                 clash = [n for n in route if problem.conflicts(classes[n], cls)]
                 if clash:
@@ -326,6 +342,9 @@ def _eject_and_fill(problem, prepared, manager, routing, routes, objective, limi
                     initial = routing.ReadAssignmentFromRoutes(
                         [[manager.NodeToIndex(n) for n in r] for r in trial], True
                     )
+                    if deadline is not None:
+                        left = max(0.01, deadline - time.perf_counter())
+                        params.time_limit.FromMilliseconds(int(left * 1000))
                     result = routing.SolveFromAssignmentWithParameters(initial, params)
                     if result is not None and result.ObjectiveValue() < objective:
                         break

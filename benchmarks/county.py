@@ -1,0 +1,411 @@
+"""County-scale benchmark: generated problems in the shape of the Pengshui demo.
+
+Outlets are the depots; volunteers with heterogeneous vehicles (electric tricycle, motor
+tricycle, minivan, pickup, light truck) each load at one outlet; stops cluster around
+villages inside 28.95-29.85 N, 107.80-108.60 E; road distance is great-circle x 1.4 (mountain
+roads); every vehicle type has its own speed, hence its own travel-time matrix.
+
+    python benchmarks/county.py run --stops 500 --vehicles 40 --time-limit 30
+    python benchmarks/county.py suite            # the figures in solver/README.md
+    python benchmarks/county.py compare --stops 1000 --vehicles 60 --time-limit 60
+
+Each solve runs in a fresh process so its peak memory (ru_maxrss) is its own. PyVRP is a
+benchmark-only reference here; the solver package never imports it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import resource
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from solver import (  # noqa: E402
+    Job,
+    Location,
+    Problem,
+    SolveLimits,
+    TimeWindow,
+    Vehicle,
+    check,
+    solve,
+)
+
+LAT = (28.95, 29.85)
+LON = (107.80, 108.60)
+CIRCUITY = 1.4
+HOUR = 3600
+
+
+@dataclass(frozen=True)
+class VehicleType:
+    name: str
+    payload_kg: int
+    speed_kmh: float
+    share: float
+    max_duration_s: int | None = None
+    max_distance_m: int | None = None
+
+
+# Speeds are averages on county and village roads, not top speeds.
+TYPES = (
+    VehicleType("e_tricycle", 300, 18, 0.30, max_duration_s=7 * HOUR, max_distance_m=70_000),
+    VehicleType("motor_tricycle", 500, 25, 0.30),
+    VehicleType("minivan", 600, 35, 0.15),
+    VehicleType("pickup", 1000, 35, 0.15),
+    VehicleType("light_truck", 1500, 30, 0.10),
+)
+
+
+def great_circle_m(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    """All-pairs haversine distance in metres."""
+    la, lo = np.radians(lat), np.radians(lon)
+    dlat = la[:, None] - la[None, :]
+    dlon = lo[:, None] - lo[None, :]
+    a = np.sin(dlat / 2) ** 2 + np.cos(la)[:, None] * np.cos(la)[None, :] * np.sin(dlon / 2) ** 2
+    return 2 * 6_371_000 * np.arcsin(np.sqrt(np.minimum(1.0, a)))
+
+
+def generate(
+    stops: int,
+    vehicles: int,
+    seed: int = 1,
+    *,
+    outlets: int | None = None,
+    at_outlets: bool = False,
+    windows_share: float = 0.3,
+    two_windows_share: float = 0.05,
+    oversized: int = 2,
+    incompatible: bool = True,
+    load_factor: float = 0.8,
+) -> Problem:
+    """A seeded county day. ``at_outlets``: volunteers start and end at their outlet (else
+    at home, a few km away); ``oversized`` orders bigger than any vehicle get split."""
+    rng = np.random.default_rng(seed)
+    n_out = outlets or max(4, min(12, stops // 150))
+    out_lat = rng.uniform(*LAT, n_out)
+    out_lon = rng.uniform(*LON, n_out)
+
+    villages = max(20, stops // 12)
+    v_lat = rng.uniform(*LAT, villages)
+    v_lon = rng.uniform(*LON, villages)
+    which = rng.integers(0, villages, stops)
+    s_lat = np.clip(v_lat[which] + rng.normal(0, 0.008, stops), *LAT)
+    s_lon = np.clip(v_lon[which] + rng.normal(0, 0.008, stops), *LON)
+
+    # Each stop loads at its nearest outlet (the matching step's cheapest transport).
+    d_out = great_circle_m(np.concatenate([out_lat, s_lat]), np.concatenate([out_lon, s_lon]))
+    stop_outlet = np.argmin(d_out[n_out:, :n_out], axis=1)
+
+    # Volunteers per outlet in proportion to its stops (largest remainder, at least one).
+    counts = np.bincount(stop_outlet, minlength=n_out).astype(float)
+    quota = counts / counts.sum() * vehicles
+    per_outlet = np.maximum(1, np.floor(quota).astype(int))
+    while per_outlet.sum() < vehicles:
+        per_outlet[np.argmax(quota - per_outlet)] += 1
+    while per_outlet.sum() > vehicles:
+        per_outlet[np.argmax(per_outlet)] -= 1
+    vehicle_outlet = np.repeat(np.arange(n_out), per_outlet)
+    n_veh = len(vehicle_outlet)
+    kinds = rng.choice(len(TYPES), n_veh, p=[t.share for t in TYPES])
+
+    if at_outlets:
+        h_lat, h_lon = np.empty(0), np.empty(0)
+    else:
+        h_lat = np.clip(out_lat[vehicle_outlet] + rng.normal(0, 0.02, n_veh), *LAT)
+        h_lon = np.clip(out_lon[vehicle_outlet] + rng.normal(0, 0.02, n_veh), *LON)
+    n_home = len(h_lat)
+    lat = np.concatenate([out_lat, h_lat, s_lat])
+    lon = np.concatenate([out_lon, h_lon, s_lon])
+    dist = np.rint(great_circle_m(lat, lon) * CIRCUITY).astype(np.int64)
+    durations = {t.name: np.rint(dist / (t.speed_kmh / 3.6)).astype(np.int64) for t in TYPES}
+
+    shifts = [
+        TimeWindow(8 * HOUR, 17 * HOUR),
+        TimeWindow(7 * HOUR, 15 * HOUR),
+        TimeWindow(9 * HOUR, 18 * HOUR),
+    ]
+    fleet = []
+    for k in range(n_veh):
+        t = TYPES[kinds[k]]
+        outlet = int(vehicle_outlet[k])
+        home = outlet if at_outlets else n_out + k
+        fleet.append(
+            Vehicle(
+                id=f"{t.name}-{k}",
+                start=home,
+                end=home,
+                outlet=outlet,
+                payload_kg=t.payload_kg,
+                shift=shifts[rng.choice(3, p=[0.6, 0.2, 0.2])],
+                speed_class=t.name,
+                max_duration_s=t.max_duration_s,
+                max_distance_m=t.max_distance_m,
+            )
+        )
+
+    # Orders: fertiliser in 50 kg bags, seed, pesticide; scaled to the fleet's payload.
+    product = rng.choice(3, stops, p=[0.5, 0.3, 0.2])
+    raw = np.where(
+        product == 0,
+        50.0 * rng.integers(1, 4, stops),
+        np.where(product == 1, rng.uniform(5, 40, stops), rng.uniform(1, 15, stops)),
+    )
+    payload = sum(v.payload_kg for v in fleet)
+    scale = min(1.0, load_factor * payload / raw.sum())
+    weight = np.maximum(0.5, np.round(raw * scale * 2) / 2)
+    big = rng.choice(stops, min(oversized, stops), replace=False)
+    weight[big] = 1800.0
+    classes = (frozenset({"fertiliser"}), frozenset({"seed"}), frozenset({"pesticide"}))
+
+    jobs = []
+    for i in range(stops):
+        windows: tuple[TimeWindow, ...] = ()
+        r = rng.random()
+        if r < two_windows_share:
+            windows = (TimeWindow(8 * HOUR, 10 * HOUR), TimeWindow(15 * HOUR, 17 * HOUR))
+        elif r < two_windows_share + windows_share:
+            windows = (
+                (TimeWindow(8 * HOUR, 12 * HOUR),)
+                if rng.random() < 0.5
+                else (TimeWindow(13 * HOUR, int(17.5 * HOUR)),)
+            )
+        jobs.append(
+            Job(
+                id=f"s{i}",
+                location=n_out + n_home + i,
+                outlet=int(stop_outlet[i]),
+                weight_kg=float(weight[i]),
+                service_s=int(min(900, 180 + 60 * weight[i] / 50)),
+                time_windows=windows,
+                priority=int(rng.choice([1, 2, 3], p=[0.7, 0.2, 0.1])),
+                classes=classes[product[i]],
+            )
+        )
+    locations = (
+        [Location(f"outlet-{i}", out_lat[i], out_lon[i]) for i in range(n_out)]
+        + [Location(f"home-{k}", h_lat[k], h_lon[k]) for k in range(n_home)]
+        + [Location(f"stop-{i}", s_lat[i], s_lon[i]) for i in range(stops)]
+    )
+    return Problem(
+        locations=locations,
+        distance_m=dist,
+        duration_s=durations,
+        vehicles=fleet,
+        jobs=jobs,
+        incompatible=[("pesticide", "seed")] if incompatible else (),
+    )
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _ours(spec: dict) -> dict:
+    t0 = time.perf_counter()
+    problem = generate(**spec["problem"])
+    gen_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    solution = solve(problem, SolveLimits(time_s=spec["time_limit"]))
+    solve_s = time.perf_counter() - t0
+    result = check(problem, solution)
+    reasons: dict[str, int] = {}
+    for u in solution.unassigned:
+        reasons[u.reason.value] = reasons.get(u.reason.value, 0) + 1
+    served_jobs = {s.job_id for r in solution.runs for s in r.stops}
+    unserved_jobs = {u.job_id for u in solution.unassigned}
+    return {
+        "engine": "ours",
+        "stops": len(problem.jobs),
+        "vehicles_available": len(problem.vehicles),
+        "generate_s": round(gen_s, 1),
+        "solve_s": round(solve_s, 1),
+        "peak_mb": round(_peak_mb()),
+        "distance_km": round(solution.distance_m / 1000, 1),
+        "vehicles_used": len(solution.runs),
+        "stops_served": len(served_jobs - unserved_jobs),
+        "stops_partly_or_not_served": len(unserved_jobs),
+        "unassigned_parts_by_reason": reasons,
+        "checker": "feasible" if result.ok else f"VIOLATIONS: {list(result.violations)[:3]}",
+        "stats": {k: v for k, v in solution.stats.items()},
+    }
+
+
+def _pyvrp(spec: dict) -> dict:
+    import pyvrp
+    from pyvrp.stop import MaxRuntime
+
+    problem = generate(**spec["problem"])
+    t0 = time.perf_counter()
+    data = to_pyvrp(problem)
+    result = pyvrp.solve(data, stop=MaxRuntime(spec["time_limit"]), seed=1, display=False)
+    solve_s = time.perf_counter() - t0
+    best = result.best
+    dist = np.asarray(problem.distance_m)
+    n_out = len({v.load_at for v in problem.vehicles})
+    total, used, served, foreign = 0, 0, 0, 0
+    for route in best.routes():
+        depot = route.start_depot()
+        path = [depot, *[n_out + c - data.num_depots for c in route.visits()], route.end_depot()]
+        locs = [
+            p if k in (0, len(path) - 1) else problem.jobs[p - n_out].location
+            for k, p in enumerate(path)
+        ]
+        total += int(sum(dist[a, b] for a, b in zip(locs, locs[1:], strict=False)))
+        used += 1
+        served += len(route.visits())
+        foreign += sum(problem.jobs[c - data.num_depots].outlet != depot for c in route.visits())
+    return {
+        "engine": "pyvrp",
+        "stops": len(problem.jobs),
+        "solve_s": round(solve_s, 1),
+        "peak_mb": round(_peak_mb()),
+        "distance_km": round(total / 1000, 1),
+        "vehicles_used": used,
+        "stops_served": served,
+        "feasible": bool(best.is_feasible()),
+        "stops_loaded_at_another_outlet": foreign,
+        "iterations": result.num_iterations,
+    }
+
+
+def to_pyvrp(problem: Problem):
+    """The same problem for PyVRP. Needs vehicles that start and end at their outlet, one
+    window per job and no splitting; PyVRP lets any vehicle serve any stop (a relaxation:
+    our model makes each stop load at its own outlet)."""
+    import pyvrp
+
+    outlets = sorted({v.load_at for v in problem.vehicles})
+    assert outlets == list(range(len(outlets))), "outlets must be the first locations"
+    assert all(v.start == v.end == v.load_at for v in problem.vehicles)
+    n_out = len(outlets)
+    stop_locs = [j.location for j in problem.jobs]
+    order = outlets + stop_locs
+    dist = np.asarray(problem.distance_m)[np.ix_(order, order)]
+    profiles = sorted(problem.duration_s)
+    durations = [np.asarray(problem.duration_s[p])[np.ix_(order, order)] for p in profiles]
+    locations = [
+        pyvrp.Location(
+            x=float(problem.locations[i].lon or 0), y=float(problem.locations[i].lat or 0)
+        )
+        for i in order
+    ]
+    depots = [pyvrp.Depot(location=i) for i in range(n_out)]
+    clients = []
+    for k, j in enumerate(problem.jobs):
+        assert len(j.time_windows) <= 1
+        tw = j.time_windows[0] if j.time_windows else None
+        clients.append(
+            pyvrp.Client(
+                location=n_out + k,
+                delivery=[round(j.weight_kg * 1000)],
+                service_duration=j.service_s,
+                tw_early=tw.start_s if tw else 0,
+                tw_late=tw.end_s if tw else 24 * HOUR,
+            )
+        )
+    groups: dict[tuple, int] = {}
+    for v in problem.vehicles:
+        key = (
+            v.load_at,
+            round(v.payload_kg * 1000),
+            v.shift,
+            v.speed_class,
+            v.max_duration_s,
+            v.max_distance_m,
+        )
+        groups[key] = groups.get(key, 0) + 1
+    big = np.iinfo(np.int64).max
+    vehicle_types = [
+        pyvrp.VehicleType(
+            num_available=count,
+            capacity=[grams],
+            start_depot=outlet,
+            end_depot=outlet,
+            tw_early=shift.start_s,
+            tw_late=shift.end_s,
+            shift_duration=max_dur if max_dur is not None else big,
+            max_distance=max_dist if max_dist is not None else big,
+            profile=profiles.index(cls),
+        )
+        for (outlet, grams, shift, cls, max_dur, max_dist), count in groups.items()
+    ]
+    return pyvrp.ProblemData(
+        locations=locations,
+        clients=clients,
+        depots=depots,
+        vehicle_types=vehicle_types,
+        distance_matrices=[dist] * len(profiles),
+        duration_matrices=durations,
+    )
+
+
+def _in_child(fn, spec: dict) -> dict:
+    with mp.get_context("spawn").Pool(1) as pool:
+        return pool.apply(fn, (spec,))
+
+
+def _print(row: dict) -> None:
+    print(json.dumps(row), flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name in ("run", "compare"):
+        p = sub.add_parser(name)
+        p.add_argument("--stops", type=int, required=True)
+        p.add_argument("--vehicles", type=int, required=True)
+        p.add_argument("--time-limit", type=float, required=True)
+        p.add_argument("--seed", type=int, default=1)
+    sub.add_parser("suite")
+    args = parser.parse_args(argv)
+
+    if args.command == "run":
+        spec = {
+            "problem": {"stops": args.stops, "vehicles": args.vehicles, "seed": args.seed},
+            "time_limit": args.time_limit,
+        }
+        _print(_in_child(_ours, spec))
+    elif args.command == "compare":
+        _compare(args.stops, args.vehicles, args.time_limit, args.seed)
+    else:
+        for stops, vehicles, limit in ((200, 20, 10), (500, 40, 30), (2000, 100, 120)):
+            spec = {
+                "problem": {"stops": stops, "vehicles": vehicles, "seed": 1},
+                "time_limit": limit,
+            }
+            _print({"limit_s": limit, **_in_child(_ours, spec)})
+        for stops, vehicles, limit in ((1000, 60, 60), (2000, 100, 120)):
+            _compare(stops, vehicles, limit, 1)
+    return 0
+
+
+def _compare(stops: int, vehicles: int, limit: float, seed: int) -> None:
+    problem = {
+        "stops": stops,
+        "vehicles": vehicles,
+        "seed": seed,
+        "at_outlets": True,
+        "two_windows_share": 0.0,
+        "oversized": 0,
+        "incompatible": False,
+        "load_factor": 0.7,
+    }
+    spec = {"problem": problem, "time_limit": limit}
+    _print({"compare": f"{stops}/{vehicles}", "limit_s": limit, **_in_child(_ours, spec)})
+    _print({"compare": f"{stops}/{vehicles}", "limit_s": limit, **_in_child(_pyvrp, spec)})
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
