@@ -23,7 +23,7 @@ $(VENV)/.installed-test: requirements.txt requirements-test.txt $(VENV)/.install
 # Compiled message catalogs are build output: made from the committed .po files.
 translations: $(VENV)/.installed
 	@if ls supply_match/translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
-		$(BIN)/pybabel compile --use-fuzzy -q -d supply_match/translations; fi
+		$(BIN)/pybabel -q compile --use-fuzzy -d supply_match/translations; fi
 
 # System packages the suite needs, from Debian, installed only when missing.
 test-deps:

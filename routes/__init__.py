@@ -4,7 +4,14 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from routes import health, volunteer
+    from routes import admin, auth, cadre, dispatch, errors, health, main, orders, volunteer
 
     app.register_blueprint(health.bp)
     app.register_blueprint(volunteer.bp)
+    app.register_blueprint(errors.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(main.bp)
+    app.register_blueprint(cadre.bp)
+    app.register_blueprint(dispatch.bp)
+    app.register_blueprint(admin.bp)
+    app.register_blueprint(orders.bp)

@@ -9,6 +9,17 @@ from flask import Flask
 from config import INSTANCE_DIR, Config, config_from_environment
 
 
+def _configure_login(app: Flask) -> None:
+    from flask_babel import lazy_gettext
+
+    from supply_match.extensions import login_manager
+
+    # Anonymous visitors of a protected page go to the login page and come back after.
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = lazy_gettext("Please sign in to open this page.")
+    login_manager.login_message_category = "info"
+
+
 def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     """Build the application. ``config`` is a settings class, or a dict of overrides on
     top of the environment's settings (what tests pass)."""
@@ -34,6 +45,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(INSTANCE_DIR.parent / "supply_match" / "migrations"))
     csrf.init_app(app)
     login.init_app(app)
+    _configure_login(app)
     i18n.init_app(app)
     security.init_app(app)
     cli.init_app(app)

@@ -1,8 +1,20 @@
-"""Languages: Simplified Chinese by default, English on request."""
+"""Languages: Simplified Chinese by default, English on request.
+
+Strings are English msgids (``_()`` in templates, ``gettext``/``lazy_gettext`` in code);
+the Chinese lives in translations/zh_Hans_CN/LC_MESSAGES/messages.po. Without compiled
+catalogs (``make translations``) pages fall back to the English msgids.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from urllib.parse import quote
 
 from flask import Flask, current_app, request, session
+from flask_babel import format_decimal, get_locale, refresh
 from flask_login import current_user
 
+from supply_match import labels
 from supply_match.extensions import babel
 
 
@@ -19,5 +31,44 @@ def select_locale() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def lang_url(code: str) -> str:
+    """The current page in another language (the choice is then kept in the session)."""
+    args = request.args.to_dict(flat=False)
+    args["lang"] = [code]
+    query = "&".join(
+        f"{quote(key)}={quote(str(value))}"
+        for key, values in sorted(args.items())
+        for value in values
+    )
+    return f"{request.path}?{query}"
+
+
+def html_lang() -> str:
+    """The page's ``lang`` attribute: zh-CN or en."""
+    locale = get_locale()
+    if locale is None or locale.language == "zh":
+        return "zh-CN"
+    return str(locale.language)
+
+
+def format_weight(kg: Decimal | float | int | None) -> str:
+    """A weight for people: kilograms up to a tonne, tonnes with one decimal above."""
+    if kg is None:
+        return ""
+    kg = Decimal(kg)
+    if kg >= 1000:
+        return format_decimal(kg / 1000, format="#,##0.0") + " t"
+    return format_decimal(kg, format="#,##0.##") + " kg"
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
+    # Flask-Babel caches the locale on ``g``, which outlives a request whenever an app
+    # context is shared between requests (tests, a CLI command); choose afresh each time.
+    app.before_request(refresh)
+    app.jinja_env.globals.update(lang_url=lang_url, html_lang=html_lang)
+    app.jinja_env.filters["weight"] = format_weight
+    app.jinja_env.globals.update(
+        status_label=lambda code: labels.label(labels.ORDER_STATUSES, code),
+        delivery_point_label=lambda code: labels.label(labels.DELIVERY_POINTS, code),
+    )

@@ -1,0 +1,42 @@
+"""Who may open a page: the ``role_required`` decorator and each role's home page."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import abort, url_for
+from flask_login import current_user
+
+from supply_match.extensions import login_manager
+from supply_match.models import Role
+
+HOME_ENDPOINTS = {
+    Role.ADMIN: "admin.home",
+    Role.DISPATCHER: "dispatch.home",
+    Role.CADRE: "cadre.home",
+}
+
+
+def role_required(*roles: Role | str):
+    """Let the view run for a signed-in user of one of ``roles``; anonymous visitors go to
+    the login page (and come back after), other roles get 403. With no roles, any
+    signed-in user may enter."""
+    allowed = {str(role) for role in roles}
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated or not current_user.is_active:
+                return login_manager.unauthorized()
+            if allowed and current_user.role not in allowed:
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.allowed_roles = frozenset(allowed)
+        return wrapped
+
+    return decorator
+
+
+def home_url_for(user) -> str:
+    return url_for(HOME_ENDPOINTS.get(user.role, "auth.login"))

@@ -1,0 +1,87 @@
+"""Administrators: county figures and user accounts."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from routes.access import role_required
+from routes.forms import ROLE_LABELS, UserForm
+from supply_match.extensions import db
+from supply_match.models import Role, User, Village
+from supply_match.services import accounts, dashboards
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.get("/")
+@role_required(Role.ADMIN)
+def home():
+    return render_template(
+        "admin/home.html", figures=dashboards.admin_figures(), role_labels=ROLE_LABELS
+    )
+
+
+@bp.get("/users")
+@role_required(Role.ADMIN)
+def users():
+    rows = db.session.scalars(accounts.users_query()).all()
+    return render_template("admin/users.html", users=rows, role_labels=ROLE_LABELS)
+
+
+def _village_choices():
+    villages = db.session.scalars(
+        db.select(Village).join(Village.township).order_by(Village.code)
+    ).all()
+    return [(village.id, village.full_name) for village in villages]
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def new_user():
+    form = UserForm()
+    form.villages.choices = _village_choices()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = accounts.create_user(
+                username=form.username.data or "",
+                display_name=form.display_name.data or "",
+                password=form.password.data or "",
+                role=form.role.data,
+                mobile=form.mobile.data,
+                village_ids=form.villages.data or [],
+            )
+        except accounts.AccountError as error:
+            db.session.rollback()
+            for field, message in error.errors.items():
+                getattr(form, field).errors = [_(message)]
+            status = 422
+        else:
+            db.session.commit()
+            flash(_("Account %(username)s has been created.", username=user.username), "success")
+            return redirect(url_for("admin.users"))
+    elif request.method == "POST":
+        status = 422
+    return render_template("admin/user_new.html", form=form), status
+
+
+@bp.post("/users/<int:user_id>/active")
+@role_required(Role.ADMIN)
+def set_active(user_id: int):
+    user = db.get_or_404(User, user_id)
+    active = request.form.get("active") == "1"
+    try:
+        accounts.set_active(user, active, current_user)
+    except accounts.AccountError as error:
+        flash(_(error.errors["active"]), "error")
+    else:
+        db.session.commit()
+        if active:
+            flash(_("Account %(username)s is active again.", username=user.username), "success")
+        else:
+            flash(
+                _("Account %(username)s has been deactivated.", username=user.username), "success"
+            )
+    return redirect(url_for("admin.users"))

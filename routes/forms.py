@@ -1,0 +1,40 @@
+"""Forms. Field labels are English msgids, translated when the page renders; the rules
+for what a valid account is live in services/accounts.py, not here."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import InputRequired, Length
+
+from supply_match.models import Role
+
+ROLE_LABELS = {
+    Role.ADMIN: _l("Administrator"),
+    Role.DISPATCHER: _l("Dispatcher"),
+    Role.CADRE: _l("Village cadre"),
+}
+
+
+class LoginForm(FlaskForm):
+    login = StringField(
+        _l("Username or mobile number"),
+        validators=[
+            InputRequired(message=_l("Please enter your username or mobile number.")),
+            Length(max=64),
+        ],
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[InputRequired(message=_l("Please enter your password.")), Length(max=128)],
+    )
+
+
+class UserForm(FlaskForm):
+    username = StringField(_l("Username"))
+    display_name = StringField(_l("Name"))
+    mobile = StringField(_l("Mobile number (optional)"))
+    password = PasswordField(_l("Initial password"))
+    role = SelectField(
+        _l("Role"), choices=[(str(role), label) for role, label in ROLE_LABELS.items()]
+    )
+    villages = SelectMultipleField(_l("Villages (village cadres only)"), coerce=int)

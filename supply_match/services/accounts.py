@@ -1,0 +1,206 @@
+"""Signing in, login throttling, and creating or deactivating accounts.
+
+Throttling is kept in the ``login_attempt`` table, not in a process, so that it holds
+across every web process: a login name, or a client address, that failed
+``LOGIN_MAX_FAILURES`` times (addresses: ``LOGIN_MAX_FAILURES_PER_IP``, by default four
+times as many, since a village office shares one address) within
+``LOGIN_FAILURE_WINDOW_S`` seconds is refused, even with the right password, until the
+window has passed since the failure that locked it. A successful login clears the
+count for its login name (not for its address). Attempts made while locked are not recorded, so a lock always ends when
+the page says it does.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import delete, func, select
+
+from supply_match.extensions import db
+from supply_match.models import LoginAttempt, Role, User, Village
+from supply_match.models._types import MOBILE_PATTERN, utcnow
+
+MOBILE_RE = re.compile(MOBILE_PATTERN)
+USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{3,32}$")
+MIN_PASSWORD_LENGTH = 8
+
+
+def N_(message: str) -> str:
+    """Marks an English msgid for extraction; the page translates it when it shows it."""
+    return message
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    user: User | None = None
+    # Set when the login is refused because of too many failures: UTC, naive.
+    locked_until: datetime | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.user is not None
+
+
+def throttle_keys(login: str, remote_addr: str | None) -> list[tuple[str, int]]:
+    """The keys an attempt counts against, each with its failure limit."""
+    max_failures = current_app.config["LOGIN_MAX_FAILURES"]
+    per_ip = current_app.config.get("LOGIN_MAX_FAILURES_PER_IP", 4 * max_failures)
+    keys = [(login.strip().lower()[:64], max_failures)]
+    if remote_addr:
+        keys.append((f"ip:{remote_addr}"[:64], per_ip))
+    return keys
+
+
+def locked_until(keys: list[tuple[str, int]], now: datetime | None = None) -> datetime | None:
+    """When the latest lock among ``keys`` ends, or None if none is locked now."""
+    now = now or utcnow()
+    window = timedelta(seconds=current_app.config["LOGIN_FAILURE_WINDOW_S"])
+    until = None
+    for key, limit in keys:
+        since = now - window
+        last_success = db.session.scalar(
+            select(func.max(LoginAttempt.attempted_at)).where(
+                LoginAttempt.key == key,
+                LoginAttempt.succeeded.is_(True),
+                LoginAttempt.attempted_at > since,
+            )
+        )
+        # A success forgives an account's typos, but not an address's failures: else
+        # one valid account would reset the count for guessing at all the others.
+        if last_success is not None and not key.startswith("ip:"):
+            since = last_success
+        failures = db.session.scalars(
+            select(LoginAttempt.attempted_at)
+            .where(
+                LoginAttempt.key == key,
+                LoginAttempt.succeeded.is_(False),
+                LoginAttempt.attempted_at > since,
+            )
+            .order_by(LoginAttempt.attempted_at.desc())
+            .limit(limit)
+        ).all()
+        if len(failures) >= limit:
+            # The oldest of the last `limit` failures leaves the window first.
+            ends = failures[-1] + window
+            if ends > now and (until is None or ends > until):
+                until = ends
+    return until
+
+
+def find_user(login: str) -> User | None:
+    login = login.strip()
+    if not login:
+        return None
+    if MOBILE_RE.match(login):
+        user = db.session.scalar(select(User).where(User.mobile == login))
+        if user is not None:
+            return user
+    return db.session.scalar(select(User).where(func.lower(User.username) == login.lower()))
+
+
+def authenticate(login: str, password: str, remote_addr: str | None) -> LoginResult:
+    """Check a login name (username or mobile) and password, throttled; commits the record
+    of the attempt."""
+    keys = throttle_keys(login, remote_addr)
+    until = locked_until(keys)
+    if until is not None:
+        return LoginResult(locked_until=until)
+    user = find_user(login)
+    succeeded = bool(user and user.active and user.check_password(password))
+    now = utcnow()
+    for key, _limit in keys:
+        db.session.add(LoginAttempt(key=key, succeeded=succeeded, attempted_at=now))
+    if succeeded:
+        user.last_login_at = now
+    db.session.commit()
+    if not succeeded:
+        # The failure just recorded may be the one that locks.
+        return LoginResult(locked_until=locked_until(keys))
+    return LoginResult(user=user)
+
+
+def forget_old_attempts(older_than_s: int = 30 * 24 * 3600) -> int:
+    """Delete attempts older than a month; the throttle never looks that far back."""
+    cutoff = utcnow() - timedelta(seconds=older_than_s)
+    result = db.session.execute(delete(LoginAttempt).where(LoginAttempt.attempted_at < cutoff))
+    return result.rowcount or 0
+
+
+class AccountError(ValueError):
+    """A new account's details were refused; ``errors`` maps field names to messages
+    (English msgids; the page translates them)."""
+
+    def __init__(self, errors: dict[str, str]):
+        self.errors = errors
+        super().__init__("; ".join(f"{field}: {message}" for field, message in errors.items()))
+
+
+def create_user(
+    *,
+    username: str,
+    display_name: str,
+    password: str,
+    role: str,
+    mobile: str | None = None,
+    village_ids: list[int] | tuple[int, ...] = (),
+) -> User:
+    """Add an account after checking its details; raises AccountError. Flushes, does not
+    commit."""
+    username = username.strip()
+    display_name = display_name.strip()
+    mobile = (mobile or "").strip() or None
+    errors: dict[str, str] = {}
+    if not USERNAME_RE.match(username):
+        errors["username"] = N_("3 to 32 letters, digits, dots, dashes or underscores.")
+    elif db.session.scalar(select(User.id).where(func.lower(User.username) == username.lower())):
+        errors["username"] = N_("This username is already taken.")
+    elif MOBILE_RE.match(username):
+        errors["username"] = N_("A username must not look like a mobile number.")
+    if not display_name:
+        errors["display_name"] = N_("Please enter a name.")
+    elif len(display_name) > 32:
+        errors["display_name"] = N_("At most 32 characters.")
+    if mobile is not None:
+        if not MOBILE_RE.match(mobile):
+            errors["mobile"] = N_("A mobile number has 11 digits and starts with 13 to 19.")
+        elif db.session.scalar(select(User.id).where(User.mobile == mobile)):
+            errors["mobile"] = N_("Another account already uses this mobile number.")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        errors["password"] = N_("At least 8 characters.")
+    if role not in {str(r) for r in Role}:
+        errors["role"] = N_("Please choose a role.")
+    villages = []
+    if village_ids:
+        villages = list(db.session.scalars(select(Village).where(Village.id.in_(village_ids))))
+        if len(villages) != len(set(village_ids)):
+            errors["villages"] = N_("Unknown village.")
+    if role == Role.CADRE and not village_ids:
+        errors["villages"] = N_("A village cadre needs at least one village.")
+    if errors:
+        raise AccountError(errors)
+    user = User(
+        username=username,
+        display_name=display_name,
+        mobile=mobile,
+        role=role,
+        active=True,
+    )
+    user.set_password(password)
+    user.villages.extend(villages if role == Role.CADRE else [])
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def set_active(user: User, active: bool, acting: User) -> None:
+    """Deactivate or reactivate an account; nobody can deactivate themselves."""
+    if not active and user.id == acting.id:
+        raise AccountError({"active": N_("You cannot deactivate your own account.")})
+    user.active = active
+
+
+def users_query():
+    return select(User).order_by(User.role, User.username)

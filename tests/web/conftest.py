@@ -1,0 +1,86 @@
+"""Fixtures for the page tests: signing in as someone, and a small county with two
+villages, a cadre for each, a dispatcher and an admin."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from supply_match.extensions import db
+from supply_match.models import Role
+from tests import factories
+
+TRANSLATIONS = Path(__file__).resolve().parents[2] / "supply_match" / "translations"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_catalogs():
+    """`make translations` compiles the catalogs; do it here too when they are missing or
+    stale, so that running pytest directly shows the Chinese pages."""
+    for po_path in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as po_file:
+            catalog = read_po(po_file)
+        with mo_path.open("wb") as mo_file:
+            write_mo(mo_file, catalog, use_fuzzy=True)
+
+
+class Auth:
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, login: str, password: str = factories.PASSWORD, **kwargs):
+        return self.client.post("/login", data={"login": login, "password": password}, **kwargs)
+
+    def logout(self):
+        return self.client.post("/logout")
+
+
+@pytest.fixture
+def auth(client) -> Auth:
+    return Auth(client)
+
+
+@dataclass
+class County:
+    village_a: object
+    village_b: object
+    cadre_a: object
+    cadre_b: object
+    dispatcher: object
+    admin: object
+    household_a: object
+    household_b: object
+    order_a: object
+    order_b: object
+
+
+@pytest.fixture
+def county_people(app) -> County:
+    township = factories.township(name="保家镇")
+    village_a = factories.village(township=township, name="甲村")
+    village_b = factories.village(township=township, name="乙村")
+    household_a = factories.household(village=village_a, name="张甲户")
+    household_b = factories.household(village=village_b, name="李乙户")
+    people = County(
+        village_a=village_a,
+        village_b=village_b,
+        cadre_a=factories.user(
+            Role.CADRE, villages=[village_a], username="cadre_a", mobile="13800000001"
+        ),
+        cadre_b=factories.user(Role.CADRE, villages=[village_b], username="cadre_b"),
+        dispatcher=factories.user(Role.DISPATCHER, username="dispatcher"),
+        admin=factories.user(Role.ADMIN, username="admin"),
+        household_a=household_a,
+        household_b=household_b,
+        order_a=factories.order(household=household_a),
+        order_b=factories.order(household=household_b),
+    )
+    db.session.commit()
+    return people

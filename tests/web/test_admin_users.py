@@ -1,0 +1,89 @@
+"""The admin's users page: list, create with checks, deactivate."""
+
+from sqlalchemy import select
+
+from supply_match.extensions import db
+from supply_match.models import Role, User
+
+
+def _new_user_form(**fields):
+    data = {
+        "username": "wang_cadre",
+        "display_name": "王村干部",
+        "mobile": "13912345678",
+        "password": "long-enough-1",
+        "role": "cadre",
+    }
+    data.update(fields)
+    return data
+
+
+def test_users_page_lists_roles_and_villages(client, auth, county_people):
+    auth.login("admin")
+    page = client.get("/admin/users").get_data(as_text=True)
+    assert 'data-user="cadre_a"' in page and 'data-user="dispatcher"' in page
+    assert "保家镇甲村" in page
+    assert "村干部" in page and "调度员" in page and "管理员" in page
+
+
+def test_admin_creates_a_cadre_with_villages_who_can_then_sign_in(client, auth, county_people):
+    auth.login("admin")
+    data = _new_user_form(villages=[str(county_people.village_b.id)])
+    response = client.post("/admin/users/new", data=data)
+    assert response.status_code == 302
+    user = db.session.scalar(select(User).where(User.username == "wang_cadre"))
+    assert user.role == Role.CADRE
+    assert user.village_ids == {county_people.village_b.id}
+    assert user.check_password("long-enough-1")
+    auth.logout()
+    assert auth.login("13912345678", "long-enough-1").location == "/cadre/"
+    assert "李乙户" in client.get("/orders").get_data(as_text=True)
+
+
+def test_create_user_refuses_bad_details_with_clear_chinese_errors(client, auth, county_people):
+    auth.login("admin")
+    response = client.post(
+        "/admin/users/new",
+        data=_new_user_form(username="cadre_a", mobile="12345678901", password="short"),
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "该用户名已被使用" in page
+    assert "手机号应为 11 位数字" in page
+    assert "密码至少 8 位" in page
+    assert "村干部至少要负责一个村" in page
+    assert db.session.scalar(select(User).where(User.mobile == "12345678901")) is None
+
+
+def test_mobile_numbers_are_unique(client, auth, county_people):
+    auth.login("admin")
+    response = client.post(
+        "/admin/users/new",
+        data=_new_user_form(username="another", mobile="13800000001", role="dispatcher"),
+    )
+    assert response.status_code == 422
+    assert "该手机号已被其他账号使用" in response.get_data(as_text=True)
+
+
+def test_admin_deactivates_and_reactivates_a_user(client, auth, county_people):
+    auth.login("admin")
+    user_id = county_people.cadre_b.id
+    assert client.post(f"/admin/users/{user_id}/active", data={"active": "0"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(User, user_id).active is False
+    auth.logout()
+    assert auth.login("cadre_b").status_code == 401
+    auth.login("admin")
+    client.post(f"/admin/users/{user_id}/active", data={"active": "1"})
+    db.session.expire_all()
+    assert db.session.get(User, user_id).active is True
+
+
+def test_admin_cannot_deactivate_themselves(client, auth, county_people):
+    auth.login("admin")
+    response = client.post(
+        f"/admin/users/{county_people.admin.id}/active", data={"active": "0"}, follow_redirects=True
+    )
+    assert "不能停用自己的账号" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(User, county_people.admin.id).active is True
