@@ -4,14 +4,17 @@ villages, a cadre for each, a dispatcher and an admin."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from werkzeug.security import generate_password_hash
 
 from supply_match.extensions import db
 from supply_match.models import Role
+from supply_match.models import account as account_model
 from tests import factories
 
 TRANSLATIONS = Path(__file__).resolve().parents[2] / "supply_match" / "translations"
@@ -29,6 +32,18 @@ def compiled_catalogs():
             catalog = read_po(po_file)
         with mo_path.open("wb") as mo_file:
             write_mo(mo_file, catalog, use_fuzzy=True)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(monkeypatch):
+    """Hash with a few PBKDF2 rounds instead of scrypt: a test makes several accounts and
+    signs in several times, and scrypt's 70 ms each add up. Checking reads the method from
+    the stored hash, so nothing else changes."""
+    monkeypatch.setattr(
+        account_model,
+        "generate_password_hash",
+        partial(generate_password_hash, method="pbkdf2:sha256:1000"),
+    )
 
 
 class Auth:

@@ -1,0 +1,94 @@
+"""Accounts and throttling, without HTTP."""
+
+from datetime import timedelta
+
+import pytest
+
+from supply_match.extensions import db
+from supply_match.models import Role
+from supply_match.models._types import utcnow
+from supply_match.services import accounts
+from tests import factories
+
+
+def test_authenticate_by_username_or_mobile(app):
+    factories.user(Role.DISPATCHER, username="liu", mobile="13700000009")
+    db.session.commit()
+    assert accounts.authenticate("liu", factories.PASSWORD, "10.0.0.1").ok
+    assert accounts.authenticate("13700000009", factories.PASSWORD, "10.0.0.1").ok
+    assert not accounts.authenticate("liu", "nope", "10.0.0.1").ok
+
+
+def test_lock_ends_a_window_after_the_failure_that_locked(app):
+    app.config.update(LOGIN_MAX_FAILURES=2, LOGIN_FAILURE_WINDOW_S=300)
+    factories.user(Role.DISPATCHER, username="liu")
+    db.session.commit()
+    accounts.authenticate("liu", "nope", None)
+    result = accounts.authenticate("liu", "nope", None)
+    assert result.locked_until is not None
+    assert timedelta(seconds=290) < result.locked_until - utcnow() <= timedelta(seconds=300)
+    later = result.locked_until + timedelta(seconds=1)
+    assert accounts.locked_until([("liu", 2)], now=later) is None
+
+
+def test_success_forgives_an_accounts_earlier_typos(app):
+    app.config.update(LOGIN_MAX_FAILURES=2)
+    factories.user(Role.DISPATCHER, username="liu")
+    db.session.commit()
+    accounts.authenticate("liu", "nope", None)
+    assert accounts.authenticate("liu", factories.PASSWORD, None).ok
+    assert not accounts.authenticate("liu", "nope", None).locked_until
+
+
+def test_create_user_checks_and_adds(county_people):
+    user = accounts.create_user(
+        username="new_one",
+        display_name="新人",
+        password="long-enough",
+        role="cadre",
+        mobile="13611112222",
+        village_ids=[county_people.village_a.id],
+    )
+    assert user.id and user.village_ids == {county_people.village_a.id}
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"username": "x"}, "username"),
+        ({"username": "CADRE_A"}, "username"),
+        ({"username": "13611112222"}, "username"),
+        ({"mobile": "1361111222"}, "mobile"),
+        ({"mobile": "12611112222"}, "mobile"),
+        ({"mobile": "13800000001"}, "mobile"),
+        ({"password": "short"}, "password"),
+        ({"role": "boss"}, "role"),
+        ({"display_name": " "}, "display_name"),
+        ({"village_ids": []}, "villages"),
+        ({"village_ids": [999999]}, "villages"),
+    ],
+)
+def test_create_user_refuses(county_people, fields, field):
+    values = dict(
+        username="new_one",
+        display_name="新人",
+        password="long-enough",
+        role="cadre",
+        mobile="13611112222",
+        village_ids=[county_people.village_a.id],
+    )
+    values.update(fields)
+    with pytest.raises(accounts.AccountError) as refused:
+        accounts.create_user(**values)
+    assert field in refused.value.errors
+
+
+def test_dispatcher_gets_no_villages(county_people):
+    user = accounts.create_user(
+        username="disp2",
+        display_name="调度",
+        password="long-enough",
+        role="dispatcher",
+        village_ids=[county_people.village_a.id],
+    )
+    assert user.villages == []
