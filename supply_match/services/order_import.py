@@ -30,7 +30,7 @@ from supply_match.models import (
     User,
     Village,
 )
-from supply_match.services import sheets
+from supply_match.services import scope, sheets
 from supply_match.services.sheets import Column, RowErrors
 
 TOWNSHIP = Column("township", "乡镇", required=False, example="汉葭街道", width=12)
@@ -125,9 +125,7 @@ def template_xlsx() -> bytes:
 
 
 def _villages_for(user: User) -> list[Village]:
-    statement = select(Village).options(selectinload(Village.township))
-    if user.role == Role.CADRE:
-        statement = statement.where(Village.id.in_(user.village_ids or {-1}))
+    statement = scope.villages_query(user).options(selectinload(Village.township))
     return list(db.session.scalars(statement))
 
 

@@ -1,0 +1,270 @@
+"""Order intake by village cadres, one household and one order at a time.
+
+Each function checks everything first and raises ``IntakeError`` with a message per field
+(in plain Chinese) before anything is written; the caller commits. Scope: a cadre may
+only touch households and orders of their own villages (``scope``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, time
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import select
+
+from supply_match import geo
+from supply_match.extensions import db
+from supply_match.models import (
+    DeliveryPoint,
+    Household,
+    Order,
+    OrderLine,
+    OrderStatus,
+    Product,
+    User,
+    Village,
+)
+from supply_match.models.order import EDITABLE_STATUSES
+from supply_match.services import scope
+from supply_match.services.matching import cancel_order as cancel_and_release
+from supply_match.services.matching import release_allocations
+
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+# Orders are for the planting season: a range longer than this is almost always a typo.
+MAX_RANGE_DAYS = 60
+
+
+class IntakeError(ValueError):
+    def __init__(self, errors: dict[str, str]):
+        self.errors = errors
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+
+
+class NotEditable(ValueError):
+    """The order is past the point where its village may change it; says why."""
+
+
+@dataclass
+class HouseholdInput:
+    village_id: int | None
+    name: str
+    mobile: str
+    group_no: int | None
+    lat: float | None = None
+    lon: float | None = None
+    gcj02: bool = False  # the point was pasted from Amap or Tencent maps
+
+
+@dataclass
+class OrderInput:
+    household_id: int | None
+    lines: list[tuple[int | None, str]]  # product id, quantity as typed
+    delivery_point: str = DeliveryPoint.HOME
+    field_lat: float | None = None
+    field_lon: float | None = None
+    field_gcj02: bool = False
+    wanted_from: date | None = None
+    wanted_to: date | None = None
+    window_start: time | None = None
+    window_end: time | None = None
+    priority: int = 0
+    note: str | None = None
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def _point(lat, lon, gcj02: bool, errors: dict[str, str], key: str) -> tuple[float, float] | None:
+    if lat is None or lon is None:
+        errors[key] = "请填写纬度和经度，或在地图上选点"
+        return None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        errors[key] = "坐标超出范围"
+        return None
+    if not geo.in_china(lat, lon):
+        errors[key] = "坐标不在中国境内，请检查经纬度是否填反"
+        return None
+    return geo.gcj02_to_wgs84(lat, lon) if gcj02 else (lat, lon)
+
+
+def add_household(user: User, data: HouseholdInput) -> Household:
+    errors: dict[str, str] = {}
+    village = db.session.get(Village, data.village_id) if data.village_id else None
+    if village is None or not scope.may_see_village(user, village.id):
+        errors["village_id"] = "请选择您负责的村"
+    name = (data.name or "").strip()
+    if not name or len(name) > 32:
+        errors["name"] = "请填写户主姓名（最多 32 个字）"
+    mobile = re.sub(r"[\s-]", "", data.mobile or "")
+    if not MOBILE_RE.match(mobile):
+        errors["mobile"] = "请填写 11 位手机号码"
+    if (
+        data.group_no is None
+        or data.group_no < 1
+        or (village is not None and data.group_no > village.group_count)
+    ):
+        errors["group_no"] = f"组号应在 1 到 {village.group_count if village else '?'} 之间"
+    point = None
+    if data.lat is not None or data.lon is not None:
+        point = _point(data.lat, data.lon, data.gcj02, errors, "location")
+    if not errors:
+        duplicate = db.session.scalar(
+            select(Household).where(
+                Household.village_id == village.id,
+                Household.name == name,
+                Household.mobile == mobile,
+            )
+        )
+        if duplicate is not None:
+            errors["name"] = f"{village.name}已有农户“{name} {mobile}”，请直接为其录入订单"
+    if errors:
+        raise IntakeError(errors)
+    lat, lon = point or (village.lat, village.lon)
+    household = Household(
+        village=village, name=name, mobile=mobile, group_no=data.group_no, lat=lat, lon=lon
+    )
+    db.session.add(household)
+    db.session.flush()
+    return household
+
+
+def _check_order(
+    user: User, data: OrderInput
+) -> tuple[Household | None, list[tuple[Product, Decimal]], dict]:
+    errors: dict[str, str] = {}
+    household = None
+    if data.household_id:
+        household = db.session.get(Household, data.household_id)
+    if household is None or not scope.may_see_village(user, household.village_id):
+        errors["household_id"] = "请选择您负责的村里的农户"
+        household = None
+    lines: list[tuple[Product, Decimal]] = []
+    seen: set[int] = set()
+    for index, (product_id, quantity_text) in enumerate(data.lines, start=1):
+        if product_id is None and not (quantity_text or "").strip():
+            continue
+        product = db.session.get(Product, product_id) if product_id else None
+        if product is None or not product.active:
+            errors[f"lines-{index}-product"] = "请从目录中选择农资"
+            continue
+        if product.id in seen:
+            errors[f"lines-{index}-product"] = f"“{product.name}”重复，请合并为一行"
+            continue
+        try:
+            quantity = Decimal((quantity_text or "").strip())
+        except InvalidOperation:
+            quantity = None
+        if quantity is None or not quantity.is_finite() or quantity <= 0:
+            errors[f"lines-{index}-quantity"] = f"请填写大于 0 的数量（{product.unit}）"
+            continue
+        if quantity != quantity.quantize(Decimal("0.01")) or quantity >= 100000:
+            errors[f"lines-{index}-quantity"] = "数量最多两位小数，且小于 100000"
+            continue
+        seen.add(product.id)
+        lines.append((product, quantity))
+    if not lines and not any(k.startswith("lines-") for k in errors):
+        errors["lines"] = "至少填写一种农资"
+    if data.delivery_point not in {str(p) for p in DeliveryPoint}:
+        errors["delivery_point"] = "请选择送货地点"
+    if data.wanted_from is None or data.wanted_to is None:
+        errors["wanted_from"] = "请填写希望送货的日期范围"
+    elif data.wanted_to < data.wanted_from:
+        errors["wanted_to"] = "结束日期不能早于开始日期"
+    elif (data.wanted_to - data.wanted_from).days > MAX_RANGE_DAYS:
+        errors["wanted_to"] = f"日期范围不能超过 {MAX_RANGE_DAYS} 天"
+    if (data.window_start is None) != (data.window_end is None):
+        errors["window_end"] = "送货时段请同时填写开始和结束时间"
+    elif data.window_start is not None and data.window_end <= data.window_start:
+        errors["window_end"] = "时段结束必须晚于开始"
+    if not 0 <= data.priority <= 9:
+        errors["priority"] = "优先级应在 0 到 9 之间"
+    return household, lines, errors
+
+
+def _field_point(data: OrderInput, errors: dict) -> tuple[float | None, float | None]:
+    if data.delivery_point != DeliveryPoint.FIELD:
+        return None, None
+    point = _point(data.field_lat, data.field_lon, data.field_gcj02, errors, "field_point")
+    return point if point else (None, None)
+
+
+def create_order(user: User, data: OrderInput) -> Order:
+    household, lines, errors = _check_order(user, data)
+    field_lat, field_lon = _field_point(data, errors)
+    if errors:
+        raise IntakeError(errors)
+    order = Order(
+        household=household,
+        status=OrderStatus.SUBMITTED,
+        delivery_point=data.delivery_point,
+        delivery_lat=field_lat,
+        delivery_lon=field_lon,
+        wanted_from=data.wanted_from,
+        wanted_to=data.wanted_to,
+        window_start=data.window_start,
+        window_end=data.window_end,
+        priority=data.priority,
+        note=(data.note or "").strip()[:200] or None,
+        created_by=user,
+    )
+    for product, quantity in lines:
+        order.lines.append(OrderLine(product=product, quantity=quantity))
+    db.session.add(order)
+    db.session.flush()
+    return order
+
+
+def why_not_editable(order: Order) -> str | None:
+    status = OrderStatus(order.status)
+    if status in EDITABLE_STATUSES:
+        return None
+    return {
+        OrderStatus.SCHEDULED: "订单已安排到配送趟次，不能再修改或取消；如需调整请联系县调度员",
+        OrderStatus.DELIVERED: "订单已送达，不能再修改",
+        OrderStatus.CANCELLED: "订单已取消",
+    }.get(status, "订单当前状态不能修改")
+
+
+def update_order(user: User, order: Order, data: OrderInput) -> Order:
+    """Change an order until it is on a published run. Changing an allocated order gives its
+    reserved stock back: it goes through matching again."""
+    scope.get_order_for(user, order.id)
+    reason = why_not_editable(order)
+    if reason:
+        raise NotEditable(reason)
+    data.household_id = order.household_id
+    _household, lines, errors = _check_order(user, data)
+    field_lat, field_lon = _field_point(data, errors)
+    if errors:
+        raise IntakeError(errors)
+    if order.status in (OrderStatus.ALLOCATED, OrderStatus.FAILED):
+        release_allocations(order, f"订单 {order.id} 已修改，重新匹配", user)
+        order.transition_to(OrderStatus.SUBMITTED)
+    elif any(line.allocations for line in order.lines):
+        release_allocations(order, f"订单 {order.id} 已修改，重新匹配", user)
+    order.delivery_point = data.delivery_point
+    order.delivery_lat, order.delivery_lon = field_lat, field_lon
+    order.wanted_from, order.wanted_to = data.wanted_from, data.wanted_to
+    order.window_start, order.window_end = data.window_start, data.window_end
+    order.priority = data.priority
+    order.note = (data.note or "").strip()[:200] or None
+    wanted = {product.id: quantity for product, quantity in lines}
+    for line in list(order.lines):
+        if line.product_id not in wanted:
+            order.lines.remove(line)
+        else:
+            line.quantity = wanted.pop(line.product_id)
+    db.session.flush()
+    products = {product.id: product for product, _q in lines}
+    for product_id, quantity in wanted.items():
+        order.lines.append(OrderLine(product=products[product_id], quantity=quantity))
+    db.session.flush()
+    return order
+
+
+def cancel(user: User, order: Order) -> None:
+    scope.get_order_for(user, order.id)
+    reason = why_not_editable(order)
+    if reason:
+        raise NotEditable(reason)
+    cancel_and_release(order, user, reason=f"订单 {order.id} 由{user.display_name}取消")
