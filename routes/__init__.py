@@ -15,3 +15,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(dispatch.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(orders.bp)
+
+    from routes import supply
+
+    app.register_blueprint(supply.bp)
