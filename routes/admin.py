@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from routes.access import role_required
 from routes.forms import ROLE_LABELS, UserForm
@@ -30,11 +31,15 @@ def users():
     return render_template("admin/users.html", users=rows, role_labels=ROLE_LABELS)
 
 
-def _village_choices():
+def _village_choices() -> list[SelectChoice]:
+    """Villages grouped by township, so that a cadre's villages are quick to find."""
     villages = db.session.scalars(
         db.select(Village).join(Village.township).order_by(Village.code)
     ).all()
-    return [(village.id, village.full_name) for village in villages]
+    return [
+        SelectChoice(village.id, village.name, optgroup=village.township.name)
+        for village in villages
+    ]
 
 
 @bp.route("/users/new", methods=["GET", "POST"])

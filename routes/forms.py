@@ -4,6 +4,7 @@ for what a valid account is live in services/accounts.py, not here."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
 from supply_match.models import Role
@@ -35,6 +36,6 @@ class UserForm(FlaskForm):
     mobile = StringField(_l("Mobile number (optional)"))
     password = PasswordField(_l("Initial password"))
     role = SelectField(
-        _l("Role"), choices=[(str(role), label) for role, label in ROLE_LABELS.items()]
+        _l("Role"), choices=[SelectChoice(str(role), label) for role, label in ROLE_LABELS.items()]
     )
     villages = SelectMultipleField(_l("Villages (village cadres only)"), coerce=int)

@@ -92,3 +92,17 @@ def test_dispatcher_gets_no_villages(county_people):
         village_ids=[county_people.village_a.id],
     )
     assert user.villages == []
+
+
+def test_old_attempts_are_forgotten(app):
+    from sqlalchemy import func, select
+
+    from supply_match.models import LoginAttempt
+
+    db.session.add(LoginAttempt(key="liu", succeeded=False, attempted_at=utcnow()))
+    db.session.add(
+        LoginAttempt(key="liu", succeeded=False, attempted_at=utcnow() - timedelta(days=40))
+    )
+    db.session.commit()
+    assert accounts.forget_old_attempts() == 1
+    assert db.session.scalar(select(func.count()).select_from(LoginAttempt)) == 1

@@ -50,6 +50,11 @@ def test_anonymous_visitor_is_sent_to_login(client, url):
     assert response.location.startswith("/login?next=")
 
 
+def test_login_page_asks_to_sign_in_in_chinese(client):
+    page = client.get("/orders", follow_redirects=True).get_data(as_text=True)
+    assert "请先登录再打开此页面" in page
+
+
 def test_anonymous_post_is_sent_to_login(client):
     assert client.post("/orders/1/cancel").location.startswith("/login")
 

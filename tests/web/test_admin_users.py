@@ -87,3 +87,10 @@ def test_admin_cannot_deactivate_themselves(client, auth, county_people):
     assert "不能停用自己的账号" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(User, county_people.admin.id).active is True
+
+
+def test_new_user_form_groups_villages_by_township(client, auth, county_people):
+    auth.login("admin")
+    page = client.get("/admin/users/new").get_data(as_text=True)
+    assert '<optgroup label="保家镇">' in page
+    assert "甲村" in page and "乙村" in page
