@@ -4,7 +4,7 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from routes import admin, auth, cadre, dispatch, errors, health, main, orders, volunteer
+    from routes import admin, auth, cadre, dispatch, errors, health, main, orders, plans, volunteer
 
     app.register_blueprint(health.bp)
     app.register_blueprint(volunteer.bp)
@@ -19,3 +19,4 @@ def register_blueprints(app: Flask) -> None:
     from routes import supply
 
     app.register_blueprint(supply.bp)
+    app.register_blueprint(plans.bp)

@@ -62,6 +62,7 @@ def make_app(database_url: str, **overrides) -> Flask:
         "SQLALCHEMY_ENGINE_OPTIONS": {},
         "WTF_CSRF_ENABLED": False,
         "SERVER_NAME": None,
+        "PLANNING_SOLUTION_LIMIT": 30,
         "QUEUE_SQLITE_PATH": os.path.join(
             tempfile.mkdtemp(prefix="supply_match_queue_"), "queue.db"
         ),

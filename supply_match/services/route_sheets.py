@@ -76,6 +76,10 @@ class RouteSheet:
         return sum((line.weight_kg for line in self.load), Decimal(0))
 
 
+def qr_svg(link: str, scale: int = 3) -> str:
+    return segno.make(link, error="m").svg_inline(scale=scale, border=1)
+
+
 def run_map(run: DeliveryRun, colour_index: int, width: int = 520, height: int = 300) -> str:
     outlet = run.outlet
     points = [(outlet.lat, outlet.lon)] + [(s.lat, s.lon) for s in run.stops]
@@ -115,7 +119,6 @@ def build_sheet(run: DeliveryRun, link: str, colour_index: int = 0) -> RouteShee
                 weight_kg=stop.weight_kg,
             )
         )
-    qr = segno.make(link, error="m")
     return RouteSheet(
         day=run.plan.delivery_date,
         volunteer=volunteer.name,
@@ -131,7 +134,7 @@ def build_sheet(run: DeliveryRun, link: str, colour_index: int = 0) -> RouteShee
         load=[LoadLine(name, unit, q, w) for (name, unit), (q, w) in sorted(load.items())],
         stops=stops,
         link=link,
-        qr_svg=qr.svg_inline(scale=3, border=1),
+        qr_svg=qr_svg(link),
         map_svg=run_map(run, colour_index),
     )
 

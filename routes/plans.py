@@ -1,0 +1,267 @@
+"""Delivery days for dispatchers: plan in the background, review, adjust, publish, print,
+and follow the day live."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from routes.access import role_required
+from supply_match import labels
+from supply_match.extensions import db
+from supply_match.models import DeliveryRun, DeliveryStop, JobStatus, PlanningJob, Role, Volunteer
+from supply_match.services import (
+    plan_views,
+    planning_jobs,
+    publishing,
+    route_sheets,
+    run_edits,
+    volunteer_links,
+)
+from supply_match.services.planning import PlanningSettings, unassigned_reason_text
+
+bp = Blueprint("plans", __name__, url_prefix="/plans")
+STAFF = (Role.DISPATCHER, Role.ADMIN)
+TIME_LIMITS_S = (10, 30, 60, 120)
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        abort(404)
+
+
+def _plan_or_404(day: date):
+    plan = plan_views.plan_for(day)
+    if plan is None:
+        abort(404)
+    return plan
+
+
+def volunteer_link(volunteer: Volunteer) -> str:
+    return url_for("volunteer.day_page", token=volunteer_links.token_for(volunteer), _external=True)
+
+
+@bp.get("/")
+@role_required(*STAFF)
+def index():
+    chosen = request.args.get("day")
+    if chosen:
+        try:
+            return redirect(url_for("plans.day", day=date.fromisoformat(chosen).isoformat()))
+        except ValueError:
+            flash(_("Please pick a valid date."), "error")
+    return render_template("plans/index.html", plans=plan_views.recent_plans(), today=date.today())
+
+
+@bp.get("/<day>")
+@role_required(*STAFF)
+def day(day: str):
+    when = _day(day)
+    plan = plan_views.plan_for(when)
+    job = plan_views.latest_job(when)
+    if job is not None and not job.finished:
+        return redirect(url_for("plans.job", job_id=job.id))
+    if plan is None or request.args.get("replan"):
+        return render_template(
+            "plans/prepare.html",
+            day=when,
+            candidates=plan_views.candidates(when),
+            plan=plan,
+            job=job,
+            time_limits=TIME_LIMITS_S,
+            vehicle_label=lambda code: labels.label(labels.VEHICLE_TYPES, code),
+        )
+    return render_template(
+        "plans/plan.html",
+        plan=plan,
+        summary=plan_views.summary(plan),
+        map_svg=plan_views.plan_map(plan),
+        reason_text=unassigned_reason_text,
+        job=job,
+        vehicle_label=lambda code: labels.label(labels.VEHICLE_TYPES, code),
+    )
+
+
+@bp.post("/<day>/start")
+@role_required(*STAFF)
+def start(day: str):
+    when = _day(day)
+    order_ids = request.form.getlist("order", type=int)
+    volunteer_ids = request.form.getlist("volunteer", type=int)
+    time_limit = request.form.get("time_limit", type=int)
+    if time_limit not in TIME_LIMITS_S:
+        time_limit = 30
+    if not volunteer_ids:
+        flash(_("Choose at least one volunteer."), "error")
+        return redirect(url_for("plans.day", day=day, replan=1))
+    if not order_ids:
+        flash(_("Choose at least one order."), "error")
+        return redirect(url_for("plans.day", day=day, replan=1))
+    settings = PlanningSettings(
+        separate_pesticide=bool(request.form.get("separate_pesticide")),
+        time_limit_s=float(time_limit),
+        # Tests set a solution limit: reproducible plans, and no waiting for the clock.
+        solution_limit=current_app.config.get("PLANNING_SOLUTION_LIMIT"),
+    )
+    try:
+        job = planning_jobs.start_planning(
+            when, settings, current_user, order_ids=order_ids, volunteer_ids=volunteer_ids
+        )
+    except planning_jobs.JobConflict as error:
+        flash(str(error), "error")
+        return redirect(url_for("plans.day", day=day))
+    return redirect(url_for("plans.job", job_id=job.id))
+
+
+@bp.get("/jobs/<int:job_id>")
+@role_required(*STAFF)
+def job(job_id: int):
+    planning_jobs.fail_stale_jobs()
+    job = db.get_or_404(PlanningJob, job_id)
+    if job.status == JobStatus.SUCCEEDED:
+        flash(_("Planning finished."), "info")
+        return redirect(url_for("plans.day", day=job.delivery_date.isoformat()))
+    return render_template("plans/job.html", job=job)
+
+
+@bp.post("/jobs/<int:job_id>/cancel")
+@role_required(*STAFF)
+def cancel_job(job_id: int):
+    job = db.get_or_404(PlanningJob, job_id)
+    planning_jobs.cancel(job)
+    flash(_("Cancelling: every order stays as it was."), "info")
+    return redirect(url_for("plans.job", job_id=job.id))
+
+
+@bp.post("/<day>/publish")
+@role_required(*STAFF)
+def publish(day: str):
+    plan = _plan_or_404(_day(day))
+    try:
+        change = publishing.publish(plan, current_user)
+        db.session.commit()
+    except publishing.PublishError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("plans.day", day=day))
+    flash(
+        _(
+            "Published version %(version)s: %(added)s orders scheduled, %(removed)s taken off.",
+            version=change.detail["version"],
+            added=len(change.detail["added"]),
+            removed=len(change.detail["removed"]),
+        ),
+        "info",
+    )
+    return redirect(url_for("plans.day", day=day))
+
+
+@bp.post("/<day>/stops/<int:stop_id>/move")
+@role_required(*STAFF)
+def move_stop(day: str, stop_id: int):
+    plan = _plan_or_404(_day(day))
+    stop = db.get_or_404(DeliveryStop, stop_id)
+    target = db.session.get(DeliveryRun, request.form.get("run", type=int) or 0)
+    if stop.run.plan_id != plan.id or target is None or target.plan_id != plan.id:
+        abort(404)
+    position = (request.form.get("position", type=int) or 1) - 1
+    try:
+        warnings = run_edits.move_stop(stop, target, position, current_user)
+        db.session.commit()
+    except run_edits.EditRefused as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("plans.day", day=day))
+    for warning in warnings:
+        flash(warning.message, "error")
+    if not warnings:
+        flash(_("Stop moved; the runs were re-timed."), "info")
+    return redirect(url_for("plans.day", day=day, _anchor=f"run-{target.id}"))
+
+
+@bp.post("/<day>/runs/<int:run_id>/lock")
+@role_required(*STAFF)
+def lock_run(day: str, run_id: int):
+    plan = _plan_or_404(_day(day))
+    run = db.get_or_404(DeliveryRun, run_id)
+    if run.plan_id != plan.id:
+        abort(404)
+    run_edits.set_locked(run, not run.locked, current_user)
+    db.session.commit()
+    return redirect(url_for("plans.day", day=day, _anchor=f"run-{run.id}"))
+
+
+@bp.get("/<day>/sheets")
+@role_required(*STAFF)
+def sheets(day: str):
+    plan = _plan_or_404(_day(day))
+    runs = request.args.getlist("run", type=int)
+    sheets = route_sheets.sheets_for_plan(plan, volunteer_link)
+    if runs:
+        sheets = [sheet for sheet, run in zip(sheets, plan.runs, strict=True) if run.id in runs]
+    return route_sheets.render_html(sheets)
+
+
+@bp.get("/<day>/sheets.pdf")
+@role_required(*STAFF)
+def sheets_pdf(day: str):
+    plan = _plan_or_404(_day(day))
+    pdf = route_sheets.render_pdf(route_sheets.sheets_for_plan(plan, volunteer_link))
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="route-sheets-{day}.pdf"'},
+    )
+
+
+@bp.get("/<day>/board")
+@role_required(*STAFF)
+def board(day: str):
+    plan = _plan_or_404(_day(day))
+    return render_template(
+        "plans/board.html", plan=plan, rows=plan_views.board(plan), summary=plan_views.summary(plan)
+    )
+
+
+@bp.get("/volunteers")
+@role_required(*STAFF)
+def volunteers():
+    from sqlalchemy import select
+
+    people = list(
+        db.session.scalars(select(Volunteer).order_by(Volunteer.township_id, Volunteer.id))
+    )
+    links = {v.id: volunteer_link(v) for v in people}
+    qr = {v.id: route_sheets.qr_svg(links[v.id], scale=2) for v in people}
+    return render_template(
+        "plans/volunteers.html",
+        volunteers=people,
+        links=links,
+        qr=qr,
+        vehicle_label=lambda code: labels.label(labels.VEHICLE_TYPES, code),
+    )
+
+
+@bp.post("/volunteers/<int:volunteer_id>/renew")
+@role_required(*STAFF)
+def renew_link(volunteer_id: int):
+    volunteer = db.get_or_404(Volunteer, volunteer_id)
+    volunteer_links.revoke(volunteer)
+    db.session.commit()
+    flash(_("%(name)s has a new link; the old one no longer opens.", name=volunteer.name), "info")
+    return redirect(url_for("plans.volunteers", _anchor=f"volunteer-{volunteer.id}"))

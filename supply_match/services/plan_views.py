@@ -1,0 +1,111 @@
+"""What the dispatcher's plan pages show: a day's candidates before planning, and a plan's
+runs, map, unassigned orders and progress after it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from supply_match.extensions import db
+from supply_match.models import DeliveryPlan, Order, PlanningJob, Volunteer
+from supply_match.services import delivery, svg_map
+from supply_match.services.matching import delivery_point_of
+from supply_match.services.planning import (
+    eligible_orders,
+    unassigned_reason_text,
+    volunteers_on_duty,
+)
+
+
+@dataclass
+class DayCandidates:
+    day: date
+    orders: list[Order]
+    volunteers: list[Volunteer]
+
+    @property
+    def weight_kg(self) -> Decimal:
+        return sum((o.total_weight_kg for o in self.orders), Decimal(0))
+
+    @property
+    def payload_kg(self) -> int:
+        return sum(v.payload_kg for v in self.volunteers)
+
+
+def candidates(day: date) -> DayCandidates:
+    return DayCandidates(day, eligible_orders(day), volunteers_on_duty(day))
+
+
+def plan_for(day: date) -> DeliveryPlan | None:
+    return db.session.scalar(select(DeliveryPlan).where(DeliveryPlan.delivery_date == day))
+
+
+def recent_plans(limit: int = 60) -> list[DeliveryPlan]:
+    return list(
+        db.session.scalars(
+            select(DeliveryPlan).order_by(DeliveryPlan.delivery_date.desc()).limit(limit)
+        )
+    )
+
+
+def latest_job(day: date) -> PlanningJob | None:
+    return db.session.scalar(
+        select(PlanningJob)
+        .where(PlanningJob.delivery_date == day)
+        .order_by(PlanningJob.id.desc())
+        .limit(1)
+    )
+
+
+def plan_map(plan: DeliveryPlan, width: int = 900, height: int = 560) -> str:
+    layer = svg_map.MapLayer()
+    outlets = {}
+    for index, run in enumerate(plan.runs):
+        outlets[run.outlet.id] = run.outlet
+        points = [(run.outlet.lat, run.outlet.lon)] + [(s.lat, s.lon) for s in run.stops]
+        layer.runs.append(
+            svg_map.MapRun(svg_map.run_colour(index), points, [s.label for s in run.stops])
+        )
+    layer.outlets = [(o.lat, o.lon, o.name) for o in outlets.values()]
+    for missing in plan.unassigned:
+        lat, lon = delivery_point_of(missing.order)
+        layer.unassigned.append(
+            (lat, lon, f"{missing.order.household.name}：{unassigned_reason_text(missing.reason)}")
+        )
+    return svg_map.render(layer, width, height, title=f"{plan.delivery_date} 配送计划")
+
+
+def summary(plan: DeliveryPlan) -> dict[str, object]:
+    stops = sum(len(run.stops) for run in plan.runs)
+    weight = sum((run.load_kg for run in plan.runs), Decimal(0))
+    reasons: dict[str, int] = {}
+    for missing in plan.unassigned:
+        text = unassigned_reason_text(missing.reason)
+        reasons[text] = reasons.get(text, 0) + 1
+    return {
+        "runs": len(plan.runs),
+        "stops": stops,
+        "weight_kg": weight,
+        "distance_km": round(sum(run.distance_m for run in plan.runs) / 1000, 1),
+        "unassigned": len(plan.unassigned),
+        "unassigned_reasons": reasons,
+        "orders": len(
+            {item.order_id for run in plan.runs for stop in run.stops for item in stop.items}
+        ),
+    }
+
+
+def board(plan: DeliveryPlan) -> list[dict[str, object]]:
+    figures = delivery.progress_by_run(plan)
+    rows = []
+    for index, run in enumerate(plan.runs):
+        row = {"run": run, "colour": svg_map.run_colour(index), **figures[run.id]}
+        rows.append(row)
+    return rows
+
+
+def all_volunteers() -> list[Volunteer]:
+    return list(db.session.scalars(select(Volunteer).order_by(Volunteer.township_id, Volunteer.id)))

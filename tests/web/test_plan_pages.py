@@ -1,0 +1,134 @@
+"""The dispatcher's delivery-day pages: prepare, plan in the background, review, move,
+publish, print, follow; and who may open them."""
+
+import io
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from supply_match.extensions import db
+from supply_match.jobs import work_one
+from supply_match.models import DeliveryPlan, Order, OrderStatus, PlanningJob
+from tests import factories
+from tests.days import DAY, allocated_orders
+
+
+@pytest.fixture
+def dispatcher(app, auth):
+    user = factories.user(role="dispatcher", username="diaodu-test")
+    db.session.commit()
+    auth.login("diaodu-test")
+    return user
+
+
+@pytest.fixture
+def day_orders(county):
+    return allocated_orders(
+        county, [[(county["urea"], 6)], [(county["urea"], 6)], [(county["seed"], 4)]]
+    )
+
+
+def plan_through_the_pages(app, client, county, orders):
+    page = client.get(f"/plans/{DAY.isoformat()}")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert 'data-figure="orders">3<' in text
+    form = {
+        "order": [o.id for o in orders],
+        "volunteer": [v.id for v in county["volunteers"]],
+        "time_limit": "10",
+        "separate_pesticide": "1",
+    }
+    response = client.post(f"/plans/{DAY.isoformat()}/start", data=form)
+    assert response.status_code == 302
+    job = db.session.scalar(select(PlanningJob))
+    assert response.headers["Location"].endswith(f"/plans/jobs/{job.id}")
+    progress = client.get(f"/plans/jobs/{job.id}").get_data(as_text=True)
+    assert "<progress" in progress and 'http-equiv="refresh"' in progress
+    work_one(app.extensions["queue"])  # the worker takes the job
+    db.session.expire_all()
+    done = client.get(f"/plans/jobs/{job.id}")
+    assert done.status_code == 302 and done.headers["Location"].endswith(
+        f"/plans/{DAY.isoformat()}"
+    )
+    return db.session.scalar(select(DeliveryPlan))
+
+
+def test_plan_review_publish_and_print_a_day(app, client, dispatcher, county, day_orders):
+    plan = plan_through_the_pages(app, client, county, day_orders)
+    page = client.get(f"/plans/{DAY.isoformat()}").get_data(as_text=True)
+    assert "<svg" in page and "<polyline" in page
+    for run in plan.runs:
+        assert run.volunteer.name in page
+    assert all(o.status == OrderStatus.ALLOCATED for o in db.session.scalars(select(Order)))
+
+    assert client.post(f"/plans/{DAY.isoformat()}/publish").status_code == 302
+    db.session.expire_all()
+    on_runs = {i.order_id for r in plan.runs for s in r.stops for i in s.items}
+    assert {
+        o.id for o in db.session.scalars(select(Order).where(Order.status == OrderStatus.SCHEDULED))
+    } == on_runs
+
+    sheets = client.get(f"/plans/{DAY.isoformat()}/sheets")
+    assert sheets.status_code == 200 and "农资集中配送单" in sheets.get_data(as_text=True)
+    pdf = client.get(f"/plans/{DAY.isoformat()}/sheets.pdf")
+    assert pdf.mimetype == "application/pdf"
+    assert len(PdfReader(io.BytesIO(pdf.data)).pages) == len(plan.runs)
+
+    board = client.get(f"/plans/{DAY.isoformat()}/board").get_data(as_text=True)
+    assert board.count('data-figure="remaining"') == len(plan.runs)
+
+
+def test_moving_a_stop_through_the_page_warns_when_a_run_overflows(
+    app, client, dispatcher, county, day_orders
+):
+    plan = plan_through_the_pages(app, client, county, day_orders)
+    small, big = sorted(plan.runs, key=lambda r: r.volunteer.payload_kg)
+    heaviest = max(big.stops, key=lambda s: s.weight_kg)
+    response = client.post(
+        f"/plans/{DAY.isoformat()}/stops/{heaviest.id}/move",
+        data={"run": small.id, "position": 1},
+        follow_redirects=True,
+    )
+    assert "超过车辆载重" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert heaviest.run_id == small.id
+
+
+def test_cancelling_a_queued_planning_leaves_every_order_as_it_was(
+    app, client, dispatcher, county, day_orders
+):
+    form = {
+        "order": [o.id for o in day_orders],
+        "volunteer": [v.id for v in county["volunteers"]],
+        "time_limit": "10",
+    }
+    client.post(f"/plans/{DAY.isoformat()}/start", data=form)
+    job = db.session.scalar(select(PlanningJob))
+    client.post(f"/plans/jobs/{job.id}/cancel")
+    work_one(app.extensions["queue"])
+    db.session.expire_all()
+    assert job.status == "cancelled"
+    assert db.session.scalars(select(DeliveryPlan)).all() == []
+    assert all(o.status == OrderStatus.ALLOCATED for o in db.session.scalars(select(Order)))
+
+
+def test_volunteer_links_page_shows_each_link_and_renewal_kills_the_old_one(
+    app, client, dispatcher, county
+):
+    volunteer = county["volunteers"][0]
+    page = client.get("/plans/volunteers").get_data(as_text=True)
+    old_link = next(line for line in page.split('"') if "/v/" in line and line.startswith("http"))
+    assert client.get(old_link).status_code == 200
+    client.post(f"/plans/volunteers/{volunteer.id}/renew")
+    assert client.get(old_link).status_code == 404
+
+
+@pytest.mark.parametrize("url", ["/plans/", f"/plans/{DAY.isoformat()}", "/plans/volunteers"])
+def test_cadres_may_not_open_dispatch_pages(app, client, auth, url):
+    village = factories.village()
+    factories.user(role="cadre", villages=[village], username="cun-x")
+    db.session.commit()
+    auth.login("cun-x")
+    assert client.get(url).status_code == 403
