@@ -16,7 +16,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin.bp)
     app.register_blueprint(orders.bp)
 
-    from routes import supply
+    from routes import catalogue, imports, supply
 
     app.register_blueprint(supply.bp)
-    app.register_blueprint(plans.bp)
+    app.register_blueprint(catalogue.bp)
+    app.register_blueprint(imports.bp)

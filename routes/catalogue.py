@@ -1,0 +1,288 @@
+"""The catalogue (products) and outlets with their stock, for dispatchers and admins.
+Every stock change goes through the stock ledger (services/stock.py) with a reason."""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+from decimal import Decimal
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from routes.access import role_required
+from routes.helpers import page_arg, parse_decimal, parse_float
+from supply_match import labels
+from supply_match.extensions import db
+from supply_match.models import Outlet, Product, Role, Stock, StockChange, Township
+from supply_match.services import stock as ledger
+
+bp = Blueprint("catalogue", __name__, url_prefix="/catalogue")
+
+DISPATCH_ROLES = (Role.DISPATCHER, Role.ADMIN)
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+STOCK_KINDS = {
+    "received": _l("Received"),
+    "adjusted": _l("Count or correction"),
+    "reserved": _l("Reserved for an order"),
+    "released": _l("Reservation released"),
+    "delivered": _l("Delivered"),
+}
+
+
+# Products
+
+
+def read_product(form, product: Product | None) -> tuple[dict, dict[str, str]]:
+    errors: dict[str, str] = {}
+    values = {
+        "code": (form.get("code") or "").strip(),
+        "name": (form.get("name") or "").strip(),
+        "category": form.get("category") or "",
+        "unit": (form.get("unit") or "").strip(),
+        "hazard_class": form.get("hazard_class") or None,
+        "active": form.get("active") == "1",
+    }
+    if not values["code"] or len(values["code"]) > 32:
+        errors["code"] = _("Please enter a code of at most 32 characters.")
+    if not values["name"] or len(values["name"]) > 64:
+        errors["name"] = _("Please enter a name of at most 64 characters.")
+    if values["category"] not in labels.PRODUCT_CATEGORIES:
+        errors["category"] = _("Please choose a category from the list.")
+    if not values["unit"] or len(values["unit"]) > 8:
+        errors["unit"] = _("Please enter the unit (bag, bottle, kg…), at most 8 characters.")
+    weight = parse_decimal(form.get("unit_weight_kg"), errors, "unit_weight_kg")
+    if weight is not None and not (0 < weight < 10000):
+        errors["unit_weight_kg"] = _("The weight of one unit must be more than 0 kg.")
+    values["unit_weight_kg"] = weight
+    if values["category"] == "pesticide":
+        if values["hazard_class"] not in labels.HAZARD_CLASSES:
+            errors["hazard_class"] = _("A pesticide needs its hazard class from the label.")
+    elif values["hazard_class"]:
+        errors["hazard_class"] = _("Only pesticides have a hazard class; leave it empty.")
+    other = Product.id != product.id if product is not None else True
+    if "code" not in errors and db.session.scalar(
+        select(Product.id).where(func.lower(Product.code) == values["code"].lower(), other)
+    ):
+        errors["code"] = _("Another product already has this code.")
+    if "name" not in errors and db.session.scalar(
+        select(Product.id).where(Product.name == values["name"], other)
+    ):
+        errors["name"] = _("Another product already has this name.")
+    return values, errors
+
+
+@bp.get("/products")
+@role_required(*DISPATCH_ROLES)
+def products():
+    rows = db.session.scalars(select(Product).order_by(Product.category, Product.code)).all()
+    return render_template("catalogue/products.html", products=rows, labels=labels)
+
+
+@bp.route("/products/new", methods=["GET", "POST"])
+@bp.route("/products/<int:product_id>", methods=["GET", "POST"])
+@role_required(*DISPATCH_ROLES)
+def product_form(product_id: int | None = None):
+    product = db.session.get(Product, product_id) if product_id else None
+    if product_id and product is None:
+        abort(404)
+    values, errors = {}, {}
+    if request.method == "POST":
+        values, errors = read_product(request.form, product)
+        if not errors:
+            if product is None:
+                product = Product()
+                db.session.add(product)
+            for key, value in values.items():
+                setattr(product, key, value)
+            db.session.commit()
+            flash(_("Product %(name)s saved.", name=product.name), "success")
+            return redirect(url_for("catalogue.products"))
+    elif product is not None:
+        values = {c: getattr(product, c) for c in ("code", "name", "category", "unit")}
+        values.update(
+            unit_weight_kg=product.unit_weight_kg,
+            hazard_class=product.hazard_class,
+            active=product.active,
+        )
+    else:
+        values = {"active": True}
+    status = 422 if errors else 200
+    return render_template(
+        "catalogue/product_form.html", product=product, values=values, errors=errors,
+        labels=labels,
+    ), status  # fmt: skip
+
+
+# Outlets
+
+
+def _time(text: str | None, errors: dict, key: str) -> time | None:
+    try:
+        return time.fromisoformat((text or "").strip())
+    except ValueError:
+        errors[key] = _("Please enter a time such as 08:00.")
+        return None
+
+
+def read_outlet(form, outlet: Outlet | None) -> tuple[dict, dict[str, str]]:
+    errors: dict[str, str] = {}
+    values: dict = {
+        "name": (form.get("name") or "").strip(),
+        "address": (form.get("address") or "").strip(),
+        "contact_name": (form.get("contact_name") or "").strip(),
+        "contact_mobile": re.sub(r"[\s-]", "", form.get("contact_mobile") or ""),
+        "active": form.get("active") == "1",
+    }
+    if not values["name"] or len(values["name"]) > 64:
+        errors["name"] = _("Please enter a name of at most 64 characters.")
+    elif db.session.scalar(
+        select(Outlet.id).where(
+            Outlet.name == values["name"], Outlet.id != outlet.id if outlet else True
+        )
+    ):
+        errors["name"] = _("Another outlet already has this name.")
+    township_id = form.get("township_id", type=int)
+    if township_id is None or db.session.get(Township, township_id) is None:
+        errors["township_id"] = _("Please choose a township from the list.")
+    values["township_id"] = township_id
+    if not values["address"] or len(values["address"]) > 128:
+        errors["address"] = _("Please enter the address, at most 128 characters.")
+    lat = parse_float(form.get("lat"), errors, "lat")
+    lon = parse_float(form.get("lon"), errors, "lon")
+    if "lat" not in errors and (lat is None or not 18 <= lat <= 54):
+        errors["lat"] = _("Please enter a latitude in China, for example 29.29.")
+    if "lon" not in errors and (lon is None or not 73 <= lon <= 136):
+        errors["lon"] = _("Please enter a longitude in China, for example 108.17.")
+    values.update(lat=lat, lon=lon)
+    values["opens_at"] = _time(form.get("opens_at"), errors, "opens_at")
+    values["closes_at"] = _time(form.get("closes_at"), errors, "closes_at")
+    if values["opens_at"] and values["closes_at"] and values["closes_at"] <= values["opens_at"]:
+        errors["closes_at"] = _("Closing time must be after opening time.")
+    if not values["contact_name"] or len(values["contact_name"]) > 32:
+        errors["contact_name"] = _("Please enter the contact person's name.")
+    if not MOBILE_RE.match(values["contact_mobile"]):
+        errors["contact_mobile"] = _("Please enter an 11-digit mobile number.")
+    return values, errors
+
+
+@bp.get("/outlets")
+@role_required(*DISPATCH_ROLES)
+def outlets():
+    rows = db.session.scalars(select(Outlet).order_by(Outlet.township_id, Outlet.name)).all()
+    return render_template("catalogue/outlets.html", outlets=rows)
+
+
+@bp.route("/outlets/new", methods=["GET", "POST"])
+@bp.route("/outlets/<int:outlet_id>", methods=["GET", "POST"])
+@role_required(*DISPATCH_ROLES)
+def outlet_form(outlet_id: int | None = None):
+    outlet = db.session.get(Outlet, outlet_id) if outlet_id else None
+    if outlet_id and outlet is None:
+        abort(404)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        values, errors = read_outlet(request.form, outlet)
+        if not errors:
+            if outlet is None:
+                outlet = Outlet()
+                db.session.add(outlet)
+            for key, value in values.items():
+                setattr(outlet, key, value)
+            db.session.commit()
+            flash(_("Outlet %(name)s saved.", name=outlet.name), "success")
+            return redirect(url_for("catalogue.outlets"))
+        values = {**request.form.to_dict(), "active": values["active"]}
+    elif outlet is not None:
+        values = {
+            c: getattr(outlet, c)
+            for c in ("name", "township_id", "address", "lat", "lon", "contact_name",
+                      "contact_mobile", "active")
+        }  # fmt: skip
+        values.update(
+            opens_at=outlet.opens_at.strftime("%H:%M"), closes_at=outlet.closes_at.strftime("%H:%M")
+        )
+    else:
+        values = {"active": True, "opens_at": "08:00", "closes_at": "18:00"}
+    townships = db.session.scalars(select(Township).order_by(Township.code)).all()
+    return render_template(
+        "catalogue/outlet_form.html", outlet=outlet, values=values, errors=errors,
+        townships=townships,
+    ), 422 if errors else 200  # fmt: skip
+
+
+# An outlet's stock and ledger
+
+
+def _stock_page(outlet: Outlet, errors: dict | None = None, values: dict | None = None):
+    rows = db.session.scalars(
+        select(Stock).join(Stock.product).where(Stock.outlet_id == outlet.id).order_by(Product.code)
+    ).all()
+    changes = db.paginate(
+        select(StockChange)
+        .join(StockChange.stock)
+        .where(Stock.outlet_id == outlet.id)
+        .order_by(StockChange.created_at.desc(), StockChange.id.desc()),
+        page=page_arg(),
+        per_page=current_app.config["PAGE_SIZE"],
+        error_out=False,
+    )
+    products = db.session.scalars(
+        select(Product).where(Product.active.is_(True)).order_by(Product.category, Product.code)
+    ).all()
+    return render_template(
+        "catalogue/stock.html", outlet=outlet, rows=rows, changes=changes, products=products,
+        errors=errors or {}, values=values or {}, stock_kinds=STOCK_KINDS,
+    ), 422 if errors else 200  # fmt: skip
+
+
+@bp.get("/outlets/<int:outlet_id>/stock")
+@role_required(*DISPATCH_ROLES)
+def stock(outlet_id: int):
+    return _stock_page(db.get_or_404(Outlet, outlet_id))
+
+
+@bp.post("/outlets/<int:outlet_id>/stock")
+@role_required(*DISPATCH_ROLES)
+def stock_change(outlet_id: int):
+    outlet = db.get_or_404(Outlet, outlet_id)
+    form = request.form
+    errors: dict[str, str] = {}
+    product = db.session.get(Product, form.get("product_id", type=int) or 0)
+    if product is None:
+        errors["product_id"] = _("Please choose a product from the list.")
+    kind = form.get("kind")
+    if kind not in ("received", "count"):
+        errors["kind"] = _("Please choose goods received or a count.")
+    quantity = parse_decimal(form.get("quantity"), errors, "quantity")
+    if quantity is not None and (quantity < 0 or quantity != quantity.quantize(Decimal("0.01"))):
+        errors["quantity"] = _("Please enter a quantity of 0 or more, with at most two decimals.")
+    reason = (form.get("reason") or "").strip()
+    if not reason:
+        errors["reason"] = _("Please say why the stock changes (delivery note, count…).")
+    if not errors:
+        row = db.session.scalar(
+            select(Stock).where(Stock.outlet_id == outlet.id, Stock.product_id == product.id)
+        )
+        if row is None:
+            row = Stock(outlet=outlet, product=product, quantity=Decimal(0), reserved=Decimal(0))
+            db.session.add(row)
+        try:
+            if kind == "received":
+                change = ledger.receive(row, quantity, reason, current_user)
+            else:
+                change = ledger.set_count(row, quantity, reason, current_user)
+        except ledger.StockError as error:
+            db.session.rollback()
+            errors["quantity"] = str(error)
+        else:
+            db.session.commit()
+            if change is None:
+                flash(_("The count equals the stock figure: nothing changed."), "info")
+            else:
+                flash(_("Stock of %(product)s recorded.", product=product.name), "success")
+            return redirect(url_for("catalogue.stock", outlet_id=outlet.id))
+    return _stock_page(outlet, errors, form.to_dict())
