@@ -56,7 +56,7 @@ def test_marks_made_offline_are_sent_once_when_the_signal_returns(
     stop.get_by_role("button", name="送达", exact=True).click()
     stop.locator('input[name="received_by"]').fill("本人")
     stop.get_by_role("button", name="确认送达").click()
-    page.wait_for_selector("#pending[hidden]", state="attached")
+    page.wait_for_selector("#pending", state="hidden")
     assert stop_status(first.id) == StopStatus.DELIVERED
 
     # The signal drops: the next stop is marked failed and waits on the phone.
@@ -65,7 +65,7 @@ def test_marks_made_offline_are_sent_once_when_the_signal_returns(
     stop.get_by_role("button", name="未送达", exact=True).click()
     stop.locator("select").select_option("nobody_home")
     stop.get_by_role("button", name="确认未送达").click()
-    page.wait_for_selector("#pending:not([hidden])")
+    page.wait_for_selector("#pending", state="visible")
     assert "待发送 1 条" in page.inner_text("#pending")
     assert stop_status(second.id) == StopStatus.PENDING
 
@@ -77,7 +77,7 @@ def test_marks_made_offline_are_sent_once_when_the_signal_returns(
     # Back online: the queued change is sent, once.
     page.context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
-    page.wait_for_selector("#pending[hidden]", state="attached")
+    page.wait_for_selector("#pending", state="hidden")
     assert stop_status(second.id) == StopStatus.FAILED
     updates = db.session.scalars(select(StopUpdate).order_by(StopUpdate.id)).all()
     assert [(u.stop_id, u.action, u.outcome) for u in updates] == [
