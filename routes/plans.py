@@ -265,3 +265,9 @@ def renew_link(volunteer_id: int):
     db.session.commit()
     flash(_("%(name)s has a new link; the old one no longer opens.", name=volunteer.name), "info")
     return redirect(url_for("plans.volunteers", _anchor=f"volunteer-{volunteer.id}"))
+
+
+@bp.get("/progress")
+@role_required(Role.CADRE, *STAFF)
+def progress():
+    return render_template("plans/progress.html", rows=plan_views.village_progress(current_user))

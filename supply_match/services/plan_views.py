@@ -10,8 +10,18 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from supply_match.extensions import db
-from supply_match.models import DeliveryPlan, Order, PlanningJob, Volunteer
-from supply_match.services import delivery, svg_map
+from supply_match.models import (
+    DeliveryPlan,
+    DeliveryRun,
+    DeliveryStop,
+    Household,
+    Order,
+    PlanningJob,
+    PlanStatus,
+    StopItem,
+    Volunteer,
+)
+from supply_match.services import delivery, scope, svg_map
 from supply_match.services.matching import delivery_point_of
 from supply_match.services.planning import (
     eligible_orders,
@@ -109,3 +119,52 @@ def board(plan: DeliveryPlan) -> list[dict[str, object]]:
 
 def all_volunteers() -> list[Volunteer]:
     return list(db.session.scalars(select(Volunteer).order_by(Volunteer.township_id, Volunteer.id)))
+
+
+@dataclass
+class OrderProgress:
+    order: Order
+    day: date
+    volunteer: str
+    volunteer_mobile: str
+    stop_status: str
+    failure_reason: str
+
+
+def village_progress(user, limit_days: int = 14) -> list[OrderProgress]:
+    """The user's villages' orders on published runs, newest day first: for cadres, the
+    same progress the dispatcher's board shows, order by order."""
+    statement = (
+        select(StopItem, DeliveryStop, DeliveryRun, DeliveryPlan)
+        .join(DeliveryStop, StopItem.stop_id == DeliveryStop.id)
+        .join(DeliveryRun, DeliveryStop.run_id == DeliveryRun.id)
+        .join(DeliveryPlan, DeliveryRun.plan_id == DeliveryPlan.id)
+        .join(Order, StopItem.order_id == Order.id)
+        .join(Household, Order.household_id == Household.id)
+        .where(DeliveryPlan.status == PlanStatus.PUBLISHED)
+        .order_by(DeliveryPlan.delivery_date.desc(), DeliveryRun.id, DeliveryStop.position)
+    )
+    villages = scope.village_ids_for(user)
+    if villages is not None:
+        statement = statement.where(Household.village_id.in_(villages or {-1}))
+    rows: list[OrderProgress] = []
+    seen: set[tuple[int, int]] = set()
+    days: set[date] = set()
+    for item, stop, run, plan in db.session.execute(statement):
+        if (item.order_id, stop.id) in seen:
+            continue
+        days.add(plan.delivery_date)
+        if len(days) > limit_days:
+            break
+        seen.add((item.order_id, stop.id))
+        rows.append(
+            OrderProgress(
+                order=item.order,
+                day=plan.delivery_date,
+                volunteer=run.volunteer.name,
+                volunteer_mobile=run.volunteer.mobile,
+                stop_status=stop.status,
+                failure_reason=delivery.FAILURE_REASONS.get(stop.failure_reason or "", ""),
+            )
+        )
+    return rows

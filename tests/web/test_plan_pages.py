@@ -132,3 +132,33 @@ def test_cadres_may_not_open_dispatch_pages(app, client, auth, url):
     db.session.commit()
     auth.login("cun-x")
     assert client.get(url).status_code == 403
+
+
+def test_cadres_follow_their_villages_orders_and_see_failure_reasons(
+    app, client, auth, county, day_orders
+):
+    from supply_match.services import delivery
+    from supply_match.services.planning import PlanningSettings, plan_day
+    from supply_match.services.publishing import publish
+
+    plan = plan_day(DAY, PlanningSettings(solution_limit=30))
+    publish(plan)
+    db.session.commit()
+    stop = plan.runs[0].stops[0]
+    delivery.apply_stop_update(
+        stop.run.volunteer, change_id="p1", stop_id=stop.id, action="failed", reason="nobody_home"
+    )
+    other_village = factories.village()
+    factories.user(role="cadre", villages=[county["village"]], username="cun-mine")
+    factories.user(role="cadre", villages=[other_village], username="cun-other")
+    db.session.commit()
+
+    auth.login("cun-mine")
+    page = client.get("/plans/progress").get_data(as_text=True)
+    on_runs = {i.order_id for r in plan.runs for s in r.stops for i in s.items}
+    assert all(f"#{order_id}<" in page for order_id in on_runs)
+    assert "家中无人" in page
+    auth.logout()
+    auth.login("cun-other")
+    page = client.get("/plans/progress").get_data(as_text=True)
+    assert not any(f"#{order_id}<" in page for order_id in on_runs)
