@@ -16,8 +16,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin.bp)
     app.register_blueprint(orders.bp)
 
-    from routes import catalogue, imports, supply
+    from routes import catalogue, imports, intake, supply
 
     app.register_blueprint(supply.bp)
     app.register_blueprint(catalogue.bp)
     app.register_blueprint(imports.bp)
+    app.register_blueprint(intake.bp)

@@ -1,0 +1,437 @@
+"""Order intake by village cadres, phone first: add a household, add or edit an order
+with its lines, cancel it; and the orders and households lists with every filter and an
+.xlsx export. The rules live in services/intake.py; these views parse and render."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, time
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from routes.access import role_required
+from routes.helpers import page_arg, parse_date, parse_float, xlsx_response
+from supply_match import labels
+from supply_match.extensions import db
+from supply_match.models import (
+    DeliveryPoint,
+    Household,
+    Order,
+    OrderLine,
+    OrderStatus,
+    Product,
+    Village,
+)
+from supply_match.services import intake, scope, sheets
+
+bp = Blueprint("intake", __name__)
+
+MIN_LINE_ROWS = 5
+MAX_LINE_ROWS = 30
+
+
+def _villages() -> list[Village]:
+    return list(db.session.scalars(scope.villages_query(current_user)))
+
+
+def _products() -> list[Product]:
+    return list(
+        db.session.scalars(
+            select(Product).where(Product.active.is_(True)).order_by(Product.category, Product.code)
+        )
+    )
+
+
+def _time(text: str | None, errors: dict, key: str) -> time | None:
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        return time.fromisoformat(text)
+    except ValueError:
+        errors[key] = _("Please enter a time such as 08:00.")
+        return None
+
+
+# Households
+
+
+@bp.route("/intake/households/new", methods=["GET", "POST"])
+@role_required()
+def household_new():
+    villages = _villages()
+    values: dict = {}
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        form = request.form
+        values = form.to_dict()
+        group_text = (form.get("group_no") or "").strip()
+        group_no = int(group_text) if group_text.isdigit() else None
+        lat = parse_float(form.get("lat"), errors, "location")
+        lon = parse_float(form.get("lon"), errors, "location")
+        if not errors:
+            data = intake.HouseholdInput(
+                village_id=form.get("village_id", type=int),
+                name=form.get("name", ""),
+                mobile=form.get("mobile", ""),
+                group_no=group_no,
+                lat=lat,
+                lon=lon,
+                gcj02=form.get("gcj02") == "1",
+            )
+            try:
+                household = intake.add_household(current_user, data)
+            except intake.IntakeError as error:
+                db.session.rollback()
+                errors = error.errors
+            else:
+                db.session.commit()
+                flash(_("Household %(name)s added.", name=household.name), "success")
+                return redirect(url_for("intake.order_new", household=household.id))
+    elif len(villages) == 1:
+        values["village_id"] = str(villages[0].id)
+    return render_template(
+        "intake/household_form.html", villages=villages, values=values, errors=errors
+    ), 422 if errors else 200
+
+
+# Orders
+
+
+@dataclass
+class OrderForm:
+    """What the order form shows: values as typed, errors by field, the line rows."""
+
+    values: dict = field(default_factory=dict)
+    lines: list[tuple[str, str]] = field(default_factory=list)  # product id, quantity
+    errors: dict[str, str] = field(default_factory=dict)
+
+    def padded_lines(self) -> list[tuple[str, str]]:
+        rows = list(self.lines)
+        blanks = max(MIN_LINE_ROWS - len(rows), 2 if rows else MIN_LINE_ROWS)
+        return (rows + [("", "")] * blanks)[: max(MAX_LINE_ROWS, len(rows))]
+
+
+def _posted_lines(form) -> list[tuple[str, str]]:
+    rows = []
+    for index in range(1, MAX_LINE_ROWS + 1):
+        product = (form.get(f"lines-{index}-product") or "").strip()
+        quantity = (form.get(f"lines-{index}-quantity") or "").strip()
+        rows.append((product, quantity))
+    while rows and rows[-1] == ("", ""):
+        rows.pop()
+    return rows
+
+
+def read_order(form, household_id: int | None) -> tuple[intake.OrderInput, OrderForm]:
+    shown = OrderForm(values=form.to_dict(), lines=_posted_lines(form))
+    errors = shown.errors
+    lines = [
+        (int(product) if product.isdigit() else None, quantity) for product, quantity in shown.lines
+    ]
+    data = intake.OrderInput(
+        household_id=household_id,
+        lines=lines,
+        delivery_point=form.get("delivery_point") or DeliveryPoint.HOME,
+        field_lat=parse_float(form.get("field_lat"), errors, "field_point"),
+        field_lon=parse_float(form.get("field_lon"), errors, "field_point"),
+        field_gcj02=form.get("field_gcj02") == "1",
+        wanted_from=parse_date(form.get("wanted_from"), errors, "wanted_from"),
+        wanted_to=parse_date(form.get("wanted_to"), errors, "wanted_to"),
+        window_start=_time(form.get("window_start"), errors, "window_start"),
+        window_end=_time(form.get("window_end"), errors, "window_end"),
+        priority=int(form.get("priority") or 0) if (form.get("priority") or "0").isdigit() else 0,
+        note=form.get("note"),
+    )
+    return data, shown
+
+
+def _order_form_page(template_args: dict, shown: OrderForm, status: int = 200):
+    return render_template(
+        "intake/order_form.html",
+        form=shown,
+        products=_products(),
+        delivery_points=labels.DELIVERY_POINTS,
+        **template_args,
+    ), status
+
+
+@bp.route("/intake/orders/new", methods=["GET", "POST"])
+@role_required()
+def order_new():
+    household = None
+    household_id = request.values.get("household", type=int)
+    if household_id:
+        household = scope.get_household_for(current_user, household_id)
+    households = [] if household else list(db.session.scalars(scope.households_query(current_user)))
+    if request.method == "POST":
+        data, shown = read_order(request.form, household_id)
+        if not shown.errors:
+            try:
+                order = intake.create_order(current_user, data)
+            except intake.IntakeError as error:
+                db.session.rollback()
+                shown.errors.update(error.errors)
+            else:
+                db.session.commit()
+                flash(_("Order %(id)s saved.", id=order.id), "success")
+                return redirect(url_for("orders.order_detail", order_id=order.id))
+        return _order_form_page(
+            dict(household=household, households=households, order=None), shown, 422
+        )
+    today = date.today()
+    shown = OrderForm(values={"delivery_point": "home", "wanted_from": today.isoformat()})
+    return _order_form_page(dict(household=household, households=households, order=None), shown)
+
+
+def _order_values(order: Order) -> OrderForm:
+    values = {
+        "delivery_point": order.delivery_point,
+        "field_lat": order.delivery_lat if order.delivery_lat is not None else "",
+        "field_lon": order.delivery_lon if order.delivery_lon is not None else "",
+        "wanted_from": order.wanted_from.isoformat(),
+        "wanted_to": order.wanted_to.isoformat(),
+        "window_start": order.window_start.strftime("%H:%M") if order.window_start else "",
+        "window_end": order.window_end.strftime("%H:%M") if order.window_end else "",
+        "priority": str(order.priority),
+        "note": order.note or "",
+    }
+    lines = [(str(line.product_id), f"{line.quantity.normalize():f}") for line in order.lines]
+    return OrderForm(values=values, lines=lines)
+
+
+@bp.route("/intake/orders/<int:order_id>/edit", methods=["GET", "POST"])
+@role_required()
+def order_edit(order_id: int):
+    order = scope.get_order_for(current_user, order_id)
+    reason = intake.why_not_editable(order)
+    args = dict(household=order.household, households=[], order=order, not_editable=reason)
+    if reason:
+        return render_template("intake/not_editable.html", order=order, reason=reason), (
+            409 if request.method == "POST" else 200
+        )
+    if request.method == "POST":
+        data, shown = read_order(request.form, order.household_id)
+        if not shown.errors:
+            try:
+                intake.update_order(current_user, order, data)
+            except intake.IntakeError as error:
+                db.session.rollback()
+                shown.errors.update(error.errors)
+            else:
+                db.session.commit()
+                flash(_("Order %(id)s saved.", id=order.id), "success")
+                return redirect(url_for("orders.order_detail", order_id=order.id))
+        order = scope.get_order_for(current_user, order_id)
+        args.update(household=order.household, order=order)
+        return _order_form_page(args, shown, 422)
+    return _order_form_page(args, _order_values(order))
+
+
+@bp.route("/intake/orders/<int:order_id>/cancel", methods=["GET", "POST"])
+@role_required()
+def order_cancel(order_id: int):
+    order = scope.get_order_for(current_user, order_id)
+    reason = intake.why_not_editable(order)
+    if reason:
+        return render_template("intake/not_editable.html", order=order, reason=reason), (
+            409 if request.method == "POST" else 200
+        )
+    if request.method == "POST":
+        if request.form.get("confirm") != "1":
+            abort(400)
+        intake.cancel(current_user, order)
+        db.session.commit()
+        flash(_("Order %(id)s has been cancelled.", id=order.id), "success")
+        return redirect(url_for("orders.order_detail", order_id=order.id))
+    return render_template("intake/cancel.html", order=order)
+
+
+# Lists with filters, paging and export
+
+
+@dataclass
+class ListFilters:
+    village_id: int | None = None
+    status: str | None = None
+    product_id: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    q: str = ""
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def read_list_filters(args, villages: list[Village]) -> ListFilters:
+    filters = ListFilters()
+    village_id = args.get("village", type=int)
+    if village_id in {village.id for village in villages}:
+        filters.village_id = village_id
+    status = args.get("status") or None
+    if status in {str(s) for s in OrderStatus}:
+        filters.status = status
+    product_id = args.get("product", type=int)
+    if product_id and db.session.get(Product, product_id) is not None:
+        filters.product_id = product_id
+    filters.date_from = parse_date(args.get("date_from"), filters.errors, "date_from")
+    filters.date_to = parse_date(args.get("date_to"), filters.errors, "date_to")
+    filters.q = (args.get("q") or "").strip()[:32]
+    return filters
+
+
+def filtered_orders(user, filters: ListFilters):
+    """Orders the user may see, narrowed by the filters; dates select the orders whose
+    wanted range overlaps [date_from, date_to]."""
+    query = scope.orders_query(user, village_id=filters.village_id, status=filters.status)
+    if filters.product_id:
+        query = query.where(
+            Order.id.in_(
+                select(OrderLine.order_id).where(OrderLine.product_id == filters.product_id)
+            )
+        )
+    if filters.date_from:
+        query = query.where(Order.wanted_to >= filters.date_from)
+    if filters.date_to:
+        query = query.where(Order.wanted_from <= filters.date_to)
+    if filters.q:
+        query = query.where(
+            Household.name.contains(filters.q) | Household.mobile.contains(filters.q)
+        )
+    return query
+
+
+def filtered_households(user, filters: ListFilters):
+    query = scope.households_query(user, village_id=filters.village_id)
+    if filters.q:
+        query = query.where(
+            Household.name.contains(filters.q) | Household.mobile.contains(filters.q)
+        )
+    if filters.status or filters.product_id or filters.date_from or filters.date_to:
+        orders = filtered_orders(user, filters).with_only_columns(Order.household_id).order_by(None)
+        query = query.where(Household.id.in_(orders))
+    return query
+
+
+def _list_page(template: str, endpoint: str, query, filters: ListFilters, villages):
+    if filters.errors:
+        page = None
+    else:
+        page = db.paginate(
+            query, page=page_arg(), per_page=current_app.config["PAGE_SIZE"], error_out=False
+        )
+    return render_template(
+        template,
+        page=page,
+        filters=filters,
+        villages=villages,
+        products=_products(),
+        statuses=[str(s) for s in OrderStatus],
+        endpoint=endpoint,
+    ), 400 if filters.errors else 200
+
+
+@bp.get("/lists/orders")
+@role_required()
+def orders():
+    villages = _villages()
+    filters = read_list_filters(request.args, villages)
+    query = filtered_orders(current_user, filters).options(
+        selectinload(Order.lines).selectinload(OrderLine.product)
+    )
+    return _list_page("intake/orders.html", "intake.orders", query, filters, villages)
+
+
+@bp.get("/lists/households")
+@role_required()
+def households():
+    villages = _villages()
+    filters = read_list_filters(request.args, villages)
+    query = filtered_households(current_user, filters)
+    return _list_page("intake/households.html", "intake.households", query, filters, villages)
+
+
+ORDER_EXPORT = [
+    sheets.Column("id", "订单号", width=8),
+    sheets.Column("township", "乡镇", width=12),
+    sheets.Column("village", "村", width=12),
+    sheets.Column("group", "组", width=5),
+    sheets.Column("name", "户主姓名", width=10),
+    sheets.Column("mobile", "手机号", width=14),
+    sheets.Column("status", "状态", width=8),
+    sheets.Column("product", "产品", width=22),
+    sheets.Column("quantity", "数量", width=8),
+    sheets.Column("unit", "单位", width=6),
+    sheets.Column("point", "送货地点", width=12),
+    sheets.Column("wanted_from", "最早送货日期", width=14),
+    sheets.Column("wanted_to", "最晚送货日期", width=14),
+    sheets.Column("priority", "优先", width=6),
+    sheets.Column("note", "备注", width=20),
+]
+
+HOUSEHOLD_EXPORT = [
+    sheets.Column("township", "乡镇", width=12),
+    sheets.Column("village", "村", width=12),
+    sheets.Column("group", "组", width=5),
+    sheets.Column("name", "户主姓名", width=10),
+    sheets.Column("mobile", "手机号", width=14),
+    sheets.Column("lat", "纬度", width=10),
+    sheets.Column("lon", "经度", width=10),
+]
+
+STATUS_ZH = {
+    "submitted": "已提交",
+    "allocated": "已分配",
+    "scheduled": "已排车",
+    "delivered": "已送达",
+    "failed": "送货失败",
+    "cancelled": "已取消",
+}
+POINT_ZH = {"home": "送到家", "field": "送到田间", "collection": "村集中收货点"}
+
+
+@bp.get("/lists/orders/export.xlsx")
+@role_required()
+def orders_export():
+    filters = read_list_filters(request.args, _villages())
+    if filters.errors:
+        abort(400)
+    query = filtered_orders(current_user, filters).options(
+        selectinload(Order.lines).selectinload(OrderLine.product),
+        selectinload(Order.household)
+        .selectinload(Household.village)
+        .selectinload(Village.township),
+    )
+    rows = []
+    for order in db.session.scalars(query):
+        household = order.household
+        for line in order.lines:
+            rows.append(
+                [order.id, household.village.township.name, household.village.name,
+                 household.group_no, household.name, household.mobile,
+                 STATUS_ZH.get(order.status, order.status), line.product.name, line.quantity,
+                 line.product.unit, POINT_ZH.get(order.delivery_point, order.delivery_point),
+                 order.wanted_from.isoformat(), order.wanted_to.isoformat(),
+                 "是" if order.priority else "", order.note or ""]
+            )  # fmt: skip
+    data = sheets.write_xlsx(ORDER_EXPORT, rows, "订单")
+    return xlsx_response(data, f"订单-{date.today().isoformat()}.xlsx")
+
+
+@bp.get("/lists/households/export.xlsx")
+@role_required()
+def households_export():
+    filters = read_list_filters(request.args, _villages())
+    if filters.errors:
+        abort(400)
+    query = filtered_households(current_user, filters).options(
+        selectinload(Household.village).selectinload(Village.township)
+    )
+    rows = [
+        [h.village.township.name, h.village.name, h.group_no, h.name, h.mobile, h.lat, h.lon]
+        for h in db.session.scalars(query)
+    ]
+    data = sheets.write_xlsx(HOUSEHOLD_EXPORT, rows, "农户")
+    return xlsx_response(data, f"农户-{date.today().isoformat()}.xlsx")
