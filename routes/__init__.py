@@ -22,3 +22,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(catalogue.bp)
     app.register_blueprint(imports.bp)
     app.register_blueprint(intake.bp)
+    app.register_blueprint(plans.bp)
