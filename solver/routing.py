@@ -8,8 +8,9 @@ the arcs stay plain matrices registered in C++ (no Python callback in the search
 
 from __future__ import annotations
 
+import random
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
@@ -27,15 +28,26 @@ class SearchOptions:
     ``metaheuristic``: ``"GUIDED_LOCAL_SEARCH"``, ``"SIMULATED_ANNEALING"``, ``"TABU_SEARCH"``,
     ``"GREEDY_DESCENT"`` or ``"ILS"`` (iterated local search, ruin and recreate).
     ``gls_lambda``: the guided-local-search penalty factor.
-    ``extra_operators``: names of extra OR-Tools local-search operators to switch on.
+    ``ruin_recreate_share``: share of the search time given, after the metaheuristic, to our
+    ruin-and-recreate loop (remove ``rr_min_removed``..``rr_max_removed`` parts close to a
+    random one, let a greedy descent put them back; record-to-record acceptance within
+    ``rr_threshold`` of the best, shrinking to 0). 0 switches it off.
+    ``extra_operators`` / ``disabled_operators``: OR-Tools local-search operators to switch
+    on / off (field names of ``local_search_operators``, e.g. ``use_cross_exchange``).
     """
 
     first_solution: str = "PARALLEL_CHEAPEST_INSERTION"
     metaheuristic: str = "GUIDED_LOCAL_SEARCH"
     gls_lambda: float = 0.2
     extra_operators: tuple[str, ...] = ()
+    disabled_operators: tuple[str, ...] = ()
     ils_ruin: str = "sisr"
     ils_avg_removed: int = 10
+    ruin_recreate_share: float = 0.7
+    rr_min_removed: int = 5
+    rr_max_removed: int = 15
+    rr_threshold: float = 0.01
+    rr_seed: int = 1
     neighbors_ratio: float = 1.0
     min_neighbors: int = 1
     bandit: bool = False
@@ -45,6 +57,7 @@ class SearchOptions:
 GUARD_FAILURES_PER_SOLUTION = 200
 MAX_POLISH_ATTEMPTS = 200
 PAIR_EJECTION_MAX_ROUTE = 12
+MAX_FILL_CANDIDATES = 12
 
 
 class _Layout:
@@ -118,6 +131,8 @@ def _search_parameters(limits: SolveLimits, options: SearchOptions):
     params.use_multi_armed_bandit_concatenate_operators = options.bandit
     for name in options.extra_operators:
         setattr(params.local_search_operators, name, optional_boolean_pb2.BOOL_TRUE)
+    for name in options.disabled_operators:
+        setattr(params.local_search_operators, name, optional_boolean_pb2.BOOL_FALSE)
     if limits.time_s is not None:
         params.time_limit.FromMilliseconds(max(1, int(limits.time_s * 1000)))
     if limits.solutions is not None:
@@ -140,6 +155,46 @@ def _drop_penalty_unit(layout: _Layout, dist: np.ndarray, problem: Problem) -> i
 
 
 def solve_model(problem: Problem, limits: SolveLimits, options: SearchOptions) -> Solution:
+    """Solve, one outlet at a time when there are several.
+
+    A job rides only with vehicles loading at its outlet, so outlets share nothing: the day
+    splits exactly into one independent problem per outlet. Each gets a share of the time
+    proportional to its jobs (what an outlet leaves unused passes on to the next). On 2,000
+    stops this turns one model that found no first solution in 120 s into a dozen small ones.
+    """
+    t0 = time.perf_counter()
+    outlets = sorted({v.load_at for v in problem.vehicles} | {j.outlet for j in problem.jobs})
+    if len(outlets) < 2:
+        return _solve_one(problem, limits, options)
+    groups = []
+    for o in outlets:
+        jobs = [j for j in problem.jobs if j.outlet == o]
+        vehicles = [v for v in problem.vehicles if v.load_at == o]
+        if jobs:
+            groups.append(replace(problem, jobs=jobs, vehicles=vehicles))
+    runs, unassigned, objective, stats = [], [], 0, {"outlets": len(groups)}
+    remaining_jobs = sum(len(g.jobs) for g in groups)
+    for g in sorted(groups, key=lambda g: -len(g.jobs)):
+        share = limits
+        if limits.time_s is not None:
+            left = limits.time_s - (time.perf_counter() - t0)
+            share = SolveLimits(
+                time_s=max(0.05, left * len(g.jobs) / remaining_jobs), solutions=limits.solutions
+            )
+        remaining_jobs -= len(g.jobs)
+        part = _solve_one(g, share, options)
+        runs += part.runs
+        unassigned += part.unassigned
+        objective += part.objective
+        for key, value in part.stats.items():
+            if isinstance(value, int) and key != "status":
+                stats[key] = stats.get(key, 0) + value
+    order = {v.id: i for i, v in enumerate(problem.vehicles)}
+    runs.sort(key=lambda r: order[r.vehicle_id])
+    return Solution(tuple(runs), tuple(unassigned), objective, time.perf_counter() - t0, stats)
+
+
+def _solve_one(problem: Problem, limits: SolveLimits, options: SearchOptions) -> Solution:
     t0 = time.perf_counter()
     prepared = prepare(problem)
     parts = prepared.parts
@@ -155,6 +210,7 @@ def solve_model(problem: Problem, limits: SolveLimits, options: SearchOptions) -
     routing = pywrapcp.RoutingModel(manager)
 
     dist = layout.matrix(problem.distance_m)
+    near = dist[: len(parts), : len(parts)].copy()  # part-to-part distances for the ruin step
     penalty_unit = _drop_penalty_unit(layout, dist, problem)
     dist_cb = _register(routing, dist)
     routing.SetArcCostEvaluatorOfAllVehicles(dist_cb)
@@ -202,11 +258,8 @@ def solve_model(problem: Problem, limits: SolveLimits, options: SearchOptions) -
         time_dim.CumulVar(routing.End(vi)).SetRange(v.shift.start_s, v.shift.end_s)
         if v.max_duration_s is not None:
             time_dim.SetSpanUpperBoundForVehicle(int(v.max_duration_s), vi)
-        routing.AddVariableMaximizedByFinalizer(time_dim.CumulVar(routing.Start(vi)))
-        routing.AddVariableMinimizedByFinalizer(time_dim.CumulVar(routing.End(vi)))
 
-    all_vehicles = len(vehicles)
-    for node, (pt, ok) in enumerate(zip(parts, prepared.allowed, strict=True)):
+    for node, pt in enumerate(parts):
         index = manager.NodeToIndex(node)
         job = problem.jobs[pt.job_index]
         if job.time_windows:
@@ -218,10 +271,6 @@ def solve_model(problem: Problem, limits: SolveLimits, options: SearchOptions) -
                 if w.start_s > covered + 1:
                     var.RemoveInterval(covered + 1, w.start_s - 1)
                 covered = max(covered, w.end_s)
-        if len(ok) < all_vehicles:
-            # SetAllowedVehiclesForIndex's Python binding rejects every list (absl::Span),
-            # so restrict the vehicle variable's domain instead (-1: unperformed).
-            routing.VehicleVar(index).SetValues([-1, *ok])
         routing.AddDisjunction([index], penalty_unit * max(1, job.priority))
 
     _add_incompatibilities(problem, parts, manager, routing)
@@ -231,7 +280,8 @@ def solve_model(problem: Problem, limits: SolveLimits, options: SearchOptions) -
         # The limit covers the whole call: model building so far, the search, and the
         # eject-and-fill polish, which gets the last 5 %.
         left = limits.time_s - (time.perf_counter() - t0)
-        search_limits = SolveLimits(time_s=max(0.05, 0.95 * left), solutions=limits.solutions)
+        first = 0.95 * left * (1 - options.ruin_recreate_share)
+        search_limits = SolveLimits(time_s=max(0.05, first), solutions=limits.solutions)
     params = _search_parameters(search_limits, options)
     guard = None
     if limits.solutions is not None and limits.time_s is None:
@@ -248,6 +298,17 @@ def solve_model(problem: Problem, limits: SolveLimits, options: SearchOptions) -
 
     routes = _routes(routing, manager, assignment)
     objective = int(assignment.ObjectiveValue())
+    rr_iterations = 0
+    if options.ruin_recreate_share > 0:
+        if limits.time_s is not None:
+            rr_deadline, rr_budget = t0 + 0.95 * limits.time_s, None
+        else:
+            # One ruin-and-recreate step costs about as much as five metaheuristic solutions.
+            rr_deadline = None
+            rr_budget = int((limits.solutions or 0) * options.ruin_recreate_share / 5)
+        routes, objective, rr_iterations = _ruin_recreate(
+            routing, manager, routes, objective, near, rr_deadline, rr_budget, options
+        )
     routes, objective, moves = _eject_and_fill(
         problem, prepared, manager, routing, routes, objective, limits, t0
     )
@@ -266,8 +327,60 @@ def solve_model(problem: Problem, limits: SolveLimits, options: SearchOptions) -
         tuple(unassigned),
         objective,
         time.perf_counter() - t0,
-        {"status": int(status), "nodes": layout.size, "eject_fill_moves": moves},
+        {
+            "status": int(status),
+            "nodes": layout.size,
+            "ruin_recreate_iterations": rr_iterations,
+            "eject_fill_moves": moves,
+        },
     )
+
+
+def _ruin_recreate(routing, manager, routes, objective, near, deadline, budget, options):
+    """Our ruin-and-recreate loop around OR-Tools (its own ILS did nothing in 9.15's Python
+    build). Each step removes the parts nearest a random part (string-removal in spirit),
+    and a greedy descent of OR-Tools' operators re-inserts and repairs. Deterministic when
+    run by iteration ``budget`` instead of a ``deadline`` (fixed seed)."""
+    params = pywrapcp.DefaultRoutingSearchParameters()
+    params.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GREEDY_DESCENT
+    rng = random.Random(options.rr_seed)
+    n = near.shape[0]
+    best_routes, best = routes, objective
+    current, value_now = routes, objective
+    start = time.perf_counter()
+    done = 0
+    while n > 0:
+        now = time.perf_counter()
+        if budget is not None and done >= budget:
+            break
+        if deadline is not None and now >= deadline:
+            break
+        done += 1
+        k = min(n, rng.randint(options.rr_min_removed, options.rr_max_removed))
+        seed = rng.randrange(n)
+        removed = set(np.argpartition(near[seed], k - 1)[:k].tolist()) if k < n else set(range(n))
+        trial = [[x for x in r if x not in removed] for r in current]
+        initial = routing.ReadAssignmentFromRoutes(
+            [[manager.NodeToIndex(x) for x in r] for r in trial], True
+        )
+        if initial is None:  # truncated distances can break the triangle inequality
+            continue
+        if deadline is not None:
+            params.time_limit.FromMilliseconds(max(1, int((deadline - now) * 1000)))
+        result = routing.SolveFromAssignmentWithParameters(initial, params)
+        if result is None:
+            continue
+        value = int(result.ObjectiveValue())
+        if budget is not None:
+            progress = done / max(1, budget)
+        else:
+            progress = (now - start) / max(1e-9, deadline - start)
+        threshold = best + abs(best) * options.rr_threshold * max(0.0, 1 - progress)
+        if value < value_now or value <= threshold:
+            current, value_now = _routes(routing, manager, result), value
+            if value < best:
+                best_routes, best = current, value
+    return best_routes, best, done
 
 
 def _routes(routing, manager, assignment) -> list[list[int]]:
@@ -364,7 +477,7 @@ def _fill(problem, parts, routing, manager, routes, vi, keep, fits, order, class
     when none fits. Parts are placed in order of their windows' opening."""
     current = list(keep)
     added = False
-    for n in sorted(fits, key=order):
+    for n in sorted(fits, key=order)[:MAX_FILL_CANDIDATES]:
         if any(problem.conflicts(classes[n], classes[m]) for m in current):
             continue
         candidate = sorted([*current, n], key=lambda m: _opens(problem, parts[m]))
