@@ -25,6 +25,7 @@ from supply_match.extensions import db
 from supply_match.models import DeliveryRun, DeliveryStop, JobStatus, PlanningJob, Role, Volunteer
 from supply_match.services import (
     plan_views,
+    planning,
     planning_jobs,
     publishing,
     route_sheets,
@@ -204,6 +205,39 @@ def lock_run(day: str, run_id: int):
     run_edits.set_locked(run, not run.locked, current_user)
     db.session.commit()
     return redirect(url_for("plans.day", day=day, _anchor=f"run-{run.id}"))
+
+
+@bp.post("/<day>/stops/<int:stop_id>/lock")
+@role_required(*STAFF)
+def lock_stop(day: str, stop_id: int):
+    plan = _plan_or_404(_day(day))
+    stop = db.get_or_404(DeliveryStop, stop_id)
+    if stop.run.plan_id != plan.id:
+        abort(404)
+    run_edits.set_locked(stop, not stop.locked, current_user)
+    db.session.commit()
+    return redirect(url_for("plans.day", day=day, _anchor=f"run-{stop.run_id}"))
+
+
+@bp.post("/<day>/reoptimize")
+@role_required(*STAFF)
+def reoptimize(day: str):
+    plan = _plan_or_404(_day(day))
+    settings = None
+    if current_app.config.get("PLANNING_SOLUTION_LIMIT"):
+        settings = PlanningSettings(
+            separate_pesticide=plan.settings.get("separate_pesticide", True),
+            solution_limit=current_app.config["PLANNING_SOLUTION_LIMIT"],
+        )
+    try:
+        planning.reoptimize(plan, settings, user=current_user)
+        db.session.commit()
+    except planning.PlanningError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("plans.day", day=day))
+    flash(_("Re-optimized around the locked runs. Publish again to send the changes."), "info")
+    return redirect(url_for("plans.day", day=day))
 
 
 @bp.get("/<day>/sheets")

@@ -310,7 +310,11 @@ def store_draft(
     solution: solver.Solution,
     settings: PlanningSettings,
     user: User | None,
+    *,
+    keep_runs: Sequence[DeliveryRun] = (),
+    action: str = "planned",
 ) -> DeliveryPlan:
+    """Store ``solution`` as the day's draft; ``keep_runs`` (locked runs) stay as they are."""
     plan = db.session.scalar(select(DeliveryPlan).where(DeliveryPlan.delivery_date == day))
     if plan is not None and any(run.status != RunStatus.PLANNED for run in plan.runs):
         raise PlanningError("这一天已有志愿者开始配送，不能重新规划")
@@ -318,8 +322,12 @@ def store_draft(
         plan = DeliveryPlan(delivery_date=day, status=PlanStatus.DRAFT, created_by=user)
         db.session.add(plan)
     else:
-        plan.runs.clear()
+        kept = {run.id for run in keep_runs}
+        for run in [r for r in plan.runs if r.id not in kept]:
+            plan.runs.remove(run)
         plan.unassigned.clear()
+        # Edits after publishing wait for the next publish before volunteers see them.
+        plan.status = PlanStatus.DRAFT
         db.session.flush()
     plan.settings = {
         "separate_pesticide": settings.separate_pesticide,
@@ -335,7 +343,10 @@ def store_draft(
             parts_of[stop.job_id].append(stop)
     split_cache: dict[str, list[list[tuple[PoolItem, Decimal]]]] = {}
     volunteers = {str(v.id): v for v in built.volunteers}
-    for position, run in enumerate(sorted(solution.runs, key=lambda r: int(r.vehicle_id))):
+    first_position = len(plan.runs)
+    for position, run in enumerate(
+        sorted(solution.runs, key=lambda r: int(r.vehicle_id)), start=first_position
+    ):
         volunteer = volunteers[run.vehicle_id]
         db_run = DeliveryRun(
             volunteer=volunteer,
@@ -387,7 +398,7 @@ def store_draft(
     plan.changes.append(
         PlanChange(
             user=user,
-            action="planned",
+            action=action,
             detail={
                 "runs": len(solution.runs),
                 "stops": sum(len(r.stops) for r in solution.runs),
@@ -433,3 +444,67 @@ def unassigned_reason_text(code: str) -> str:
         return REASON_TEXT[solver.Reason(code)]
     except ValueError:
         return code
+
+
+def reoptimize(
+    plan: DeliveryPlan,
+    settings: PlanningSettings | None = None,
+    *,
+    user: User | None = None,
+    provider: DistanceProvider | None = None,
+) -> DeliveryPlan:
+    """Plan again everything that is not locked: the orders on unlocked runs and those not
+    planned, with the volunteers not on locked runs. A locked run, or a run with a locked
+    stop, stays exactly as it is. The caller commits; the plan becomes a draft again."""
+    if any(run.status != RunStatus.PLANNED for run in plan.runs):
+        raise PlanningError("已有志愿者开始配送，不能再重新优化")
+    settings = settings or PlanningSettings(
+        separate_pesticide=plan.settings.get("separate_pesticide", True),
+        circuity=plan.settings.get("circuity", 1.4),
+        time_limit_s=plan.settings.get("time_limit_s", 30.0),
+    )
+    kept = [run for run in plan.runs if run.locked or any(stop.locked for stop in run.stops)]
+    kept_orders = {item.order_id for run in kept for stop in run.stops for item in stop.items}
+    kept_volunteers = {run.volunteer_id for run in kept}
+    order_ids = {
+        item.order_id
+        for run in plan.runs
+        if run not in kept
+        for stop in run.stops
+        for item in stop.items
+    } | {missing.order_id for missing in plan.unassigned}
+    order_ids -= kept_orders
+    volunteers = [
+        v for v in volunteers_on_duty(plan.delivery_date) if v.id not in kept_volunteers
+    ] + [
+        run.volunteer
+        for run in plan.runs
+        if run not in kept and run.volunteer_id not in kept_volunteers
+    ]
+    unique_volunteers = list({v.id: v for v in volunteers}.values())
+    orders = list(
+        db.session.scalars(
+            select(Order)
+            .where(Order.id.in_(order_ids or {-1}))
+            .options(
+                selectinload(Order.lines).selectinload(OrderLine.allocations),
+                selectinload(Order.lines).selectinload(OrderLine.product),
+                selectinload(Order.household).selectinload(Household.village),
+            )
+            .order_by(Order.id)
+        )
+    )
+    outlet_ids = {a.outlet_id for o in orders for line in o.lines for a in line.allocations}
+    outlets = {
+        o.id: o for o in db.session.scalars(select(Outlet).where(Outlet.id.in_(outlet_ids or {-1})))
+    }
+    built = build_problem(
+        DayInput(plan.delivery_date, orders, unique_volunteers, outlets), settings, provider
+    )
+    solution = solver.solve(built.problem, settings.limits())
+    verdict = solver.check(built.problem, solution)
+    if not verdict.ok:
+        raise PlanningError(f"求解结果未通过校验：{'; '.join(verdict.violations[:3])}")
+    return store_draft(
+        plan.delivery_date, built, solution, settings, user, keep_runs=kept, action="reoptimized"
+    )

@@ -42,7 +42,7 @@ def publish(plan: DeliveryPlan, user: User | None = None) -> PlanChange:
     if not plan.runs:
         raise PublishError("计划里没有配送趟次，无法发布")
     started = [run for run in plan.runs if run.status != RunStatus.PLANNED]
-    if plan.status == PlanStatus.PUBLISHED and started:
+    if started:
         names = "、".join(run.volunteer.name for run in started)
         raise PublishError(f"{names} 已开始配送，不能再发布修改")
     now_on = planned_order_ids(plan)

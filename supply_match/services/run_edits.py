@@ -14,6 +14,7 @@ from supply_match.models import (
     DeliveryStop,
     Order,
     PlanChange,
+    PlanStatus,
     RunStatus,
     StopStatus,
     User,
@@ -150,6 +151,8 @@ def move_stop(
     warnings = retime(target)
     if source is not target:
         warnings += retime(source)
+    # Volunteers see the change once the dispatcher publishes again.
+    source.plan.status = PlanStatus.DRAFT
     source.plan.changes.append(
         PlanChange(
             user=user,

@@ -57,3 +57,49 @@ def test_locked_and_started_runs_refuse_moves(plan):
     b.status = RunStatus.STARTED
     with pytest.raises(EditRefused, match="已开始配送"):
         move_stop(a.stops[0], b, 0)
+
+
+def test_reoptimizing_keeps_locked_runs_and_stops_exactly(plan, county):
+    from supply_match.services.planning import reoptimize
+
+    locked_run, other = plan.runs
+    set_locked(locked_run, True)
+    kept = [(s.id, s.position, s.arrival_s) for s in locked_run.stops]
+    before_orders = {i.order_id for r in plan.runs for s in r.stops for i in s.items} | {
+        u.order_id for u in plan.unassigned
+    }
+    db.session.commit()
+
+    reoptimize(plan, PlanningSettings(solution_limit=30))
+    db.session.commit()
+
+    assert locked_run in plan.runs and locked_run.locked
+    assert [(s.id, s.position, s.arrival_s) for s in locked_run.stops] == kept
+    after_orders = {i.order_id for r in plan.runs for s in r.stops for i in s.items} | {
+        u.order_id for u in plan.unassigned
+    }
+    assert after_orders == before_orders
+    assert all(r.volunteer_id != locked_run.volunteer_id for r in plan.runs if r is not locked_run)
+    assert plan.changes[-1].action == "reoptimized"
+
+
+def test_a_locked_stop_keeps_its_whole_run(plan):
+    from supply_match.services.planning import reoptimize
+
+    run = plan.runs[0]
+    set_locked(run.stops[0], True)
+    kept = [(s.id, s.position) for s in run.stops]
+    db.session.commit()
+    reoptimize(plan, PlanningSettings(solution_limit=30))
+    assert [(s.id, s.position) for s in run.stops] == kept
+
+
+def test_moves_after_publishing_wait_for_the_next_publish(plan):
+    from supply_match.services.publishing import publish
+
+    publish(plan)
+    small, big = sorted(plan.runs, key=lambda r: r.volunteer.payload_kg)
+    move_stop(big.stops[0], small, 0)
+    assert plan.status == "draft"
+    publish(plan)
+    assert plan.status == "published" and plan.version == 2

@@ -162,3 +162,15 @@ def test_cadres_follow_their_villages_orders_and_see_failure_reasons(
     auth.login("cun-other")
     page = client.get("/plans/progress").get_data(as_text=True)
     assert not any(f"#{order_id}<" in page for order_id in on_runs)
+
+
+def test_lock_a_run_and_reoptimize_through_the_page(app, client, dispatcher, county, day_orders):
+    plan = plan_through_the_pages(app, client, county, day_orders)
+    run = plan.runs[0]
+    client.post(f"/plans/{DAY.isoformat()}/runs/{run.id}/lock")
+    kept = [(s.id, s.position) for s in run.stops]
+    response = client.post(f"/plans/{DAY.isoformat()}/reoptimize", follow_redirects=True)
+    assert "重新优化" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert [(s.id, s.position) for s in run.stops] == kept
+    assert plan.changes[-1].action == "reoptimized"
