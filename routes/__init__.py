@@ -16,10 +16,11 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin.bp)
     app.register_blueprint(orders.bp)
 
-    from routes import catalogue, imports, intake, supply
+    from routes import api, catalogue, imports, intake, supply
 
     app.register_blueprint(supply.bp)
     app.register_blueprint(catalogue.bp)
     app.register_blueprint(imports.bp)
     app.register_blueprint(intake.bp)
+    app.register_blueprint(api.bp)
     app.register_blueprint(plans.bp)

@@ -1,0 +1,199 @@
+"""The JSON API: every documented operation answers as documented, bad input is 422 with
+a message per field, another village's records are 404, lists stay in scope."""
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from supply_match.extensions import db
+from supply_match.models import Household, Order, OrderStatus
+from tests import factories
+from tests.conftest import make_app
+
+API = "/api/v1"
+
+
+@pytest.fixture
+def catalogue(county_people):
+    product = factories.product(name="尿素")
+    outlet = factories.outlet(township=county_people.village_a.township, name="甲网点")
+    factories.stock(outlet, product, 30)
+    db.session.commit()
+    return dict(product=product, outlet=outlet)
+
+
+def _new_order(household, product, **overrides):
+    body = {
+        "household_id": household.id,
+        "lines": [{"product_id": product.id, "quantity": 2}],
+        "delivery_point": "home",
+        "wanted_from": "2020-03-02",
+        "wanted_to": "2020-03-06",
+    }
+    body.update(overrides)
+    return body
+
+
+def _calls(people, cat):
+    """A valid call for each operationId: (path params, query, JSON body, expected status)."""
+    order = factories.order(household=people.household_a, lines=[(cat["product"], 1)])
+    db.session.commit()
+    return {
+        "getSession": ({}, {}, None, 200),
+        "listHouseholds": ({}, {"village": people.village_a.id, "per_page": 10}, None, 200),
+        "createHousehold": (
+            {}, {},
+            {"village_id": people.village_a.id, "name": "新户", "mobile": "13912345678",
+             "group_no": 2},
+            201,
+        ),
+        "getHousehold": ({"household_id": people.household_a.id}, {}, None, 200),
+        "listOrders": ({}, {"status": "submitted", "product": cat["product"].id}, None, 200),
+        "createOrder": ({}, {}, _new_order(people.household_a, cat["product"]), 201),
+        "getOrder": ({"order_id": order.id}, {}, None, 200),
+        "cancelOrder": ({"order_id": order.id}, {}, None, 200),
+        "listProducts": ({}, {}, None, 200),
+        "listOutlets": ({}, {}, None, 200),
+        "getOutletStock": ({"outlet_id": cat["outlet"].id}, {}, None, 200),
+        "getSupply": ({}, {"category": "fertilizer"}, None, 200),
+        "getOpenApi": ({}, {}, None, 200),
+    }  # fmt: skip
+
+
+def test_every_documented_operation_answers_as_documented(client, auth, county_people, catalogue):
+    spec = client.get(f"{API}/openapi.json").get_json()
+    assert spec["openapi"].startswith("3.1")
+    calls = _calls(county_people, catalogue)
+    operations = [
+        (path, method, operation)
+        for path, item in spec["paths"].items()
+        for method, operation in item.items()
+    ]
+    assert {op["operationId"] for _p, _m, op in operations} == set(calls)
+    auth.login("dispatcher")
+    for path, method, operation in operations:
+        params, query, body, expected = calls[operation["operationId"]]
+        url = API + path.format(**params)
+        response = client.open(url, method=method.upper(), query_string=query, json=body)
+        assert str(expected) in operation["responses"], operation["operationId"]
+        assert response.status_code == expected, (operation["operationId"], response.get_json())
+        assert response.is_json
+        # Every parameter the document names for a path exists in the URL template.
+        for parameter in operation.get("parameters", []):
+            if parameter["in"] == "path":
+                assert "{" + parameter["name"] + "}" in path
+
+
+def test_anonymous_gets_401_json_for_every_operation_but_the_document(client, county_people):
+    spec = client.get(f"{API}/openapi.json").get_json()
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            if operation.get("security") == []:
+                continue
+            url = API + re.sub(r"\{\w+\}", "1", path)
+            response = client.open(url, method=method.upper(), json={})
+            assert response.status_code == 401, url
+            assert response.get_json()["error"] == 401
+
+
+@pytest.mark.parametrize("path", ["/outlets", "/supply"])
+def test_cadre_gets_403_json_on_dispatch_operations(client, auth, county_people, path):
+    auth.login("cadre_a")
+    response = client.get(API + path)
+    assert response.status_code == 403 and response.get_json()["error"] == 403
+
+
+def test_bad_order_answers_422_naming_each_field(client, auth, county_people, catalogue):
+    auth.login("cadre_a")
+    before = db.session.scalar(select(func.count()).select_from(Order))
+    body = _new_order(
+        county_people.household_a, catalogue["product"],
+        lines=[{"product_id": catalogue["product"].id, "quantity": -1}],
+        wanted_from="2020-03-09", wanted_to="2020-03-01", delivery_point="field",
+    )  # fmt: skip
+    response = client.post(f"{API}/orders", json=body)
+    assert response.status_code == 422
+    errors = response.get_json()["errors"]
+    assert {"lines-1-quantity", "wanted_to", "field_point"} <= set(errors)
+    assert all(re.search(r"[\u4e00-\u9fff]", message) for message in errors.values())
+    response = client.post(f"{API}/orders", json={**body, "wanted_from": "3月2日"})
+    assert response.status_code == 422 and "wanted_from" in response.get_json()["errors"]
+    response = client.post(f"{API}/orders", data="[1, 2]", content_type="application/json")
+    assert response.status_code == 422 and "body" in response.get_json()["errors"]
+    assert db.session.scalar(select(func.count()).select_from(Order)) == before
+
+
+def test_bad_household_and_bad_query_answer_422(client, auth, county_people):
+    auth.login("cadre_a")
+    response = client.post(
+        f"{API}/households",
+        json={"village_id": county_people.village_a.id, "name": "", "mobile": "1", "group_no": 0},
+    )
+    assert response.status_code == 422
+    assert {"name", "mobile", "group_no"} <= set(response.get_json()["errors"])
+    assert db.session.scalar(select(func.count()).select_from(Household)) == 2
+    response = client.get(f"{API}/orders?date_from=yesterday&page=0")
+    assert response.status_code == 422
+    assert {"date_from", "page"} <= set(response.get_json()["errors"])
+
+
+def test_another_villages_records_are_404_and_never_shown(client, auth, county_people, catalogue):
+    auth.login("cadre_a")
+    for url in (
+        f"{API}/orders/{county_people.order_b.id}",
+        f"{API}/households/{county_people.household_b.id}",
+        f"{API}/orders/999999",
+    ):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert "李乙户" not in response.get_data(as_text=True)
+    response = client.post(f"{API}/orders/{county_people.order_b.id}/cancel")
+    assert response.status_code == 404
+    db.session.expire_all()
+    assert db.session.get(Order, county_people.order_b.id).status == OrderStatus.SUBMITTED
+    # Creating an order for another village's household is refused too.
+    body = _new_order(county_people.household_b, catalogue["product"])
+    response = client.post(f"{API}/orders", json=body)
+    assert response.status_code == 422 and "household_id" in response.get_json()["errors"]
+
+
+def test_lists_hold_only_the_cadres_villages(client, auth, county_people):
+    factories.order(household=county_people.household_b)
+    db.session.commit()
+    auth.login("cadre_a")
+    orders = client.get(f"{API}/orders").get_json()
+    assert orders["total"] == 1
+    assert {o["village_id"] for o in orders["items"]} == {county_people.village_a.id}
+    other = client.get(f"{API}/orders?village={county_people.village_b.id}").get_json()
+    assert other["items"] == [] and other["total"] == 0
+    households = client.get(f"{API}/households").get_json()
+    assert [h["name"] for h in households["items"]] == ["张甲户"]
+    auth.logout()
+    auth.login("dispatcher")
+    assert client.get(f"{API}/orders").get_json()["total"] == 3
+
+
+def test_cancel_of_a_scheduled_order_is_409_with_the_reason(client, auth, county_people):
+    order = factories.order(household=county_people.household_a, status=OrderStatus.SCHEDULED)
+    db.session.commit()
+    auth.login("cadre_a")
+    response = client.post(f"{API}/orders/{order.id}/cancel")
+    assert response.status_code == 409
+    assert "配送" in response.get_json()["errors"]["status"]
+
+
+def test_changes_need_the_csrf_header(migrated_database_url, app, county_people, catalogue):
+    protected = make_app(migrated_database_url, WTF_CSRF_ENABLED=True)
+    client = protected.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    client.post("/login", data={"login": "cadre_a", "password": factories.PASSWORD,
+                                "csrf_token": token})  # fmt: skip
+    body = _new_order(county_people.household_a, catalogue["product"])
+    refused = client.post(f"{API}/orders", json=body)
+    assert refused.status_code == 400 and refused.is_json
+    token = client.get(f"{API}/session").get_json()["csrf_token"]
+    created = client.post(f"{API}/orders", json=body, headers={"X-CSRFToken": token})
+    assert created.status_code == 201
+    assert created.get_json()["lines"][0]["quantity"] == "2"
