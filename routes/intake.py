@@ -101,6 +101,34 @@ def household_new():
 
 # Orders
 
+# A county has tens of thousands of households: the order form offers at most this many,
+# narrowed by village and by part of a name or mobile number.
+HOUSEHOLD_CHOICES = 300
+
+
+@dataclass
+class HouseholdSearch:
+    villages: list[Village]
+    village_id: int | None
+    q: str
+    too_many: bool
+
+
+def _household_choices() -> tuple[list[Household], HouseholdSearch]:
+    villages = _villages()
+    village_id = request.args.get("village", type=int)
+    if village_id not in {village.id for village in villages}:
+        village_id = None
+    q = (request.args.get("q") or "").strip()[:32]
+    query = scope.households_query(current_user, village_id=village_id).options(
+        selectinload(Household.village)
+    )
+    if q:
+        query = query.where(Household.name.contains(q) | Household.mobile.contains(q))
+    households = list(db.session.scalars(query.limit(HOUSEHOLD_CHOICES + 1)))
+    too_many = len(households) > HOUSEHOLD_CHOICES
+    return households[:HOUSEHOLD_CHOICES], HouseholdSearch(villages, village_id, q, too_many)
+
 
 @dataclass
 class OrderForm:
@@ -167,7 +195,7 @@ def order_new():
     household_id = request.values.get("household", type=int)
     if household_id:
         household = scope.get_household_for(current_user, household_id)
-    households = [] if household else list(db.session.scalars(scope.households_query(current_user)))
+    households, search = ([], None) if household else _household_choices()
     if request.method == "POST":
         data, shown = read_order(request.form, household_id)
         if not shown.errors:
@@ -181,11 +209,13 @@ def order_new():
                 flash(_("Order %(id)s saved.", id=order.id), "success")
                 return redirect(url_for("orders.order_detail", order_id=order.id))
         return _order_form_page(
-            dict(household=household, households=households, order=None), shown, 422
+            dict(household=household, households=households, order=None, search=search), shown, 422
         )
     today = date.today()
     shown = OrderForm(values={"delivery_point": "home", "wanted_from": today.isoformat()})
-    return _order_form_page(dict(household=household, households=households, order=None), shown)
+    return _order_form_page(
+        dict(household=household, households=households, order=None, search=search), shown
+    )
 
 
 def _order_values(order: Order) -> OrderForm:
@@ -209,7 +239,7 @@ def _order_values(order: Order) -> OrderForm:
 def order_edit(order_id: int):
     order = scope.get_order_for(current_user, order_id)
     reason = intake.why_not_editable(order)
-    args = dict(household=order.household, households=[], order=order, not_editable=reason)
+    args = dict(household=order.household, households=[], order=order, search=None)
     if reason:
         return render_template("intake/not_editable.html", order=order, reason=reason), (
             409 if request.method == "POST" else 200

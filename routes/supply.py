@@ -114,6 +114,31 @@ def chart_rows(report: SupplyReport) -> list[ChartRow]:
     return rows
 
 
+@dataclass
+class WeightTotals:
+    """The figures of every product in kilograms: units differ, weights add up."""
+
+    ordered: Decimal = Decimal(0)
+    allocated: Decimal = Decimal(0)
+    delivered: Decimal = Decimal(0)
+    stock: Decimal = Decimal(0)
+    available: Decimal = Decimal(0)
+    shortfall: Decimal = Decimal(0)
+
+
+def weight_totals(report: SupplyReport) -> WeightTotals:
+    totals = WeightTotals()
+    for product in report.products:
+        kg = product.unit_weight_kg
+        totals.ordered += product.total.ordered * kg
+        totals.allocated += product.total.allocated * kg
+        totals.delivered += product.total.delivered * kg
+        totals.stock += product.total.stock * kg
+        totals.available += product.total.available * kg
+        totals.shortfall += product.shortfall * kg
+    return totals
+
+
 def _page(filters: SupplyFilters, status: int = 200, result=None):
     report = None if filters.errors else report_for(filters)
     townships = db.session.execute(select(Township.id, Township.name).order_by(Township.code))
@@ -124,6 +149,7 @@ def _page(filters: SupplyFilters, status: int = 200, result=None):
             filters=filters,
             report=report,
             chart=chart_rows(report) if report else [],
+            totals=weight_totals(report) if report else None,
             chart_size=(CHART_WIDTH, CHART_LABEL_WIDTH, CHART_BAR_WIDTH, CHART_ROW_HEIGHT),
             townships=townships.all(),
             categories=labels.PRODUCT_CATEGORIES,

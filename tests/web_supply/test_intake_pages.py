@@ -195,3 +195,14 @@ def test_household_list_is_scoped_paged_and_exported(app, client, auth, county_p
     )
     names = {row[3] for row in rows[1:]}
     assert names == {"张甲户", "甲户0", "甲户1", "甲户2"}
+
+
+def test_order_form_finds_households_by_name_within_scope(client, auth, county_people):
+    factories.household(village=county_people.village_a, name="冉光明")
+    db.session.commit()
+    auth.login("cadre_a")
+    page = client.get("/intake/orders/new?q=冉").get_data(as_text=True)
+    offered = re.findall(r'<option value="\d+">([^ <]+) ·', page)
+    assert offered == ["冉光明"]
+    page = client.get("/intake/orders/new?q=李乙").get_data(as_text=True)
+    assert "李乙户" not in page

@@ -116,3 +116,13 @@ def test_cadres_may_not_open_the_supply_page(client, auth, county_people, path):
     auth.login("cadre_a")
     assert client.get(path).status_code == 403
     assert client.post("/supply/match").status_code == 403
+
+
+def test_total_weight_adds_every_products_kilograms(client, auth, supply_case):
+    auth.login("dispatcher")
+    page = client.get("/supply").get_data(as_text=True)
+    footer = re.search(r"<tr data-totals>.*?</tr>", page, re.S).group(0)
+    report = supply_report()
+    stock_kg = sum(p.total.stock * p.unit_weight_kg for p in report.products)
+    assert stock_kg == 500  # ten 50 kg bags of urea
+    assert 'data-col="stock">500 kg<' in footer
