@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from routes.access import role_required
@@ -27,14 +28,16 @@ def home():
 @bp.get("/users")
 @role_required(Role.ADMIN)
 def users():
-    rows = db.session.scalars(accounts.users_query()).all()
+    rows = db.session.scalars(
+        accounts.users_query().options(selectinload(User.villages).selectinload(Village.township))
+    ).all()
     return render_template("admin/users.html", users=rows, role_labels=ROLE_LABELS)
 
 
 def _village_choices() -> list[SelectChoice]:
     """Villages grouped by township, so that a cadre's villages are quick to find."""
     villages = db.session.scalars(
-        db.select(Village).join(Village.township).order_by(Village.code)
+        db.select(Village).options(selectinload(Village.township)).order_by(Village.code)
     ).all()
     return [
         SelectChoice(village.id, village.name, optgroup=village.township.name)

@@ -6,10 +6,11 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from routes.access import role_required
 from supply_match.extensions import db
-from supply_match.models import OrderStatus
+from supply_match.models import Household, Order, OrderStatus, Village
 from supply_match.services import matching, scope
 
 bp = Blueprint("orders", __name__)
@@ -37,7 +38,11 @@ def _int_arg(name: str) -> int | None:
 
 
 def _filters():
-    villages = list(db.session.scalars(scope.villages_query(current_user)))
+    villages = list(
+        db.session.scalars(
+            scope.villages_query(current_user).options(selectinload(Village.township))
+        )
+    )
     village_id = _int_arg("village")
     if village_id not in {village.id for village in villages}:
         village_id = None
@@ -51,8 +56,11 @@ def _filters():
 @role_required()
 def order_list():
     villages, village_id, status = _filters()
+    query = scope.orders_query(current_user, village_id=village_id, status=status).options(
+        selectinload(Order.household).selectinload(Household.village).selectinload(Village.township)
+    )
     page = db.paginate(
-        scope.orders_query(current_user, village_id=village_id, status=status),
+        query,
         page=_int_arg("page") or 1,
         per_page=current_app.config["PAGE_SIZE"],
         error_out=False,
@@ -92,8 +100,11 @@ def order_cancel(order_id: int):
 @role_required()
 def household_list():
     villages, village_id, _status = _filters()
+    query = scope.households_query(current_user, village_id=village_id).options(
+        selectinload(Household.village).selectinload(Village.township)
+    )
     page = db.paginate(
-        scope.households_query(current_user, village_id=village_id),
+        query,
         page=_int_arg("page") or 1,
         per_page=current_app.config["PAGE_SIZE"],
         error_out=False,

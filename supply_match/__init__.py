@@ -52,6 +52,14 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     jobs.create_queue(app)
     app.cli.add_command(jobs.worker_command)
 
+    # Behind a reverse proxy the client address (login throttling counts by it) comes
+    # from X-Forwarded-For; trust exactly as many proxies as the deployment has.
+    proxies = int(app.config.get("TRUSTED_PROXY_COUNT") or 0)
+    if proxies > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+
     # The factory is the one place that knows the blueprints: it composes the app.
     import routes
 

@@ -71,6 +71,24 @@ def make_app(database_url: str, **overrides) -> Flask:
     return create_app(settings)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def compiled_catalogs() -> None:
+    """`make translations` compiles the message catalogs; do it here too when they are
+    missing or older than their .po, so that a bare `pytest` sees the Chinese pages."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    translations = Path(__file__).resolve().parent.parent / "supply_match" / "translations"
+    for po_path in translations.glob("*/LC_MESSAGES/messages.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as po_file:
+            catalog = read_po(po_file)
+        with mo_path.open("wb") as mo_file:
+            write_mo(mo_file, catalog, use_fuzzy=True)
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def backend(request: pytest.FixtureRequest) -> str:
     return request.param

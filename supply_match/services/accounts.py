@@ -3,7 +3,7 @@
 Throttling is kept in the ``login_attempt`` table, not in a process, so that it holds
 across every web process: a login name, or a client address, that failed
 ``LOGIN_MAX_FAILURES`` times (addresses: ``LOGIN_MAX_FAILURES_PER_IP``, by default four
-times as many, since a village office shares one address) within
+times as many, since a village office shares one address; 0 turns it off) within
 ``LOGIN_FAILURE_WINDOW_S`` seconds is refused, even with the right password, until the
 window has passed since the failure that locked it. A successful login clears the
 count for its login name (not for its address). Attempts made while locked are not recorded, so a lock always ends when
@@ -49,7 +49,9 @@ def throttle_keys(login: str, remote_addr: str | None) -> list[tuple[str, int]]:
     max_failures = current_app.config["LOGIN_MAX_FAILURES"]
     per_ip = current_app.config.get("LOGIN_MAX_FAILURES_PER_IP", 4 * max_failures)
     keys = [(login.strip().lower()[:64], max_failures)]
-    if remote_addr:
+    # 0 turns the address limit off (for a deployment where every client shares one
+    # address and no proxy header can be trusted).
+    if remote_addr and per_ip > 0:
         keys.append((f"ip:{remote_addr}"[:64], per_ip))
     return keys
 

@@ -5,33 +5,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
-from pathlib import Path
 
 import pytest
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from werkzeug.security import generate_password_hash
 
 from supply_match.extensions import db
 from supply_match.models import Role
 from supply_match.models import account as account_model
 from tests import factories
-
-TRANSLATIONS = Path(__file__).resolve().parents[2] / "supply_match" / "translations"
-
-
-@pytest.fixture(scope="session", autouse=True)
-def compiled_catalogs():
-    """`make translations` compiles the catalogs; do it here too when they are missing or
-    stale, so that running pytest directly shows the Chinese pages."""
-    for po_path in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"):
-        mo_path = po_path.with_suffix(".mo")
-        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
-            continue
-        with po_path.open("rb") as po_file:
-            catalog = read_po(po_file)
-        with mo_path.open("wb") as mo_file:
-            write_mo(mo_file, catalog, use_fuzzy=True)
+from tests.conftest import compiled_catalogs  # noqa: F401  (other folders import it from here)
 
 
 @pytest.fixture(autouse=True)

@@ -156,3 +156,29 @@ def test_session_cookie_is_http_only_and_same_site_lax(client, auth):
     session_cookie = next(c for c in cookies if c.startswith("session="))
     assert "HttpOnly" in session_cookie
     assert "SameSite=Lax" in session_cookie
+
+
+def test_address_limit_can_be_turned_off(app, auth):
+    app.config.update(LOGIN_MAX_FAILURES=2, LOGIN_MAX_FAILURES_PER_IP=0)
+    factories.user(Role.ADMIN, username="chen")
+    db.session.commit()
+    auth.login("chen", "wrong")
+    assert auth.login("chen").location == "/admin/"
+    keys = set(db.session.scalars(select(LoginAttempt.key)))
+    assert keys == {"chen"}
+
+
+def test_behind_a_trusted_proxy_the_forwarded_address_is_counted(app):
+    from tests.conftest import make_app
+
+    proxied = make_app(app.config["SQLALCHEMY_DATABASE_URI"], TRUSTED_PROXY_COUNT=1)
+    client = proxied.test_client()
+    client.post(
+        "/login",
+        data={"login": "nobody", "password": "x"},
+        headers={"X-Forwarded-For": "203.0.113.7"},
+    )
+    keys = set(db.session.scalars(select(LoginAttempt.key)))
+    assert "ip:203.0.113.7" in keys
+    with proxied.app_context():
+        db.engine.dispose()
