@@ -127,6 +127,8 @@ class Reason(enum.StrEnum):
     """Even alone in a run it exceeds every vehicle's max run duration or distance."""
     DROPPED_FOR_PRIORITY = "dropped_for_priority"
     """Feasible on its own, but capacity or time ran out and other jobs were preferred."""
+    SEARCH_LIMIT = "search_limit"
+    """The search stopped before it found any plan for this job's outlet: give it more time."""
 
 
 @dataclass(frozen=True)

@@ -293,7 +293,7 @@ def _solve_one(problem: Problem, limits: SolveLimits, options: SearchOptions) ->
     status = routing.status()
     if assignment is None:
         # With every part optional this only happens when the limit hit before a first solution.
-        unassigned += [_unassigned(problem, pt, Reason.DROPPED_FOR_PRIORITY) for pt in parts]
+        unassigned += [_unassigned(problem, pt, Reason.SEARCH_LIMIT) for pt in parts]
         return Solution((), tuple(unassigned), 0, time.perf_counter() - t0, {"status": int(status)})
 
     routes = _routes(routing, manager, assignment)
