@@ -369,7 +369,10 @@ def orders():
     villages = _villages()
     filters = read_list_filters(request.args, villages)
     query = filtered_orders(current_user, filters).options(
-        selectinload(Order.lines).selectinload(OrderLine.product)
+        selectinload(Order.lines).selectinload(OrderLine.product),
+        selectinload(Order.household)
+        .selectinload(Household.village)
+        .selectinload(Village.township),
     )
     return _list_page("intake/orders.html", "intake.orders", query, filters, villages)
 
@@ -379,7 +382,9 @@ def orders():
 def households():
     villages = _villages()
     filters = read_list_filters(request.args, villages)
-    query = filtered_households(current_user, filters)
+    query = filtered_households(current_user, filters).options(
+        selectinload(Household.village).selectinload(Village.township)
+    )
     return _list_page("intake/households.html", "intake.households", query, filters, villages)
 
 

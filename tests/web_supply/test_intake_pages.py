@@ -8,7 +8,8 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from supply_match.extensions import db
-from supply_match.models import Household, Order, OrderStatus
+from supply_match.models import Household, Order, OrderStatus, Stock, StockChange
+from supply_match.services import matching
 from tests import factories
 
 
@@ -206,3 +207,21 @@ def test_order_form_finds_households_by_name_within_scope(client, auth, county_p
     assert offered == ["冉光明"]
     page = client.get("/intake/orders/new?q=李乙").get_data(as_text=True)
     assert "李乙户" not in page
+
+
+def test_editing_an_allocated_order_gives_its_stock_back(client, auth, county_people):
+    product = factories.product(name="钾肥")
+    outlet = factories.outlet(township=county_people.village_a.township)
+    factories.stock(outlet, product, 10)
+    order = factories.order(household=county_people.household_a, lines=[(product, 4)])
+    matching.run_matching()
+    db.session.commit()
+    assert order.status == OrderStatus.ALLOCATED
+    auth.login("cadre_a")
+    form = _order_form(county_people.household_a, product, **{"lines-1-quantity": "6"})
+    assert client.post(f"/intake/orders/{order.id}/edit", data=form).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Order, order.id).status == OrderStatus.SUBMITTED
+    assert db.session.scalar(select(Stock).where(Stock.product_id == product.id)).reserved == 0
+    released = db.session.scalar(select(StockChange).where(StockChange.kind == "released"))
+    assert released.user_id == county_people.cadre_a.id
