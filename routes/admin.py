@@ -93,3 +93,17 @@ def set_active(user_id: int):
                 _("Account %(username)s has been deactivated.", username=user.username), "success"
             )
     return redirect(url_for("admin.users"))
+
+
+@bp.post("/users/<int:user_id>/password")
+@role_required(Role.ADMIN)
+def reset_password(user_id: int):
+    user = db.get_or_404(User, user_id)
+    try:
+        accounts.reset_password(user, request.form.get("password", ""))
+    except accounts.AccountError as error:
+        flash(_(error.errors["password"]), "error")
+    else:
+        db.session.commit()
+        flash(_("The password of %(username)s has been reset.", username=user.username), "success")
+    return redirect(url_for("admin.users"))

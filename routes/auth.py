@@ -43,6 +43,8 @@ def login():
             if lang:
                 session["lang"] = lang
             login_user(result.user)
+            # Expires PERMANENT_SESSION_LIFETIME after the last request, not at login.
+            session.permanent = True
             return redirect(_safe_next(request.args.get("next")) or home_url_for(result.user))
         if result.locked_until is not None:
             flash(

@@ -197,6 +197,13 @@ def create_user(
     return user
 
 
+def reset_password(user: User, password: str) -> None:
+    """Give an account a new password (the admin tells its owner); raises AccountError."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError({"password": N_("At least 8 characters.")})
+    user.set_password(password)
+
+
 def set_active(user: User, active: bool, acting: User) -> None:
     """Deactivate or reactivate an account; nobody can deactivate themselves."""
     if not active and user.id == acting.id:

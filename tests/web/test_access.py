@@ -12,6 +12,8 @@ FORBIDDEN = [
     (Role.CADRE, "GET", "/admin/users/new"),
     (Role.CADRE, "POST", "/admin/users/new"),
     (Role.CADRE, "POST", "/admin/users/1/active"),
+    (Role.CADRE, "POST", "/admin/users/1/password"),
+    (Role.DISPATCHER, "POST", "/admin/users/1/password"),
     (Role.CADRE, "GET", "/dispatch/"),
     (Role.DISPATCHER, "GET", "/admin/"),
     (Role.DISPATCHER, "GET", "/admin/users"),

@@ -94,3 +94,21 @@ def test_new_user_form_groups_villages_by_township(client, auth, county_people):
     page = client.get("/admin/users/new").get_data(as_text=True)
     assert '<optgroup label="保家镇">' in page
     assert "甲村" in page and "乙村" in page
+
+
+def test_admin_resets_a_password(client, auth, county_people):
+    auth.login("admin")
+    user_id = county_people.cadre_b.id
+    response = client.post(
+        f"/admin/users/{user_id}/password", data={"password": "short"}, follow_redirects=True
+    )
+    assert "密码至少 8 位" in response.get_data(as_text=True)
+    response = client.post(
+        f"/admin/users/{user_id}/password",
+        data={"password": "brand-new-pass"},
+        follow_redirects=True,
+    )
+    assert "cadre_b 的密码已重置" in response.get_data(as_text=True)
+    auth.logout()
+    assert auth.login("cadre_b").status_code == 401
+    assert auth.login("cadre_b", "brand-new-pass").location == "/cadre/"

@@ -156,6 +156,8 @@ def test_session_cookie_is_http_only_and_same_site_lax(client, auth):
     session_cookie = next(c for c in cookies if c.startswith("session="))
     assert "HttpOnly" in session_cookie
     assert "SameSite=Lax" in session_cookie
+    # A lasting session that ends some hours after the last visit, not a browser-lifetime one.
+    assert "Expires=" in session_cookie
 
 
 def test_address_limit_can_be_turned_off(app, auth):
