@@ -1,4 +1,14 @@
-"""Who may open a page: the ``role_required`` decorator and each role's home page."""
+"""Who may open a page: the ``role_required`` decorator and each role's home page.
+
+Adding a staff page: a view in a blueprint module under routes/ (registered in
+routes/__init__.py), decorated with ``@role_required(Role.DISPATCHER, Role.ADMIN)`` (or no
+roles for any signed-in user); read households and orders only through
+``supply_match.services.scope`` so that a cadre stays inside their villages; render a
+template that ``{% extends "base.html" %}`` and fills ``title`` and ``content`` (``head``
+for an extra stylesheet, ``scripts`` for ``<script src>`` tags; no inline script or style,
+the CSP refuses them). Strings are English msgids in ``_()``; add their Chinese to
+translations/zh_Hans_CN/LC_MESSAGES/messages.po (tests/web/test_i18n.py lists any missing).
+"""
 
 from __future__ import annotations
 
