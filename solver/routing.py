@@ -48,6 +48,8 @@ class SearchOptions:
     rr_max_removed: int = 15
     rr_threshold: float = 0.01
     rr_seed: int = 1
+    rr_disabled_operators: tuple[str, ...] = ()
+    rr_lns_ms: int = 100
     neighbors_ratio: float = 1.0
     min_neighbors: int = 1
     bandit: bool = False
@@ -306,11 +308,11 @@ def _solve_one(problem: Problem, limits: SolveLimits, options: SearchOptions) ->
             # One ruin-and-recreate step costs about as much as five metaheuristic solutions.
             rr_deadline = None
             rr_budget = int((limits.solutions or 0) * options.ruin_recreate_share / 5)
-        routes, objective, rr_iterations = _ruin_recreate(
-            routing, manager, routes, objective, near, rr_deadline, rr_budget, options
+        routes, objective, rr_iterations, assignment = _ruin_recreate(
+            routing, manager, assignment, objective, near, rr_deadline, rr_budget, options
         )
     routes, objective, moves = _eject_and_fill(
-        problem, prepared, manager, routing, routes, objective, limits, t0
+        problem, prepared, manager, routing, routes, objective, limits, t0, assignment
     )
 
     runs = []
@@ -336,14 +338,29 @@ def _solve_one(problem: Problem, limits: SolveLimits, options: SearchOptions) ->
     )
 
 
-def _ruin_recreate(routing, manager, routes, objective, near, deadline, budget, options):
+def _ruin_recreate(routing, manager, assignment, objective, near, deadline, budget, options):
     """Our ruin-and-recreate loop around OR-Tools (its own ILS did nothing in 9.15's Python
     build). Each step removes the parts nearest a random part (string-removal in spirit),
     and a greedy descent of OR-Tools' operators re-inserts and repairs. Deterministic when
     run by iteration ``budget`` instead of a ``deadline`` (fixed seed)."""
     params = pywrapcp.DefaultRoutingSearchParameters()
     params.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GREEDY_DESCENT
+    for name in options.rr_disabled_operators:
+        setattr(params.local_search_operators, name, optional_boolean_pb2.BOOL_FALSE)
+    if deadline is not None:
+        params.lns_time_limit.FromMilliseconds(options.rr_lns_ms)
     rng = random.Random(options.rr_seed)
+    # Start with a descent from the metaheuristic's assignment. Besides polishing it, this
+    # renews the model's search limit: right after a time-limited search the limit is spent,
+    # and ReadAssignmentFromRoutes then rejects every route set (found on RC208, all 17,000
+    # steps rejected).
+    if deadline is not None:
+        params.time_limit.FromMilliseconds(max(1, int((deadline - time.perf_counter()) * 1000)))
+    primed = routing.SolveFromAssignmentWithParameters(assignment, params)
+    if primed is not None and primed.ObjectiveValue() <= objective:
+        assignment, objective = primed, int(primed.ObjectiveValue())
+    routes = _routes(routing, manager, assignment)
+    best_assignment = routing.solver().Assignment(assignment)
     n = near.shape[0]
     best_routes, best = routes, objective
     current, value_now = routes, objective
@@ -380,7 +397,8 @@ def _ruin_recreate(routing, manager, routes, objective, near, deadline, budget, 
             current, value_now = _routes(routing, manager, result), value
             if value < best:
                 best_routes, best = current, value
-    return best_routes, best, done
+                best_assignment = routing.solver().Assignment(result)
+    return best_routes, best, done, best_assignment
 
 
 def _routes(routing, manager, assignment) -> list[list[int]]:
@@ -396,7 +414,7 @@ def _routes(routing, manager, assignment) -> list[list[int]]:
     return routes
 
 
-def _eject_and_fill(problem, prepared, manager, routing, routes, objective, limits, t0):
+def _eject_and_fill(problem, prepared, manager, routing, routes, objective, limits, t0, assignment):
     """Our own move around OR-Tools: a run gives up some parts so dropped parts can ride.
 
     OR-Tools' operators insert, remove or swap one node at a time, and the drop penalty is
@@ -419,6 +437,12 @@ def _eject_and_fill(problem, prepared, manager, routing, routes, objective, limi
     )
     moves, attempts = 0, 0
     improved = True
+    if any(n not in {m for r in routes for m in r} for n in range(len(parts))) and (
+        deadline is not None
+    ):
+        # Renew the model's spent search limit (see _ruin_recreate) before reading routes.
+        params.time_limit.FromMilliseconds(max(1, int((deadline - time.perf_counter()) * 1000)))
+        routing.SolveFromAssignmentWithParameters(assignment, params)
     while improved and attempts < MAX_POLISH_ATTEMPTS:
         improved = False
         served = {n for r in routes for n in r}
