@@ -47,6 +47,13 @@ class Config:
     # window locks further attempts until the window has passed.
     LOGIN_MAX_FAILURES = 5
     LOGIN_FAILURE_WINDOW_S = 15 * 60
+    # Failures from one address before it is locked too (0: no limit per address).
+    LOGIN_MAX_FAILURES_PER_IP = 20
+    # Reverse proxies in front of the app (nginx: 1), so throttling sees the real client.
+    TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+    # Uploads (order and stock sheets) larger than this are refused before they are read.
+    MAX_CONTENT_LENGTH = 8 * 1024 * 1024
 
     DEMO_SEED = 2020
     PAGE_SIZE = 50

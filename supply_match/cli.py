@@ -172,7 +172,19 @@ def load_coordinates_command(path: Path, gcj02: bool) -> None:
     )
 
 
+@click.command("forget-login-attempts")
+@click.option("--days", type=int, default=30, show_default=True, help="Keep this many days.")
+def forget_login_attempts_command(days: int) -> None:
+    """Delete old login attempts (run it from cron); the throttle never looks that far back."""
+    from supply_match.services.accounts import forget_old_attempts
+
+    removed = forget_old_attempts(days * 24 * 3600)
+    db.session.commit()
+    click.echo(f"已删除 {removed} 条旧的登录记录 / old login attempts removed")
+
+
 def init_app(app: Flask) -> None:
+    app.cli.add_command(forget_login_attempts_command)
     app.cli.add_command(init_db_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(load_coordinates_command)

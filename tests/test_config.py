@@ -61,3 +61,22 @@ def test_an_unknown_environment_name_is_a_clear_error(fresh_config):
     settings = fresh_config(SUPPLY_MATCH_ENV="staging")
     with pytest.raises(RuntimeError, match="staging"):
         settings.config_from_environment()
+
+
+def test_old_login_attempts_are_forgotten_from_the_command_line(runner):
+    from datetime import timedelta
+
+    from supply_match.extensions import db
+    from supply_match.models import LoginAttempt
+    from supply_match.models._types import utcnow
+
+    db.session.add_all(
+        [
+            LoginAttempt(key="old", succeeded=False, attempted_at=utcnow() - timedelta(days=40)),
+            LoginAttempt(key="new", succeeded=False, attempted_at=utcnow()),
+        ]
+    )
+    db.session.commit()
+    result = runner.invoke(args=["forget-login-attempts", "--days", "30"])
+    assert result.exit_code == 0, result.output
+    assert [a.key for a in db.session.query(LoginAttempt).all()] == ["new"]

@@ -103,7 +103,9 @@ def add_household(user: User, data: HouseholdInput) -> Household:
         or data.group_no < 1
         or (village is not None and data.group_no > village.group_count)
     ):
-        errors["group_no"] = f"组号应在 1 到 {village.group_count if village else '?'} 之间"
+        errors["group_no"] = (
+            f"组号应在 1 到 {village.group_count} 之间" if village else "请填写组号（正整数）"
+        )
     point = None
     if data.lat is not None or data.lon is not None:
         point = _point(data.lat, data.lon, data.gcj02, errors, "location")

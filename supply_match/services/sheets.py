@@ -250,8 +250,14 @@ def positive_quantity(value: object) -> Decimal:
 
 
 def non_negative_quantity(value: object) -> Decimal:
-    if value in (0, "0") or (isinstance(value, str) and value.strip() in {"0", "0.0", "0.00"}):
+    try:
+        result = Decimal(str(value).strip())
+    except (InvalidOperation, AttributeError):
+        raise ValueError(f"数量“{value}”不是数字") from None
+    if result.is_finite() and result == 0:
         return Decimal(0)
+    if result.is_finite() and result < 0:
+        raise ValueError("数量不能为负数")
     return positive_quantity(value)
 
 

@@ -88,7 +88,8 @@ def supply_report(
     township_id: int | None = None,
 ) -> SupplyReport:
     """Orders count when their wanted range overlaps [date_from, date_to]."""
-    product_filter = [Product.active.is_(True)]
+    # Inactive products still count: their open orders are demand all the same.
+    product_filter = []
     if category:
         product_filter.append(Product.category == category)
     products = {

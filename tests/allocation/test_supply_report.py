@@ -53,3 +53,12 @@ def test_filters_by_date_range_and_category(app):
     assert [(p.name, p.total.ordered) for p in march.products] == [("尿素", 3)]
     seeds = supply_report(category="seed")
     assert [p.name for p in seeds.products] == ["玉米种子"]
+
+
+def test_demand_for_a_product_no_longer_sold_still_counts(app):
+    old = factories.product(name="老品种玉米种子", category="seed", unit_weight_kg=1, active=False)
+    factories.order(lines=[(old, 4)])
+    db.session.commit()
+    report = {p.name: p for p in supply_report().products}
+    assert report["老品种玉米种子"].total.ordered == 4
+    assert report["老品种玉米种子"].shortfall == 4
