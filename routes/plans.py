@@ -181,13 +181,27 @@ def move_stop(day: str, stop_id: int):
     if stop.run.plan_id != plan.id or target is None or target.plan_id != plan.id:
         abort(404)
     position = (request.form.get("position", type=int) or 1) - 1
+    stop_label, target_name = stop.label, target.volunteer.name
     try:
         warnings = run_edits.move_stop(stop, target, position, current_user)
-        db.session.commit()
     except run_edits.EditRefused as error:
         db.session.rollback()
         flash(str(error), "error")
         return redirect(url_for("plans.day", day=day))
+    if warnings and not request.form.get("confirmed"):
+        # Show what the move would break, and save it only when the dispatcher confirms.
+        db.session.rollback()
+        return render_template(
+            "plans/confirm_move.html",
+            day=day,
+            stop_id=stop_id,
+            run_id=target.id,
+            position=position + 1,
+            stop_label=stop_label,
+            target_name=target_name,
+            warnings=[w.message for w in warnings],
+        )
+    db.session.commit()
     for warning in warnings:
         flash(warning.message, "error")
     if not warnings:

@@ -89,9 +89,15 @@ def test_moving_a_stop_through_the_page_warns_when_a_run_overflows(
     response = client.post(
         f"/plans/{DAY.isoformat()}/stops/{heaviest.id}/move",
         data={"run": small.id, "position": 1},
-        follow_redirects=True,
     )
-    assert "超过车辆载重" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "超过车辆载重" in page and "仍然移动" in page
+    db.session.expire_all()
+    assert heaviest.run_id == big.id  # nothing saved before the dispatcher confirms
+    client.post(
+        f"/plans/{DAY.isoformat()}/stops/{heaviest.id}/move",
+        data={"run": small.id, "position": 1, "confirmed": "1"},
+    )
     db.session.expire_all()
     assert heaviest.run_id == small.id
 
