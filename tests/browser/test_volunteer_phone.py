@@ -5,10 +5,11 @@ import pytest
 from sqlalchemy import select
 
 from supply_match.extensions import db
-from supply_match.models import StopStatus, StopUpdate
+from supply_match.models import DeliveryStop, StopStatus, StopUpdate
 from supply_match.services import volunteer_links
 from supply_match.services.planning import PlanningSettings, plan_day
 from supply_match.services.publishing import publish
+from tests import factories
 from tests.days import DAY, allocated_orders
 
 pytestmark = [pytest.mark.browser, pytest.mark.parametrize("backend", ["sqlite"], indirect=True)]
@@ -27,17 +28,11 @@ def published_run(county):
 
 def stop_status(stop_id):
     db.session.expire_all()
-    return db.session.get(type_of_stop(), stop_id).status
-
-
-def type_of_stop():
-    from supply_match.models import DeliveryStop
-
-    return DeliveryStop
+    return db.session.get(DeliveryStop, stop_id).status
 
 
 def test_marks_made_offline_are_sent_once_when_the_signal_returns(
-    live_server, phone_page, published_run, backend
+    live_server, phone_page, desktop_page, published_run, backend
 ):
     token = volunteer_links.token_for(published_run.volunteer)
     first, second = published_run.stops[0], published_run.stops[1]
@@ -84,6 +79,23 @@ def test_marks_made_offline_are_sent_once_when_the_signal_returns(
         (first.id, "delivered", "applied"),
         (second.id, "failed", "applied"),
     ]
+
+    # The dispatcher's board counts each change exactly once.
+    factories.user(role="dispatcher", username="board-viewer")
+    db.session.commit()
+    board = desktop_page
+    board.goto(f"{live_server.url}/login")
+    board.fill('input[name="login"]', "board-viewer")
+    board.fill('input[name="password"]', factories.PASSWORD)
+    board.click('button[type="submit"]')
+    board.goto(f"{live_server.url}/plans/{DAY.isoformat()}/board")
+    row = board.locator(f'tr[data-run="{published_run.id}"]')
+    assert row.locator('[data-figure="delivered"]').inner_text() == "1"
+    assert row.locator('[data-figure="failed"]').inner_text() == "1"
+    assert row.locator('[data-figure="remaining"]').inner_text() == str(
+        len(published_run.stops) - 2
+    )
+    assert "家中无人" in row.inner_text()
 
 
 def test_a_revoked_link_shows_a_plain_page(live_server, phone_page, published_run, backend):
