@@ -249,20 +249,14 @@ def _pyvrp(spec: dict) -> dict:
     result = pyvrp.solve(data, stop=MaxRuntime(spec["time_limit"]), seed=1, display=False)
     solve_s = time.perf_counter() - t0
     best = result.best
-    dist = np.asarray(problem.distance_m)
-    n_out = len({v.load_at for v in problem.vehicles})
     total, used, served, foreign = 0, 0, 0, 0
     for route in best.routes():
-        depot = route.start_depot()
-        path = [depot, *[n_out + c - data.num_depots for c in route.visits()], route.end_depot()]
-        locs = [
-            p if k in (0, len(path) - 1) else problem.jobs[p - n_out].location
-            for k, p in enumerate(path)
-        ]
-        total += int(sum(dist[a, b] for a, b in zip(locs, locs[1:], strict=False)))
+        visits = [a.idx for a in route if a.is_client()]  # client indices
+        total += int(route.distance())
         used += 1
-        served += len(route.visits())
-        foreign += sum(problem.jobs[c - data.num_depots].outlet != depot for c in route.visits())
+        served += len(visits)
+        depot = route.start_depot()
+        foreign += sum(problem.jobs[c].outlet != depot for c in visits)
     return {
         "engine": "pyvrp",
         "stops": len(problem.jobs),
