@@ -12,7 +12,7 @@ from flask import (
     send_from_directory,
 )
 
-from supply_match.extensions import csrf, db
+from supply_match.extensions import csrf
 from supply_match.services import delivery, volunteer_day, volunteer_links
 
 bp = Blueprint("volunteer", __name__, url_prefix="/v")
@@ -60,47 +60,5 @@ def post_updates(token: str):
     changes = payload.get("changes") if isinstance(payload, dict) else None
     if not isinstance(changes, list) or not changes or len(changes) > MAX_CHANGES_PER_POST:
         return jsonify(error="changes must be a list of 1 to 200 changes"), 422
-    results = []
-    for change in changes:
-        try:
-            result = delivery.apply_stop_update(
-                volunteer,
-                change_id=str(change["change_id"]),
-                stop_id=int(change["stop_id"]),
-                action=str(change["action"]),
-                reason=change.get("reason") or None,
-                received_by=change.get("received_by") or None,
-                note=change.get("note") or None,
-                plan_version=change.get("plan_version"),
-            )
-            db.session.commit()
-        except delivery.StopNotYours:
-            db.session.rollback()
-            results.append(
-                {
-                    "change_id": change.get("change_id"),
-                    "outcome": "conflict",
-                    "message": "没有这个站点",
-                }
-            )
-            continue
-        except (KeyError, TypeError, ValueError):
-            db.session.rollback()
-            results.append(
-                {
-                    "change_id": change.get("change_id") if isinstance(change, dict) else None,
-                    "outcome": "invalid",
-                    "message": "格式不正确",
-                }
-            )
-            continue
-        results.append(
-            {
-                "change_id": change["change_id"],
-                "outcome": result.outcome,
-                "message": result.message,
-                "stop_status": result.stop_status,
-                "duplicate": result.duplicate,
-            }
-        )
+    results = [delivery.apply_from_phone(volunteer, change) for change in changes]
     return jsonify(results=results)

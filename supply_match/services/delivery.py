@@ -13,7 +13,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from supply_match.extensions import db
 from supply_match.models import (
@@ -92,8 +93,15 @@ def apply_stop_update(
         return _stored(previous, stop)
 
     outcome, message = _decide(volunteer, stop, action, reason, plan_version)
-    if outcome == "applied":
-        message = _apply(stop, action, reason, received_by, note)
+    if outcome == "applied" and _changes_status(stop, action):
+        was = stop.status
+        if _claim(stop, was, action):
+            message = _apply(stop, was, action, reason, received_by, note)
+        else:
+            # Another request (a second tab, a retry) changed this stop first: answer on
+            # what it did, and change nothing more.
+            db.session.refresh(stop)
+            outcome, message = _decide(volunteer, stop, action, reason, plan_version)
     db.session.add(
         StopUpdate(
             change_id=change_id,
@@ -183,14 +191,39 @@ def _hand_over(order: Order, undo: bool = False) -> None:
                 ledger.hand_over(stock_row, allocation.quantity, line)
 
 
-def _apply(stop: DeliveryStop, action: StopUpdateAction, reason, received_by, note) -> str:
-    if stop.status != StopStatus.PENDING and action != StopUpdateAction.UNDO:
-        return "已记录"
+def _target_status(action: StopUpdateAction) -> StopStatus:
+    return {
+        StopUpdateAction.DELIVERED: StopStatus.DELIVERED,
+        StopUpdateAction.FAILED: StopStatus.FAILED,
+        StopUpdateAction.UNDO: StopStatus.PENDING,
+    }[action]
+
+
+def _changes_status(stop: DeliveryStop, action: StopUpdateAction) -> bool:
+    return stop.status != _target_status(action)
+
+
+def _claim(stop: DeliveryStop, was: str, action: StopUpdateAction) -> bool:
+    """Move the stop from ``was`` to its new status in one conditional UPDATE: of two
+    requests racing for the same stop, exactly one sees a row changed."""
+    changed = db.session.execute(
+        update(DeliveryStop)
+        .where(DeliveryStop.id == stop.id, DeliveryStop.status == was)
+        .values(status=_target_status(action), updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return changed == 1
+
+
+def _apply(
+    stop: DeliveryStop, was: str, action: StopUpdateAction, reason, received_by, note
+) -> str:
+    """The consequences of a claimed change: the stop's details, its orders, the stock."""
+    stop.status = _target_status(action)
     run = stop.run
     plan = run.plan
     orders = _orders_on(stop)
     if action == StopUpdateAction.DELIVERED:
-        stop.status = StopStatus.DELIVERED
         stop.received_by = received_by or None
         stop.note = note or None
         db.session.flush()
@@ -200,7 +233,6 @@ def _apply(stop: DeliveryStop, action: StopUpdateAction, reason, received_by, no
                 _hand_over(order)
         message = "已送达"
     elif action == StopUpdateAction.FAILED:
-        stop.status = StopStatus.FAILED
         stop.failure_reason = reason
         stop.note = note or None
         for order in orders:
@@ -209,8 +241,6 @@ def _apply(stop: DeliveryStop, action: StopUpdateAction, reason, received_by, no
                 order.failure_reason = FAILURE_REASONS[reason]
         message = f"已记录未送达：{FAILURE_REASONS[reason]}"
     else:
-        was = stop.status
-        stop.status = StopStatus.PENDING
         stop.failure_reason = None
         stop.received_by = None
         for order in orders:
@@ -254,3 +284,49 @@ def progress_by_run(plan: DeliveryPlan) -> dict[int, dict[str, object]]:
             "failure_reasons": dict(reasons),
         }
     return figures
+
+
+ATTEMPTS = 3
+
+
+def apply_from_phone(volunteer: Volunteer, change: object) -> dict[str, object]:
+    """Apply one change as a phone sent it, in a transaction of its own, and answer it.
+
+    Racing requests are settled here: a change id that another request stored first is
+    answered from what was stored; a database busy with another writer is tried again, and
+    if it stays busy the phone is told to keep the change and send it later."""
+    if not isinstance(change, dict):
+        return {"change_id": None, "outcome": "invalid", "message": "格式不正确"}
+    change_id = change.get("change_id")
+    for _attempt in range(ATTEMPTS):
+        try:
+            result = apply_stop_update(
+                volunteer,
+                change_id=str(change["change_id"]),
+                stop_id=int(change["stop_id"]),
+                action=str(change["action"]),
+                reason=change.get("reason") or None,
+                received_by=change.get("received_by") or None,
+                note=change.get("note") or None,
+                plan_version=change.get("plan_version"),
+            )
+            db.session.commit()
+        except StopNotYours:
+            db.session.rollback()
+            return {"change_id": change_id, "outcome": "conflict", "message": "没有这个站点"}
+        except (KeyError, TypeError, ValueError):
+            db.session.rollback()
+            return {"change_id": change_id, "outcome": "invalid", "message": "格式不正确"}
+        except (IntegrityError, OperationalError):
+            # The same change id stored by a concurrent retry, or a busy database: the
+            # next attempt reads what the other request did.
+            db.session.rollback()
+            continue
+        return {
+            "change_id": change_id,
+            "outcome": result.outcome,
+            "message": result.message,
+            "stop_status": result.stop_status,
+            "duplicate": result.duplicate,
+        }
+    return {"change_id": change_id, "outcome": "retry", "message": "服务器忙，稍后自动重发"}

@@ -110,3 +110,82 @@ def test_phones_post_without_a_csrf_token_even_with_csrf_on(app, day):
     assert response.status_code == 200
     with strict.app_context():
         db.engine.dispose()
+
+
+def test_two_tabs_marking_the_same_stop_at_once_hand_over_the_goods_once(app, day, monkeypatch):
+    import threading
+
+    from supply_match.services import delivery
+
+    # Hold both requests right after each has read the stop as pending, so that both
+    # go on to change it at the same time.
+    both_read = threading.Barrier(2)
+    decide = delivery._decide
+    first_read = threading.local()
+
+    def decide_then_wait(*args):
+        answer = decide(*args)
+        if not getattr(first_read, "done", False):
+            first_read.done = True
+            both_read.wait(timeout=10)
+        return answer
+
+    monkeypatch.setattr(delivery, "_decide", decide_then_wait)
+
+    from sqlalchemy import select
+
+    from supply_match.models import StockChange
+
+    run = day.runs[0]
+    stop = run.stops[0]
+    token = volunteer_links.token_for(run.volunteer)
+    start = threading.Barrier(2)
+    answers = []
+
+    def tab(body):
+        client = app.test_client()
+        start.wait()
+        response = client.post(f"/v/{token}/updates", json=body)
+        answers.append(response.get_json()["results"][0])
+
+    bodies = [{"changes": [change(stop, name)]} for name in ("tab-a", "tab-b")]
+    tabs = [threading.Thread(target=tab, args=(body,)) for body in bodies]
+    for thread in tabs:
+        thread.start()
+    for thread in tabs:
+        thread.join(timeout=60)
+
+    assert sorted(a["outcome"] for a in answers) == ["applied", "applied"]
+    db.session.expire_all()
+    assert stop.status == "delivered"
+    handed = db.session.scalars(select(StockChange).where(StockChange.kind == "delivered")).all()
+    lines = {item.order_line_id for item in stop.items}
+    assert sorted(c.order_line_id for c in handed) == sorted(lines)  # once per line, not twice
+
+
+def test_the_same_change_sent_twice_at_once_is_stored_once(app, day):
+    import threading
+
+    from sqlalchemy import func, select
+
+    from supply_match.models import StopUpdate
+
+    run = day.runs[0]
+    token = volunteer_links.token_for(run.volunteer)
+    start = threading.Barrier(2)
+    answers = []
+
+    body = {"changes": [change(run.stops[0], "same-id", "failed", reason="refused")]}
+
+    def send():
+        client = app.test_client()
+        start.wait()
+        answers.append(client.post(f"/v/{token}/updates", json=body).get_json()["results"][0])
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert [a["outcome"] for a in answers] == ["applied", "applied"]
+    assert db.session.scalar(select(func.count()).select_from(StopUpdate)) == 1

@@ -241,6 +241,7 @@
       var answered = {};
       var conflicts = [];
       body.results.forEach(function (result) {
+        if (result.outcome === "retry") { return; }  /* stays queued, sent again later */
         answered[result.change_id] = true;
         if (result.outcome !== "applied") { conflicts.push(result.message); }
       });
