@@ -55,6 +55,10 @@ class Config:
     # Uploads (order and stock sheets) larger than this are refused before they are read.
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
 
+    # Planning: road distance is great-circle distance times this factor (mountain roads
+    # wind), and pesticide never rides with seed unless switched off per day.
+    PLANNING_CIRCUITY = float(os.environ.get("PLANNING_CIRCUITY", "1.4"))
+
     DEMO_SEED = 2020
     PAGE_SIZE = 50
 

@@ -116,6 +116,7 @@ def start(day: str):
     settings = PlanningSettings(
         separate_pesticide=bool(request.form.get("separate_pesticide")),
         time_limit_s=float(time_limit),
+        circuity=current_app.config["PLANNING_CIRCUITY"],
         # Tests set a solution limit: reproducible plans, and no waiting for the clock.
         solution_limit=current_app.config.get("PLANNING_SOLUTION_LIMIT"),
     )
