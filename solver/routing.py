@@ -26,14 +26,17 @@ class SearchOptions:
 
     ``first_solution``: an OR-Tools first-solution strategy name, e.g. ``"PARALLEL_CHEAPEST_INSERTION"``.
     ``metaheuristic``: ``"GUIDED_LOCAL_SEARCH"``, ``"SIMULATED_ANNEALING"``, ``"TABU_SEARCH"``,
-    ``"GREEDY_DESCENT"`` or ``"ILS"`` (iterated local search, ruin and recreate).
+    or ``"GREEDY_DESCENT"`` (OR-Tools' own iterated local search had no effect in 9.15).
     ``gls_lambda``: the guided-local-search penalty factor.
     ``ruin_recreate_share``: share of the search time given, after the metaheuristic, to our
     ruin-and-recreate loop (remove ``rr_min_removed``..``rr_max_removed`` parts close to a
     random one, let a greedy descent put them back; record-to-record acceptance within
     ``rr_threshold`` of the best, shrinking to 0). 0 switches it off.
-    ``extra_operators`` / ``disabled_operators``: OR-Tools local-search operators to switch
-    on / off (field names of ``local_search_operators``, e.g. ``use_cross_exchange``).
+    ``rr_disabled_operators``, ``rr_lns_ms``: operators off and LNS time per call in the
+    loop's descents. ``extra_operators`` / ``disabled_operators``: OR-Tools local-search
+    operators to switch on / off in the metaheuristic (field names of
+    ``local_search_operators``, e.g. ``use_cross_exchange``). ``neighbors_ratio``,
+    ``min_neighbors``, ``bandit``: the matching OR-Tools search parameters.
     """
 
     first_solution: str = "PARALLEL_CHEAPEST_INSERTION"
@@ -41,8 +44,6 @@ class SearchOptions:
     gls_lambda: float = 0.2
     extra_operators: tuple[str, ...] = ()
     disabled_operators: tuple[str, ...] = ()
-    ils_ruin: str = "sisr"
-    ils_avg_removed: int = 10
     ruin_recreate_share: float = 0.7
     rr_min_removed: int = 5
     rr_max_removed: int = 15
@@ -60,6 +61,7 @@ GUARD_FAILURES_PER_SOLUTION = 200
 MAX_POLISH_ATTEMPTS = 200
 PAIR_EJECTION_MAX_ROUTE = 12
 MAX_FILL_CANDIDATES = 12
+FILL_ALL_POSITIONS_MAX_RUN = 12
 
 
 class _Layout:
@@ -112,21 +114,9 @@ def _search_parameters(limits: SolveLimits, options: SearchOptions):
     params.first_solution_strategy = getattr(
         routing_enums_pb2.FirstSolutionStrategy, options.first_solution
     )
-    if options.metaheuristic == "ILS":
-        params.use_iterated_local_search = True
-        rr = params.iterated_local_search_parameters.ruin_recreate_parameters
-        del rr.ruin_strategies[:]
-        ruin = rr.ruin_strategies.add()
-        if options.ils_ruin == "sisr":
-            ruin.sisr.max_removed_sequence_size = 10
-            ruin.sisr.avg_num_removed_visits = options.ils_avg_removed
-            ruin.sisr.bypass_factor = 0.01
-        else:
-            ruin.random_walk.num_removed_visits = options.ils_avg_removed
-    else:
-        params.local_search_metaheuristic = getattr(
-            routing_enums_pb2.LocalSearchMetaheuristic, options.metaheuristic
-        )
+    params.local_search_metaheuristic = getattr(
+        routing_enums_pb2.LocalSearchMetaheuristic, options.metaheuristic
+    )
     params.guided_local_search_lambda_coefficient = options.gls_lambda
     params.ls_operator_neighbors_ratio = options.neighbors_ratio
     params.ls_operator_min_neighbors = options.min_neighbors
@@ -497,20 +487,28 @@ def _eject_and_fill(problem, prepared, manager, routing, routes, objective, limi
 
 
 def _fill(problem, parts, routing, manager, routes, vi, keep, fits, order, classes):
-    """``keep`` plus as many dropped parts as stay feasible (higher priority first), or None
-    when none fits. Parts are placed in order of their windows' opening."""
+    """``keep`` plus as many dropped parts as stay feasible (taken in ``order``), or None
+    when none fits. Each part goes where its window opening says, or else at the first
+    position OR-Tools accepts (every position is tried on short runs)."""
     current = list(keep)
     added = False
     for n in sorted(fits, key=order)[:MAX_FILL_CANDIDATES]:
         if any(problem.conflicts(classes[n], classes[m]) for m in current):
             continue
-        candidate = sorted([*current, n], key=lambda m: _opens(problem, parts[m]))
-        trial = [list(r) for r in routes]
-        trial[vi] = candidate
-        if routing.ReadAssignmentFromRoutes(
-            [[manager.NodeToIndex(m) for m in r] for r in trial], True
-        ):
-            current, added = candidate, True
+        opens = _opens(problem, parts[n])
+        by_window = sum(1 for m in current if _opens(problem, parts[m]) <= opens)
+        positions = [by_window]
+        if len(current) <= FILL_ALL_POSITIONS_MAX_RUN:
+            positions += [p for p in range(len(current) + 1) if p != by_window]
+        for pos in positions:
+            candidate = [*current[:pos], n, *current[pos:]]
+            trial = [list(r) for r in routes]
+            trial[vi] = candidate
+            if routing.ReadAssignmentFromRoutes(
+                [[manager.NodeToIndex(m) for m in r] for r in trial], True
+            ):
+                current, added = candidate, True
+                break
     return current if added else None
 
 
