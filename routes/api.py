@@ -21,12 +21,12 @@ from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import Forbidden
 
 from routes.api_spec import spec
-from routes.intake import ListFilters, filtered_households, filtered_orders
 from routes.supply import read_filters as read_supply_filters
 from routes.supply import report_for
 from supply_match.extensions import db
 from supply_match.models import Household, Order, OrderLine, Outlet, Product, Role, Stock
 from supply_match.services import intake, scope
+from supply_match.services.listing import ListFilters, filtered_households, filtered_orders
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 

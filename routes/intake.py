@@ -27,6 +27,7 @@ from supply_match.models import (
     Village,
 )
 from supply_match.services import intake, scope, sheets
+from supply_match.services.listing import ListFilters, filtered_households, filtered_orders
 
 bp = Blueprint("intake", __name__)
 
@@ -284,17 +285,6 @@ def order_cancel(order_id: int):
 # Lists with filters, paging and export
 
 
-@dataclass
-class ListFilters:
-    village_id: int | None = None
-    status: str | None = None
-    product_id: int | None = None
-    date_from: date | None = None
-    date_to: date | None = None
-    q: str = ""
-    errors: dict[str, str] = field(default_factory=dict)
-
-
 def read_list_filters(args, villages: list[Village]) -> ListFilters:
     filters = ListFilters()
     village_id = args.get("village", type=int)
@@ -310,39 +300,6 @@ def read_list_filters(args, villages: list[Village]) -> ListFilters:
     filters.date_to = parse_date(args.get("date_to"), filters.errors, "date_to")
     filters.q = (args.get("q") or "").strip()[:32]
     return filters
-
-
-def filtered_orders(user, filters: ListFilters):
-    """Orders the user may see, narrowed by the filters; dates select the orders whose
-    wanted range overlaps [date_from, date_to]."""
-    query = scope.orders_query(user, village_id=filters.village_id, status=filters.status)
-    if filters.product_id:
-        query = query.where(
-            Order.id.in_(
-                select(OrderLine.order_id).where(OrderLine.product_id == filters.product_id)
-            )
-        )
-    if filters.date_from:
-        query = query.where(Order.wanted_to >= filters.date_from)
-    if filters.date_to:
-        query = query.where(Order.wanted_from <= filters.date_to)
-    if filters.q:
-        query = query.where(
-            Household.name.contains(filters.q) | Household.mobile.contains(filters.q)
-        )
-    return query
-
-
-def filtered_households(user, filters: ListFilters):
-    query = scope.households_query(user, village_id=filters.village_id)
-    if filters.q:
-        query = query.where(
-            Household.name.contains(filters.q) | Household.mobile.contains(filters.q)
-        )
-    if filters.status or filters.product_id or filters.date_from or filters.date_to:
-        orders = filtered_orders(user, filters).with_only_columns(Order.household_id).order_by(None)
-        query = query.where(Household.id.in_(orders))
-    return query
 
 
 def _list_page(template: str, endpoint: str, query, filters: ListFilters, villages):
