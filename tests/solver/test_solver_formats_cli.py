@@ -84,3 +84,17 @@ def test_bench_reports_each_instance_and_a_summary(tmp_path, capsys):
     assert "R101_25" in out and "summary R1" in out and "summary ALL" in out
     row = next(line for line in out.splitlines() if line.startswith("R101_25"))
     assert row.split()[-1] == "yes"
+
+
+def test_vrplib_vrptw_uses_truncated_tenths_windows_and_fleet():
+    inst = read_instance(DATA / "tiny_tw.vrp")
+    assert inst.scale == 10 and len(inst.problem.vehicles) == 2
+    assert inst.problem.distance_m[0][1] == 14  # sqrt(2) = 1.41... -> 1.4
+    assert inst.problem.jobs[1].time_windows[0].start_s == 100  # ready time 10 in tenths
+    out = _cli("solve", str(DATA / "tiny_tw.vrp"), "--solutions", "20")
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout)
+    assert sorted(n for r in result["routes"] for n in r) == [1, 2, 3]
+    assert result["vehicles"] <= 2
+    # 4 + 5 + 6 kg exceed one payload of 10: {1,3}+{2} (24.4) beats {1,2}+{3} (24.5).
+    assert result["vehicles"] == 2 and [2] in result["routes"]
