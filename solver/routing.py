@@ -44,7 +44,7 @@ class SearchOptions:
     gls_lambda: float = 0.2
     extra_operators: tuple[str, ...] = ()
     disabled_operators: tuple[str, ...] = ()
-    ruin_recreate_share: float = 0.7
+    ruin_recreate_share: float = 0.9
     rr_min_removed: int = 5
     rr_max_removed: int = 15
     rr_threshold: float = 0.01
