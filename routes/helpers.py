@@ -3,12 +3,11 @@ query arguments without ever failing with a 500, and answering with a workbook."
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal, InvalidOperation
 from urllib.parse import quote
 
 from flask import Response, request
-from flask_babel import gettext as _
+
+from supply_match.services.fields import parse_date, parse_decimal, parse_float  # noqa: F401
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -29,46 +28,3 @@ def int_arg(name: str) -> int | None:
 def page_arg() -> int:
     page = request.args.get("page", type=int) or 1
     return max(page, 1)
-
-
-def parse_date(text: str | None, errors: dict[str, str], key: str) -> date | None:
-    """An ISO date (YYYY-MM-DD) or None when blank; a bad one adds an error under ``key``."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        errors[key] = _("Please enter the date as YYYY-MM-DD, for example 2020-03-02.")
-        return None
-
-
-def parse_float(text: str | None, errors: dict[str, str], key: str) -> float | None:
-    text = (text or "").strip()
-    if not text:
-        return None
-    try:
-        value = float(text)
-    except ValueError:
-        errors[key] = _("Please enter a number.")
-        return None
-    if value != value or value in (float("inf"), float("-inf")):
-        errors[key] = _("Please enter a number.")
-        return None
-    return value
-
-
-def parse_decimal(text: str | None, errors: dict[str, str], key: str) -> Decimal | None:
-    text = (text or "").strip()
-    if not text:
-        errors[key] = _("Please enter a number.")
-        return None
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        errors[key] = _("Please enter a number.")
-        return None
-    if not value.is_finite():
-        errors[key] = _("Please enter a number.")
-        return None
-    return value
