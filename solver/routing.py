@@ -16,6 +16,7 @@ import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 from ortools.util import optional_boolean_pb2
 
+from .lns import FastModel
 from .model import Problem, Reason, Run, Solution, SolveLimits, Stop, Unassigned, to_grams
 from .prepare import Part, prepare
 
@@ -51,6 +52,13 @@ class SearchOptions:
     rr_seed: int = 1
     rr_disabled_operators: tuple[str, ...] = ()
     rr_lns_ms: int = 100
+    rr_engine: str = "sisr"
+    sa_t0: float = 0.3
+    sa_tf: float = 0.003
+    sisr_per_solution: int = 4
+    sisr_blink: float = 0.01
+    sisr_avg_removed: int = 10
+    sisr_max_string: int = 10
     neighbors_ratio: float = 1.0
     min_neighbors: int = 1
     bandit: bool = False
@@ -291,7 +299,21 @@ def _solve_one(problem: Problem, limits: SolveLimits, options: SearchOptions) ->
     routes = _routes(routing, manager, assignment)
     objective = int(assignment.ObjectiveValue())
     rr_iterations = 0
-    if options.ruin_recreate_share > 0:
+    if options.ruin_recreate_share > 0 and options.rr_engine == "sisr":
+        routes, objective, rr_iterations, assignment = _sisr(
+            problem,
+            prepared,
+            penalty_unit,
+            routing,
+            manager,
+            assignment,
+            routes,
+            objective,
+            limits,
+            t0,
+            options,
+        )
+    elif options.ruin_recreate_share > 0:
         if limits.time_s is not None:
             rr_deadline, rr_budget = t0 + 0.95 * limits.time_s, None
         else:
@@ -326,6 +348,64 @@ def _solve_one(problem: Problem, limits: SolveLimits, options: SearchOptions) ->
             "eject_fill_moves": moves,
         },
     )
+
+
+def _sisr(
+    problem,
+    prepared,
+    penalty_unit,
+    routing,
+    manager,
+    assignment,
+    routes,
+    objective,
+    limits,
+    t0,
+    options,
+):
+    """Our own ruin-and-recreate (``lns.py``) from the OR-Tools solution, then back into
+    OR-Tools: its ReadAssignmentFromRoutes re-checks the routes, a greedy descent polishes.
+    Returns OR-Tools' routes unchanged if anything does not add up."""
+    fast = FastModel(
+        problem,
+        prepared,
+        penalty_unit,
+        seed=options.rr_seed,
+        blink=options.sisr_blink,
+        max_string=options.sisr_max_string,
+        avg_removed=options.sisr_avg_removed,
+    )
+    if not all(fast.run_ok(v, r) for v, r in enumerate(routes)):
+        return routes, objective, 0, assignment
+    if limits.time_s is not None:
+        deadline, budget = t0 + 0.9 * limits.time_s, None
+    else:
+        deadline, budget = None, (limits.solutions or 0) * options.sisr_per_solution
+    found, value, done = fast.search(routes, deadline, budget, options.sa_t0, options.sa_tf)
+    params = pywrapcp.DefaultRoutingSearchParameters()
+    params.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GREEDY_DESCENT
+    if limits.time_s is not None:
+        # Renews the model's spent search limit (see _ruin_recreate) before reading routes.
+        left = max(0.01, t0 + 0.97 * limits.time_s - time.perf_counter())
+        params.time_limit.FromMilliseconds(int(left * 1000))
+        params.lns_time_limit.FromMilliseconds(options.rr_lns_ms)
+    primed = routing.SolveFromAssignmentWithParameters(assignment, params)
+    if primed is not None and primed.ObjectiveValue() <= objective:
+        assignment, objective = primed, int(primed.ObjectiveValue())
+        routes = _routes(routing, manager, assignment)
+    initial = routing.ReadAssignmentFromRoutes(
+        [[manager.NodeToIndex(x) for x in r] for r in found], True
+    )
+    if initial is None:
+        return routes, objective, done, assignment
+    if limits.time_s is not None:
+        left = max(0.01, t0 + 0.97 * limits.time_s - time.perf_counter())
+        params.time_limit.FromMilliseconds(int(left * 1000))
+    result = routing.SolveFromAssignmentWithParameters(initial, params)
+    if result is not None and result.ObjectiveValue() <= objective:
+        assignment = routing.solver().Assignment(result)
+        return _routes(routing, manager, result), int(result.ObjectiveValue()), done, assignment
+    return routes, objective, done, assignment
 
 
 def _ruin_recreate(routing, manager, assignment, objective, near, deadline, budget, options):

@@ -1,0 +1,479 @@
+"""Our own ruin-and-recreate search, outside OR-Tools (SISR-style, simulated annealing).
+
+OR-Tools finds the first solution and polishes the last one; in between this module runs
+thousands of ruin-and-recreate steps per second where a step through OR-Tools' greedy
+descent cost ~90 ms. Ideas from Christiaens & Vanden Berghe (2020), "Slack induction by
+string removals for vehicle routing problems" (string removal, insertion with blinks,
+simulated annealing); the code is ours.
+
+Every constraint of the OR-Tools model is checked here too: payload (grams) and items,
+time windows (several per part), shifts, max run distance, max run duration (an exact
+check of the whole run, only for vehicles that have one), incompatible classes, the
+vehicles each part may use (``prepare(...).allowed``), fixed vehicle costs and drop
+penalties. Feasibility of an insertion is O(1) per position from the earliest service
+start ``A`` (forward) and the latest feasible service start ``Z`` (backward) of each node;
+all positions of all runs are evaluated at once with numpy.
+
+Node numbering: parts ``0..n-1``, then the start node of each vehicle ``n..n+V-1``, then
+its end node ``n+V..n+2V-1``. A start node's arcs include the leg to the outlet.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+
+import numpy as np
+
+from .model import Problem, to_grams
+from .prepare import Prepared
+
+BIG = 1 << 60
+
+
+class FastModel:
+    """Arrays of one (single-outlet or whole) problem, and the state of one solution."""
+
+    def __init__(
+        self,
+        problem: Problem,
+        prepared: Prepared,
+        penalty_unit: int,
+        seed: int = 1,
+        blink: float = 0.01,
+        max_string: int = 10,
+        avg_removed: int = 10,
+    ) -> None:
+        parts = prepared.parts
+        vehicles = list(problem.vehicles)
+        n, nv = len(parts), len(vehicles)
+        self.n, self.nv = n, nv
+        self.size = size = n + 2 * nv
+        self.blink = blink
+        self.max_string = max_string
+        self.avg_removed = avg_removed
+        self.rng = random.Random(seed)
+        self.nrng = np.random.default_rng(seed)
+        jobs = [problem.jobs[pt.job_index] for pt in parts]
+        loc = np.array([j.location for j in jobs], dtype=np.int64)
+        starts = np.array([v.start for v in vehicles], dtype=np.int64)
+        outlets = np.array([v.load_at for v in vehicles], dtype=np.int64)
+        ends = np.array([v.end for v in vehicles], dtype=np.int64)
+        service = np.array([j.service_s for j in jobs], dtype=np.int64)
+
+        def arcs(base, with_service: bool) -> np.ndarray:
+            m = np.asarray(base, dtype=np.int64)
+            out = np.zeros((size, size), dtype=np.int64)
+            out[:n, :n] = m[np.ix_(loc, loc)]
+            out[:n, n + nv :] = m[np.ix_(loc, ends)]
+            out[n : n + nv, :n] = m[starts, outlets][:, None] + m[np.ix_(outlets, loc)]
+            if with_service:
+                out[:n, :] += service[:, None]
+            np.fill_diagonal(out, 0)
+            return out  # start -> end (empty run) stays 0, as in OR-Tools
+
+        self.D = arcs(problem.distance_m, False)
+        self.Dl = self.D.tolist()
+        classes = sorted({v.speed_class for v in vehicles})
+        self.T3 = np.stack([arcs(problem.duration_s[c], True) for c in classes])
+        self.Tl = [t.tolist() for t in self.T3]
+        self.vcls = np.array([classes.index(v.speed_class) for v in vehicles], dtype=np.int64)
+        self.vcls_l = self.vcls.tolist()
+
+        horizon = max(v.shift.end_s for v in vehicles)
+        self.grams = np.array([pt.grams for pt in parts], dtype=np.int64)
+        self.items = np.array([pt.items for pt in parts], dtype=np.int64)
+        self.cap = np.array([to_grams(v.payload_kg) for v in vehicles], dtype=np.int64)
+        self.cap_items = np.array(
+            [v.max_items if v.max_items is not None else BIG for v in vehicles], dtype=np.int64
+        )
+        self.max_dist = np.array(
+            [v.max_distance_m if v.max_distance_m is not None else BIG for v in vehicles],
+            dtype=np.int64,
+        )
+        self.max_dur = [v.max_duration_s for v in vehicles]
+        self.fixed = np.array([int(v.fixed_cost) for v in vehicles], dtype=np.int64)
+        self.shift_start = [v.shift.start_s for v in vehicles]
+        self.shift_end = [v.shift.end_s for v in vehicles]
+        self.penalty = [penalty_unit * max(1, j.priority) for j in jobs]
+        allowed = np.zeros((n, nv), dtype=bool)
+        for i, ok in enumerate(prepared.allowed):
+            allowed[i, list(ok)] = True
+        self.allowed = allowed
+
+        # Windows as sorted, merged (start, end) lists, like the OR-Tools cumul domains.
+        self.wstart: list[np.ndarray] = []
+        self.wend: list[np.ndarray] = []
+        self.wins: list[list[tuple[int, int]]] = []
+        for j in jobs:
+            ws = sorted((w.start_s, w.end_s) for w in j.time_windows) or [(0, horizon)]
+            merged = [list(ws[0])]
+            for s, e in ws[1:]:
+                if s <= merged[-1][1] + 1:
+                    merged[-1][1] = max(merged[-1][1], e)
+                else:
+                    merged.append([s, e])
+            self.wins.append([(s, e) for s, e in merged])
+            self.wstart.append(np.array([s for s, _ in merged], dtype=np.int64))
+            self.wend.append(np.array([e for _, e in merged], dtype=np.int64))
+
+        # Incompatible classes: one type per distinct class set, a conflict matrix of types.
+        types: dict[frozenset[str], int] = {}
+        self.ptype = [-1] * n
+        if problem.incompatible:
+            for i, j in enumerate(jobs):
+                if j.classes:
+                    self.ptype[i] = types.setdefault(j.classes, len(types))
+        nt = len(types)
+        self.conflict = np.zeros((max(1, nt), max(1, nt)), dtype=bool)
+        for a, ta in types.items():
+            for b, tb in types.items():
+                self.conflict[ta, tb] = problem.conflicts(a, b)
+        self.ntypes = nt
+
+        # Neighbours of each part (both directions of the arc), for the ruin step.
+        if n:
+            pd = self.D[:n, :n] + self.D[:n, :n].T
+            self.neighbours = np.argsort(pd, axis=1, kind="stable").tolist()
+            self.outlet_dist = (self.D[n + 0 : n + nv, :n].min(axis=0)).tolist()
+        else:
+            self.neighbours, self.outlet_dist = [], []
+
+        # Solution state.
+        self.routes: list[list[int]] = [[] for _ in range(nv)]
+        self.A = np.zeros(size, dtype=np.int64)
+        self.Z = np.zeros(size, dtype=np.int64)
+        self.succ = np.zeros(n + nv, dtype=np.int64)
+        self.veh = np.full(n + nv, -1, dtype=np.int64)
+        self.veh[n:] = np.arange(nv)
+        self.load = np.zeros(nv, dtype=np.int64)
+        self.load_items = np.zeros(nv, dtype=np.int64)
+        self.rdist = np.zeros(nv, dtype=np.int64)
+        self.tcount = np.zeros((nv, max(1, nt)), dtype=np.int64)
+        for v in range(nv):
+            self._refresh(v)
+
+    # ----------------------------------------------------------------- run bookkeeping
+
+    def _earliest(self, x: int, t: int) -> int | None:
+        for s, e in self.wins[x]:
+            if t <= e:
+                return t if t >= s else s
+        return None
+
+    def _latest(self, x: int, t: int) -> int | None:
+        for s, e in reversed(self.wins[x]):
+            if t >= s:
+                return t if t <= e else e
+        return None
+
+    def _refresh(self, v: int) -> None:
+        """Recompute the forward/backward times, load, distance and types of run ``v``."""
+        n, nv = self.n, self.nv
+        seq = self.routes[v]
+        Tc, D = self.Tl[self.vcls_l[v]], self.Dl
+        s, e = n + v, n + nv + v
+        A, Z, succ = self.A, self.Z, self.succ
+        t = self.shift_start[v]
+        A[s] = t
+        prev, dist = s, 0
+        for x in seq:
+            t = self._earliest(x, t + Tc[prev][x])
+            A[x] = t  # feasible runs only: never None here
+            succ[prev] = x
+            dist += D[prev][x]
+            prev = x
+        succ[prev] = e
+        if seq:
+            dist += D[prev][e]
+            A[e] = t + Tc[prev][e]
+        else:
+            A[e] = t
+        z = self.shift_end[v]
+        Z[e] = z
+        nxt = e
+        for x in reversed(seq):
+            z = self._latest(x, z - Tc[x][nxt])
+            Z[x] = z
+            nxt = x
+        Z[s] = z - Tc[s][nxt] if seq else z
+        self.rdist[v] = dist
+        if seq:
+            idx = np.array(seq, dtype=np.int64)
+            self.load[v] = int(self.grams[idx].sum())
+            self.load_items[v] = int(self.items[idx].sum())
+        else:
+            self.load[v] = 0
+            self.load_items[v] = 0
+        if self.ntypes:
+            self.tcount[v] = 0
+            for x in seq:
+                if self.ptype[x] >= 0:
+                    self.tcount[v, self.ptype[x]] += 1
+
+    def min_duration(self, v: int, seq: list[int]) -> int | None:
+        """Shortest run duration of ``seq`` on ``v`` (departure delayed to absorb waiting),
+        or None if the times do not work; as in routing._schedule_run."""
+        n, nv = self.n, self.nv
+        Tc = self.Tl[self.vcls_l[v]]
+        t = self.shift_start[v]
+        prev = n + v
+        waits, delay = 0, None
+        for x in seq:
+            arrive = t + Tc[prev][x]
+            serve = self._earliest(x, arrive)
+            if serve is None:
+                return None
+            waits += serve - arrive
+            end_w = next(e for s, e in self.wins[x] if s <= serve <= e)
+            room = end_w - serve + waits
+            delay = room if delay is None else min(delay, room)
+            t, prev = serve, x
+        end = t + Tc[prev][n + nv + v]
+        if end > self.shift_end[v]:
+            return None
+        delay = max(0, min(waits, delay if delay is not None else 0))
+        return end - self.shift_start[v] - delay
+
+    def run_ok(self, v: int, seq: list[int]) -> bool:
+        """Exact check of a whole run (every constraint); used for max duration and at the end."""
+        if not seq:
+            return True
+        idx = np.array(seq, dtype=np.int64)
+        if (
+            int(self.grams[idx].sum()) > self.cap[v]
+            or int(self.items[idx].sum()) > (self.cap_items[v])
+        ):
+            return False
+        if not self.allowed[idx, v].all():
+            return False
+        if self.ntypes:
+            ts = [self.ptype[x] for x in seq if self.ptype[x] >= 0]
+            if any(self.conflict[a, b] for a in ts for b in ts):
+                return False
+        n, nv = self.n, self.nv
+        nodes = [n + v, *seq, n + nv + v]
+        dist = sum(self.Dl[a][b] for a, b in zip(nodes, nodes[1:], strict=False))
+        if dist > self.max_dist[v]:
+            return False
+        span = self.min_duration(v, seq)
+        if span is None:
+            return False
+        return self.max_dur[v] is None or span <= self.max_dur[v]
+
+    # ----------------------------------------------------------------- objective and state
+
+    def set_routes(self, routes: list[list[int]]) -> None:
+        self.routes = [list(r) for r in routes]
+        self.veh[: self.n] = -1
+        for v, r in enumerate(self.routes):
+            for x in r:
+                self.veh[x] = v
+            self._refresh(v)
+
+    def objective(self) -> int:
+        used = [v for v in range(self.nv) if self.routes[v]]
+        served = int((self.veh[: self.n] >= 0).sum())
+        drop = (
+            sum(self.penalty[x] for x in range(self.n) if self.veh[x] < 0) if served < self.n else 0
+        )
+        return int(self.rdist.sum()) + int(self.fixed[used].sum()) + drop
+
+    def _snapshot(self):
+        return (
+            [r[:] for r in self.routes],
+            self.A.copy(),
+            self.Z.copy(),
+            self.succ.copy(),
+            self.veh.copy(),
+            self.load.copy(),
+            self.load_items.copy(),
+            self.rdist.copy(),
+            self.tcount.copy(),
+        )
+
+    def _restore(self, snap) -> None:
+        (
+            self.routes,
+            self.A,
+            self.Z,
+            self.succ,
+            self.veh,
+            self.load,
+            self.load_items,
+            self.rdist,
+            self.tcount,
+        ) = snap
+
+    # ----------------------------------------------------------------- ruin
+
+    def _ruin(self) -> list[int]:
+        """Remove strings (runs of consecutive parts) from runs near a random part."""
+        rng, n = self.rng, self.n
+        served = [x for x in range(n) if self.veh[x] >= 0]
+        if not served:
+            return []
+        used = sum(1 for r in self.routes if r)
+        avg_len = len(served) / max(1, used)
+        ls_max = min(self.max_string, avg_len)
+        ks_max = 4 * self.avg_removed / (1 + ls_max) - 1
+        ks = int(rng.uniform(1, ks_max + 1))
+        seed = served[rng.randrange(len(served))]
+        ruined: set[int] = set()
+        removed: list[int] = []
+        for c in self.neighbours[seed]:
+            if len(ruined) >= ks:
+                break
+            v = int(self.veh[c])
+            if v < 0 or v in ruined:
+                continue
+            route = self.routes[v]
+            lt_max = min(len(route), ls_max)
+            lt = int(rng.uniform(1, lt_max + 1))
+            pos = route.index(c)
+            if rng.random() < 0.5 or lt >= len(route):
+                first = rng.randint(max(0, pos - lt + 1), min(pos, len(route) - lt))
+                out = route[first : first + lt]
+            else:
+                # Split string: a longer string around c, of which m consecutive parts stay.
+                m = 1
+                while m < len(route) - lt and rng.random() > 0.01:
+                    m += 1
+                span = lt + m
+                first = rng.randint(max(0, pos - span + 1), min(pos, len(route) - span))
+                keep_at = rng.randint(0, lt)
+                window = route[first : first + span]
+                out = window[:keep_at] + window[keep_at + m :]
+            ruined.add(v)
+            gone = set(out)
+            self.routes[v] = [x for x in route if x not in gone]
+            for x in out:
+                self.veh[x] = -1
+            removed += out
+            self._refresh(v)
+        return removed
+
+    # ----------------------------------------------------------------- recreate
+
+    def _best_insertion(self, u: int) -> tuple[int, int, int] | None:
+        """(cost, vehicle, prev node) of the cheapest feasible insertion of part u, with blinks."""
+        n = self.n
+        vok = self.allowed[u] & (self.load + self.grams[u] <= self.cap)
+        vok &= self.load_items + self.items[u] <= self.cap_items
+        if self.ntypes and self.ptype[u] >= 0:
+            vok &= ~(self.tcount[:, self.conflict[self.ptype[u]]] > 0).any(axis=1)
+        if not vok.any():
+            return None
+        prev = np.flatnonzero(self.veh >= 0)
+        v = self.veh[prev]
+        keep = vok[v]
+        prev, v = prev[keep], v[keep]
+        if self.blink > 0 and len(prev) > 1:
+            keep = self.nrng.random(len(prev)) >= self.blink
+            prev, v = prev[keep], v[keep]
+        if not len(prev):
+            return None
+        nxt = self.succ[prev]
+        c = self.vcls[v]
+        T3, D = self.T3, self.D
+        arrive = self.A[prev] + T3[c, prev, u]
+        ws, we = self.wstart[u], self.wend[u]
+        if len(ws) == 1:
+            serve = np.maximum(arrive, ws[0])
+            ok = serve <= we[0]
+        else:
+            k = np.minimum(np.searchsorted(we, arrive), len(we) - 1)
+            serve = np.maximum(arrive, ws[k])
+            ok = serve <= we[k]
+        ok &= serve + T3[c, u, nxt] <= self.Z[nxt]
+        delta = D[prev, u] + D[u, nxt] - D[prev, nxt]
+        ok &= self.rdist[v] + delta <= self.max_dist[v]
+        cost = delta + self.fixed[v] * ((prev >= n) & (nxt >= n))  # opens an empty run
+        cand = np.flatnonzero(ok)
+        if not len(cand):
+            return None
+        order = cand[np.argsort(cost[cand], kind="stable")]
+        for tries, i in enumerate(order.tolist()):
+            vi = int(v[i])
+            if self.max_dur[vi] is None:
+                return int(cost[i]), vi, int(prev[i])
+            route = self.routes[vi]
+            p = int(prev[i])
+            pos = 0 if p >= n else route.index(p) + 1
+            if self.run_ok(vi, [*route[:pos], u, *route[pos:]]):
+                return int(cost[i]), vi, p
+            if tries >= 20:
+                break
+        return None
+
+    def _insert(self, u: int, v: int, p: int) -> None:
+        route = self.routes[v]
+        pos = 0 if p >= self.n else route.index(p) + 1
+        route.insert(pos, u)
+        self.veh[u] = v
+        self._refresh(v)
+
+    def _recreate(self, todo: list[int]) -> None:
+        rng = self.rng
+        pick = rng.choices(("random", "demand", "far", "close"), weights=(4, 4, 2, 1))[0]
+        if pick == "random":
+            rng.shuffle(todo)
+        elif pick == "demand":
+            todo.sort(key=lambda x: -int(self.grams[x]))
+        elif pick == "far":
+            todo.sort(key=lambda x: -self.outlet_dist[x])
+        else:
+            todo.sort(key=lambda x: self.outlet_dist[x])
+        for u in todo:
+            found = self._best_insertion(u)
+            if found is not None and found[0] < self.penalty[u]:
+                self._insert(u, found[1], found[2])
+
+    # ----------------------------------------------------------------- the loop
+
+    def search(
+        self,
+        routes: list[list[int]],
+        deadline: float | None,
+        budget: int | None,
+        t0_factor: float = 0.3,
+        tf_factor: float = 0.003,
+    ) -> tuple[list[list[int]], int, int]:
+        """Simulated-annealing ruin and recreate from ``routes``; returns the best routes,
+        their objective and the number of iterations. Stops at ``deadline`` (perf_counter)
+        or after ``budget`` iterations, whichever comes first."""
+        self.set_routes(routes)
+        current = self.objective()
+        best, best_routes = current, [r[:] for r in self.routes]
+        served = int((self.veh[: self.n] >= 0).sum())
+        arcs = served + sum(1 for r in self.routes if r)
+        mean_arc = max(1.0, float(self.rdist.sum()) / max(1, arcs))
+        t_start, t_end = t0_factor * mean_arc, tf_factor * mean_arc
+        start = time.perf_counter()
+        done = 0
+        while self.n:
+            if budget is not None and done >= budget:
+                break
+            now = time.perf_counter()
+            if deadline is not None and now >= deadline:
+                break
+            if budget is not None:
+                progress = done / max(1, budget)
+            else:
+                progress = (now - start) / max(1e-9, deadline - start)
+            temp = t_start * (t_end / t_start) ** progress if t_start > 0 else 0.0
+            done += 1
+            snap = self._snapshot()
+            removed = self._ruin()
+            gone = set(removed)
+            todo = removed + [x for x in range(self.n) if self.veh[x] < 0 and x not in gone]
+            self._recreate(todo)
+            value = self.objective()
+            if value <= current or value < current - temp * math.log(1.0 - self.rng.random()):
+                current = value
+                if value < best:
+                    best, best_routes = value, [r[:] for r in self.routes]
+            else:
+                self._restore(snap)
+        return best_routes, best, done
