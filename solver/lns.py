@@ -118,6 +118,18 @@ class FastModel:
             self.wstart.append(np.array([s for s, _ in merged], dtype=np.int64))
             self.wend.append(np.array([e for _, e in merged], dtype=np.int64))
 
+        self.multi = [len(w) > 1 for w in self.wins]
+        self.w_lo = [w[0][0] for w in self.wins]
+        self.w_hi = [w[-1][1] for w in self.wins]
+        self.grams_l = self.grams.tolist()
+        self.DT = np.ascontiguousarray(self.D.T)
+        self.T3T = np.ascontiguousarray(self.T3.transpose(0, 2, 1))
+        self.one_class = len(classes) == 1
+        self.has_items = any(v.max_items is not None for v in vehicles)
+        self.has_max_dist = any(v.max_distance_m is not None for v in vehicles)
+        self.has_fixed = bool(self.fixed.any())
+        self.items_l = self.items.tolist()
+
         # Incompatible classes: one type per distinct class set, a conflict matrix of types.
         types: dict[frozenset[str], int] = {}
         self.ptype = [-1] * n
@@ -174,38 +186,46 @@ class FastModel:
         seq = self.routes[v]
         Tc, D = self.Tl[self.vcls_l[v]], self.Dl
         s, e = n + v, n + nv + v
-        A, Z, succ = self.A, self.Z, self.succ
+        lo, hi, multi = self.w_lo, self.w_hi, self.multi
         t = self.shift_start[v]
-        A[s] = t
+        times = []
         prev, dist = s, 0
         for x in seq:
-            t = self._earliest(x, t + Tc[prev][x])
-            A[x] = t  # feasible runs only: never None here
-            succ[prev] = x
+            t += Tc[prev][x]
+            if multi[x]:
+                t = self._earliest(x, t)  # feasible runs only: never None here
+            elif t < lo[x]:
+                t = lo[x]
+            times.append(t)
             dist += D[prev][x]
             prev = x
-        succ[prev] = e
-        if seq:
-            dist += D[prev][e]
-            A[e] = t + Tc[prev][e]
-        else:
-            A[e] = t
         z = self.shift_end[v]
-        Z[e] = z
+        latest = []
         nxt = e
         for x in reversed(seq):
-            z = self._latest(x, z - Tc[x][nxt])
-            Z[x] = z
+            z -= Tc[x][nxt]
+            if multi[x]:
+                z = self._latest(x, z)
+            elif z > hi[x]:
+                z = hi[x]
+            latest.append(z)
             nxt = x
-        Z[s] = z - Tc[s][nxt] if seq else z
-        self.rdist[v] = dist
+        self.A[s] = self.shift_start[v]
+        self.Z[e] = self.shift_end[v]
         if seq:
-            idx = np.array(seq, dtype=np.int64)
-            self.load[v] = int(self.grams[idx].sum())
-            self.load_items[v] = int(self.items[idx].sum())
+            dist += D[prev][e]
+            self.A[seq] = times
+            latest.reverse()
+            self.Z[seq] = latest
+            self.succ[[s, *seq]] = [*seq, e]
+            grams, items = self.grams_l, self.items_l
+            self.load[v] = sum(grams[x] for x in seq)
+            self.load_items[v] = sum(items[x] for x in seq)
         else:
+            self.succ[s] = e
             self.load[v] = 0
             self.load_items[v] = 0
+        self.rdist[v] = dist
         if self.ntypes:
             self.tcount[v] = 0
             for x in seq:
@@ -311,15 +331,15 @@ class FastModel:
     def _ruin(self) -> list[int]:
         """Remove strings (runs of consecutive parts) from runs near a random part."""
         rng, n = self.rng, self.n
-        served = [x for x in range(n) if self.veh[x] >= 0]
-        if not served:
+        served = np.flatnonzero(self.veh[:n] >= 0)
+        if not len(served):
             return []
         used = sum(1 for r in self.routes if r)
         avg_len = len(served) / max(1, used)
         ls_max = min(self.max_string, avg_len)
         ks_max = 4 * self.avg_removed / (1 + ls_max) - 1
         ks = int(rng.uniform(1, ks_max + 1))
-        seed = served[rng.randrange(len(served))]
+        seed = int(served[rng.randrange(len(served))])
         ruined: set[int] = set()
         removed: list[int] = []
         for c in self.neighbours[seed]:
@@ -359,60 +379,94 @@ class FastModel:
     def _best_insertion(self, u: int) -> tuple[int, int, int] | None:
         """(cost, vehicle, prev node) of the cheapest feasible insertion of part u, with blinks."""
         n = self.n
-        vok = self.allowed[u] & (self.load + self.grams[u] <= self.cap)
-        vok &= self.load_items + self.items[u] <= self.cap_items
+        vok = self.allowed[u] & (self.load + self.grams_l[u] <= self.cap)
+        if self.has_items:
+            vok &= self.load_items + self.items_l[u] <= self.cap_items
         if self.ntypes and self.ptype[u] >= 0:
             vok &= ~(self.tcount[:, self.conflict[self.ptype[u]]] > 0).any(axis=1)
-        if not vok.any():
-            return None
-        prev = np.flatnonzero(self.veh >= 0)
-        v = self.veh[prev]
-        keep = vok[v]
-        prev, v = prev[keep], v[keep]
+        prev = np.flatnonzero(vok[self.veh] & (self.veh >= 0))
         if self.blink > 0 and len(prev) > 1:
-            keep = self.nrng.random(len(prev)) >= self.blink
-            prev, v = prev[keep], v[keep]
+            prev = prev[self.nrng.random(len(prev)) >= self.blink]
         if not len(prev):
             return None
+        v = self.veh[prev]
         nxt = self.succ[prev]
-        c = self.vcls[v]
-        T3, D = self.T3, self.D
-        arrive = self.A[prev] + T3[c, prev, u]
-        ws, we = self.wstart[u], self.wend[u]
-        if len(ws) == 1:
-            serve = np.maximum(arrive, ws[0])
-            ok = serve <= we[0]
+        if self.one_class:
+            arrive = self.A[prev] + self.T3T[0, u][prev]
+            back = self.T3[0, u][nxt]
         else:
+            c = self.vcls[v]
+            arrive = self.A[prev] + self.T3T[c, u, prev]
+            back = self.T3[c, u, nxt]
+        if self.multi[u]:
+            ws, we = self.wstart[u], self.wend[u]
             k = np.minimum(np.searchsorted(we, arrive), len(we) - 1)
             serve = np.maximum(arrive, ws[k])
             ok = serve <= we[k]
-        ok &= serve + T3[c, u, nxt] <= self.Z[nxt]
-        delta = D[prev, u] + D[u, nxt] - D[prev, nxt]
-        ok &= self.rdist[v] + delta <= self.max_dist[v]
-        cost = delta + self.fixed[v] * ((prev >= n) & (nxt >= n))  # opens an empty run
-        cand = np.flatnonzero(ok)
-        if not len(cand):
-            return None
-        order = cand[np.argsort(cost[cand], kind="stable")]
-        for tries, i in enumerate(order.tolist()):
-            vi = int(v[i])
+        else:
+            serve = np.maximum(arrive, self.w_lo[u])
+            ok = serve <= self.w_hi[u]
+        ok &= serve + back <= self.Z[nxt]
+        cost = self.DT[u][prev] + self.D[u][nxt] - self.D[prev, nxt]
+        if self.has_max_dist:
+            ok &= self.rdist[v] + cost <= self.max_dist[v]
+        if self.has_fixed:
+            cost = cost + self.fixed[v] * ((prev >= n) & (nxt >= n))  # opens an empty run
+        cost = np.where(ok, cost, BIG)
+        for _ in range(20):
+            i = int(np.argmin(cost))
+            if cost[i] >= BIG:
+                return None
+            vi, p = int(v[i]), int(prev[i])
             if self.max_dur[vi] is None:
-                return int(cost[i]), vi, int(prev[i])
+                return int(cost[i]), vi, p
             route = self.routes[vi]
-            p = int(prev[i])
             pos = 0 if p >= n else route.index(p) + 1
             if self.run_ok(vi, [*route[:pos], u, *route[pos:]]):
                 return int(cost[i]), vi, p
-            if tries >= 20:
-                break
+            cost[i] = BIG
         return None
 
     def _insert(self, u: int, v: int, p: int) -> None:
+        """Put part u after node p in run v; times are updated only as far as they change."""
+        n = self.n
         route = self.routes[v]
-        pos = 0 if p >= self.n else route.index(p) + 1
+        pos = 0 if p >= n else route.index(p) + 1
+        nxt = route[pos] if pos < len(route) else n + self.nv + v
+        Tc, D = self.Tl[self.vcls_l[v]], self.Dl
         route.insert(pos, u)
         self.veh[u] = v
-        self._refresh(v)
+        self.succ[p] = u
+        self.succ[u] = nxt
+        self.rdist[v] += D[p][u] + D[u][nxt] - D[p][nxt]
+        self.load[v] += self.grams_l[u]
+        self.load_items[v] += self.items_l[u]
+        if self.ntypes and self.ptype[u] >= 0:
+            self.tcount[v, self.ptype[u]] += 1
+        lo, hi, multi, A, Z = self.w_lo, self.w_hi, self.multi, self.A, self.Z
+        t, prev = int(A[p]), p
+        for x in route[pos:]:
+            t += Tc[prev][x]
+            if multi[x]:
+                t = self._earliest(x, t)
+            elif t < lo[x]:
+                t = lo[x]
+            if x != u and t == A[x]:
+                break
+            A[x] = t
+            prev = x
+        z, after = int(Z[nxt]), nxt
+        for i in range(pos, -1, -1):
+            x = route[i]
+            z -= Tc[x][after]
+            if multi[x]:
+                z = self._latest(x, z)
+            elif z > hi[x]:
+                z = hi[x]
+            if x != u and z == Z[x]:
+                break
+            Z[x] = z
+            after = x
 
     def _recreate(self, todo: list[int]) -> None:
         rng = self.rng

@@ -384,28 +384,31 @@ def _sisr(
     found, value, done = fast.search(routes, deadline, budget, options.sa_t0, options.sa_tf)
     params = pywrapcp.DefaultRoutingSearchParameters()
     params.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GREEDY_DESCENT
-    if limits.time_s is not None:
-        # Renews the model's spent search limit (see _ruin_recreate) before reading routes.
-        left = max(0.01, t0 + 0.97 * limits.time_s - time.perf_counter())
-        params.time_limit.FromMilliseconds(int(left * 1000))
-        params.lns_time_limit.FromMilliseconds(options.rr_lns_ms)
-    primed = routing.SolveFromAssignmentWithParameters(assignment, params)
-    if primed is not None and primed.ObjectiveValue() <= objective:
-        assignment, objective = primed, int(primed.ObjectiveValue())
-        routes = _routes(routing, manager, assignment)
+    # After a time-limited OR-Tools search the model's search limit is spent and
+    # ReadAssignmentFromRoutes rejects every route set (see _ruin_recreate). A search that
+    # stops at its first solution (the given assignment) renews it at no cost.
+    params.solution_limit = 1
+    routing.SolveFromAssignmentWithParameters(assignment, params)
     initial = routing.ReadAssignmentFromRoutes(
         [[manager.NodeToIndex(x) for x in r] for r in found], True
     )
     if initial is None:
-        return routes, objective, done, assignment
+        return routes, objective, -done, assignment  # never seen; a negative count flags it
+    params = pywrapcp.DefaultRoutingSearchParameters()
+    params.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GREEDY_DESCENT
     if limits.time_s is not None:
         left = max(0.01, t0 + 0.97 * limits.time_s - time.perf_counter())
         params.time_limit.FromMilliseconds(int(left * 1000))
+        params.lns_time_limit.FromMilliseconds(options.rr_lns_ms)
+    else:
+        params.lns_time_limit.FromSeconds(60)
     result = routing.SolveFromAssignmentWithParameters(initial, params)
-    if result is not None and result.ObjectiveValue() <= objective:
-        assignment = routing.solver().Assignment(result)
-        return _routes(routing, manager, result), int(result.ObjectiveValue()), done, assignment
-    return routes, objective, done, assignment
+    if result is not None and result.ObjectiveValue() <= value:
+        initial = result
+    if int(initial.ObjectiveValue()) > objective:
+        return routes, objective, done, assignment
+    assignment = routing.solver().Assignment(initial)
+    return _routes(routing, manager, assignment), int(assignment.ObjectiveValue()), done, assignment
 
 
 def _ruin_recreate(routing, manager, assignment, objective, near, deadline, budget, options):
