@@ -397,6 +397,12 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--vehicles", type=int, required=True)
         p.add_argument("--time-limit", type=float, required=True)
         p.add_argument("--seed", type=int, default=1)
+        if name == "compare":
+            p.add_argument(
+                "--engines",
+                default="ours,pyvrp-per-outlet,pyvrp-any-outlet",
+                help="comma-separated subset of the default",
+            )
     sub.add_parser("suite")
     args = parser.parse_args(argv)
 
@@ -407,7 +413,7 @@ def main(argv: list[str] | None = None) -> int:
         }
         _print(_in_child(_ours, spec))
     elif args.command == "compare":
-        _compare(args.stops, args.vehicles, args.time_limit, args.seed)
+        _compare(args.stops, args.vehicles, args.time_limit, args.seed, args.engines.split(","))
     else:
         for stops, vehicles, limit in ((200, 20, 10), (500, 40, 30), (2000, 100, 120)):
             spec = {
@@ -420,7 +426,14 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _compare(stops: int, vehicles: int, limit: float, seed: int) -> None:
+def _compare(
+    stops: int,
+    vehicles: int,
+    limit: float,
+    seed: int,
+    engines: list[str] | None = None,
+) -> None:
+    engines = engines or ["ours", "pyvrp-per-outlet", "pyvrp-any-outlet"]
     problem = {
         "stops": stops,
         "vehicles": vehicles,
@@ -434,9 +447,12 @@ def _compare(stops: int, vehicles: int, limit: float, seed: int) -> None:
     }
     spec = {"problem": problem, "time_limit": limit}
     tag = {"compare": f"{stops}/{vehicles}", "limit_s": limit}
-    _print({**tag, **_in_child(_ours, spec)})
-    _print({**tag, **_in_child(_pyvrp, {**spec, "per_outlet": True})})
-    _print({**tag, **_in_child(_pyvrp, spec)})
+    if "ours" in engines:
+        _print({**tag, **_in_child(_ours, spec)})
+    if "pyvrp-per-outlet" in engines:
+        _print({**tag, **_in_child(_pyvrp, {**spec, "per_outlet": True})})
+    if "pyvrp-any-outlet" in engines:
+        _print({**tag, **_in_child(_pyvrp, spec)})
 
 
 if __name__ == "__main__":

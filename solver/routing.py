@@ -53,11 +53,11 @@ class SearchOptions:
     rr_disabled_operators: tuple[str, ...] = ()
     rr_lns_ms: int = 100
     rr_engine: str = "sisr"
-    sa_t0: float = 0.3
-    sa_tf: float = 0.003
+    sa_t0: float = 1.0
+    sa_tf: float = 0.01
     sisr_per_solution: int = 4
     sisr_blink: float = 0.01
-    sisr_avg_removed: int = 10
+    sisr_avg_removed: int = 15
     sisr_max_string: int = 10
     neighbors_ratio: float = 1.0
     min_neighbors: int = 1

@@ -22,7 +22,7 @@ def test_every_solution_passes_the_checker(problem):
 
 
 @FAST
-@given(small_problems(max_jobs=6, max_vehicles=2))
+@given(small_problems(max_jobs=7, max_vehicles=2))
 def test_cost_equals_brute_force_optimum(problem):
     solution = solve(problem, MaxSolutions(200))
     assert check(problem, solution).ok
