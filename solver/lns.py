@@ -96,7 +96,9 @@ class FastModel:
         self.fixed = np.array([int(v.fixed_cost) for v in vehicles], dtype=np.int64)
         self.shift_start = [v.shift.start_s for v in vehicles]
         self.shift_end = [v.shift.end_s for v in vehicles]
-        self.penalty = [penalty_unit * max(1, j.priority) for j in jobs]
+        self.penalty_unit = penalty_unit
+        self.prio = [max(1, j.priority) for j in jobs]
+        self.penalty = [penalty_unit * p for p in self.prio]
         allowed = np.zeros((n, nv), dtype=bool)
         for i, ok in enumerate(prepared.allowed):
             allowed[i, list(ok)] = True
@@ -293,12 +295,17 @@ class FastModel:
             self._refresh(v)
 
     def objective(self) -> int:
+        route_cost, dropped = self._costs()
+        return route_cost + self.penalty_unit * dropped
+
+    def _costs(self) -> tuple[int, int]:
+        """Distance plus fixed costs, and the priority points of dropped parts."""
         used = [v for v in range(self.nv) if self.routes[v]]
         served = int((self.veh[: self.n] >= 0).sum())
-        drop = (
-            sum(self.penalty[x] for x in range(self.n) if self.veh[x] < 0) if served < self.n else 0
+        dropped = (
+            sum(self.prio[x] for x in range(self.n) if self.veh[x] < 0) if served < self.n else 0
         )
-        return int(self.rdist.sum()) + int(self.fixed[used].sum()) + drop
+        return int(self.rdist.sum()) + int(self.fixed[used].sum()), dropped
 
     def _snapshot(self):
         return (
@@ -328,18 +335,26 @@ class FastModel:
 
     # ----------------------------------------------------------------- ruin
 
-    def _ruin(self) -> list[int]:
-        """Remove strings (runs of consecutive parts) from runs near a random part."""
+    def _ruin(self) -> tuple[list[int], int | None]:
+        """Remove strings (runs of consecutive parts) from runs near a random part. When
+        the random part is a dropped one it is returned too: it goes back first."""
         rng, n = self.rng, self.n
         served = np.flatnonzero(self.veh[:n] >= 0)
         if not len(served):
-            return []
+            return [], None
         used = sum(1 for r in self.routes if r)
         avg_len = len(served) / max(1, used)
         ls_max = min(self.max_string, avg_len)
         ks_max = 4 * self.avg_removed / (1 + ls_max) - 1
         ks = int(rng.uniform(1, ks_max + 1))
-        seed = int(served[rng.randrange(len(served))])
+        if len(served) < n and rng.random() < 0.5:
+            # Ruin around a dropped part, so that it can take the place of others.
+            dropped = np.flatnonzero(self.veh[:n] < 0)
+            seed = int(dropped[rng.randrange(len(dropped))])
+            back_first = seed
+        else:
+            seed = int(served[rng.randrange(len(served))])
+            back_first = None
         ruined: set[int] = set()
         removed: list[int] = []
         for c in self.neighbours[seed]:
@@ -372,7 +387,7 @@ class FastModel:
                 self.veh[x] = -1
             removed += out
             self._refresh(v)
-        return removed
+        return removed, back_first
 
     # ----------------------------------------------------------------- recreate
 
@@ -468,7 +483,7 @@ class FastModel:
             Z[x] = z
             after = x
 
-    def _recreate(self, todo: list[int]) -> None:
+    def _recreate(self, todo: list[int], first: int | None = None) -> None:
         rng = self.rng
         pick = rng.choices(("random", "demand", "far", "close"), weights=(4, 4, 2, 1))[0]
         if pick == "random":
@@ -479,6 +494,9 @@ class FastModel:
             todo.sort(key=lambda x: -self.outlet_dist[x])
         else:
             todo.sort(key=lambda x: self.outlet_dist[x])
+        if first is not None:
+            todo.remove(first)
+            todo.insert(0, first)
         for u in todo:
             found = self._best_insertion(u)
             if found is not None and found[0] < self.penalty[u]:
@@ -491,19 +509,25 @@ class FastModel:
         routes: list[list[int]],
         deadline: float | None,
         budget: int | None,
-        t0_factor: float = 0.3,
-        tf_factor: float = 0.003,
+        t0_factor: float = 1.0,
+        tf_factor: float = 0.01,
+        soft_drop: float = 0.0,
     ) -> tuple[list[list[int]], int, int]:
         """Simulated-annealing ruin and recreate from ``routes``; returns the best routes,
         their objective and the number of iterations. Stops at ``deadline`` (perf_counter)
         or after ``budget`` iterations, whichever comes first."""
         self.set_routes(routes)
-        current = self.objective()
-        best, best_routes = current, [r[:] for r in self.routes]
+        cur_cost, cur_drop = self._costs()
+        best = cur_cost + self.penalty_unit * cur_drop
+        best_routes = [r[:] for r in self.routes]
         served = int((self.veh[: self.n] >= 0).sum())
         arcs = served + sum(1 for r in self.routes if r)
         mean_arc = max(1.0, float(self.rdist.sum()) / max(1, arcs))
         t_start, t_end = t0_factor * mean_arc, tf_factor * mean_arc
+        # Acceptance sees a drop penalty that starts at soft_drop mean arcs per priority
+        # point and grows to the real one by 80 % of the search: runs full to the last gram
+        # can then trade parts through a dropped state. Best solutions use the real penalty.
+        soft0 = min(float(self.penalty_unit), soft_drop * mean_arc) if soft_drop > 0 else 0.0
         start = time.perf_counter()
         done = 0
         while self.n:
@@ -517,17 +541,23 @@ class FastModel:
             else:
                 progress = (now - start) / max(1e-9, deadline - start)
             temp = t_start * (t_end / t_start) ** progress if t_start > 0 else 0.0
+            if soft0 > 0 and progress < 0.8:
+                unit = soft0 * (self.penalty_unit / soft0) ** (progress / 0.8)
+            else:
+                unit = self.penalty_unit
             done += 1
             snap = self._snapshot()
-            removed = self._ruin()
+            removed, first = self._ruin()
             gone = set(removed)
             todo = removed + [x for x in range(self.n) if self.veh[x] < 0 and x not in gone]
-            self._recreate(todo)
-            value = self.objective()
+            self._recreate(todo, first)
+            cost, drop = self._costs()
+            value, current = cost + unit * drop, cur_cost + unit * cur_drop
             if value <= current or value < current - temp * math.log(1.0 - self.rng.random()):
-                current = value
-                if value < best:
-                    best, best_routes = value, [r[:] for r in self.routes]
+                cur_cost, cur_drop = cost, drop
+                real = cost + self.penalty_unit * drop
+                if real < best:
+                    best, best_routes = real, [r[:] for r in self.routes]
             else:
                 self._restore(snap)
         return best_routes, best, done

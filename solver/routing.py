@@ -59,6 +59,7 @@ class SearchOptions:
     sisr_blink: float = 0.01
     sisr_avg_removed: int = 15
     sisr_max_string: int = 10
+    sisr_soft_drop: float = 0.0
     neighbors_ratio: float = 1.0
     min_neighbors: int = 1
     bandit: bool = False
@@ -381,7 +382,9 @@ def _sisr(
         deadline, budget = t0 + 0.9 * limits.time_s, None
     else:
         deadline, budget = None, (limits.solutions or 0) * options.sisr_per_solution
-    found, value, done = fast.search(routes, deadline, budget, options.sa_t0, options.sa_tf)
+    found, value, done = fast.search(
+        routes, deadline, budget, options.sa_t0, options.sa_tf, options.sisr_soft_drop
+    )
     params = pywrapcp.DefaultRoutingSearchParameters()
     params.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GREEDY_DESCENT
     # After a time-limited OR-Tools search the model's search limit is spent and
