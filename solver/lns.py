@@ -159,6 +159,7 @@ class FastModel:
         self.A = np.zeros(size, dtype=np.int64)
         self.Z = np.zeros(size, dtype=np.int64)
         self.succ = np.zeros(n + nv, dtype=np.int64)
+        self.succ_cost = np.zeros(n + nv, dtype=np.int64)  # D[node, succ[node]]
         self.veh = np.full(n + nv, -1, dtype=np.int64)
         self.veh[n:] = np.arange(nv)
         self.load = np.zeros(nv, dtype=np.int64)
@@ -220,11 +221,13 @@ class FastModel:
             latest.reverse()
             self.Z[seq] = latest
             self.succ[[s, *seq]] = [*seq, e]
+            self.succ_cost[[s, *seq]] = [D[a][b] for a, b in zip([s, *seq], [*seq, e], strict=True)]
             grams, items = self.grams_l, self.items_l
             self.load[v] = sum(grams[x] for x in seq)
             self.load_items[v] = sum(items[x] for x in seq)
         else:
             self.succ[s] = e
+            self.succ_cost[s] = 0
             self.load[v] = 0
             self.load_items[v] = 0
         self.rdist[v] = dist
@@ -313,6 +316,7 @@ class FastModel:
             self.A.copy(),
             self.Z.copy(),
             self.succ.copy(),
+            self.succ_cost.copy(),
             self.veh.copy(),
             self.load.copy(),
             self.load_items.copy(),
@@ -326,6 +330,7 @@ class FastModel:
             self.A,
             self.Z,
             self.succ,
+            self.succ_cost,
             self.veh,
             self.load,
             self.load_items,
@@ -399,9 +404,11 @@ class FastModel:
             vok &= self.load_items + self.items_l[u] <= self.cap_items
         if self.ntypes and self.ptype[u] >= 0:
             vok &= ~(self.tcount[:, self.conflict[self.ptype[u]]] > 0).any(axis=1)
-        prev = np.flatnonzero(vok[self.veh] & (self.veh >= 0))
-        if self.blink > 0 and len(prev) > 1:
-            prev = prev[self.nrng.random(len(prev)) >= self.blink]
+        ok = vok[self.veh]
+        ok &= self.veh >= 0
+        if self.blink > 0:
+            ok &= self.nrng.random(len(ok)) >= self.blink
+        prev = np.flatnonzero(ok)
         if not len(prev):
             return None
         v = self.veh[prev]
@@ -422,7 +429,7 @@ class FastModel:
             serve = np.maximum(arrive, self.w_lo[u])
             ok = serve <= self.w_hi[u]
         ok &= serve + back <= self.Z[nxt]
-        cost = self.DT[u][prev] + self.D[u][nxt] - self.D[prev, nxt]
+        cost = self.DT[u][prev] + self.D[u][nxt] - self.succ_cost[prev]
         if self.has_max_dist:
             ok &= self.rdist[v] + cost <= self.max_dist[v]
         if self.has_fixed:
@@ -453,6 +460,8 @@ class FastModel:
         self.veh[u] = v
         self.succ[p] = u
         self.succ[u] = nxt
+        self.succ_cost[p] = D[p][u]
+        self.succ_cost[u] = D[u][nxt]
         self.rdist[v] += D[p][u] + D[u][nxt] - D[p][nxt]
         self.load[v] += self.grams_l[u]
         self.load_items[v] += self.items_l[u]
@@ -549,7 +558,9 @@ class FastModel:
             snap = self._snapshot()
             removed, first = self._ruin()
             gone = set(removed)
-            todo = removed + [x for x in range(self.n) if self.veh[x] < 0 and x not in gone]
+            todo = removed + [
+                x for x in np.flatnonzero(self.veh[: self.n] < 0).tolist() if x not in gone
+            ]
             self._recreate(todo, first)
             cost, drop = self._costs()
             value, current = cost + unit * drop, cur_cost + unit * cur_drop

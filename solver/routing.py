@@ -60,6 +60,8 @@ class SearchOptions:
     sisr_avg_removed: int = 15
     sisr_max_string: int = 10
     sisr_soft_drop: float = 0.0
+    final_metaheuristic: str = "GREEDY_DESCENT"
+    final_share: float = 0.02
     neighbors_ratio: float = 1.0
     min_neighbors: int = 1
     bandit: bool = False
@@ -379,7 +381,7 @@ def _sisr(
     if not all(fast.run_ok(v, r) for v, r in enumerate(routes)):
         return routes, objective, 0, assignment
     if limits.time_s is not None:
-        deadline, budget = t0 + 0.9 * limits.time_s, None
+        deadline, budget = t0 + (0.97 - options.final_share) * limits.time_s, None
     else:
         deadline, budget = None, (limits.solutions or 0) * options.sisr_per_solution
     found, value, done = fast.search(
@@ -400,6 +402,10 @@ def _sisr(
     params = pywrapcp.DefaultRoutingSearchParameters()
     params.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GREEDY_DESCENT
     if limits.time_s is not None:
+        params.local_search_metaheuristic = getattr(
+            routing_enums_pb2.LocalSearchMetaheuristic, options.final_metaheuristic
+        )
+        params.guided_local_search_lambda_coefficient = options.gls_lambda
         left = max(0.01, t0 + 0.97 * limits.time_s - time.perf_counter())
         params.time_limit.FromMilliseconds(int(left * 1000))
         params.lns_time_limit.FromMilliseconds(options.rr_lns_ms)
