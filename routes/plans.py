@@ -251,7 +251,10 @@ def reoptimize(day: str):
         db.session.rollback()
         flash(str(error), "error")
         return redirect(url_for("plans.day", day=day))
-    flash(_("Re-optimized around the locked runs. Publish again to send the changes."), "info")
+    flash(
+        _("Re-optimized around the locked runs and stops. Publish again to send the changes."),
+        "info",
+    )
     return redirect(url_for("plans.day", day=day))
 
 

@@ -71,4 +71,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         status_label=lambda code: labels.label(labels.ORDER_STATUSES, code),
         delivery_point_label=lambda code: labels.label(labels.DELIVERY_POINTS, code),
+        stop_status_label=lambda code: labels.label(labels.STOP_STATUSES, code),
     )

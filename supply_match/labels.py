@@ -37,6 +37,12 @@ ORDER_STATUSES = {
     "cancelled": _l("Cancelled"),
 }
 
+STOP_STATUSES = {
+    "pending": _l("Not yet delivered"),
+    "delivered": _l("Delivered"),
+    "failed": _l("Failed"),
+}
+
 DELIVERY_POINTS = {
     "home": _l("Home"),
     "field": _l("Field"),

@@ -57,6 +57,8 @@ REASON_TEXT = {
     solver.Reason.TIME_WINDOW_UNREACHABLE: "无法在要求的时段内送达",
     solver.Reason.BEYOND_RUN_LIMITS: "路程超出单趟时长或里程限制",
     solver.Reason.DROPPED_FOR_PRIORITY: "当天运力不足，优先安排了其他订单",
+    solver.Reason.NO_ALLOWED_VEHICLE: "锁定的志愿者不在该网点装货",
+    solver.Reason.SEARCH_LIMIT: "求解时间不够，未能安排",
 }
 
 
@@ -83,6 +85,8 @@ class DayInput:
     orders: list[Order]
     volunteers: list[Volunteer]
     outlets: dict[int, Outlet] = field(default_factory=dict)
+    # (order line id, outlet id) -> quantity already on runs that stay as they are.
+    kept_quantities: dict[tuple[int, int], Decimal] = field(default_factory=dict)
 
 
 def seconds(value: time) -> int:
@@ -129,7 +133,12 @@ def load_day(
     return DayInput(day, orders, volunteers, outlets)
 
 
-def to_pool_orders(orders: Sequence[Order]) -> list[PoolOrder]:
+def to_pool_orders(
+    orders: Sequence[Order], kept_quantities: dict[tuple[int, int], Decimal] | None = None
+) -> list[PoolOrder]:
+    """Orders as the pooling step reads them: one item per allocation, less what runs that
+    stay as they are (locked runs) already carry."""
+    kept = kept_quantities or {}
     pooled = []
     for order in orders:
         lat, lon = delivery_point_of(order)
@@ -139,13 +148,16 @@ def to_pool_orders(orders: Sequence[Order]) -> list[PoolOrder]:
                 line.id,
                 line.product_id,
                 line.product.category,
-                a.quantity,
+                a.quantity - kept.get((line.id, a.outlet_id), Decimal(0)),
                 line.product.unit_weight_kg,
                 a.outlet_id,
             )
             for line in order.lines
             for a in line.allocations
+            if a.quantity > kept.get((line.id, a.outlet_id), Decimal(0))
         )
+        if not items:
+            continue
         window = (
             (seconds(order.window_start), seconds(order.window_end)) if order.window_start else None
         )
@@ -173,15 +185,20 @@ def to_pool_orders(orders: Sequence[Order]) -> list[PoolOrder]:
 
 
 def assign_outlets(
-    volunteers: Sequence[Volunteer], stops: Sequence[PooledStop], outlets: dict[int, Outlet]
+    volunteers: Sequence[Volunteer],
+    stops: Sequence[PooledStop],
+    outlets: dict[int, Outlet],
+    fixed: dict[int, int] | None = None,
 ) -> dict[int, int]:
     """Which outlet each volunteer loads at: nearest first, until each outlet's goods are
-    covered by payload; volunteers left over join the outlet with most goods per payload."""
+    covered by payload; volunteers left over join the outlet with most goods per payload.
+    ``fixed`` volunteers (those with locked stops) keep the outlet they load at."""
     demand_kg: dict[int, float] = defaultdict(float)
     for stop in stops:
         demand_kg[stop.outlet_id] += float(stop.weight_kg)
+    fixed = {v.id: fixed[v.id] for v in volunteers if fixed and v.id in fixed}
     if not demand_kg:
-        return {}
+        return fixed
     pairs = sorted(
         (great_circle_m(v.home_lat, v.home_lon, outlets[o].lat, outlets[o].lon), v.id, o)
         for v in volunteers
@@ -189,7 +206,10 @@ def assign_outlets(
     )
     payload = {v.id: v.payload_kg for v in volunteers}
     remaining = dict(demand_kg)
-    assigned: dict[int, int] = {}
+    assigned: dict[int, int] = dict(fixed)
+    for volunteer_id, outlet_id in fixed.items():
+        if outlet_id in remaining:
+            remaining[outlet_id] -= payload[volunteer_id]
     for _distance, volunteer_id, outlet_id in pairs:
         if volunteer_id in assigned or remaining[outlet_id] <= 0:
             continue
@@ -206,6 +226,24 @@ def assign_outlets(
     return assigned
 
 
+@dataclass(frozen=True)
+class Pins:
+    """Locked stops kept with their volunteers when the rest is planned again.
+
+    ``lines``: order line id -> the volunteers whose locked stops carry (part of) it.
+    ``outlets``: volunteer id -> the outlet their locked stops load at.
+    """
+
+    lines: dict[int, frozenset[int]] = field(default_factory=dict)
+    outlets: dict[int, int] = field(default_factory=dict)
+
+    def volunteers_for(self, stop: PooledStop) -> frozenset[int]:
+        found: set[int] = set()
+        for item in stop.items:
+            found |= self.lines.get(item.order_line_id, frozenset())
+        return frozenset(found)
+
+
 @dataclass
 class BuiltProblem:
     problem: solver.Problem
@@ -213,18 +251,25 @@ class BuiltProblem:
     volunteers: list[Volunteer]
     vehicle_outlet: dict[int, int]
     location_points: list[tuple[float, float]]
+    locked_keys: frozenset[str] = frozenset()
 
 
 def build_problem(
-    day_input: DayInput, settings: PlanningSettings, provider: DistanceProvider | None = None
+    day_input: DayInput,
+    settings: PlanningSettings,
+    provider: DistanceProvider | None = None,
+    pins: Pins | None = None,
 ) -> BuiltProblem:
-    stops = pool_orders(to_pool_orders(day_input.orders), settings.separate_pesticide)
+    stops = pool_orders(
+        to_pool_orders(day_input.orders, day_input.kept_quantities), settings.separate_pesticide
+    )
     volunteers = day_input.volunteers
     if not stops:
         raise PlanningError("这一天没有已分配、待配送的订单")
     if not volunteers:
         raise PlanningError("这一天没有在岗的志愿者")
-    vehicle_outlet = assign_outlets(volunteers, stops, day_input.outlets)
+    pins = pins or Pins()
+    vehicle_outlet = assign_outlets(volunteers, stops, day_input.outlets, pins.outlets)
     provider = provider or GreatCircleProvider(circuity=settings.circuity)
 
     points: list[tuple[float, float]] = []
@@ -240,9 +285,13 @@ def build_problem(
         o.id: location(("outlet", o.id), o.lat, o.lon) for o in day_input.outlets.values()
     }
     jobs = []
+    locked_keys = set()
     for stop in stops:
         where = location(("stop", round(stop.lat, 5), round(stop.lon, 5)), stop.lat, stop.lon)
         windows = (solver.TimeWindow(*stop.window_s),) if stop.window_s else ()
+        pinned_to = pins.volunteers_for(stop)
+        if pinned_to:
+            locked_keys.add(stop.key)
         jobs.append(
             solver.Job(
                 id=stop.key,
@@ -254,6 +303,7 @@ def build_problem(
                 items=stop.units,
                 priority=1 + stop.priority,
                 classes=frozenset(stop.classes),
+                vehicles=tuple(str(v) for v in sorted(pinned_to)),
             )
         )
     vehicles = []
@@ -280,7 +330,9 @@ def build_problem(
         jobs=jobs,
         incompatible=INCOMPATIBLE_CLASSES if settings.separate_pesticide else (),
     )
-    return BuiltProblem(problem, stops, list(volunteers), vehicle_outlet, points)
+    return BuiltProblem(
+        problem, stops, list(volunteers), vehicle_outlet, points, frozenset(locked_keys)
+    )
 
 
 def _split_items(
@@ -381,6 +433,7 @@ def store_draft(
                 arrival_s=int(stop.service_start_s),
                 departure_s=int(stop.departure_s),
                 weight_kg=Decimal(str(round(stop.weight_kg, 2))),
+                locked=stop.job_id in built.locked_keys,
             )
             for item, quantity in handed:
                 db_stop.items.append(
@@ -453,9 +506,10 @@ def reoptimize(
     user: User | None = None,
     provider: DistanceProvider | None = None,
 ) -> DeliveryPlan:
-    """Plan again everything that is not locked: the orders on unlocked runs and those not
-    planned, with the volunteers not on locked runs. A locked run, or a run with a locked
-    stop, stays exactly as it is. The caller commits; the plan becomes a draft again."""
+    """Plan again everything that is not locked. A locked run stays exactly as it is; a
+    locked stop stays with its volunteer (who keeps loading at the same outlet) while its
+    place in the run and the rest of the run are planned again with everything else. The
+    caller commits; the plan becomes a draft again."""
     if any(run.status != RunStatus.PLANNED for run in plan.runs):
         raise PlanningError("已有志愿者开始配送，不能再重新优化")
     settings = settings or PlanningSettings(
@@ -463,9 +517,24 @@ def reoptimize(
         circuity=plan.settings.get("circuity", 1.4),
         time_limit_s=plan.settings.get("time_limit_s", 30.0),
     )
-    kept = [run for run in plan.runs if run.locked or any(stop.locked for stop in run.stops)]
-    kept_orders = {item.order_id for run in kept for stop in run.stops for item in stop.items}
+    kept = [run for run in plan.runs if run.locked]
+    kept_quantities: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
+    for run in kept:
+        for stop in run.stops:
+            for item in stop.items:
+                kept_quantities[(item.order_line_id, run.outlet_id)] += item.quantity
     kept_volunteers = {run.volunteer_id for run in kept}
+    pinned_lines: dict[int, set[int]] = defaultdict(set)
+    pinned_outlets: dict[int, int] = {}
+    for run in plan.runs:
+        if run in kept:
+            continue
+        for stop in run.stops:
+            if stop.locked:
+                pinned_outlets[run.volunteer_id] = run.outlet_id
+                for item in stop.items:
+                    pinned_lines[item.order_line_id].add(run.volunteer_id)
+    pins = Pins({line: frozenset(v) for line, v in pinned_lines.items()}, pinned_outlets)
     order_ids = {
         item.order_id
         for run in plan.runs
@@ -473,7 +542,6 @@ def reoptimize(
         for stop in run.stops
         for item in stop.items
     } | {missing.order_id for missing in plan.unassigned}
-    order_ids -= kept_orders
     volunteers = [
         v for v in volunteers_on_duty(plan.delivery_date) if v.id not in kept_volunteers
     ] + [
@@ -499,7 +567,10 @@ def reoptimize(
         o.id: o for o in db.session.scalars(select(Outlet).where(Outlet.id.in_(outlet_ids or {-1})))
     }
     built = build_problem(
-        DayInput(plan.delivery_date, orders, unique_volunteers, outlets), settings, provider
+        DayInput(plan.delivery_date, orders, unique_volunteers, outlets, dict(kept_quantities)),
+        settings,
+        provider,
+        pins,
     )
     solution = solver.solve(built.problem, settings.limits())
     verdict = solver.check(built.problem, solution)
