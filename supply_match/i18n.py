@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from urllib.parse import quote
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import format_decimal, get_locale, refresh
 from flask_login import current_user
 
@@ -18,7 +18,9 @@ from supply_match import labels
 from supply_match.extensions import babel
 
 
-def select_locale() -> str:
+def select_locale() -> str | None:
+    if not has_request_context():
+        return None  # a worker, a CLI command: the default locale
     languages = current_app.config["LANGUAGES"]
     wanted = request.args.get("lang")
     if wanted in languages:
