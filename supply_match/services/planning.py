@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, time
 from decimal import ROUND_DOWN, Decimal
 
@@ -37,6 +37,7 @@ from supply_match.models import (
     User,
     Volunteer,
 )
+from supply_match.services import outlet_assignment, rebalance
 from supply_match.services.distances import DistanceProvider, GreatCircleProvider
 from supply_match.services.matching import delivery_point_of
 from supply_match.services.pooling import (
@@ -190,40 +191,27 @@ def assign_outlets(
     outlets: dict[int, Outlet],
     fixed: dict[int, int] | None = None,
 ) -> dict[int, int]:
-    """Which outlet each volunteer loads at: nearest first, until each outlet's goods are
-    covered by payload; volunteers left over join the outlet with most goods per payload.
-    ``fixed`` volunteers (those with locked stops) keep the outlet they load at."""
-    demand_kg: dict[int, float] = defaultdict(float)
-    for stop in stops:
-        demand_kg[stop.outlet_id] += float(stop.weight_kg)
-    fixed = {v.id: fixed[v.id] for v in volunteers if fixed and v.id in fixed}
-    if not demand_kg:
-        return fixed
-    pairs = sorted(
-        (great_circle_m(v.home_lat, v.home_lon, outlets[o].lat, outlets[o].lon), v.id, o)
+    """Which outlet each volunteer loads at (``outlet_assignment``): payload to cover each
+    outlet's goods, from volunteers living near it. ``fixed`` volunteers (those with locked
+    stops) keep the outlet they load at."""
+    demands = [
+        outlet_assignment.Demand(stop.outlet_id, float(stop.weight_kg), stop.window_s)
+        for stop in stops
+    ]
+    used_outlets = sorted({stop.outlet_id for stop in stops})
+    candidates = [
+        outlet_assignment.Candidate(
+            v.id,
+            float(v.payload_kg),
+            {
+                o: great_circle_m(v.home_lat, v.home_lon, outlets[o].lat, outlets[o].lon)
+                for o in used_outlets
+            },
+            (seconds(v.shift_start), seconds(v.shift_end)),
+        )
         for v in volunteers
-        for o in demand_kg
-    )
-    payload = {v.id: v.payload_kg for v in volunteers}
-    remaining = dict(demand_kg)
-    assigned: dict[int, int] = dict(fixed)
-    for volunteer_id, outlet_id in fixed.items():
-        if outlet_id in remaining:
-            remaining[outlet_id] -= payload[volunteer_id]
-    for _distance, volunteer_id, outlet_id in pairs:
-        if volunteer_id in assigned or remaining[outlet_id] <= 0:
-            continue
-        assigned[volunteer_id] = outlet_id
-        remaining[outlet_id] -= payload[volunteer_id]
-    for volunteer in volunteers:
-        if volunteer.id in assigned:
-            continue
-        capacity = defaultdict(float)
-        for vid, oid in assigned.items():
-            capacity[oid] += payload[vid]
-        busiest = max(demand_kg, key=lambda o: demand_kg[o] / (capacity[o] + 1))
-        assigned[volunteer.id] = busiest
-    return assigned
+    ]
+    return outlet_assignment.assign(candidates, demands, fixed)
 
 
 @dataclass(frozen=True)
@@ -252,6 +240,8 @@ class BuiltProblem:
     vehicle_outlet: dict[int, int]
     location_points: list[tuple[float, float]]
     locked_keys: frozenset[str] = frozenset()
+    outlet_at: dict[int, int] = field(default_factory=dict)
+    """Location index -> outlet id."""
 
 
 def build_problem(
@@ -331,8 +321,41 @@ def build_problem(
         incompatible=INCOMPATIBLE_CLASSES if settings.separate_pesticide else (),
     )
     return BuiltProblem(
-        problem, stops, list(volunteers), vehicle_outlet, points, frozenset(locked_keys)
+        problem,
+        stops,
+        list(volunteers),
+        vehicle_outlet,
+        points,
+        frozenset(locked_keys),
+        {location: outlet_id for outlet_id, location in outlet_location.items()},
     )
+
+
+# Share of a time limit the first solve gets; the rest goes to idle volunteers' second round.
+FIRST_ROUND_SHARE = 0.85
+
+
+def solve_and_check(
+    built: BuiltProblem, settings: PlanningSettings
+) -> tuple[BuiltProblem, solver.Solution]:
+    """Solve, give idle volunteers the stops their outlets' colleagues could not take
+    (``rebalance``), and check the result with the solver's own checker."""
+    limits = settings.limits()
+    first_limits = second_limits = limits
+    if limits.time_s is not None:
+        first_limits = solver.MaxRuntime(limits.time_s * FIRST_ROUND_SHARE)
+        second_limits = solver.MaxRuntime(limits.time_s * (1 - FIRST_ROUND_SHARE))
+    first = solver.solve(built.problem, first_limits)
+    result = rebalance.second_round(built.problem, first, second_limits)
+    if result.moved:
+        vehicle_outlet = dict(built.vehicle_outlet)
+        for vehicle_id, location in result.moved.items():
+            vehicle_outlet[int(vehicle_id)] = built.outlet_at[location]
+        built = replace(built, problem=result.problem, vehicle_outlet=vehicle_outlet)
+    verdict = solver.check(built.problem, result.solution)
+    if not verdict.ok:
+        raise PlanningError(f"求解结果未通过校验：{'; '.join(verdict.violations[:3])}")
+    return built, result.solution
 
 
 def _split_items(
@@ -482,10 +505,7 @@ def plan_day(
     report(15, f"合并站点、计算距离（{len(day_input.orders)} 张订单）")
     built = build_problem(day_input, settings, provider)
     report(25, f"求解中：{len(built.stops)} 个站点，{len(built.volunteers)} 位志愿者")
-    solution = solver.solve(built.problem, settings.limits())
-    verdict = solver.check(built.problem, solution)
-    if not verdict.ok:
-        raise PlanningError(f"求解结果未通过校验：{'; '.join(verdict.violations[:3])}")
+    built, solution = solve_and_check(built, settings)
     report(90, "保存草稿")
     # No report after this point: the draft's rows are not committed yet, and on SQLite a
     # progress write from another connection would wait for them.
@@ -572,10 +592,7 @@ def reoptimize(
         provider,
         pins,
     )
-    solution = solver.solve(built.problem, settings.limits())
-    verdict = solver.check(built.problem, solution)
-    if not verdict.ok:
-        raise PlanningError(f"求解结果未通过校验：{'; '.join(verdict.violations[:3])}")
+    built, solution = solve_and_check(built, settings)
     return store_draft(
         plan.delivery_date, built, solution, settings, user, keep_runs=kept, action="reoptimized"
     )
