@@ -24,6 +24,7 @@ from supply_match import labels
 from supply_match.extensions import db
 from supply_match.models import DeliveryRun, DeliveryStop, JobStatus, PlanningJob, Role, Volunteer
 from supply_match.services import (
+    delivery_days,
     plan_views,
     planning,
     planning_jobs,
@@ -66,7 +67,13 @@ def index():
             return redirect(url_for("plans.day", day=date.fromisoformat(chosen).isoformat()))
         except ValueError:
             flash(_("Please pick a valid date."), "error")
-    return render_template("plans/index.html", plans=plan_views.recent_plans(), today=date.today())
+    days = delivery_days.upcoming(date.today())
+    return render_template(
+        "plans/index.html",
+        plans=plan_views.recent_plans(),
+        upcoming=days,
+        default_day=days.first_day or date.today(),
+    )
 
 
 @bp.get("/<day>")

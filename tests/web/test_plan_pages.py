@@ -180,3 +180,13 @@ def test_lock_a_run_and_reoptimize_through_the_page(app, client, dispatcher, cou
     db.session.expire_all()
     assert [(s.id, s.position) for s in run.stops] == kept
     assert plan.changes[-1].action == "reoptimized"
+
+
+def test_the_days_list_shows_days_with_goods_and_defaults_the_picker(
+    client, dispatcher, day_orders
+):
+    page = client.get("/plans/").get_data(as_text=True)
+    assert "待配送的日期" in page
+    assert f'value="{DAY.isoformat()}"' in page
+    assert f'href="/plans/{DAY.isoformat()}"' in page
+    assert "规划这一天" in page
