@@ -61,7 +61,7 @@ def day_data(volunteer: Volunteer, today: date) -> dict:
             household = stop.household
             place = f"{stop.village.township.name}{stop.village.name}"
             if household is not None:
-                place = _("%(place)s group %(group)s", place=place, group=household.group_no)
+                place = _("%(place)s, group %(group)s", place=place, group=household.group_no)
             name = household.name if household is not None else stop.label
             stops.append(
                 {
