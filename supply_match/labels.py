@@ -43,6 +43,15 @@ STOP_STATUSES = {
     "failed": _l("Failed"),
 }
 
+PLAN_CHANGES = {
+    "planned": _l("Planned"),
+    "reoptimized": _l("Re-optimized"),
+    "published": _l("Published"),
+    "moved_stop": _l("Stop moved"),
+    "locked": _l("Locked"),
+    "unlocked": _l("Unlocked"),
+}
+
 DELIVERY_POINTS = {
     "home": _l("Home"),
     "field": _l("Field"),

@@ -85,9 +85,7 @@ def upcoming(today: date, limit: int = 21) -> Upcoming:
         )
     }
     active = list(db.session.scalars(select(Volunteer).where(Volunteer.active.is_(True))))
-    on_duty = {
-        weekday: [v for v in active if v.on_duty(weekday)] for weekday in range(7)
-    }
+    on_duty = {weekday: [v for v in active if v.on_duty(weekday)] for weekday in range(7)}
     return Upcoming(
         [
             DeliveryDay(

@@ -61,6 +61,11 @@ def test_plan_review_publish_and_print_a_day(app, client, dispatcher, county, da
     assert "<svg" in page and "<polyline" in page
     for run in plan.runs:
         assert run.volunteer.name in page
+        # The overview table links each run to its section.
+        assert f'href="#run-{run.id}"' in page and f'id="run-{run.id}"' in page
+    assert "装载率" in page
+    # The change log speaks words, not codes.
+    assert "已规划" in page and "planned" not in page.split('class="changes"')[1]
     assert all(o.status == OrderStatus.ALLOCATED for o in db.session.scalars(select(Order)))
 
     assert client.post(f"/plans/{DAY.isoformat()}/publish").status_code == 302
