@@ -14,6 +14,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date, time
 from decimal import ROUND_DOWN, Decimal
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -52,14 +54,20 @@ from supply_match.services.pooling import (
 VEHICLE_FIXED_COST_M = 3000
 
 REASON_TEXT = {
-    solver.Reason.TOO_HEAVY: "超过所有在岗车辆的载重",
-    solver.Reason.NO_VEHICLE_AT_OUTLET: "没有志愿者在该网点装货",
-    solver.Reason.OUTSIDE_SHIFTS: "要求的送货时段不在任何志愿者的值班时间内",
-    solver.Reason.TIME_WINDOW_UNREACHABLE: "无法在要求的时段内送达",
-    solver.Reason.BEYOND_RUN_LIMITS: "路程超出单趟时长或里程限制",
-    solver.Reason.DROPPED_FOR_PRIORITY: "当天运力不足，优先安排了其他订单",
-    solver.Reason.NO_ALLOWED_VEHICLE: "锁定的志愿者不在该网点装货",
-    solver.Reason.SEARCH_LIMIT: "求解时间不够，未能安排",
+    solver.Reason.TOO_HEAVY: _l("Heavier than every vehicle on duty can carry"),
+    solver.Reason.NO_VEHICLE_AT_OUTLET: _l("No volunteer loads at this outlet"),
+    solver.Reason.OUTSIDE_SHIFTS: _l(
+        "The delivery time asked for is outside every volunteer's shift"
+    ),
+    solver.Reason.TIME_WINDOW_UNREACHABLE: _l(
+        "Cannot be reached within the delivery time asked for"
+    ),
+    solver.Reason.BEYOND_RUN_LIMITS: _l("Too far for any run's time or distance limit"),
+    solver.Reason.DROPPED_FOR_PRIORITY: _l("Not enough vehicles that day; other orders came first"),
+    solver.Reason.NO_ALLOWED_VEHICLE: _l(
+        "The volunteer it is locked to does not load at this outlet"
+    ),
+    solver.Reason.SEARCH_LIMIT: _l("The planning time ran out before it could be placed"),
 }
 
 
@@ -255,9 +263,9 @@ def build_problem(
     )
     volunteers = day_input.volunteers
     if not stops:
-        raise PlanningError("这一天没有已分配、待配送的订单")
+        raise PlanningError(_("No allocated order is waiting for delivery on this day."))
     if not volunteers:
-        raise PlanningError("这一天没有在岗的志愿者")
+        raise PlanningError(_("No volunteer is on duty on this day."))
     pins = pins or Pins()
     vehicle_outlet = assign_outlets(volunteers, stops, day_input.outlets, pins.outlets)
     provider = provider or GreatCircleProvider(circuity=settings.circuity)
@@ -354,7 +362,12 @@ def solve_and_check(
         built = replace(built, problem=result.problem, vehicle_outlet=vehicle_outlet)
     verdict = solver.check(built.problem, result.solution)
     if not verdict.ok:
-        raise PlanningError(f"求解结果未通过校验：{'; '.join(verdict.violations[:3])}")
+        raise PlanningError(
+            _(
+                "The plan failed its check: %(problems)s",
+                problems="; ".join(verdict.violations[:3]),
+            )
+        )
     return built, result.solution
 
 
@@ -392,7 +405,9 @@ def store_draft(
     """Store ``solution`` as the day's draft; ``keep_runs`` (locked runs) stay as they are."""
     plan = db.session.scalar(select(DeliveryPlan).where(DeliveryPlan.delivery_date == day))
     if plan is not None and any(run.status != RunStatus.PLANNED for run in plan.runs):
-        raise PlanningError("这一天已有志愿者开始配送，不能重新规划")
+        raise PlanningError(
+            _("Volunteers have started delivering on this day; it cannot be planned again.")
+        )
     if plan is None:
         plan = DeliveryPlan(delivery_date=day, status=PlanStatus.DRAFT, created_by=user)
         db.session.add(plan)
@@ -500,13 +515,26 @@ def plan_day(
     """Plan ``day`` and store the draft (the caller commits)."""
     settings = settings or PlanningSettings()
     report = progress or (lambda _percent, _message: None)
-    report(5, "读取订单和志愿者")
+    report(5, _("Reading orders and volunteers"))
     day_input = load_day(day, order_ids, volunteer_ids)
-    report(15, f"合并站点、计算距离（{len(day_input.orders)} 张订单）")
+    report(
+        15,
+        _(
+            "Pooling stops and computing distances (%(orders)d orders)",
+            orders=len(day_input.orders),
+        ),
+    )
     built = build_problem(day_input, settings, provider)
-    report(25, f"求解中：{len(built.stops)} 个站点，{len(built.volunteers)} 位志愿者")
+    report(
+        25,
+        _(
+            "Solving: %(stops)d stops, %(volunteers)d volunteers",
+            stops=len(built.stops),
+            volunteers=len(built.volunteers),
+        ),
+    )
     built, solution = solve_and_check(built, settings)
-    report(90, "保存草稿")
+    report(90, _("Saving the draft"))
     # No report after this point: the draft's rows are not committed yet, and on SQLite a
     # progress write from another connection would wait for them.
     return store_draft(day, built, solution, settings, user)
@@ -514,7 +542,7 @@ def plan_day(
 
 def unassigned_reason_text(code: str) -> str:
     try:
-        return REASON_TEXT[solver.Reason(code)]
+        return str(REASON_TEXT[solver.Reason(code)])
     except ValueError:
         return code
 
@@ -531,7 +559,9 @@ def reoptimize(
     place in the run and the rest of the run are planned again with everything else. The
     caller commits; the plan becomes a draft again."""
     if any(run.status != RunStatus.PLANNED for run in plan.runs):
-        raise PlanningError("已有志愿者开始配送，不能再重新优化")
+        raise PlanningError(
+            _("Volunteers have started delivering; the plan can no longer be re-optimized.")
+        )
     settings = settings or PlanningSettings(
         separate_pesticide=plan.settings.get("separate_pesticide", True),
         circuity=plan.settings.get("circuity", 1.4),

@@ -157,3 +157,22 @@ def test_moves_after_publishing_wait_for_the_next_publish(plan):
     assert plan.status == "draft"
     publish(plan)
     assert plan.status == "published" and plan.version == 2
+
+
+def test_warnings_and_refusals_speak_the_readers_language(app, plan):
+    from flask_babel import refresh
+
+    from supply_match.services.planning import unassigned_reason_text
+
+    small, big = sorted(plan.runs, key=lambda r: r.volunteer.payload_kg)
+    stop = max(big.stops, key=lambda s: s.weight_kg)
+    with app.test_request_context("/?lang=en"):
+        refresh()
+        warnings = move_stop(stop, small, 0)
+        assert any("exceeds the vehicle's" in w.message for w in warnings)
+        set_locked(small, True)
+        with pytest.raises(EditRefused, match="is locked; unlock it first"):
+            move_stop(small.stops[0], big, 0)
+        assert unassigned_reason_text("dropped_for_priority").startswith("Not enough vehicles")
+    refresh()
+    assert unassigned_reason_text("dropped_for_priority") == "当天运力不足，优先安排了其他订单"
