@@ -83,4 +83,5 @@ def init_app(app: Flask) -> None:
         delivery_point_label=lambda code: labels.label(labels.DELIVERY_POINTS, code),
         stop_status_label=lambda code: labels.label(labels.STOP_STATUSES, code),
         plan_change_label=lambda code: labels.label(labels.PLAN_CHANGES, code),
+        run_name=labels.run_name,
     )

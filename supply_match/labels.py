@@ -1,6 +1,7 @@
 """What users read for the codes stored in the database, translated (English msgids;
 Simplified Chinese in the catalog)."""
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 VEHICLE_TYPES = {
@@ -63,3 +64,10 @@ def label(table: dict, code: str | None) -> str:
     if code is None:
         return ""
     return str(table.get(code, code))
+
+
+def run_name(run) -> str:
+    """The volunteer's name, and which trip of their day this run is when not the first."""
+    if run.trip == 1:
+        return run.volunteer.name
+    return _("%(name)s, trip %(trip)d", name=run.volunteer.name, trip=run.trip)

@@ -301,7 +301,7 @@ def build_problem(
                 items=stop.units,
                 priority=1 + stop.priority,
                 classes=frozenset(stop.classes),
-                vehicles=tuple(str(v) for v in sorted(pinned_to)),
+                vehicles=tuple(rebalance.vehicle_id(v) for v in sorted(pinned_to)),
             )
         )
     vehicles = []
@@ -309,7 +309,7 @@ def build_problem(
         home = location(("home", v.id), v.home_lat, v.home_lon)
         vehicles.append(
             solver.Vehicle(
-                id=str(v.id),
+                id=rebalance.vehicle_id(v.id),
                 start=home,
                 end=home,
                 payload_kg=float(v.payload_kg),
@@ -339,27 +339,24 @@ def build_problem(
     )
 
 
-# Share of a time limit the first solve gets; the rest goes to idle volunteers' second round.
+# Share of a time limit the first solve gets; the rest goes to further rounds (idle volunteers
+# and second trips).
 FIRST_ROUND_SHARE = 0.85
 
 
 def solve_and_check(
     built: BuiltProblem, settings: PlanningSettings
 ) -> tuple[BuiltProblem, solver.Solution]:
-    """Solve, give idle volunteers the stops their outlets' colleagues could not take
-    (``rebalance``), and check the result with the solver's own checker."""
+    """Solve, plan what was dropped with idle volunteers and second trips (``rebalance``),
+    and check the result with the solver's own checker."""
     limits = settings.limits()
     first_limits = second_limits = limits
     if limits.time_s is not None:
         first_limits = solver.MaxRuntime(limits.time_s * FIRST_ROUND_SHARE)
         second_limits = solver.MaxRuntime(limits.time_s * (1 - FIRST_ROUND_SHARE))
     first = solver.solve(built.problem, first_limits)
-    result = rebalance.second_round(built.problem, first, second_limits)
-    if result.moved:
-        vehicle_outlet = dict(built.vehicle_outlet)
-        for vehicle_id, location in result.moved.items():
-            vehicle_outlet[int(vehicle_id)] = built.outlet_at[location]
-        built = replace(built, problem=result.problem, vehicle_outlet=vehicle_outlet)
+    result = rebalance.further_rounds(built.problem, first, second_limits)
+    built = replace(built, problem=result.problem)
     verdict = solver.check(built.problem, result.solution)
     if not verdict.ok:
         raise PlanningError(
@@ -432,15 +429,17 @@ def store_draft(
         for stop in run.stops:
             parts_of[stop.job_id].append(stop)
     split_cache: dict[str, list[list[tuple[PoolItem, Decimal]]]] = {}
-    volunteers = {str(v.id): v for v in built.volunteers}
+    volunteers = {v.id: v for v in built.volunteers}
     first_position = len(plan.runs)
     for position, run in enumerate(
-        sorted(solution.runs, key=lambda r: int(r.vehicle_id)), start=first_position
+        sorted(solution.runs, key=lambda r: rebalance.volunteer_and_trip(r.vehicle_id)),
+        start=first_position,
     ):
-        volunteer = volunteers[run.vehicle_id]
+        volunteer_id, trip = rebalance.volunteer_and_trip(run.vehicle_id)
         db_run = DeliveryRun(
-            volunteer=volunteer,
-            outlet_id=built.vehicle_outlet[volunteer.id],
+            volunteer=volunteers[volunteer_id],
+            outlet_id=built.outlet_at[run.outlet],
+            trip=trip,
             position=position,
             start_s=int(run.start_s),
             end_s=int(run.end_s),

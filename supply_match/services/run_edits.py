@@ -112,6 +112,32 @@ def retime(run: DeliveryRun, circuity: float | None = None) -> list[EditWarning]
                 ),
             )
         )
+    warnings += _trip_overlaps(run)
+    return warnings
+
+
+def _trip_overlaps(run: DeliveryRun) -> list[EditWarning]:
+    """A volunteer's trips follow one another: a longer trip must not run into the next."""
+    trips = sorted(
+        (r for r in run.plan.runs if r.volunteer_id == run.volunteer_id), key=lambda r: r.trip
+    )
+    warnings = []
+    for earlier, later in zip(trips, trips[1:], strict=False):
+        if run in (earlier, later) and earlier.end_s > later.start_s:
+            warnings.append(
+                EditWarning(
+                    run.id,
+                    _(
+                        "%(name)s: trip %(earlier)d ends about %(end)s, after trip %(later)d"
+                        " should start at %(start)s",
+                        name=run.volunteer.name,
+                        earlier=earlier.trip,
+                        later=later.trip,
+                        end=_hhmm(earlier.end_s),
+                        start=_hhmm(later.start_s),
+                    ),
+                )
+            )
     return warnings
 
 

@@ -85,6 +85,7 @@ def day_data(volunteer: Volunteer, today: date) -> dict:
             {
                 "id": run.id,
                 "date": run.plan.delivery_date.isoformat(),
+                "trip": run.trip,
                 "plan_version": run.plan.version,
                 "status": run.status,
                 "start": clock(run.start_s),
