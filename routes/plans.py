@@ -122,6 +122,7 @@ def start(day: str):
         return redirect(url_for("plans.day", day=day, replan=1))
     settings = PlanningSettings(
         separate_pesticide=bool(request.form.get("separate_pesticide")),
+        second_trips=bool(request.form.get("second_trips")),
         time_limit_s=float(time_limit),
         circuity=current_app.config["PLANNING_CIRCUITY"],
         # Tests set a solution limit: reproducible plans, and no waiting for the clock.
@@ -249,6 +250,7 @@ def reoptimize(day: str):
     if current_app.config.get("PLANNING_SOLUTION_LIMIT"):
         settings = PlanningSettings(
             separate_pesticide=plan.settings.get("separate_pesticide", True),
+            second_trips=plan.settings.get("second_trips", True),
             solution_limit=current_app.config["PLANNING_SOLUTION_LIMIT"],
         )
     try:

@@ -78,6 +78,7 @@ class PlanningError(RuntimeError):
 @dataclass(frozen=True)
 class PlanningSettings:
     separate_pesticide: bool = True
+    second_trips: bool = True
     circuity: float = 1.4
     time_limit_s: float = 30.0
     solution_limit: int | None = None
@@ -355,7 +356,9 @@ def solve_and_check(
         first_limits = solver.MaxRuntime(limits.time_s * FIRST_ROUND_SHARE)
         second_limits = solver.MaxRuntime(limits.time_s * (1 - FIRST_ROUND_SHARE))
     first = solver.solve(built.problem, first_limits)
-    result = rebalance.further_rounds(built.problem, first, second_limits)
+    result = rebalance.further_rounds(
+        built.problem, first, second_limits, next_trips=settings.second_trips
+    )
     built = replace(built, problem=result.problem)
     verdict = solver.check(built.problem, result.solution)
     if not verdict.ok:
@@ -418,6 +421,7 @@ def store_draft(
         db.session.flush()
     plan.settings = {
         "separate_pesticide": settings.separate_pesticide,
+        "second_trips": settings.second_trips,
         "circuity": settings.circuity,
         "time_limit_s": settings.time_limit_s,
         "objective": solution.objective,
@@ -563,6 +567,7 @@ def reoptimize(
         )
     settings = settings or PlanningSettings(
         separate_pesticide=plan.settings.get("separate_pesticide", True),
+        second_trips=plan.settings.get("second_trips", True),
         circuity=plan.settings.get("circuity", 1.4),
         time_limit_s=plan.settings.get("time_limit_s", 30.0),
     )

@@ -48,13 +48,17 @@ def further_rounds(
     first: solver.Solution,
     limits: solver.SolveLimits,
     max_rounds: int = MAX_ROUNDS,
+    *,
+    next_trips: bool = True,
 ) -> Rounds:
-    """Plan the dropped stops with idle volunteers and next trips until nothing more is
-    gained; ``first`` comes back unchanged when there is nothing to do."""
+    """Plan the dropped stops with idle volunteers and (``next_trips``) further trips until
+    nothing more is gained; ``first`` comes back unchanged when there is nothing to do."""
     solution, done = first, 0
     for round_number in range(max_rounds):
         dropped = _dropped_whole(problem, solution)
-        candidates = _idle(problem, solution) + _next_trips(problem, solution)
+        candidates = _idle(problem, solution)
+        if next_trips:
+            candidates += _next_trips(problem, solution)
         if not dropped or not candidates:
             break
         where = _send_to_short_outlets(problem, candidates, dropped)

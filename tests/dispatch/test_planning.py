@@ -138,3 +138,10 @@ def test_a_trip_stretched_into_the_next_one_is_warned_about(county):
     stop = second.stops[0]
     warnings = move_stop(stop, first, len(first.stops))
     assert any("第 2 趟应出发" in w.message for w in warnings)
+
+
+def test_second_trips_can_be_switched_off(county):
+    allocated_orders(county, [[(county["urea"], 4)] for _ in range(6)])
+    plan = plan_day(DAY, PlanningSettings(solution_limit=50, second_trips=False))
+    assert all(run.trip == 1 for run in plan.runs)
+    assert plan.unassigned and plan.settings["second_trips"] is False
