@@ -38,7 +38,13 @@ from supply_match.models import (
 )
 from supply_match.services import route_sheets
 from supply_match.services.matching import run_matching
-from supply_match.services.planning import PlanningSettings, build_problem, load_day, store_draft
+from supply_match.services.planning import (
+    PlanningSettings,
+    build_problem,
+    load_day,
+    solve_and_check,
+    store_draft,
+)
 
 DAY = date(2020, 3, 17)
 VEHICLES = [
@@ -115,7 +121,7 @@ def main() -> None:
         day_input = load_day(DAY)
         built = build_problem(day_input, settings)
         t2 = time.perf_counter()
-        solution = solver.solve(built.problem, settings.limits())
+        built, solution = solve_and_check(built, settings)
         t3 = time.perf_counter()
         verdict = solver.check(built.problem, solution)
         plan = store_draft(DAY, built, solution, settings, None)

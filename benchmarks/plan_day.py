@@ -28,6 +28,7 @@ from supply_match.services.planning import (
     build_problem,
     eligible_orders,
     load_day,
+    solve_and_check,
     store_draft,
 )
 
@@ -70,7 +71,7 @@ def main() -> None:
         loaded = time.perf_counter()
         built = build_problem(day_input, settings)
         prepared = time.perf_counter()
-        solution = solver.solve(built.problem, settings.limits())
+        built, solution = solve_and_check(built, settings)
         solved = time.perf_counter()
         verdict = solver.check(built.problem, solution)
         store_draft(day, built, solution, settings, None)

@@ -14,6 +14,7 @@ from decimal import Decimal
 from functools import wraps
 
 from flask import Blueprint, abort, jsonify, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
@@ -85,7 +86,7 @@ def _visible(getter, object_id: int):
 def _json_body() -> dict:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        raise Unprocessable({"body": "请求体应为 JSON 对象"})
+        raise Unprocessable({"body": _("The request body must be a JSON object.")})
     return body
 
 
@@ -101,9 +102,9 @@ def _paging(errors: dict | None = None) -> tuple[int, int]:
     page = request.args.get("page", "1")
     per_page = request.args.get("per_page", "50")
     if not page.isdigit() or int(page) < 1:
-        errors["page"] = "页码应为正整数"
+        errors["page"] = _("The page must be a positive whole number.")
     if not per_page.isdigit() or not 1 <= int(per_page) <= MAX_PER_PAGE:
-        errors["per_page"] = f"每页条数应在 1 到 {MAX_PER_PAGE} 之间"
+        errors["per_page"] = _("per_page must be between 1 and %(max)s.", max=MAX_PER_PAGE)
     if errors:
         raise Unprocessable(errors)
     return int(page), int(per_page)
@@ -114,7 +115,7 @@ def _int_param(name: str, errors: dict) -> int | None:
     if not text:
         return None
     if not text.isdigit():
-        errors[name] = "应为整数编号"
+        errors[name] = _("Must be a whole-number id.")
         return None
     return int(text)
 
@@ -127,7 +128,7 @@ def _list_filters() -> ListFilters:
     status = request.args.get("status") or None
     if status is not None and status not in {"submitted", "allocated", "scheduled",
                                               "delivered", "failed", "cancelled"}:  # fmt: skip
-        errors["status"] = "未知的订单状态"
+        errors["status"] = _("Unknown order status.")
     filters.status = status
     filters.product_id = _int_param("product", errors)
     for key in ("date_from", "date_to"):
@@ -136,7 +137,7 @@ def _list_filters() -> ListFilters:
             try:
                 setattr(filters, key, date.fromisoformat(text))
             except ValueError:
-                errors[key] = "日期格式应为 YYYY-MM-DD"
+                errors[key] = _("Dates are written YYYY-MM-DD.")
     filters.q = (request.args.get("q") or "").strip()[:32]
     _paging(errors)  # raises with the filters' errors and the paging's together
     return filters
@@ -283,12 +284,12 @@ def _optional_float(body: dict, key: str, errors: dict) -> float | None:
     if value is None or value == "":
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        errors[key] = "应为数字"
+        errors[key] = _("Must be a number.")
         return None
     try:
         return float(value)
     except ValueError:
-        errors[key] = "应为数字"
+        errors[key] = _("Must be a number.")
         return None
 
 
@@ -297,7 +298,7 @@ def _optional_int(body: dict, key: str, errors: dict) -> int | None:
     if value is None or value == "":
         return None
     if isinstance(value, bool) or not isinstance(value, (int, str)) or not str(value).isdigit():
-        errors[key] = "应为正整数"
+        errors[key] = _("Must be a positive integer.")
         return None
     return int(value)
 
@@ -344,7 +345,7 @@ def _date(body: dict, key: str, errors: dict) -> date | None:
     try:
         return date.fromisoformat(str(value))
     except ValueError:
-        errors[key] = "日期格式应为 YYYY-MM-DD"
+        errors[key] = _("Dates are written YYYY-MM-DD.")
         return None
 
 
@@ -355,7 +356,7 @@ def _time(body: dict, key: str, errors: dict) -> time | None:
     try:
         return time.fromisoformat(str(value))
     except ValueError:
-        errors[key] = "时间格式应为 HH:MM"
+        errors[key] = _("Times are written HH:MM.")
         return None
 
 
@@ -364,11 +365,11 @@ def order_input(body: dict, household_id: int | None) -> intake.OrderInput:
     raw_lines = body.get("lines")
     lines: list[tuple[int | None, str]] = []
     if not isinstance(raw_lines, list) or not raw_lines:
-        errors["lines"] = "至少填写一种农资：lines 应为非空数组"
+        errors["lines"] = _("Enter at least one product: lines must be a non-empty array.")
     else:
         for index, line in enumerate(raw_lines, start=1):
             if not isinstance(line, dict):
-                errors[f"lines-{index}"] = "每行应为对象 {product_id, quantity}"
+                errors[f"lines-{index}"] = _("Each line must be an object {product_id, quantity}.")
                 continue
             product_id = _optional_int(line, "product_id", errors)
             quantity = line.get("quantity")
@@ -377,7 +378,7 @@ def order_input(body: dict, household_id: int | None) -> intake.OrderInput:
             lines.append((product_id, str(quantity)))
     priority = body.get("priority", 0)
     if isinstance(priority, bool) or not isinstance(priority, int):
-        errors["priority"] = "优先级应为 0 到 9 的整数"
+        errors["priority"] = _("The priority must be a whole number from 0 to 9.")
         priority = 0
     data = intake.OrderInput(
         household_id=household_id,

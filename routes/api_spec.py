@@ -18,7 +18,7 @@ own villages; dispatchers and admins see the whole county.
 400.
 
 **Errors.** Bad input answers 422 with `{"errors": {field: message}}` (messages in plain
-Chinese); an unknown id, or the id of a record in a village you do not serve, answers 404
+Chinese, or in English with `?lang=en` once in the session); an unknown id, or the id of a record in a village you do not serve, answers 404
 (never its data); not signed in 401; a role without access 403. Error bodies other than
 422 are `{"error": code, "title": ..., "message": ...}`.
 """

@@ -90,7 +90,7 @@ def order_cancel(order_id: int):
     if refusal is not None:
         flash(refusal, "error")
         return render_template("orders/detail.html", order=order, refusal=refusal), 409
-    matching.cancel_order(order, current_user, reason=f"订单 {order.id} 取消")
+    matching.cancel_order(order, current_user, reason=_("Order %(id)s cancelled", id=order.id))
     db.session.commit()
     flash(_("Order %(id)s has been cancelled.", id=order.id), "success")
     return redirect(url_for("orders.order_detail", order_id=order.id))

@@ -24,6 +24,7 @@ from supply_match import labels
 from supply_match.extensions import db
 from supply_match.models import DeliveryRun, DeliveryStop, JobStatus, PlanningJob, Role, Volunteer
 from supply_match.services import (
+    delivery_days,
     plan_views,
     planning,
     planning_jobs,
@@ -66,7 +67,13 @@ def index():
             return redirect(url_for("plans.day", day=date.fromisoformat(chosen).isoformat()))
         except ValueError:
             flash(_("Please pick a valid date."), "error")
-    return render_template("plans/index.html", plans=plan_views.recent_plans(), today=date.today())
+    days = delivery_days.upcoming(date.today())
+    return render_template(
+        "plans/index.html",
+        plans=plan_views.recent_plans(),
+        upcoming=days,
+        default_day=days.first_day or date.today(),
+    )
 
 
 @bp.get("/<day>")
@@ -115,6 +122,7 @@ def start(day: str):
         return redirect(url_for("plans.day", day=day, replan=1))
     settings = PlanningSettings(
         separate_pesticide=bool(request.form.get("separate_pesticide")),
+        second_trips=bool(request.form.get("second_trips")),
         time_limit_s=float(time_limit),
         circuity=current_app.config["PLANNING_CIRCUITY"],
         # Tests set a solution limit: reproducible plans, and no waiting for the clock.
@@ -242,6 +250,7 @@ def reoptimize(day: str):
     if current_app.config.get("PLANNING_SOLUTION_LIMIT"):
         settings = PlanningSettings(
             separate_pesticide=plan.settings.get("separate_pesticide", True),
+            second_trips=plan.settings.get("second_trips", True),
             solution_limit=current_app.config["PLANNING_SOLUTION_LIMIT"],
         )
     try:
@@ -251,7 +260,10 @@ def reoptimize(day: str):
         db.session.rollback()
         flash(str(error), "error")
         return redirect(url_for("plans.day", day=day))
-    flash(_("Re-optimized around the locked runs. Publish again to send the changes."), "info")
+    flash(
+        _("Re-optimized around the locked runs and stops. Publish again to send the changes."),
+        "info",
+    )
     return redirect(url_for("plans.day", day=day))
 
 

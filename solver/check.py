@@ -90,6 +90,8 @@ def check(problem: Problem, solution: Solution) -> CheckResult:
                 continue
             if job.outlet != r.outlet:
                 bad.append(f"{where}: job {job.id} loads at {job.outlet}, run at {r.outlet}")
+            if job.vehicles and r.vehicle_id not in job.vehicles:
+                bad.append(f"{where}: job {job.id} may only ride with {', '.join(job.vehicles)}")
             if s.location != job.location:
                 bad.append(f"{where}: job {job.id} delivered to {s.location}, not {job.location}")
             arrive = t + tt[prev][job.location]

@@ -70,7 +70,8 @@ class Job:
     ``time_windows`` empty means any time within the vehicle's shift. ``priority`` (>= 1)
     scales what leaving the job undone costs: when not everything fits, lower priorities
     are dropped first. ``classes`` are product classes (e.g. ``"pesticide"``) checked against
-    ``Problem.incompatible``.
+    ``Problem.incompatible``. ``vehicles``, when not empty, are the ids of the only vehicles
+    the job may ride with (a dispatcher's locked stop stays with its volunteer).
     """
 
     id: str
@@ -82,6 +83,7 @@ class Job:
     items: int = 0
     priority: int = 1
     classes: frozenset[str] = frozenset()
+    vehicles: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,8 @@ class Reason(enum.StrEnum):
     """Heavier (or more items) than every vehicle that loads at its outlet, and not split."""
     NO_VEHICLE_AT_OUTLET = "no_vehicle_at_outlet"
     """No vehicle loads at the job's outlet."""
+    NO_ALLOWED_VEHICLE = "no_allowed_vehicle"
+    """The job is restricted to vehicles (``Job.vehicles``) none of which loads at its outlet."""
     OUTSIDE_SHIFTS = "outside_shifts"
     """None of its time windows overlaps the shift of a vehicle that could carry it."""
     TIME_WINDOW_UNREACHABLE = "time_window_unreachable"

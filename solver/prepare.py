@@ -112,6 +112,11 @@ def prepare(problem: Problem) -> Prepared:
         if not vehicles:
             rejected.append((whole, Reason.NO_VEHICLE_AT_OUTLET))
             continue
+        if job.vehicles:
+            vehicles = [vi for vi in vehicles if problem.vehicles[vi].id in job.vehicles]
+            if not vehicles:
+                rejected.append((whole, Reason.NO_ALLOWED_VEHICLE))
+                continue
         max_grams = max(to_grams(problem.vehicles[vi].payload_kg) for vi in vehicles)
         item_caps = [problem.vehicles[vi].max_items for vi in vehicles]
         max_items = None if any(c is None for c in item_caps) else max(item_caps)  # type: ignore[type-var]

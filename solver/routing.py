@@ -277,6 +277,7 @@ def _solve_one(problem: Problem, limits: SolveLimits, options: SearchOptions) ->
         routing.AddDisjunction([index], penalty_unit * max(1, job.priority))
 
     _add_incompatibilities(problem, parts, manager, routing)
+    _restrict_vehicles(problem, prepared, layout, routing)
 
     search_limits = limits
     if limits.time_s is not None:
@@ -612,6 +613,31 @@ def _opens(problem: Problem, pt: Part) -> int:
 def _unassigned(problem: Problem, pt: Part, reason: Reason) -> Unassigned:
     job = problem.jobs[pt.job_index]
     return Unassigned(job.id, pt.part, pt.parts, pt.grams / 1000, reason)
+
+
+def _restrict_vehicles(problem: Problem, prepared, layout: _Layout, routing) -> None:
+    """Jobs that name their vehicles (``Job.vehicles``) ride with no other.
+
+    ``SetAllowedVehiclesForIndex`` cannot be called from Python in OR-Tools 9.15, and
+    restricting ``VehicleVar`` domains is invisible to the local-search filters. Instead a
+    dimension of capacity 0 gives each vehicle a unary vector with 1 at the parts it may not
+    carry: the filters reject such a move at once, and the vectors stay in C++. Vehicles with
+    the same forbidden parts share one vector.
+    """
+    if not any(problem.jobs[pt.job_index].vehicles for pt in prepared.parts):
+        return
+    allowed = [set(ok) for ok in prepared.allowed]
+    callbacks: dict[tuple[int, ...], int] = {}
+    per_vehicle = []
+    for vi in range(len(problem.vehicles)):
+        forbidden = tuple(n for n, ok in enumerate(allowed) if vi not in ok)
+        if forbidden not in callbacks:
+            vector = [0] * layout.size
+            for n in forbidden:
+                vector[n] = 1
+            callbacks[forbidden] = routing.RegisterUnaryTransitVector(vector)
+        per_vehicle.append(callbacks[forbidden])
+    routing.AddDimensionWithVehicleTransits(per_vehicle, 0, 0, True, "allowed_vehicles")
 
 
 def _add_incompatibilities(problem: Problem, parts, manager, routing) -> None:

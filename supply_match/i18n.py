@@ -7,10 +7,12 @@ catalogs (``make translations``) pages fall back to the English msgids.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from urllib.parse import quote
 
-from flask import Flask, current_app, request, session
+from babel.dates import format_date as babel_format_date
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import format_decimal, get_locale, refresh
 from flask_login import current_user
 
@@ -18,7 +20,9 @@ from supply_match import labels
 from supply_match.extensions import babel
 
 
-def select_locale() -> str:
+def select_locale() -> str | None:
+    if not has_request_context():
+        return None  # a worker, a CLI command: the default locale
     languages = current_app.config["LANGUAGES"]
     wanted = request.args.get("lang")
     if wanted in languages:
@@ -51,6 +55,11 @@ def html_lang() -> str:
     return str(locale.language)
 
 
+def format_day(day: date) -> str:
+    """A delivery date with its weekday, e.g. 2020-03-17 周二 / Tue 2020-03-17."""
+    return babel_format_date(day, format="yyyy-MM-dd EEE", locale=get_locale())
+
+
 def format_weight(kg: Decimal | float | int | None) -> str:
     """A weight for people: kilograms up to a tonne, tonnes with one decimal above."""
     if kg is None:
@@ -68,7 +77,11 @@ def init_app(app: Flask) -> None:
     app.before_request(refresh)
     app.jinja_env.globals.update(lang_url=lang_url, html_lang=html_lang)
     app.jinja_env.filters["weight"] = format_weight
+    app.jinja_env.filters["day"] = format_day
     app.jinja_env.globals.update(
         status_label=lambda code: labels.label(labels.ORDER_STATUSES, code),
         delivery_point_label=lambda code: labels.label(labels.DELIVERY_POINTS, code),
+        stop_status_label=lambda code: labels.label(labels.STOP_STATUSES, code),
+        plan_change_label=lambda code: labels.label(labels.PLAN_CHANGES, code),
+        run_name=labels.run_name,
     )

@@ -1,6 +1,7 @@
 """What users read for the codes stored in the database, translated (English msgids;
 Simplified Chinese in the catalog)."""
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 VEHICLE_TYPES = {
@@ -37,6 +38,21 @@ ORDER_STATUSES = {
     "cancelled": _l("Cancelled"),
 }
 
+STOP_STATUSES = {
+    "pending": _l("Not yet delivered"),
+    "delivered": _l("Delivered"),
+    "failed": _l("Failed"),
+}
+
+PLAN_CHANGES = {
+    "planned": _l("Planned"),
+    "reoptimized": _l("Re-optimized"),
+    "published": _l("Published"),
+    "moved_stop": _l("Stop moved"),
+    "locked": _l("Locked"),
+    "unlocked": _l("Unlocked"),
+}
+
 DELIVERY_POINTS = {
     "home": _l("Home"),
     "field": _l("Field"),
@@ -48,3 +64,10 @@ def label(table: dict, code: str | None) -> str:
     if code is None:
         return ""
     return str(table.get(code, code))
+
+
+def run_name(run) -> str:
+    """The volunteer's name, and which trip of their day this run is when not the first."""
+    if run.trip == 1:
+        return run.volunteer.name
+    return _("%(name)s, trip %(trip)d", name=run.volunteer.name, trip=run.trip)

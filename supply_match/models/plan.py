@@ -84,7 +84,9 @@ class DeliveryPlan(db.Model):
 class DeliveryRun(db.Model):
     __tablename__ = "delivery_run"
     __table_args__ = (
-        UniqueConstraint("plan_id", "volunteer_id"),
+        # A volunteer may make several trips in a day, back to the outlet in between.
+        UniqueConstraint("plan_id", "volunteer_id", "trip"),
+        CheckConstraint("trip >= 1", name="trip_positive"),
         one_of("status", RunStatus, "status_valid"),
         CheckConstraint("distance_m >= 0 AND duration_s >= 0", name="measures_not_negative"),
         CheckConstraint("load_kg >= 0", name="load_not_negative"),
@@ -96,6 +98,7 @@ class DeliveryRun(db.Model):
     )
     volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteer.id"), index=True)
     outlet_id: Mapped[int] = mapped_column(ForeignKey("outlet.id"))
+    trip: Mapped[int] = mapped_column(default=1, server_default="1")
     position: Mapped[int] = mapped_column(default=0)
     status: Mapped[str] = mapped_column(String(16), default=RunStatus.PLANNED)
     locked: Mapped[bool] = mapped_column(default=False)

@@ -5,6 +5,9 @@ Each change carries an id made on the phone. The first time an id arrives it is 
 and its answer stored; a retry of the same id gets the stored answer and changes nothing.
 A change made against an older version of the plan than the published one, or to a stop
 that is no longer on the volunteer's run, is answered with a conflict, never applied.
+
+An answer is stored as a message code (``MESSAGES``, with a failure reason after a colon),
+and put into words when it is sent: a retry hears it in the language of whoever asks.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
@@ -37,12 +42,51 @@ from supply_match.services import stock as ledger
 
 UNDO_WINDOW_S = 5 * 60
 FAILURE_REASONS = {
-    "nobody_home": "家中无人",
-    "refused": "农户拒收",
-    "wrong_address": "地址有误",
-    "damaged": "货物破损",
-    "unreachable": "道路不通，无法到达",
+    "nobody_home": _l("Nobody at home"),
+    "refused": _l("Refused by the household"),
+    "wrong_address": _l("Wrong address"),
+    "damaged": _l("Goods damaged"),
+    "unreachable": _l("Road blocked, could not get there"),
 }
+# Answers to a change, by the code stored with it.
+MESSAGES = {
+    "stop_changed": _l("The dispatcher has changed this stop: refresh to see the latest plan."),
+    "plan_withdrawn": _l(
+        "The delivery plan was taken back for changes: refresh to see the latest plan."
+    ),
+    "plan_updated": _l("The dispatcher has updated today's plan: refresh and try again."),
+    "reason_missing": _l("Please choose why it could not be delivered."),
+    "not_marked": _l("This stop has not been marked yet: there is nothing to undo."),
+    "undo_too_late": _l(
+        "More than %(minutes)s minutes have passed, so it cannot be undone; if it is wrong, "
+        "call the dispatcher.",
+        minutes=UNDO_WINDOW_S // 60,
+    ),
+    "already_delivered": _l(
+        "This stop is already marked as delivered: undo that first to change it."
+    ),
+    "already_failed": _l(
+        "This stop is already marked as not delivered: undo that first to change it."
+    ),
+    "delivered": _l("Delivered"),
+    "undone": _l("Undone"),
+}
+
+
+def failure_reason_text(code: str | None) -> str:
+    """A failure reason in words, for the code a stop keeps."""
+    if not code:
+        return ""
+    label = FAILURE_REASONS.get(code)
+    return str(label) if label is not None else code
+
+
+def message_text(code: str) -> str:
+    """A stored answer in the reader's language; text stored by older versions as is."""
+    if code.startswith("failed:"):
+        return _("Recorded as not delivered: %(reason)s", reason=failure_reason_text(code[7:]))
+    label = MESSAGES.get(code)
+    return str(label) if label is not None else code
 
 
 class StopNotYours(LookupError):
@@ -63,7 +107,7 @@ class UpdateResult:
 
 def _stored(update: StopUpdate, stop: DeliveryStop | None) -> UpdateResult:
     return UpdateResult(
-        update.outcome, update.message, stop.status if stop else None, duplicate=True
+        update.outcome, message_text(update.message), stop.status if stop else None, duplicate=True
     )
 
 
@@ -118,32 +162,34 @@ def apply_stop_update(
         )
     )
     db.session.flush()
-    return UpdateResult(outcome, message, stop.status if stop else None)
+    return UpdateResult(outcome, message_text(message), stop.status if stop else None)
 
 
 def _decide(volunteer, stop, action, reason, plan_version) -> tuple[str, str]:
+    """The outcome and the code of its message (``MESSAGES``)."""
     if stop is None:
-        return "conflict", "这个站点已被调度员调整，请刷新后查看最新安排"
+        return "conflict", "stop_changed"
     plan: DeliveryPlan = stop.run.plan
     if plan.status != PlanStatus.PUBLISHED:
-        return "conflict", "配送计划已撤回修改，请刷新后查看最新安排"
+        return "conflict", "plan_withdrawn"
     if plan_version is not None and plan_version != plan.version:
-        return "conflict", "调度员已更新今天的安排，请刷新后重新操作"
+        return "conflict", "plan_updated"
     if action == StopUpdateAction.FAILED and reason not in FAILURE_REASONS:
-        return "conflict", "请选择未送达的原因"
+        return "conflict", "reason_missing"
     if action == StopUpdateAction.UNDO:
         if stop.status == StopStatus.PENDING:
-            return "conflict", "这个站点还没有标记，无需撤销"
+            return "conflict", "not_marked"
         last = _last_applied(stop)
         if last is None or utcnow() - last.received_at > timedelta(seconds=UNDO_WINDOW_S):
-            return "conflict", "已超过 5 分钟，不能撤销；如有错误请联系调度员"
+            return "conflict", "undo_too_late"
         return "applied", ""
     wanted = StopStatus.DELIVERED if action == StopUpdateAction.DELIVERED else StopStatus.FAILED
     if stop.status == wanted:
         return "applied", ""  # the same mark from a second tab: nothing more to do
     if stop.status != StopStatus.PENDING:
-        done = "已送达" if stop.status == StopStatus.DELIVERED else "未送达"
-        return "conflict", f"这个站点已标记为“{done}”，如需更改请先撤销"
+        if stop.status == StopStatus.DELIVERED:
+            return "conflict", "already_delivered"
+        return "conflict", "already_failed"
     return "applied", ""
 
 
@@ -218,7 +264,8 @@ def _claim(stop: DeliveryStop, was: str, action: StopUpdateAction) -> bool:
 def _apply(
     stop: DeliveryStop, was: str, action: StopUpdateAction, reason, received_by, note
 ) -> str:
-    """The consequences of a claimed change: the stop's details, its orders, the stock."""
+    """The consequences of a claimed change: the stop's details, its orders, the stock;
+    returns the code of the answer."""
     stop.status = _target_status(action)
     run = stop.run
     plan = run.plan
@@ -231,15 +278,16 @@ def _apply(
             if order.status == OrderStatus.SCHEDULED and _order_fully_delivered(order, plan):
                 order.transition_to(OrderStatus.DELIVERED)
                 _hand_over(order)
-        message = "已送达"
+        message = "delivered"
     elif action == StopUpdateAction.FAILED:
         stop.failure_reason = reason
         stop.note = note or None
         for order in orders:
             if order.status == OrderStatus.SCHEDULED:
                 order.transition_to(OrderStatus.FAILED)
-                order.failure_reason = FAILURE_REASONS[reason]
-        message = f"已记录未送达：{FAILURE_REASONS[reason]}"
+                # Stored as text, in the language of the volunteer who marked it.
+                order.failure_reason = failure_reason_text(reason)
+        message = f"failed:{reason}"
     else:
         stop.failure_reason = None
         stop.received_by = None
@@ -250,7 +298,7 @@ def _apply(
             elif was == StopStatus.FAILED and order.status == OrderStatus.FAILED:
                 order.transition_to(OrderStatus.SCHEDULED)
                 order.failure_reason = None
-        message = "已撤销"
+        message = "undone"
     pending = [s for s in run.stops if s.status == StopStatus.PENDING]
     run.status = RunStatus.STARTED if pending else RunStatus.FINISHED
     db.session.flush()
@@ -275,7 +323,7 @@ def progress_by_run(plan: DeliveryPlan) -> dict[int, dict[str, object]]:
         for stop in run.stops:
             counts[stop.status] += 1
             if stop.status == StopStatus.FAILED and stop.failure_reason:
-                reasons[FAILURE_REASONS.get(stop.failure_reason, stop.failure_reason)] += 1
+                reasons[failure_reason_text(stop.failure_reason)] += 1
         figures[run.id] = {
             "delivered": counts[StopStatus.DELIVERED],
             "failed": counts[StopStatus.FAILED],
@@ -296,7 +344,7 @@ def apply_from_phone(volunteer: Volunteer, change: object) -> dict[str, object]:
     answered from what was stored; a database busy with another writer is tried again, and
     if it stays busy the phone is told to keep the change and send it later."""
     if not isinstance(change, dict):
-        return {"change_id": None, "outcome": "invalid", "message": "格式不正确"}
+        return {"change_id": None, "outcome": "invalid", "message": _("Invalid change.")}
     change_id = change.get("change_id")
     for _attempt in range(ATTEMPTS):
         try:
@@ -313,10 +361,10 @@ def apply_from_phone(volunteer: Volunteer, change: object) -> dict[str, object]:
             db.session.commit()
         except StopNotYours:
             db.session.rollback()
-            return {"change_id": change_id, "outcome": "conflict", "message": "没有这个站点"}
+            return {"change_id": change_id, "outcome": "conflict", "message": _("No such stop.")}
         except (KeyError, TypeError, ValueError):
             db.session.rollback()
-            return {"change_id": change_id, "outcome": "invalid", "message": "格式不正确"}
+            return {"change_id": change_id, "outcome": "invalid", "message": _("Invalid change.")}
         except (IntegrityError, OperationalError):
             # The same change id stored by a concurrent retry, or a busy database: the
             # next attempt reads what the other request did.
@@ -329,4 +377,8 @@ def apply_from_phone(volunteer: Volunteer, change: object) -> dict[str, object]:
             "stop_status": result.stop_status,
             "duplicate": result.duplicate,
         }
-    return {"change_id": change_id, "outcome": "retry", "message": "服务器忙，稍后自动重发"}
+    return {
+        "change_id": change_id,
+        "outcome": "retry",
+        "message": _("The server is busy; the change will be sent again by itself."),
+    }

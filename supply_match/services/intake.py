@@ -1,7 +1,7 @@
 """Order intake by village cadres, one household and one order at a time.
 
 Each function checks everything first and raises ``IntakeError`` with a message per field
-(in plain Chinese) before anything is written; the caller commits. Scope: a cadre may
+(in the user's language) before anything is written; the caller commits. Scope: a cadre may
 only touch households and orders of their own villages (``scope``).
 """
 
@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from decimal import Decimal, InvalidOperation
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from supply_match import geo
@@ -76,13 +77,13 @@ class OrderInput:
 
 def _point(lat, lon, gcj02: bool, errors: dict[str, str], key: str) -> tuple[float, float] | None:
     if lat is None or lon is None:
-        errors[key] = "请填写纬度和经度，或在地图上选点"
+        errors[key] = _("Enter the latitude and longitude, or pick the point on the map.")
         return None
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        errors[key] = "坐标超出范围"
+        errors[key] = _("The coordinates are out of range.")
         return None
     if not geo.in_china(lat, lon):
-        errors[key] = "坐标不在中国境内，请检查经纬度是否填反"
+        errors[key] = _("The point is outside China: are latitude and longitude swapped?")
         return None
     return geo.gcj02_to_wgs84(lat, lon) if gcj02 else (lat, lon)
 
@@ -91,20 +92,22 @@ def add_household(user: User, data: HouseholdInput) -> Household:
     errors: dict[str, str] = {}
     village = db.session.get(Village, data.village_id) if data.village_id else None
     if village is None or not scope.may_see_village(user, village.id):
-        errors["village_id"] = "请选择您负责的村"
+        errors["village_id"] = _("Please choose one of your villages.")
     name = (data.name or "").strip()
     if not name or len(name) > 32:
-        errors["name"] = "请填写户主姓名（最多 32 个字）"
+        errors["name"] = _("Please enter the head of household's name (at most 32 characters).")
     mobile = re.sub(r"[\s-]", "", data.mobile or "")
     if not MOBILE_RE.match(mobile):
-        errors["mobile"] = "请填写 11 位手机号码"
+        errors["mobile"] = _("Please fill in an 11-digit mobile number.")
     if (
         data.group_no is None
         or data.group_no < 1
         or (village is not None and data.group_no > village.group_count)
     ):
         errors["group_no"] = (
-            f"组号应在 1 到 {village.group_count} 之间" if village else "请填写组号（正整数）"
+            _("The group number must be between 1 and %(count)s.", count=village.group_count)
+            if village
+            else _("Please enter the group number (a positive whole number).")
         )
     point = None
     if data.lat is not None or data.lon is not None:
@@ -118,7 +121,13 @@ def add_household(user: User, data: HouseholdInput) -> Household:
             )
         )
         if duplicate is not None:
-            errors["name"] = f"{village.name}已有农户“{name} {mobile}”，请直接为其录入订单"
+            errors["name"] = _(
+                '%(village)s already has the household "%(name)s %(mobile)s": enter the '
+                "order for it instead.",
+                village=village.name,
+                name=name,
+                mobile=mobile,
+            )
     if errors:
         raise IntakeError(errors)
     lat, lon = point or (village.lat, village.lon)
@@ -138,7 +147,7 @@ def _check_order(
     if data.household_id:
         household = db.session.get(Household, data.household_id)
     if household is None or not scope.may_see_village(user, household.village_id):
-        errors["household_id"] = "请选择您负责的村里的农户"
+        errors["household_id"] = _("Please choose a household in one of your villages.")
         household = None
     lines: list[tuple[Product, Decimal]] = []
     seen: set[int] = set()
@@ -147,39 +156,47 @@ def _check_order(
             continue
         product = db.session.get(Product, product_id) if product_id else None
         if product is None or not product.active:
-            errors[f"lines-{index}-product"] = "请从目录中选择农资"
+            errors[f"lines-{index}-product"] = _("Please choose a product from the catalogue.")
             continue
         if product.id in seen:
-            errors[f"lines-{index}-product"] = f"“{product.name}”重复，请合并为一行"
+            errors[f"lines-{index}-product"] = _(
+                '"%(product)s" is listed twice: put it on one line.', product=product.name
+            )
             continue
         try:
             quantity = Decimal((quantity_text or "").strip())
         except InvalidOperation:
             quantity = None
         if quantity is None or not quantity.is_finite() or quantity <= 0:
-            errors[f"lines-{index}-quantity"] = f"请填写大于 0 的数量（{product.unit}）"
+            errors[f"lines-{index}-quantity"] = _(
+                "Please enter a quantity above 0 (%(unit)s).", unit=product.unit
+            )
             continue
         if quantity != quantity.quantize(Decimal("0.01")) or quantity >= 100000:
-            errors[f"lines-{index}-quantity"] = "数量最多两位小数，且小于 100000"
+            errors[f"lines-{index}-quantity"] = _(
+                "The quantity may have at most two decimals and must be below 100000."
+            )
             continue
         seen.add(product.id)
         lines.append((product, quantity))
     if not lines and not any(k.startswith("lines-") for k in errors):
-        errors["lines"] = "至少填写一种农资"
+        errors["lines"] = _("Enter at least one product.")
     if data.delivery_point not in {str(p) for p in DeliveryPoint}:
-        errors["delivery_point"] = "请选择送货地点"
+        errors["delivery_point"] = _("Please choose where to deliver.")
     if data.wanted_from is None or data.wanted_to is None:
-        errors["wanted_from"] = "请填写希望送货的日期范围"
+        errors["wanted_from"] = _("Please enter the dates the delivery is wanted.")
     elif data.wanted_to < data.wanted_from:
-        errors["wanted_to"] = "结束日期不能早于开始日期"
+        errors["wanted_to"] = _("The last date cannot be before the first.")
     elif (data.wanted_to - data.wanted_from).days > MAX_RANGE_DAYS:
-        errors["wanted_to"] = f"日期范围不能超过 {MAX_RANGE_DAYS} 天"
+        errors["wanted_to"] = _(
+            "The date range cannot be longer than %(days)s days.", days=MAX_RANGE_DAYS
+        )
     if (data.window_start is None) != (data.window_end is None):
-        errors["window_end"] = "送货时段请同时填写开始和结束时间"
+        errors["window_end"] = _("Enter both the start and the end of the delivery time.")
     elif data.window_start is not None and data.window_end <= data.window_start:
-        errors["window_end"] = "时段结束必须晚于开始"
+        errors["window_end"] = _("The end of the time range must be after its start.")
     if not 0 <= data.priority <= 9:
-        errors["priority"] = "优先级应在 0 到 9 之间"
+        errors["priority"] = _("The priority must be between 0 and 9.")
     return household, lines, errors
 
 
@@ -220,11 +237,16 @@ def why_not_editable(order: Order) -> str | None:
     status = OrderStatus(order.status)
     if status in EDITABLE_STATUSES:
         return None
-    return {
-        OrderStatus.SCHEDULED: "订单已安排到配送趟次，不能再修改或取消；如需调整请联系县调度员",
-        OrderStatus.DELIVERED: "订单已送达，不能再修改",
-        OrderStatus.CANCELLED: "订单已取消",
-    }.get(status, "订单当前状态不能修改")
+    if status == OrderStatus.SCHEDULED:
+        return _(
+            "The order is on a delivery run and can no longer be changed or cancelled; "
+            "ask the county dispatcher to adjust it."
+        )
+    if status == OrderStatus.DELIVERED:
+        return _("The order has been delivered and can no longer be changed.")
+    if status == OrderStatus.CANCELLED:
+        return _("The order has been cancelled.")
+    return _("The order cannot be changed in its current status.")
 
 
 def update_order(user: User, order: Order, data: OrderInput) -> Order:
@@ -239,11 +261,13 @@ def update_order(user: User, order: Order, data: OrderInput) -> Order:
     field_lat, field_lon = _field_point(data, errors)
     if errors:
         raise IntakeError(errors)
+    # The stock ledger keeps its reasons as text, in the language of whoever changed it.
+    changed = _("Order %(id)s changed, to be matched again", id=order.id)
     if order.status in (OrderStatus.ALLOCATED, OrderStatus.FAILED):
-        release_allocations(order, f"订单 {order.id} 已修改，重新匹配", user)
+        release_allocations(order, changed, user)
         order.transition_to(OrderStatus.SUBMITTED)
     elif any(line.allocations for line in order.lines):
-        release_allocations(order, f"订单 {order.id} 已修改，重新匹配", user)
+        release_allocations(order, changed, user)
     order.delivery_point = data.delivery_point
     order.delivery_lat, order.delivery_lon = field_lat, field_lon
     order.wanted_from, order.wanted_to = data.wanted_from, data.wanted_to
@@ -269,4 +293,8 @@ def cancel(user: User, order: Order) -> None:
     reason = why_not_editable(order)
     if reason:
         raise NotEditable(reason)
-    cancel_and_release(order, user, reason=f"订单 {order.id} 由{user.display_name}取消")
+    cancel_and_release(
+        order,
+        user,
+        reason=_("Order %(id)s cancelled by %(name)s", id=order.id, name=user.display_name),
+    )

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import numpy as np
+from flask_babel import gettext as _
 from ortools.graph.python import min_cost_flow
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -228,7 +229,13 @@ def run_matching(user: User | None = None) -> MatchingResult:
         )
         status = flow.solve()
         if status != flow.OPTIMAL:
-            raise MatchingError(f"匹配模型未能求解（状态 {status}），订单与库存均未改动")
+            raise MatchingError(
+                _(
+                    "The matching model could not be solved (status %(status)s); no order "
+                    "or stock was changed.",
+                    status=status,
+                )
+            )
         node_outlet = {node: outlet_id for outlet_id, node in outlet_node.items()}
         for arc in arcs:
             amount = flow.flow(arc)
@@ -295,7 +302,7 @@ def release_allocations(order: Order, reason: str, user: User | None = None) -> 
     return released
 
 
-def cancel_order(order: Order, user: User | None = None, reason: str = "订单取消") -> None:
+def cancel_order(order: Order, user: User | None = None, reason: str | None = None) -> None:
     """Cancel an order and release whatever it had reserved."""
     order.transition_to(OrderStatus.CANCELLED)
-    release_allocations(order, reason, user)
+    release_allocations(order, reason or _("Order cancelled"), user)

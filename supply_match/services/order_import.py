@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, time
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -140,15 +141,21 @@ def _product_index() -> dict[str, Product]:
 def _coordinate(errors: RowErrors, row: sheets.Row, column: Column, low: float, high: float):
     value = row.values.get(column.key)
     if sheets.is_blank(value):
-        errors.add(row.number, column.header, "选择“田间”时必须填写")
+        errors.add(
+            row.number, column.header, _("Required when the delivery point is 田间 (field).")
+        )
         return None
     try:
         number = float(str(value).strip())
     except ValueError:
-        errors.add(row.number, column.header, f"“{value}”不是数字")
+        errors.add(row.number, column.header, _('"%(value)s" is not a number.', value=value))
         return None
     if not low <= number <= high:
-        errors.add(row.number, column.header, f"{number} 不在 {low}–{high} 之间")
+        errors.add(
+            row.number,
+            column.header,
+            _("%(value)s is not between %(low)s and %(high)s.", value=number, low=low, high=high),
+        )
         return None
     return number
 
@@ -173,20 +180,47 @@ def parse_orders(filename: str, data: bytes, user: User) -> list[_PlannedOrder]:
             matches = by_name.get(village_name, [])
             if township_name:
                 if str(township_name) not in all_township_names:
-                    errors.add(row.number, TOWNSHIP.header, f"没有“{township_name}”这个乡镇")
+                    errors.add(
+                        row.number,
+                        TOWNSHIP.header,
+                        _('There is no township "%(name)s".', name=township_name),
+                    )
                 matches = [v for v in matches if v.township.name == str(township_name)]
             if not matches:
                 if user.role == Role.CADRE:
-                    errors.add(row.number, VILLAGE.header, f"“{village_name}”不是您负责的村")
+                    errors.add(
+                        row.number,
+                        VILLAGE.header,
+                        _('"%(name)s" is not one of your villages.', name=village_name),
+                    )
                 else:
-                    errors.add(row.number, VILLAGE.header, f"没有“{village_name}”这个村")
+                    errors.add(
+                        row.number,
+                        VILLAGE.header,
+                        _('There is no village "%(name)s".', name=village_name),
+                    )
             elif len(matches) > 1:
-                errors.add(row.number, VILLAGE.header, f"有几个村都叫“{village_name}”，请填写乡镇")
+                errors.add(
+                    row.number,
+                    VILLAGE.header,
+                    _(
+                        'Several villages are called "%(name)s": please fill in the township.',
+                        name=village_name,
+                    ),
+                )
             else:
                 village = matches[0]
         group_no = sheets.check(errors, row, GROUP, sheets.positive_int)
         if village is not None and group_no is not None and group_no > village.group_count:
-            errors.add(row.number, GROUP.header, f"{village.name}只有 {village.group_count} 个组")
+            errors.add(
+                row.number,
+                GROUP.header,
+                _(
+                    "%(village)s has only %(count)s groups.",
+                    village=village.name,
+                    count=village.group_count,
+                ),
+            )
         name = sheets.check(errors, row, NAME, lambda v: sheets.text(v, 32))
         mobile = sheets.check(errors, row, MOBILE, sheets.mobile)
         product = None
@@ -197,13 +231,24 @@ def parse_orders(filename: str, data: bytes, user: User) -> list[_PlannedOrder]:
                 errors.add(
                     row.number,
                     PRODUCT.header,
-                    f"目录里没有“{product_ref}”，请按产品目录填写名称或编码",
+                    _(
+                        '"%(product)s" is not in the catalogue: write a product name or code '
+                        "from the catalogue.",
+                        product=product_ref,
+                    ),
                 )
         quantity = sheets.check(errors, row, QUANTITY, sheets.positive_quantity)
         point_word = str(row.values.get(POINT.key) or "").strip()
         point = POINT_WORDS.get(point_word.lower() if point_word.isascii() else point_word)
         if point is None:
-            errors.add(row.number, POINT.header, f"“{point_word}”应为 送到家 / 田间 / 村集中点")
+            errors.add(
+                row.number,
+                POINT.header,
+                _(
+                    '"%(value)s" should be 送到家 (home), 田间 (field) or 村集中点 (collection).',
+                    value=point_word,
+                ),
+            )
         field_lat = field_lon = None
         if point == DeliveryPoint.FIELD:
             field_lat = _coordinate(errors, row, FIELD_LAT, 3.0, 54.0)
@@ -211,7 +256,7 @@ def parse_orders(filename: str, data: bytes, user: User) -> list[_PlannedOrder]:
         wanted_from = sheets.check(errors, row, FROM, sheets.a_date)
         wanted_to = sheets.check(errors, row, TO, sheets.a_date)
         if wanted_from and wanted_to and wanted_to < wanted_from:
-            errors.add(row.number, TO.header, "最晚送货日期早于最早送货日期")
+            errors.add(row.number, TO.header, _("The latest delivery date is before the earliest."))
         window = sheets.check(errors, row, WINDOW, sheets.time_range)
         priority_word = str(row.values.get(PRIORITY.key) or "").strip()
         priority = PRIORITY_WORDS.get(priority_word)
@@ -219,7 +264,7 @@ def parse_orders(filename: str, data: bytes, user: User) -> list[_PlannedOrder]:
             if priority_word.isdigit() and int(priority_word) <= 9:
                 priority = int(priority_word)
             else:
-                errors.add(row.number, PRIORITY.header, "填“是”或留空")
+                errors.add(row.number, PRIORITY.header, _("Write 是 (yes) or leave it empty."))
         note = row.values.get(NOTE.key)
         note = str(note)[:200] if note is not None else None
 
@@ -271,7 +316,10 @@ def parse_orders(filename: str, data: bytes, user: User) -> list[_PlannedOrder]:
             errors.add(
                 row.number,
                 PRODUCT.header,
-                f"与第 {order.lines[product.id][2]} 行重复（同一农户同一订单同一产品）",
+                _(
+                    "Repeats row %(row)s (same household, same order, same product).",
+                    row=order.lines[product.id][2],
+                ),
             )
             continue
         order.lines[product.id] = (product, quantity, row.number)

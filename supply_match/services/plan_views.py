@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from supply_match.extensions import db
@@ -83,9 +84,19 @@ def plan_map(plan: DeliveryPlan, width: int = 900, height: int = 560) -> str:
     for missing in plan.unassigned:
         lat, lon = delivery_point_of(missing.order)
         layer.unassigned.append(
-            (lat, lon, f"{missing.order.household.name}：{unassigned_reason_text(missing.reason)}")
+            (
+                lat,
+                lon,
+                _(
+                    "%(name)s: %(reason)s",
+                    name=missing.order.household.name,
+                    reason=unassigned_reason_text(missing.reason),
+                ),
+            )
         )
-    return svg_map.render(layer, width, height, title=f"{plan.delivery_date} 配送计划")
+    return svg_map.render(
+        layer, width, height, title=_("Delivery plan %(day)s", day=plan.delivery_date)
+    )
 
 
 def summary(plan: DeliveryPlan) -> dict[str, object]:
@@ -164,7 +175,7 @@ def village_progress(user, limit_days: int = 14) -> list[OrderProgress]:
                 volunteer=run.volunteer.name,
                 volunteer_mobile=run.volunteer.mobile,
                 stop_status=stop.status,
-                failure_reason=delivery.FAILURE_REASONS.get(stop.failure_reason or "", ""),
+                failure_reason=delivery.failure_reason_text(stop.failure_reason),
             )
         )
     return rows

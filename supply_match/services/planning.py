@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, time
 from decimal import ROUND_DOWN, Decimal
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -37,6 +39,7 @@ from supply_match.models import (
     User,
     Volunteer,
 )
+from supply_match.services import outlet_assignment, rebalance
 from supply_match.services.distances import DistanceProvider, GreatCircleProvider
 from supply_match.services.matching import delivery_point_of
 from supply_match.services.pooling import (
@@ -51,12 +54,20 @@ from supply_match.services.pooling import (
 VEHICLE_FIXED_COST_M = 3000
 
 REASON_TEXT = {
-    solver.Reason.TOO_HEAVY: "超过所有在岗车辆的载重",
-    solver.Reason.NO_VEHICLE_AT_OUTLET: "没有志愿者在该网点装货",
-    solver.Reason.OUTSIDE_SHIFTS: "要求的送货时段不在任何志愿者的值班时间内",
-    solver.Reason.TIME_WINDOW_UNREACHABLE: "无法在要求的时段内送达",
-    solver.Reason.BEYOND_RUN_LIMITS: "路程超出单趟时长或里程限制",
-    solver.Reason.DROPPED_FOR_PRIORITY: "当天运力不足，优先安排了其他订单",
+    solver.Reason.TOO_HEAVY: _l("Heavier than every vehicle on duty can carry"),
+    solver.Reason.NO_VEHICLE_AT_OUTLET: _l("No volunteer loads at this outlet"),
+    solver.Reason.OUTSIDE_SHIFTS: _l(
+        "The delivery time asked for is outside every volunteer's shift"
+    ),
+    solver.Reason.TIME_WINDOW_UNREACHABLE: _l(
+        "Cannot be reached within the delivery time asked for"
+    ),
+    solver.Reason.BEYOND_RUN_LIMITS: _l("Too far for any run's time or distance limit"),
+    solver.Reason.DROPPED_FOR_PRIORITY: _l("Not enough vehicles that day; other orders came first"),
+    solver.Reason.NO_ALLOWED_VEHICLE: _l(
+        "The volunteer it is locked to does not load at this outlet"
+    ),
+    solver.Reason.SEARCH_LIMIT: _l("The planning time ran out before it could be placed"),
 }
 
 
@@ -67,6 +78,7 @@ class PlanningError(RuntimeError):
 @dataclass(frozen=True)
 class PlanningSettings:
     separate_pesticide: bool = True
+    second_trips: bool = True
     circuity: float = 1.4
     time_limit_s: float = 30.0
     solution_limit: int | None = None
@@ -83,6 +95,8 @@ class DayInput:
     orders: list[Order]
     volunteers: list[Volunteer]
     outlets: dict[int, Outlet] = field(default_factory=dict)
+    # (order line id, outlet id) -> quantity already on runs that stay as they are.
+    kept_quantities: dict[tuple[int, int], Decimal] = field(default_factory=dict)
 
 
 def seconds(value: time) -> int:
@@ -129,7 +143,12 @@ def load_day(
     return DayInput(day, orders, volunteers, outlets)
 
 
-def to_pool_orders(orders: Sequence[Order]) -> list[PoolOrder]:
+def to_pool_orders(
+    orders: Sequence[Order], kept_quantities: dict[tuple[int, int], Decimal] | None = None
+) -> list[PoolOrder]:
+    """Orders as the pooling step reads them: one item per allocation, less what runs that
+    stay as they are (locked runs) already carry."""
+    kept = kept_quantities or {}
     pooled = []
     for order in orders:
         lat, lon = delivery_point_of(order)
@@ -139,13 +158,16 @@ def to_pool_orders(orders: Sequence[Order]) -> list[PoolOrder]:
                 line.id,
                 line.product_id,
                 line.product.category,
-                a.quantity,
+                a.quantity - kept.get((line.id, a.outlet_id), Decimal(0)),
                 line.product.unit_weight_kg,
                 a.outlet_id,
             )
             for line in order.lines
             for a in line.allocations
+            if a.quantity > kept.get((line.id, a.outlet_id), Decimal(0))
         )
+        if not items:
+            continue
         window = (
             (seconds(order.window_start), seconds(order.window_end)) if order.window_start else None
         )
@@ -173,37 +195,50 @@ def to_pool_orders(orders: Sequence[Order]) -> list[PoolOrder]:
 
 
 def assign_outlets(
-    volunteers: Sequence[Volunteer], stops: Sequence[PooledStop], outlets: dict[int, Outlet]
+    volunteers: Sequence[Volunteer],
+    stops: Sequence[PooledStop],
+    outlets: dict[int, Outlet],
+    fixed: dict[int, int] | None = None,
 ) -> dict[int, int]:
-    """Which outlet each volunteer loads at: nearest first, until each outlet's goods are
-    covered by payload; volunteers left over join the outlet with most goods per payload."""
-    demand_kg: dict[int, float] = defaultdict(float)
-    for stop in stops:
-        demand_kg[stop.outlet_id] += float(stop.weight_kg)
-    if not demand_kg:
-        return {}
-    pairs = sorted(
-        (great_circle_m(v.home_lat, v.home_lon, outlets[o].lat, outlets[o].lon), v.id, o)
+    """Which outlet each volunteer loads at (``outlet_assignment``): payload to cover each
+    outlet's goods, from volunteers living near it. ``fixed`` volunteers (those with locked
+    stops) keep the outlet they load at."""
+    demands = [
+        outlet_assignment.Demand(stop.outlet_id, float(stop.weight_kg), stop.window_s)
+        for stop in stops
+    ]
+    used_outlets = sorted({stop.outlet_id for stop in stops})
+    candidates = [
+        outlet_assignment.Candidate(
+            v.id,
+            float(v.payload_kg),
+            {
+                o: great_circle_m(v.home_lat, v.home_lon, outlets[o].lat, outlets[o].lon)
+                for o in used_outlets
+            },
+            (seconds(v.shift_start), seconds(v.shift_end)),
+        )
         for v in volunteers
-        for o in demand_kg
-    )
-    payload = {v.id: v.payload_kg for v in volunteers}
-    remaining = dict(demand_kg)
-    assigned: dict[int, int] = {}
-    for _distance, volunteer_id, outlet_id in pairs:
-        if volunteer_id in assigned or remaining[outlet_id] <= 0:
-            continue
-        assigned[volunteer_id] = outlet_id
-        remaining[outlet_id] -= payload[volunteer_id]
-    for volunteer in volunteers:
-        if volunteer.id in assigned:
-            continue
-        capacity = defaultdict(float)
-        for vid, oid in assigned.items():
-            capacity[oid] += payload[vid]
-        busiest = max(demand_kg, key=lambda o: demand_kg[o] / (capacity[o] + 1))
-        assigned[volunteer.id] = busiest
-    return assigned
+    ]
+    return outlet_assignment.assign(candidates, demands, fixed)
+
+
+@dataclass(frozen=True)
+class Pins:
+    """Locked stops kept with their volunteers when the rest is planned again.
+
+    ``lines``: order line id -> the volunteers whose locked stops carry (part of) it.
+    ``outlets``: volunteer id -> the outlet their locked stops load at.
+    """
+
+    lines: dict[int, frozenset[int]] = field(default_factory=dict)
+    outlets: dict[int, int] = field(default_factory=dict)
+
+    def volunteers_for(self, stop: PooledStop) -> frozenset[int]:
+        found: set[int] = set()
+        for item in stop.items:
+            found |= self.lines.get(item.order_line_id, frozenset())
+        return frozenset(found)
 
 
 @dataclass
@@ -213,18 +248,27 @@ class BuiltProblem:
     volunteers: list[Volunteer]
     vehicle_outlet: dict[int, int]
     location_points: list[tuple[float, float]]
+    locked_keys: frozenset[str] = frozenset()
+    outlet_at: dict[int, int] = field(default_factory=dict)
+    """Location index -> outlet id."""
 
 
 def build_problem(
-    day_input: DayInput, settings: PlanningSettings, provider: DistanceProvider | None = None
+    day_input: DayInput,
+    settings: PlanningSettings,
+    provider: DistanceProvider | None = None,
+    pins: Pins | None = None,
 ) -> BuiltProblem:
-    stops = pool_orders(to_pool_orders(day_input.orders), settings.separate_pesticide)
+    stops = pool_orders(
+        to_pool_orders(day_input.orders, day_input.kept_quantities), settings.separate_pesticide
+    )
     volunteers = day_input.volunteers
     if not stops:
-        raise PlanningError("这一天没有已分配、待配送的订单")
+        raise PlanningError(_("No allocated order is waiting for delivery on this day."))
     if not volunteers:
-        raise PlanningError("这一天没有在岗的志愿者")
-    vehicle_outlet = assign_outlets(volunteers, stops, day_input.outlets)
+        raise PlanningError(_("No volunteer is on duty on this day."))
+    pins = pins or Pins()
+    vehicle_outlet = assign_outlets(volunteers, stops, day_input.outlets, pins.outlets)
     provider = provider or GreatCircleProvider(circuity=settings.circuity)
 
     points: list[tuple[float, float]] = []
@@ -240,9 +284,13 @@ def build_problem(
         o.id: location(("outlet", o.id), o.lat, o.lon) for o in day_input.outlets.values()
     }
     jobs = []
+    locked_keys = set()
     for stop in stops:
         where = location(("stop", round(stop.lat, 5), round(stop.lon, 5)), stop.lat, stop.lon)
         windows = (solver.TimeWindow(*stop.window_s),) if stop.window_s else ()
+        pinned_to = pins.volunteers_for(stop)
+        if pinned_to:
+            locked_keys.add(stop.key)
         jobs.append(
             solver.Job(
                 id=stop.key,
@@ -254,6 +302,7 @@ def build_problem(
                 items=stop.units,
                 priority=1 + stop.priority,
                 classes=frozenset(stop.classes),
+                vehicles=tuple(rebalance.vehicle_id(v) for v in sorted(pinned_to)),
             )
         )
     vehicles = []
@@ -261,7 +310,7 @@ def build_problem(
         home = location(("home", v.id), v.home_lat, v.home_lon)
         vehicles.append(
             solver.Vehicle(
-                id=str(v.id),
+                id=rebalance.vehicle_id(v.id),
                 start=home,
                 end=home,
                 payload_kg=float(v.payload_kg),
@@ -280,7 +329,46 @@ def build_problem(
         jobs=jobs,
         incompatible=INCOMPATIBLE_CLASSES if settings.separate_pesticide else (),
     )
-    return BuiltProblem(problem, stops, list(volunteers), vehicle_outlet, points)
+    return BuiltProblem(
+        problem,
+        stops,
+        list(volunteers),
+        vehicle_outlet,
+        points,
+        frozenset(locked_keys),
+        {location: outlet_id for outlet_id, location in outlet_location.items()},
+    )
+
+
+# Share of a time limit the first solve gets; the rest goes to further rounds (idle volunteers
+# and second trips).
+FIRST_ROUND_SHARE = 0.85
+
+
+def solve_and_check(
+    built: BuiltProblem, settings: PlanningSettings
+) -> tuple[BuiltProblem, solver.Solution]:
+    """Solve, plan what was dropped with idle volunteers and second trips (``rebalance``),
+    and check the result with the solver's own checker."""
+    limits = settings.limits()
+    first_limits = second_limits = limits
+    if limits.time_s is not None:
+        first_limits = solver.MaxRuntime(limits.time_s * FIRST_ROUND_SHARE)
+        second_limits = solver.MaxRuntime(limits.time_s * (1 - FIRST_ROUND_SHARE))
+    first = solver.solve(built.problem, first_limits)
+    result = rebalance.further_rounds(
+        built.problem, first, second_limits, next_trips=settings.second_trips
+    )
+    built = replace(built, problem=result.problem)
+    verdict = solver.check(built.problem, result.solution)
+    if not verdict.ok:
+        raise PlanningError(
+            _(
+                "The plan failed its check: %(problems)s",
+                problems="; ".join(verdict.violations[:3]),
+            )
+        )
+    return built, result.solution
 
 
 def _split_items(
@@ -317,7 +405,9 @@ def store_draft(
     """Store ``solution`` as the day's draft; ``keep_runs`` (locked runs) stay as they are."""
     plan = db.session.scalar(select(DeliveryPlan).where(DeliveryPlan.delivery_date == day))
     if plan is not None and any(run.status != RunStatus.PLANNED for run in plan.runs):
-        raise PlanningError("这一天已有志愿者开始配送，不能重新规划")
+        raise PlanningError(
+            _("Volunteers have started delivering on this day; it cannot be planned again.")
+        )
     if plan is None:
         plan = DeliveryPlan(delivery_date=day, status=PlanStatus.DRAFT, created_by=user)
         db.session.add(plan)
@@ -331,6 +421,7 @@ def store_draft(
         db.session.flush()
     plan.settings = {
         "separate_pesticide": settings.separate_pesticide,
+        "second_trips": settings.second_trips,
         "circuity": settings.circuity,
         "time_limit_s": settings.time_limit_s,
         "objective": solution.objective,
@@ -342,15 +433,17 @@ def store_draft(
         for stop in run.stops:
             parts_of[stop.job_id].append(stop)
     split_cache: dict[str, list[list[tuple[PoolItem, Decimal]]]] = {}
-    volunteers = {str(v.id): v for v in built.volunteers}
+    volunteers = {v.id: v for v in built.volunteers}
     first_position = len(plan.runs)
     for position, run in enumerate(
-        sorted(solution.runs, key=lambda r: int(r.vehicle_id)), start=first_position
+        sorted(solution.runs, key=lambda r: rebalance.volunteer_and_trip(r.vehicle_id)),
+        start=first_position,
     ):
-        volunteer = volunteers[run.vehicle_id]
+        volunteer_id, trip = rebalance.volunteer_and_trip(run.vehicle_id)
         db_run = DeliveryRun(
-            volunteer=volunteer,
-            outlet_id=built.vehicle_outlet[volunteer.id],
+            volunteer=volunteers[volunteer_id],
+            outlet_id=built.outlet_at[run.outlet],
+            trip=trip,
             position=position,
             start_s=int(run.start_s),
             end_s=int(run.end_s),
@@ -381,6 +474,7 @@ def store_draft(
                 arrival_s=int(stop.service_start_s),
                 departure_s=int(stop.departure_s),
                 weight_kg=Decimal(str(round(stop.weight_kg, 2))),
+                locked=stop.job_id in built.locked_keys,
             )
             for item, quantity in handed:
                 db_stop.items.append(
@@ -424,16 +518,26 @@ def plan_day(
     """Plan ``day`` and store the draft (the caller commits)."""
     settings = settings or PlanningSettings()
     report = progress or (lambda _percent, _message: None)
-    report(5, "读取订单和志愿者")
+    report(5, _("Reading orders and volunteers"))
     day_input = load_day(day, order_ids, volunteer_ids)
-    report(15, f"合并站点、计算距离（{len(day_input.orders)} 张订单）")
+    report(
+        15,
+        _(
+            "Pooling stops and computing distances (%(orders)d orders)",
+            orders=len(day_input.orders),
+        ),
+    )
     built = build_problem(day_input, settings, provider)
-    report(25, f"求解中：{len(built.stops)} 个站点，{len(built.volunteers)} 位志愿者")
-    solution = solver.solve(built.problem, settings.limits())
-    verdict = solver.check(built.problem, solution)
-    if not verdict.ok:
-        raise PlanningError(f"求解结果未通过校验：{'; '.join(verdict.violations[:3])}")
-    report(90, "保存草稿")
+    report(
+        25,
+        _(
+            "Solving: %(stops)d stops, %(volunteers)d volunteers",
+            stops=len(built.stops),
+            volunteers=len(built.volunteers),
+        ),
+    )
+    built, solution = solve_and_check(built, settings)
+    report(90, _("Saving the draft"))
     # No report after this point: the draft's rows are not committed yet, and on SQLite a
     # progress write from another connection would wait for them.
     return store_draft(day, built, solution, settings, user)
@@ -441,7 +545,7 @@ def plan_day(
 
 def unassigned_reason_text(code: str) -> str:
     try:
-        return REASON_TEXT[solver.Reason(code)]
+        return str(REASON_TEXT[solver.Reason(code)])
     except ValueError:
         return code
 
@@ -453,19 +557,38 @@ def reoptimize(
     user: User | None = None,
     provider: DistanceProvider | None = None,
 ) -> DeliveryPlan:
-    """Plan again everything that is not locked: the orders on unlocked runs and those not
-    planned, with the volunteers not on locked runs. A locked run, or a run with a locked
-    stop, stays exactly as it is. The caller commits; the plan becomes a draft again."""
+    """Plan again everything that is not locked. A locked run stays exactly as it is; a
+    locked stop stays with its volunteer (who keeps loading at the same outlet) while its
+    place in the run and the rest of the run are planned again with everything else. The
+    caller commits; the plan becomes a draft again."""
     if any(run.status != RunStatus.PLANNED for run in plan.runs):
-        raise PlanningError("已有志愿者开始配送，不能再重新优化")
+        raise PlanningError(
+            _("Volunteers have started delivering; the plan can no longer be re-optimized.")
+        )
     settings = settings or PlanningSettings(
         separate_pesticide=plan.settings.get("separate_pesticide", True),
+        second_trips=plan.settings.get("second_trips", True),
         circuity=plan.settings.get("circuity", 1.4),
         time_limit_s=plan.settings.get("time_limit_s", 30.0),
     )
-    kept = [run for run in plan.runs if run.locked or any(stop.locked for stop in run.stops)]
-    kept_orders = {item.order_id for run in kept for stop in run.stops for item in stop.items}
+    kept = [run for run in plan.runs if run.locked]
+    kept_quantities: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
+    for run in kept:
+        for stop in run.stops:
+            for item in stop.items:
+                kept_quantities[(item.order_line_id, run.outlet_id)] += item.quantity
     kept_volunteers = {run.volunteer_id for run in kept}
+    pinned_lines: dict[int, set[int]] = defaultdict(set)
+    pinned_outlets: dict[int, int] = {}
+    for run in plan.runs:
+        if run in kept:
+            continue
+        for stop in run.stops:
+            if stop.locked:
+                pinned_outlets[run.volunteer_id] = run.outlet_id
+                for item in stop.items:
+                    pinned_lines[item.order_line_id].add(run.volunteer_id)
+    pins = Pins({line: frozenset(v) for line, v in pinned_lines.items()}, pinned_outlets)
     order_ids = {
         item.order_id
         for run in plan.runs
@@ -473,7 +596,6 @@ def reoptimize(
         for stop in run.stops
         for item in stop.items
     } | {missing.order_id for missing in plan.unassigned}
-    order_ids -= kept_orders
     volunteers = [
         v for v in volunteers_on_duty(plan.delivery_date) if v.id not in kept_volunteers
     ] + [
@@ -499,12 +621,12 @@ def reoptimize(
         o.id: o for o in db.session.scalars(select(Outlet).where(Outlet.id.in_(outlet_ids or {-1})))
     }
     built = build_problem(
-        DayInput(plan.delivery_date, orders, unique_volunteers, outlets), settings, provider
+        DayInput(plan.delivery_date, orders, unique_volunteers, outlets, dict(kept_quantities)),
+        settings,
+        provider,
+        pins,
     )
-    solution = solver.solve(built.problem, settings.limits())
-    verdict = solver.check(built.problem, solution)
-    if not verdict.ok:
-        raise PlanningError(f"求解结果未通过校验：{'; '.join(verdict.violations[:3])}")
+    built, solution = solve_and_check(built, settings)
     return store_draft(
         plan.delivery_date, built, solution, settings, user, keep_runs=kept, action="reoptimized"
     )

@@ -4,6 +4,9 @@ Progress, heartbeats and the cancel flag are written on their own short transact
 the web can read them while the worker's planning transaction is still open. A job that
 fails or is cancelled rolls its planning transaction back: every order stays as it was.
 A worker that dies stops its heartbeat; the job is then shown as failed, never stuck.
+
+A job's progress message and error are stored as text, in the language of the person who
+started it (kept in the job's parameters): the worker writes them in that language too.
 """
 
 from __future__ import annotations
@@ -11,10 +14,15 @@ from __future__ import annotations
 import os
 import socket
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import date, timedelta
 from typing import Any
 
+from flask import current_app
+from flask_babel import force_locale, get_locale
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from supply_match.extensions import db
@@ -42,6 +50,14 @@ def _write(job_id: int, **values: Any) -> None:
         connection.execute(update(PlanningJob).where(PlanningJob.id == job_id).values(**values))
 
 
+@contextmanager
+def _job_language(params: dict | None) -> Iterator[None]:
+    """Messages in the language of whoever started the job."""
+    locale = (params or {}).get("locale") or current_app.config["BABEL_DEFAULT_LOCALE"]
+    with force_locale(locale):
+        yield
+
+
 def _cancel_requested(job_id: int) -> bool:
     with db.engine.connect() as connection:
         return bool(
@@ -54,17 +70,22 @@ def _cancel_requested(job_id: int) -> bool:
 def fail_stale_jobs() -> int:
     """Jobs whose worker stopped beating are failed; returns how many."""
     cutoff = utcnow() - timedelta(seconds=STALE_AFTER_S)
+    stale = (PlanningJob.status == JobStatus.RUNNING, PlanningJob.heartbeat_at < cutoff)
+    failed = 0
     with db.engine.begin() as connection:
-        result = connection.execute(
-            update(PlanningJob)
-            .where(PlanningJob.status == JobStatus.RUNNING, PlanningJob.heartbeat_at < cutoff)
-            .values(
-                status=JobStatus.FAILED,
-                finished_at=utcnow(),
-                error="后台进程已停止响应，规划未完成；订单未改动，请重新规划",
-            )
-        )
-    return result.rowcount
+        jobs = connection.execute(select(PlanningJob.id, PlanningJob.params).where(*stale)).all()
+        for job_id, params in jobs:
+            with _job_language(params):
+                error = _(
+                    "The background process stopped responding and planning did not finish; "
+                    "no order was changed. Please plan again."
+                )
+            failed += connection.execute(
+                update(PlanningJob)
+                .where(PlanningJob.id == job_id, *stale)
+                .values(status=JobStatus.FAILED, finished_at=utcnow(), error=error)
+            ).rowcount
+    return failed
 
 
 def start_planning(
@@ -83,15 +104,23 @@ def start_planning(
         )
     )
     if active is not None:
-        raise JobConflict(f"{day} 的规划正在进行（任务 {active.id}），请等待完成或先取消")
+        raise JobConflict(
+            _(
+                "%(day)s is being planned already (job %(job)s): wait for it to finish or "
+                "cancel it first.",
+                day=day,
+                job=active.id,
+            )
+        )
     job = PlanningJob(
         delivery_date=day,
         status=JobStatus.QUEUED,
-        message="排队中",
+        message=_("Queued"),
         params={
             "settings": asdict(settings),
             "order_ids": order_ids,
             "volunteer_ids": volunteer_ids,
+            "locale": str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]),
         },
         requested_by=user,
     )
@@ -104,10 +133,11 @@ def start_planning(
 def cancel(job: PlanningJob) -> None:
     if job.finished:
         return
-    if job.status == JobStatus.QUEUED:
-        _write(job.id, status=JobStatus.CANCELLED, finished_at=utcnow(), message="已取消")
-    else:
-        _write(job.id, cancel_requested=True, message="正在取消…")
+    with _job_language(job.params):
+        if job.status == JobStatus.QUEUED:
+            _write(job.id, status=JobStatus.CANCELLED, finished_at=utcnow(), message=_("Cancelled"))
+        else:
+            _write(job.id, cancel_requested=True, message=_("Cancelling…"))
     db.session.expire(job)
 
 
@@ -126,8 +156,15 @@ class _Heartbeat(threading.Thread):
 
 def run_planning_job(job_id: int) -> None:
     """Run in a worker, inside an app context."""
-    from flask import current_app
+    with db.engine.connect() as connection:
+        params = connection.execute(
+            select(PlanningJob.params).where(PlanningJob.id == job_id)
+        ).scalar()
+    with _job_language(params):
+        _run_planning_job(job_id)
 
+
+def _run_planning_job(job_id: int) -> None:
     with db.engine.begin() as connection:
         claimed = connection.execute(
             update(PlanningJob)
@@ -137,7 +174,7 @@ def run_planning_job(job_id: int) -> None:
                 started_at=utcnow(),
                 heartbeat_at=utcnow(),
                 worker=f"{socket.gethostname()}:{os.getpid()}"[:64],
-                message="开始规划",
+                message=_("Planning started"),
             )
         ).rowcount
     if not claimed:
@@ -177,12 +214,15 @@ def run_planning_job(job_id: int) -> None:
             progress=100,
             result=result,
             finished_at=utcnow(),
-            message="规划完成",
+            message=_("Planning finished"),
         )
     except JobCancelled:
         db.session.rollback()
         _write(
-            job_id, status=JobStatus.CANCELLED, finished_at=utcnow(), message="已取消，订单未改动"
+            job_id,
+            status=JobStatus.CANCELLED,
+            finished_at=utcnow(),
+            message=_("Cancelled; no order was changed"),
         )
     except PlanningError as error:
         db.session.rollback()
@@ -191,7 +231,7 @@ def run_planning_job(job_id: int) -> None:
             status=JobStatus.FAILED,
             finished_at=utcnow(),
             error=str(error)[:500],
-            message="规划失败",
+            message=_("Planning failed"),
         )
     except Exception as error:  # noqa: BLE001 - the job must end visibly, whatever broke
         db.session.rollback()
@@ -199,8 +239,10 @@ def run_planning_job(job_id: int) -> None:
             job_id,
             status=JobStatus.FAILED,
             finished_at=utcnow(),
-            error=f"内部错误（{type(error).__name__}）：{error}"[:500],
-            message="规划失败",
+            error=_("Internal error (%(kind)s): %(error)s", kind=type(error).__name__, error=error)[
+                :500
+            ],
+            message=_("Planning failed"),
         )
         current_app.logger.exception("planning job %s failed", job_id)
     finally:

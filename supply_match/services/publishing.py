@@ -7,8 +7,10 @@ go back to allocated. Publishing changes order statuses and nothing else.
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
+from supply_match import labels
 from supply_match.extensions import db
 from supply_match.models import (
     DeliveryPlan,
@@ -40,11 +42,16 @@ def _last_published_order_ids(plan: DeliveryPlan) -> set[int]:
 def publish(plan: DeliveryPlan, user: User | None = None) -> PlanChange:
     """Publish ``plan`` (the caller commits)."""
     if not plan.runs:
-        raise PublishError("计划里没有配送趟次，无法发布")
+        raise PublishError(_("The plan has no delivery runs, so it cannot be published."))
     started = [run for run in plan.runs if run.status != RunStatus.PLANNED]
     if started:
         names = "、".join(run.volunteer.name for run in started)
-        raise PublishError(f"{names} 已开始配送，不能再发布修改")
+        raise PublishError(
+            _(
+                "%(names)s already started delivering: changes can no longer be published.",
+                names=names,
+            )
+        )
     now_on = planned_order_ids(plan)
     before = _last_published_order_ids(plan)
     orders = {
@@ -56,7 +63,13 @@ def publish(plan: DeliveryPlan, user: User | None = None) -> PlanChange:
         if order.status == OrderStatus.FAILED:
             order.transition_to(OrderStatus.ALLOCATED)  # a failed delivery, planned again
         if order.status != OrderStatus.ALLOCATED:
-            raise PublishError(f"订单 {order_id} 的状态已变为“{order.status}”，请重新规划后再发布")
+            raise PublishError(
+                _(
+                    'Order %(id)s is now "%(status)s": plan again before publishing.',
+                    id=order_id,
+                    status=labels.label(labels.ORDER_STATUSES, order.status),
+                )
+            )
         order.transition_to(OrderStatus.SCHEDULED)
     for order_id in removed:
         order = orders[order_id]

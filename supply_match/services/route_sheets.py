@@ -7,7 +7,9 @@ the volunteer's link and a small map of the run.
 
 from __future__ import annotations
 
-from collections import defaultdict
+import hashlib
+import threading
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,9 +19,20 @@ from pathlib import Path
 import segno
 from flask import current_app, render_template
 from flask_babel import force_locale
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from supply_match import labels
-from supply_match.models import DeliveryPlan, DeliveryRun, Volunteer
+from supply_match.extensions import db
+from supply_match.models import (
+    DeliveryPlan,
+    DeliveryRun,
+    DeliveryStop,
+    OrderLine,
+    StopItem,
+    Village,
+    Volunteer,
+)
 from supply_match.services import svg_map
 
 SHEET_LOCALE = "zh_Hans_CN"
@@ -68,7 +81,8 @@ class RouteSheet:
     load: list[LoadLine] = field(default_factory=list)
     stops: list[SheetStop] = field(default_factory=list)
     link: str = ""
-    qr_svg: str = ""
+    qr_svg: str = ""  # for the browser
+    qr_png: str = ""  # the same code as a PNG data URI, for the PDF
     map_svg: str = ""
 
     @property
@@ -76,8 +90,23 @@ class RouteSheet:
         return sum((line.weight_kg for line in self.load), Decimal(0))
 
 
+def qr_code(link: str) -> segno.QRCode:
+    return segno.make(link, error="m")
+
+
 def qr_svg(link: str, scale: int = 3) -> str:
-    return segno.make(link, error="m").svg_inline(scale=scale, border=1)
+    return qr_code(link).svg_inline(scale=scale, border=1)
+
+
+# Pixels per module of the PNG: about 240 dpi at the sheet's 30 mm, so that the code stays
+# sharp even where a viewer or printer smooths images.
+QR_PNG_SCALE = 8
+
+
+def qr_png_data_uri(code: segno.QRCode) -> str:
+    """The code as a black and white PNG. WeasyPrint draws an image much faster than the
+    SVG path of hundreds of modules, and the PDF carries a small image instead of a path."""
+    return code.png_data_uri(scale=QR_PNG_SCALE, border=1)
 
 
 def run_map(run: DeliveryRun, colour_index: int, width: int = 520, height: int = 300) -> str:
@@ -89,11 +118,14 @@ def run_map(run: DeliveryRun, colour_index: int, width: int = 520, height: int =
         ],
         outlets=[(outlet.lat, outlet.lon, outlet.name)],
     )
-    return svg_map.render(layer, width, height, title=f"{run.volunteer.name} 的配送路线")
+    return svg_map.render(
+        layer, width, height, title=f"{run.volunteer.name} 的配送路线", tooltips=False
+    )
 
 
 def build_sheet(run: DeliveryRun, link: str, colour_index: int = 0) -> RouteSheet:
     volunteer = run.volunteer
+    code = qr_code(link)
     load: dict[tuple[str, str], list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
     stops = []
     for number, stop in enumerate(run.stops, start=1):
@@ -134,17 +166,41 @@ def build_sheet(run: DeliveryRun, link: str, colour_index: int = 0) -> RouteShee
         load=[LoadLine(name, unit, q, w) for (name, unit), (q, w) in sorted(load.items())],
         stops=stops,
         link=link,
-        qr_svg=qr_svg(link),
+        qr_svg=code.svg_inline(scale=3, border=1),
+        qr_png=qr_png_data_uri(code),
         map_svg=run_map(run, colour_index),
     )
 
 
+def load_for_sheets(plan: DeliveryPlan) -> list[DeliveryRun]:
+    """Load the plan's runs with all that their sheets show, in a handful of queries
+    instead of several per stop. Runs already in the session are the same objects, filled
+    in where not yet loaded; what is loaded already keeps its state."""
+    stops = selectinload(DeliveryRun.stops)
+    return list(
+        db.session.scalars(
+            select(DeliveryRun)
+            .where(DeliveryRun.plan_id == plan.id)
+            .options(
+                selectinload(DeliveryRun.volunteer),
+                selectinload(DeliveryRun.outlet),
+                stops.selectinload(DeliveryStop.household),
+                stops.selectinload(DeliveryStop.village).selectinload(Village.township),
+                stops.selectinload(DeliveryStop.items)
+                .selectinload(StopItem.order_line)
+                .selectinload(OrderLine.product),
+            )
+        )
+    )
+
+
 def sheets_for_plan(plan: DeliveryPlan, link_for: Callable[[Volunteer], str]) -> list[RouteSheet]:
+    """One sheet per run, in the order of ``plan.runs``."""
+    runs = plan.runs
+    load_for_sheets(plan)  # fills in the same run objects
     # Sheets are printed for volunteers and farmers: always in Chinese.
     with force_locale(SHEET_LOCALE):
-        return [
-            build_sheet(run, link_for(run.volunteer), index) for index, run in enumerate(plan.runs)
-        ]
+        return [build_sheet(run, link_for(run.volunteer), index) for index, run in enumerate(runs)]
 
 
 def render_html(sheets: list[RouteSheet], *, for_pdf: bool = False) -> str:
@@ -154,9 +210,35 @@ def render_html(sheets: list[RouteSheet], *, for_pdf: bool = False) -> str:
         )
 
 
-def render_pdf(sheets: list[RouteSheet]) -> bytes:
-    from weasyprint import CSS, HTML
+# The last few PDFs made by this process, by a digest of everything they were made from.
+# A sheet's HTML holds all that it shows, so a changed plan changes the digest and can
+# never be answered with an old PDF; the same day downloaded again comes back at once.
+PDF_CACHE_SIZE = 4
+_pdf_cache: OrderedDict[str, bytes] = OrderedDict()
+_pdf_cache_lock = threading.Lock()
+
+
+def render_pdf(sheets: list[RouteSheet], *, cache: bool = True) -> bytes:
+    """All sheets as one PDF, each run starting on a page of its own."""
+    import weasyprint
 
     stylesheet = Path(current_app.static_folder) / "css" / "route_sheet.css"
+    css = stylesheet.read_text(encoding="utf-8")
     html = render_html(sheets, for_pdf=True)
-    return HTML(string=html).write_pdf(stylesheets=[CSS(filename=str(stylesheet))])
+    digest = hashlib.sha256(
+        "\0".join((weasyprint.__version__, css, html)).encode("utf-8")
+    ).hexdigest()
+    if cache:
+        with _pdf_cache_lock:
+            if digest in _pdf_cache:
+                _pdf_cache.move_to_end(digest)
+                return _pdf_cache[digest]
+    pdf = weasyprint.HTML(string=html).write_pdf(
+        stylesheets=[weasyprint.CSS(string=css, base_url=str(stylesheet))]
+    )
+    if cache:
+        with _pdf_cache_lock:
+            _pdf_cache[digest] = pdf
+            while len(_pdf_cache) > PDF_CACHE_SIZE:
+                _pdf_cache.popitem(last=False)
+    return pdf

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from flask_babel import gettext as _
+
 from supply_match.extensions import db
 from supply_match.models import (
     DeliveryRun,
@@ -65,7 +67,14 @@ def retime(run: DeliveryRun, circuity: float | None = None) -> list[EditWarning]
             warnings.append(
                 EditWarning(
                     run.id,
-                    f"第 {stop.position + 1} 站 {stop.label}：预计 {_hhmm(clock)} 到达，晚于要求的 {_hhmm(window[1])}",
+                    _(
+                        "Stop %(number)d %(label)s: arrives about %(arrival)s, later than"
+                        " the %(latest)s asked for",
+                        number=stop.position + 1,
+                        label=stop.label,
+                        arrival=_hhmm(clock),
+                        latest=_hhmm(window[1]),
+                    ),
                 )
             )
         stop.arrival_s = clock
@@ -83,16 +92,52 @@ def retime(run: DeliveryRun, circuity: float | None = None) -> list[EditWarning]
         warnings.append(
             EditWarning(
                 run.id,
-                f"{volunteer.name}：装载 {run.load_kg} kg，超过车辆载重 {volunteer.payload_kg} kg",
+                _(
+                    "%(name)s: load %(load)s kg exceeds the vehicle's %(payload)s kg payload",
+                    name=volunteer.name,
+                    load=run.load_kg,
+                    payload=volunteer.payload_kg,
+                ),
             )
         )
     if run.end_s > seconds(volunteer.shift_end):
         warnings.append(
             EditWarning(
                 run.id,
-                f"{volunteer.name}：预计 {_hhmm(run.end_s)} 返回，晚于值班结束 {_hhmm(seconds(volunteer.shift_end))}",
+                _(
+                    "%(name)s: back about %(end)s, after the shift ends at %(shift_end)s",
+                    name=volunteer.name,
+                    end=_hhmm(run.end_s),
+                    shift_end=_hhmm(seconds(volunteer.shift_end)),
+                ),
             )
         )
+    warnings += _trip_overlaps(run)
+    return warnings
+
+
+def _trip_overlaps(run: DeliveryRun) -> list[EditWarning]:
+    """A volunteer's trips follow one another: a longer trip must not run into the next."""
+    trips = sorted(
+        (r for r in run.plan.runs if r.volunteer_id == run.volunteer_id), key=lambda r: r.trip
+    )
+    warnings = []
+    for earlier, later in zip(trips, trips[1:], strict=False):
+        if run in (earlier, later) and earlier.end_s > later.start_s:
+            warnings.append(
+                EditWarning(
+                    run.id,
+                    _(
+                        "%(name)s: trip %(earlier)d ends about %(end)s, after trip %(later)d"
+                        " should start at %(start)s",
+                        name=run.volunteer.name,
+                        earlier=earlier.trip,
+                        later=later.trip,
+                        end=_hhmm(earlier.end_s),
+                        start=_hhmm(later.start_s),
+                    ),
+                )
+            )
     return warnings
 
 
@@ -113,9 +158,14 @@ def _window_of(stop: DeliveryStop) -> tuple[int, int] | None:
 
 def _editable(run: DeliveryRun) -> None:
     if run.status != RunStatus.PLANNED:
-        raise EditRefused(f"{run.volunteer.name} 已开始配送，这一趟不能再调整")
+        raise EditRefused(
+            _(
+                "%(name)s has started delivering; this run can no longer change.",
+                name=run.volunteer.name,
+            )
+        )
     if run.locked:
-        raise EditRefused(f"{run.volunteer.name} 的这一趟已锁定，请先解锁")
+        raise EditRefused(_("%(name)s's run is locked; unlock it first.", name=run.volunteer.name))
 
 
 def move_stop(
@@ -124,15 +174,20 @@ def move_stop(
     """Move ``stop`` to ``target`` at ``position`` (0-based); returns the warnings."""
     source = stop.run
     if target.plan_id != source.plan_id:
-        raise EditRefused("只能在同一天的计划内移动站点")
+        raise EditRefused(_("A stop can only move within the same day's plan."))
     if stop.status != StopStatus.PENDING:
-        raise EditRefused("这个站点已经送达或标记未送达，不能移动")
+        raise EditRefused(_("This stop is already delivered or marked failed; it cannot move."))
     if stop.locked:
-        raise EditRefused("这个站点已锁定，请先解锁")
+        raise EditRefused(_("This stop is locked; unlock it first."))
     _editable(source)
     _editable(target)
     if target.outlet_id != source.outlet_id:
-        raise EditRefused(f"这批货在 {source.outlet.name} 装车，只能移到在同一网点装货的趟次")
+        raise EditRefused(
+            _(
+                "These goods load at %(outlet)s; the stop can only move to a run loading there.",
+                outlet=source.outlet.name,
+            )
+        )
     # Renumber instead of moving the object between collections, which would make it an
     # orphan of its old run for a moment.
     target_order = [s for s in target.stops if s is not stop]

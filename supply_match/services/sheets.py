@@ -1,7 +1,7 @@
 """Reading and writing the spreadsheets cadres and dispatchers already keep.
 
 ``read_table`` turns an uploaded .xlsx or .csv into rows keyed by column, or raises
-``SheetError`` listing every problem by row and column in plain Chinese. Parsers for the
+``SheetError`` listing every problem by row and column in the user's language. Parsers for the
 cell types that recur (text, mobile, positive quantity, date, time range) live here too,
 so that every import validates the same way.
 """
@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 
+from flask_babel import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -36,12 +37,18 @@ class CellError:
     message: str
 
     def __str__(self) -> str:
-        where = []
+        if self.row is not None and self.column:
+            return _(
+                "Row %(row)s, column %(column)s: %(message)s",
+                row=self.row,
+                column=self.column,
+                message=self.message,
+            )
         if self.row is not None:
-            where.append(f"第 {self.row} 行")
+            return _("Row %(row)s: %(message)s", row=self.row, message=self.message)
         if self.column:
-            where.append(f"「{self.column}」列")
-        return f"{' '.join(where)}：{self.message}" if where else self.message
+            return _("Column %(column)s: %(message)s", column=self.column, message=self.message)
+        return self.message
 
 
 class SheetError(ValueError):
@@ -99,7 +106,10 @@ def _decode_csv(data: bytes) -> str:
                 CellError(
                     None,
                     None,
-                    "文件不是文本格式的 CSV（含有二进制内容），请另存为 UTF-8 CSV 或 .xlsx",
+                    _(
+                        "This is not a text CSV file (it holds binary data): save it as "
+                        "UTF-8 CSV or .xlsx."
+                    ),
                 )
             ]
         )
@@ -110,7 +120,16 @@ def _decode_csv(data: bytes) -> str:
         except UnicodeDecodeError:
             continue
     raise SheetError(
-        [CellError(None, None, "无法识别文件编码：请另存为 UTF-8 或 GBK 编码的 CSV，或 .xlsx")]
+        [
+            CellError(
+                None,
+                None,
+                _(
+                    "The file's encoding is not recognised: save it as UTF-8 or GBK CSV, "
+                    "or as .xlsx."
+                ),
+            )
+        ]
     )
 
 
@@ -119,7 +138,9 @@ def _csv_rows(data: bytes) -> Iterator[list[object]]:
     try:
         yield from csv.reader(io.StringIO(text, newline=""))
     except csv.Error as error:
-        raise SheetError([CellError(None, None, f"CSV 格式错误：{error}")]) from None
+        raise SheetError(
+            [CellError(None, None, _("CSV format error: %(error)s", error=error))]
+        ) from None
 
 
 def _xlsx_rows(data: bytes) -> Iterator[list[object]]:
@@ -129,7 +150,12 @@ def _xlsx_rows(data: bytes) -> Iterator[list[object]]:
         raise SheetError(
             [
                 CellError(
-                    None, None, "无法打开此 Excel 文件：请用 Excel 或 WPS 另存为 .xlsx 后重新上传"
+                    None,
+                    None,
+                    _(
+                        "This Excel file cannot be opened: save it as .xlsx in Excel or WPS "
+                        "and upload it again."
+                    ),
                 )
             ]
         ) from None
@@ -149,21 +175,34 @@ def read_table(filename: str, data: bytes, columns: Sequence[Column]) -> list[Ro
                 CellError(
                     None,
                     None,
-                    f"文件太大（{len(data) // 1024} KB），上限 {MAX_UPLOAD_BYTES // 1024 // 1024} MB：请分成几个文件",
+                    _(
+                        "The file is too large (%(size)s KB; the limit is %(limit)s MB): "
+                        "split it into several files.",
+                        size=len(data) // 1024,
+                        limit=MAX_UPLOAD_BYTES // 1024 // 1024,
+                    ),
                 )
             ]
         )
     if not data:
-        raise SheetError([CellError(None, None, "文件是空的")])
+        raise SheetError([CellError(None, None, _("The file is empty."))])
     name = filename.lower()
     if name.endswith(".xlsx"):
         raw_rows = _xlsx_rows(data)
     elif name.endswith(".csv"):
         raw_rows = _csv_rows(data)
     elif name.endswith(".xls"):
-        raise SheetError([CellError(None, None, "不支持旧版 .xls 文件：请另存为 .xlsx 后重新上传")])
+        raise SheetError(
+            [
+                CellError(
+                    None,
+                    None,
+                    _("Old .xls files are not supported: save it as .xlsx and upload it again."),
+                )
+            ]
+        )
     else:
-        raise SheetError([CellError(None, None, "只能上传 .xlsx 或 .csv 文件")])
+        raise SheetError([CellError(None, None, _("Only .xlsx and .csv files can be uploaded."))])
 
     header_index: dict[str, int] | None = None
     rows: list[Row] = []
@@ -184,13 +223,34 @@ def read_table(filename: str, data: bytes, columns: Sequence[Column]) -> list[Ro
             missing = [c.header for c in columns if c.required and c.key not in header_index]
             if missing:
                 raise SheetError(
-                    [CellError(number, None, f"表头缺少列：{'、'.join(missing)}。请使用下载的模板")]
+                    [
+                        CellError(
+                            number,
+                            None,
+                            _(
+                                "The header lacks these columns: %(columns)s. Please use the "
+                                "downloaded template.",
+                                columns="、".join(missing),
+                            ),
+                        )
+                    ]
                 )
             continue
         if all(is_blank(cell) for cell in raw):
             continue
         if len(rows) >= MAX_ROWS:
-            raise SheetError([CellError(number, None, f"行数超过上限 {MAX_ROWS}：请分成几个文件")])
+            raise SheetError(
+                [
+                    CellError(
+                        number,
+                        None,
+                        _(
+                            "More than %(limit)s rows: split it into several files.",
+                            limit=MAX_ROWS,
+                        ),
+                    )
+                ]
+            )
         values: dict[str, object] = {}
         for key, position in header_index.items():
             cell = raw[position] if position < len(raw) else None
@@ -198,31 +258,38 @@ def read_table(filename: str, data: bytes, columns: Sequence[Column]) -> list[Ro
                 cell = cell.strip()
                 if cell.startswith("="):
                     header = next(c.header for c in columns if c.key == key)
-                    errors.add(number, header, "单元格是公式，请复制后“选择性粘贴为数值”")
+                    errors.add(
+                        number,
+                        header,
+                        _(
+                            "The cell holds a formula: copy it and paste it back as values "
+                            "(Paste Special > Values)."
+                        ),
+                    )
                     continue
                 if cell == "":
                     cell = None
             values[key] = cell
         rows.append(Row(number, values))
     if header_index is None:
-        raise SheetError([CellError(None, None, "文件里没有表头和数据")])
+        raise SheetError([CellError(None, None, _("The file has no header and no data."))])
     errors.raise_if_any()
     if not rows:
-        raise SheetError([CellError(None, None, "文件里没有数据行")])
+        raise SheetError([CellError(None, None, _("The file has no data rows."))])
     return rows
 
 
-# Cell parsers: each returns the parsed value or raises ValueError with a Chinese message.
+# Cell parsers: each returns the parsed value or raises ValueError with a message for the user.
 
 
 def text(value: object, max_length: int = 64) -> str:
     if is_blank(value):
-        raise ValueError("不能为空")
+        raise ValueError(_("Must not be empty."))
     result = str(value).strip()
     if isinstance(value, float) and value.is_integer():
         result = str(int(value))
     if len(result) > max_length:
-        raise ValueError(f"太长（最多 {max_length} 个字）")
+        raise ValueError(_("Too long (at most %(max)s characters).", max=max_length))
     return result
 
 
@@ -231,7 +298,7 @@ def mobile(value: object) -> str:
         value = int(value)
     result = re.sub(r"[\s-]", "", str(value or ""))
     if not MOBILE_RE.match(result):
-        raise ValueError(f"手机号“{value or ''}”不是 11 位手机号码")
+        raise ValueError(_('The mobile number "%(value)s" is not 11 digits.', value=value or ""))
     return result
 
 
@@ -239,13 +306,13 @@ def positive_quantity(value: object) -> Decimal:
     try:
         result = Decimal(str(value).strip())
     except (InvalidOperation, AttributeError):
-        raise ValueError(f"数量“{value}”不是数字") from None
+        raise ValueError(_('The quantity "%(value)s" is not a number.', value=value)) from None
     if not result.is_finite() or result <= 0:
-        raise ValueError("数量必须大于 0")
+        raise ValueError(_("The quantity must be more than 0."))
     if result != result.quantize(Decimal("0.01")):
-        raise ValueError("数量最多两位小数")
+        raise ValueError(_("The quantity may have at most two decimals."))
     if result >= Decimal("1e9"):
-        raise ValueError("数量太大")
+        raise ValueError(_("The quantity is too large."))
     return result
 
 
@@ -253,11 +320,11 @@ def non_negative_quantity(value: object) -> Decimal:
     try:
         result = Decimal(str(value).strip())
     except (InvalidOperation, AttributeError):
-        raise ValueError(f"数量“{value}”不是数字") from None
+        raise ValueError(_('The quantity "%(value)s" is not a number.', value=value)) from None
     if result.is_finite() and result == 0:
         return Decimal(0)
     if result.is_finite() and result < 0:
-        raise ValueError("数量不能为负数")
+        raise ValueError(_("The quantity cannot be negative."))
     return positive_quantity(value)
 
 
@@ -265,9 +332,9 @@ def positive_int(value: object) -> int:
     try:
         number = Decimal(str(value).strip().removesuffix("组"))
     except (InvalidOperation, AttributeError):
-        raise ValueError(f"“{value}”不是整数") from None
+        raise ValueError(_('"%(value)s" is not a whole number.', value=value)) from None
     if number != number.to_integral_value() or number <= 0:
-        raise ValueError("必须是正整数")
+        raise ValueError(_("Must be a positive whole number."))
     return int(number)
 
 
@@ -285,7 +352,7 @@ def a_date(value: object) -> date:
             return datetime.strptime(raw, pattern).date()
         except ValueError:
             continue
-    raise ValueError(f"日期“{raw}”格式不对，应为 2020-03-05")
+    raise ValueError(_('The date "%(value)s" is not valid; write it as 2020-03-05.', value=raw))
 
 
 def time_range(value: object) -> tuple[time, time]:
@@ -295,9 +362,11 @@ def time_range(value: object) -> tuple[time, time]:
     try:
         start, end = (datetime.strptime(part, "%H:%M").time() for part in parts)
     except ValueError:
-        raise ValueError(f"时段“{raw}”格式不对，应为 08:00-12:00") from None
+        raise ValueError(
+            _('The time range "%(value)s" is not valid; write it as 08:00-12:00.', value=raw)
+        ) from None
     if end <= start:
-        raise ValueError("时段结束必须晚于开始")
+        raise ValueError(_("The end of the time range must be after its start."))
     return start, end
 
 
@@ -306,7 +375,7 @@ def check(errors: RowErrors, row: Row, column: Column, parser: Callable[[object]
     value = row.values.get(column.key)
     if is_blank(value):
         if column.required:
-            errors.add(row.number, column.header, "不能为空")
+            errors.add(row.number, column.header, _("Must not be empty."))
         return None
     try:
         return parser(value)

@@ -1,9 +1,14 @@
 """The stock ledger: every change to an outlet's stock goes through here and is recorded,
-so that the figure on any page can be explained row by row."""
+so that the figure on any page can be explained row by row.
+
+A change's reason is stored as text, in the language of whoever made the change (the
+default language for the worker and the command line)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
+
+from flask_babel import gettext as _
 
 from supply_match.extensions import db
 from supply_match.models import OrderLine, Stock, StockChange, StockChangeKind, User
@@ -27,14 +32,27 @@ def _record(
     reserved_after = (stock.reserved or Decimal(0)) + reserved_delta
     if quantity_after < 0:
         raise StockError(
-            f"库存不足：{stock.product.name} 现有 {stock.quantity}，不能减少 {-quantity_delta}"
+            _(
+                "Not enough stock: %(product)s has %(quantity)s, cannot take away %(delta)s.",
+                product=stock.product.name,
+                quantity=stock.quantity,
+                delta=-quantity_delta,
+            )
         )
     if reserved_after < 0:
-        raise StockError(f"预留量不能为负：{stock.product.name}")
+        raise StockError(
+            _("The reserved quantity cannot be negative: %(product)s", product=stock.product.name)
+        )
     if reserved_after > quantity_after:
         raise StockError(
-            f"可用库存不足：{stock.product.name} 现有 {stock.quantity}、已预留 {stock.reserved}，"
-            f"不能再预留 {reserved_delta}"
+            _(
+                "Not enough available stock: %(product)s has %(quantity)s with %(reserved)s "
+                "reserved, cannot reserve %(delta)s more.",
+                product=stock.product.name,
+                quantity=stock.quantity,
+                reserved=stock.reserved,
+                delta=reserved_delta,
+            )
         )
     stock.quantity = quantity_after
     stock.reserved = reserved_after
@@ -55,7 +73,7 @@ def _record(
 
 def receive(stock: Stock, quantity: Decimal, reason: str, user: User | None = None) -> StockChange:
     if quantity <= 0:
-        raise StockError("到货数量必须大于零")
+        raise StockError(_("The quantity received must be more than zero."))
     return _record(
         stock, StockChangeKind.RECEIVED, quantity_delta=quantity, reason=reason, user=user
     )
@@ -70,7 +88,13 @@ def set_count(
         return None
     if counted < (stock.reserved or 0):
         raise StockError(
-            f"{stock.product.name}：盘点数 {counted} 少于已预留 {stock.reserved}，请先释放分配"
+            _(
+                "%(product)s: the count %(counted)s is less than the %(reserved)s reserved; "
+                "release allocations first.",
+                product=stock.product.name,
+                counted=counted,
+                reserved=stock.reserved,
+            )
         )
     return _record(stock, StockChangeKind.ADJUSTED, quantity_delta=delta, reason=reason, user=user)
 
@@ -82,7 +106,7 @@ def reserve(
         stock,
         StockChangeKind.RESERVED,
         reserved_delta=quantity,
-        reason=f"分配给订单 {order_line.order_id}",
+        reason=_("Allocated to order %(id)s", id=order_line.order_id),
         user=user,
         order_line=order_line,
     )
@@ -110,7 +134,7 @@ def hand_over(
         StockChangeKind.DELIVERED,
         quantity_delta=-quantity,
         reserved_delta=-quantity,
-        reason=f"订单 {order_line.order_id} 已送达",
+        reason=_("Order %(id)s delivered", id=order_line.order_id),
         user=user,
         order_line=order_line,
     )
@@ -125,7 +149,7 @@ def take_back(
         StockChangeKind.ADJUSTED,
         quantity_delta=quantity,
         reserved_delta=quantity,
-        reason=f"订单 {order_line.order_id} 撤销送达",
+        reason=_("Order %(id)s: delivery undone", id=order_line.order_id),
         user=user,
         order_line=order_line,
     )

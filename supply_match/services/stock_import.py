@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from supply_match.extensions import db
@@ -60,7 +61,9 @@ def import_stock(filename: str, data: bytes, user: User) -> StockImportResult:
         outlet_name = sheets.check(errors, row, OUTLET, sheets.text)
         outlet = outlets.get(outlet_name) if outlet_name else None
         if outlet_name and outlet is None:
-            errors.add(row.number, OUTLET.header, f"没有“{outlet_name}”这个网点")
+            errors.add(
+                row.number, OUTLET.header, _('There is no outlet "%(name)s".', name=outlet_name)
+            )
         product_ref = sheets.check(errors, row, PRODUCT, sheets.text)
         product = (
             (products.get(product_ref) or products.get(product_ref.lower()))
@@ -68,20 +71,32 @@ def import_stock(filename: str, data: bytes, user: User) -> StockImportResult:
             else None
         )
         if product_ref and product is None:
-            errors.add(row.number, PRODUCT.header, f"目录里没有“{product_ref}”")
+            errors.add(
+                row.number,
+                PRODUCT.header,
+                _('"%(product)s" is not in the catalogue.', product=product_ref),
+            )
         count = sheets.check(errors, row, COUNT, sheets.non_negative_quantity)
         if outlet is None or product is None or count is None:
             continue
         key = (outlet.id, product.id)
         if key in planned:
             errors.add(
-                row.number, PRODUCT.header, f"与第 {planned[key][4]} 行重复（同一网点同一产品）"
+                row.number,
+                PRODUCT.header,
+                _("Repeats row %(row)s (same outlet, same product).", row=planned[key][4]),
             )
             continue
         existing = stock_rows.get(key)
         if existing is not None and count < existing.reserved:
             errors.add(
-                row.number, COUNT.header, f"少于已分配给订单的 {existing.reserved}，请先调整分配"
+                row.number,
+                COUNT.header,
+                _(
+                    "Less than the %(reserved)s already allocated to orders: change the "
+                    "allocations first.",
+                    reserved=existing.reserved,
+                ),
             )
             continue
         note = row.values.get(NOTE.key)
@@ -90,7 +105,11 @@ def import_stock(filename: str, data: bytes, user: User) -> StockImportResult:
 
     result = StockImportResult(rows=len(rows))
     for key, (outlet, product, count, note, _row) in planned.items():
-        reason = f"导入 {filename}" + (f"：{note}" if note else "")
+        # The ledger keeps the reason as text, in the language of whoever imported.
+        if note:
+            reason = _("Import %(file)s: %(note)s", file=filename, note=note)
+        else:
+            reason = _("Import %(file)s", file=filename)
         existing = stock_rows.get(key)
         if existing is None:
             if count == 0:

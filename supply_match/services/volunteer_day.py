@@ -6,12 +6,13 @@ from __future__ import annotations
 from datetime import date
 from urllib.parse import quote
 
+from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from supply_match import geo
 from supply_match.extensions import db
 from supply_match.models import DeliveryPlan, DeliveryRun, PlanStatus, RunStatus, Volunteer
-from supply_match.services.delivery import FAILURE_REASONS
+from supply_match.services.delivery import FAILURE_REASONS, failure_reason_text
 from supply_match.services.route_sheets import clock, quantity_text
 
 
@@ -60,7 +61,7 @@ def day_data(volunteer: Volunteer, today: date) -> dict:
             household = stop.household
             place = f"{stop.village.township.name}{stop.village.name}"
             if household is not None:
-                place += f"{household.group_no}组"
+                place = _("%(place)s, group %(group)s", place=place, group=household.group_no)
             name = household.name if household is not None else stop.label
             stops.append(
                 {
@@ -74,7 +75,7 @@ def day_data(volunteer: Volunteer, today: date) -> dict:
                     "weight_kg": float(stop.weight_kg),
                     "arrival": clock(stop.arrival_s),
                     "status": stop.status,
-                    "failure_reason": FAILURE_REASONS.get(stop.failure_reason or "", ""),
+                    "failure_reason": failure_reason_text(stop.failure_reason),
                     "lat": stop.lat,
                     "lon": stop.lon,
                     "navigation": navigation_links(stop.lat, stop.lon, name),
@@ -84,6 +85,7 @@ def day_data(volunteer: Volunteer, today: date) -> dict:
             {
                 "id": run.id,
                 "date": run.plan.delivery_date.isoformat(),
+                "trip": run.trip,
                 "plan_version": run.plan.version,
                 "status": run.status,
                 "start": clock(run.start_s),
@@ -105,5 +107,5 @@ def day_data(volunteer: Volunteer, today: date) -> dict:
         "volunteer": {"name": volunteer.name},
         "today": today.isoformat(),
         "runs": runs,
-        "failure_reasons": FAILURE_REASONS,
+        "failure_reasons": {code: str(label) for code, label in FAILURE_REASONS.items()},
     }

@@ -91,3 +91,57 @@ def test_replanning_replaces_the_draft(county):
     assert first.id == second.id
     assert len(db.session.scalars(select(DeliveryPlan)).all()) == 1
     assert [c.action for c in second.changes] == ["planned", "planned"]
+
+
+def test_volunteers_back_early_make_second_trips_for_what_did_not_fit(county, app):
+    # 1,200 kg of urea for 500 + 400 kg of payload, on short roads with the day ahead.
+    orders = allocated_orders(county, [[(county["urea"], 4)] for _ in range(6)])
+    plan = plan_day(DAY, SETTINGS)
+    db.session.commit()
+
+    by_volunteer = {}
+    for run in plan.runs:
+        by_volunteer.setdefault(run.volunteer_id, []).append(run)
+        assert run.load_kg <= run.volunteer.payload_kg
+    assert any(len(runs) > 1 for runs in by_volunteer.values())
+    for runs in by_volunteer.values():
+        runs.sort(key=lambda r: r.trip)
+        assert [r.trip for r in runs] == list(range(1, len(runs) + 1))
+        for earlier, later in zip(runs, runs[1:], strict=False):
+            assert earlier.end_s <= later.start_s
+    on_runs = {i.order_id for r in plan.runs for s in r.stops for i in s.items}
+    assert on_runs == {o.id for o in orders} and not plan.unassigned
+
+    # The volunteer's phone lists both trips, in order, each with its number.
+    from supply_match.services.publishing import publish
+    from supply_match.services.volunteer_day import day_data
+
+    publish(plan)
+    db.session.commit()
+    volunteer_id, runs = next((v, r) for v, r in by_volunteer.items() if len(r) > 1)
+    volunteer = runs[0].volunteer
+    assert [r["trip"] for r in day_data(volunteer, DAY)["runs"]] == [r.trip for r in runs]
+
+
+def test_a_trip_stretched_into_the_next_one_is_warned_about(county):
+    from supply_match.services.run_edits import move_stop
+
+    allocated_orders(county, [[(county["urea"], 4)] for _ in range(6)])
+    plan = plan_day(DAY, SETTINGS)
+    db.session.commit()
+    first, second = next(
+        sorted(runs, key=lambda r: r.trip)
+        for runs in [[r for r in plan.runs if r.volunteer_id == v.id] for v in county["volunteers"]]
+        if len(runs) > 1
+    )
+    second.start_s = first.end_s  # leave no slack between the trips
+    stop = second.stops[0]
+    warnings = move_stop(stop, first, len(first.stops))
+    assert any("第 2 趟应出发" in w.message for w in warnings)
+
+
+def test_second_trips_can_be_switched_off(county):
+    allocated_orders(county, [[(county["urea"], 4)] for _ in range(6)])
+    plan = plan_day(DAY, PlanningSettings(solution_limit=50, second_trips=False))
+    assert all(run.trip == 1 for run in plan.runs)
+    assert plan.unassigned and plan.settings["second_trips"] is False

@@ -1,13 +1,27 @@
-"""Route sheets: one A4 page per short run, in Chinese, with the volunteer's name and link."""
+"""Route sheets: one A4 page per short run, in Chinese, with the volunteer's name and link;
+a long run goes on over more pages with the table header repeated."""
 
 import io
+import re
+from collections import OrderedDict
+from decimal import Decimal
 
+import segno
 from pypdf import PdfReader
+from sqlalchemy import event
 
 from supply_match.extensions import db
+from supply_match.models import DeliveryPlan, DeliveryRun, DeliveryStop, StopItem
+from supply_match.services import route_sheets, svg_map
 from supply_match.services.planning import PlanningSettings, plan_day
-from supply_match.services.route_sheets import render_html, render_pdf, sheets_for_plan
-from tests.days import DAY, allocated_orders
+from supply_match.services.route_sheets import (
+    QR_PNG_SCALE,
+    render_html,
+    render_pdf,
+    sheets_for_plan,
+)
+from tests import factories
+from tests.days import DAY, allocated_orders, household
 
 SETTINGS = PlanningSettings(solution_limit=30)
 
@@ -25,11 +39,53 @@ def two_run_plan(county):
     return plan
 
 
+def stored_plan(county, stops_per_run):
+    """A plan stored as the planner would, without solving: one run per volunteer with the
+    given number of stops, each handing over seed to one household."""
+    plan = DeliveryPlan(delivery_date=DAY)
+    for position, (volunteer, count) in enumerate(
+        zip(county["volunteers"], stops_per_run, strict=False)
+    ):
+        run = DeliveryRun(
+            volunteer=volunteer,
+            outlet=county["outlet"],
+            position=position,
+            start_s=8 * 3600,
+            end_s=8 * 3600 + count * 900,
+            distance_m=1000 * count,
+        )
+        for n in range(count):
+            home = household(county, 100 * position + n)
+            order = factories.order(
+                household=home, lines=[(county["seed"], 2)], wanted_from=DAY, wanted_to=DAY
+            )
+            stop = DeliveryStop(
+                position=n,
+                delivery_point="home",
+                household=home,
+                village=county["village"],
+                label=home.name,
+                lat=home.lat,
+                lon=home.lon,
+                arrival_s=8 * 3600 + n * 900,
+                weight_kg=Decimal(2),
+            )
+            stop.items.append(StopItem(order=order, order_line=order.lines[0], quantity=2))
+            run.stops.append(stop)
+        plan.runs.append(run)
+    db.session.add(plan)
+    db.session.commit()
+    return plan
+
+
+def pdf_of(app, plan):
+    with app.test_request_context():
+        return PdfReader(io.BytesIO(render_pdf(sheets_for_plan(plan, link_for))))
+
+
 def test_the_pdf_has_one_page_per_run_with_each_volunteers_name(app, county):
     plan = two_run_plan(county)
-    with app.test_request_context():
-        pdf = render_pdf(sheets_for_plan(plan, link_for))
-    reader = PdfReader(io.BytesIO(pdf))
+    reader = pdf_of(app, plan)
     assert len(reader.pages) == len(plan.runs)
     for page, run in zip(reader.pages, plan.runs, strict=True):
         text = page.extract_text()
@@ -37,15 +93,151 @@ def test_the_pdf_has_one_page_per_run_with_each_volunteers_name(app, county):
         assert "装货清单" in text and "签收" in text
 
 
+def test_a_long_run_goes_on_over_pages_with_the_header_repeated_and_the_next_starts_anew(
+    app, county
+):
+    plan = stored_plan(county, [40, 2])
+    long_run, short_run = plan.runs
+    pages = [page.extract_text() for page in pdf_of(app, plan).pages]
+
+    starts = [i for i, text in enumerate(pages) if "农资集中配送单" in text]
+    assert len(starts) == 2 and starts[0] == 0  # each run starts a page of its own
+    long_pages, short_pages = pages[: starts[1]], pages[starts[1] :]
+    assert len(long_pages) >= 2 and len(short_pages) == 1
+    for text in long_pages:
+        # the stops table's header on every page
+        assert all(head in text for head in ("农户", "手机", "村组", "货物", "签收"))
+    assert long_run.volunteer.name in long_pages[0]
+    assert short_run.volunteer.name in short_pages[0]
+    assert long_run.volunteer.name not in short_pages[0]
+    # Every household of the long run is on its pages, and the last ones past the first.
+    households = [stop.label for stop in long_run.stops]
+    assert all(any(name in text for text in long_pages) for name in households)
+    assert households[-1] not in long_pages[0] and households[-1] in "".join(long_pages[1:])
+
+
+def test_the_pdf_carries_each_volunteers_qr_code_as_an_image_of_the_link(app, county):
+    plan = stored_plan(county, [3, 2])
+    reader = pdf_of(app, plan)
+    for page, run in zip(reader.pages, plan.runs, strict=True):
+        # The pages share one list of resources: take the image this page draws.
+        drawn = {
+            name.decode() for name in re.findall(rb"/(\w+) Do", page.get_contents().get_data())
+        }
+        (image,) = [i for i in page.images if i.name.rsplit(".", 1)[0] in drawn]
+        picture = image.image.convert("L")
+        # Sample the middle of every module and compare with the code of the link.
+        expected = segno.make(link_for(run.volunteer), error="m").matrix
+        size = len(expected) + 2  # one module of quiet zone each side
+        assert picture.width == picture.height == size * QR_PNG_SCALE
+        seen = [
+            [
+                picture.getpixel(((col + 1.5) * QR_PNG_SCALE, (row + 1.5) * QR_PNG_SCALE)) < 128
+                for col in range(len(expected))
+            ]
+            for row in range(len(expected))
+        ]
+        assert seen == [[bool(module) for module in line] for line in expected]
+
+
 def test_a_sheet_lists_the_load_the_stops_and_the_link(app, county):
     plan = two_run_plan(county)
     with app.test_request_context():
         sheets = sheets_for_plan(plan, link_for)
         html = render_html(sheets)
+        pdf_html = render_html(sheets, for_pdf=True)
     for sheet, run in zip(sheets, plan.runs, strict=True):
         assert sheet.total_weight_kg == sum(stop.weight_kg for stop in run.stops)
         assert [s.number for s in sheet.stops] == list(range(1, len(run.stops) + 1))
         assert sheet.link == link_for(run.volunteer)
         assert "<svg" in sheet.qr_svg and "<polyline" in sheet.map_svg
+        assert sheet.qr_png.startswith("data:image/png;base64,")
+        assert sheet.qr_svg in html and sheet.qr_png in pdf_html
     assert html.count('class="sheet"') == len(plan.runs)
     assert "农资集中配送单" in html
+
+
+def test_sheets_load_a_day_in_a_few_queries_however_many_stops(app, county):
+    def queries_for(plan):
+        db.session.expire_all()
+        statements = []
+
+        def count(*args):
+            statements.append(args[2])
+
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            with app.test_request_context():
+                sheets = sheets_for_plan(db.session.get(DeliveryPlan, plan.id), link_for)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        return len(statements), sheets
+
+    plan = stored_plan(county, [12, 9])
+    few, sheets = queries_for(plan)
+    assert [len(sheet.stops) for sheet in sheets] == [12, 9]
+    assert few <= 15
+    for run in plan.runs:  # as many stops again: the count stays the same
+        for stop in list(run.stops):
+            run.stops.append(
+                DeliveryStop(
+                    position=stop.position + 20,
+                    delivery_point="home",
+                    household=stop.household,
+                    village=stop.village,
+                    label=stop.label,
+                    lat=stop.lat,
+                    lon=stop.lon,
+                    weight_kg=stop.weight_kg,
+                    items=[
+                        StopItem(order=i.order, order_line=i.order_line, quantity=i.quantity)
+                        for i in stop.items
+                    ],
+                )
+            )
+    db.session.commit()
+    again, sheets = queries_for(plan)
+    assert [len(sheet.stops) for sheet in sheets] == [24, 18]
+    assert again == few
+
+
+def test_the_sheet_map_leaves_out_the_hover_titles_the_plan_map_keeps():
+    layer = svg_map.MapLayer(
+        runs=[svg_map.MapRun("#1f77b4", [(29.29, 108.17), (29.32, 108.2)], ["张三"])],
+        outlets=[(29.29, 108.17, "汉葭网点")],
+    )
+    on_screen = svg_map.render(layer)
+    on_paper = svg_map.render(layer, tooltips=False)
+    assert "<title>1. 张三</title>" in on_screen and "<title>" not in on_paper
+    for svg in (on_screen, on_paper):
+        assert svg.count("<circle") == 1 and "<polyline" in svg and "汉葭网点" in svg
+
+
+def test_a_changed_plan_never_prints_an_old_pdf_and_an_unchanged_one_is_not_made_again(
+    app, county, monkeypatch
+):
+    import weasyprint
+
+    monkeypatch.setattr(route_sheets, "_pdf_cache", OrderedDict())
+    made = []
+    write_pdf = weasyprint.HTML.write_pdf
+    monkeypatch.setattr(
+        weasyprint.HTML, "write_pdf", lambda self, **kw: made.append(1) or write_pdf(self, **kw)
+    )
+    plan = stored_plan(county, [3, 2])
+    first = pdf_of(app, plan)
+    assert pdf_of(app, plan).pages[0].extract_text() == first.pages[0].extract_text()
+    assert len(made) == 1  # the same day again: the PDF made a moment ago
+
+    stop = plan.runs[0].stops[1]
+    old_name = stop.household.name
+    stop.household.name = "改名户"
+    db.session.commit()
+    changed = pdf_of(app, plan).pages[0].extract_text()
+    assert len(made) == 2
+    assert "改名户" in changed and old_name not in changed
+
+    plan.runs[0].stops.remove(stop)  # a stop taken off the run
+    db.session.commit()
+    shorter = pdf_of(app, plan).pages[0].extract_text()
+    assert len(made) == 3 and "改名户" not in shorter

@@ -1,5 +1,8 @@
 """Moving stops by hand: runs are re-timed and broken rules come back as warnings."""
 
+from collections import defaultdict
+from decimal import Decimal
+
 import pytest
 
 from supply_match.extensions import db
@@ -83,15 +86,66 @@ def test_reoptimizing_keeps_locked_runs_and_stops_exactly(plan, county):
     assert plan.changes[-1].action == "reoptimized"
 
 
-def test_a_locked_stop_keeps_its_whole_run(plan):
+def _quantities(plan):
+    """Quantity per order line on the plan's stops, and the orders left unassigned."""
+    totals = defaultdict(Decimal)
+    for run in plan.runs:
+        for stop in run.stops:
+            for item in stop.items:
+                totals[item.order_line_id] += item.quantity
+    return dict(totals), {u.order_id for u in plan.unassigned}
+
+
+def test_a_locked_stop_stays_with_its_volunteer_and_the_rest_is_planned_again(plan):
     from supply_match.services.planning import reoptimize
 
-    run = plan.runs[0]
-    set_locked(run.stops[0], True)
-    kept = [(s.id, s.position) for s in run.stops]
+    a, b = plan.runs
+    stop = a.stops[0]
+    lines = {item.order_line_id for item in stop.items}
+    move_stop(stop, b, 0)
+    set_locked(stop, True)
     db.session.commit()
+    before = _quantities(plan)
+    volunteer, outlet = b.volunteer_id, b.outlet_id
+
     reoptimize(plan, PlanningSettings(solution_limit=30))
-    assert [(s.id, s.position) for s in run.stops] == kept
+    db.session.commit()
+
+    carrying = [
+        (run, s)
+        for run in plan.runs
+        for s in run.stops
+        if lines & {item.order_line_id for item in s.items}
+    ]
+    # Only the stop was locked, not its run: the run itself was planned again.
+    assert b not in plan.runs
+    assert carrying and all(run.volunteer_id == volunteer for run, _ in carrying)
+    assert all(run.outlet_id == outlet for run, _ in carrying)
+    assert all(s.locked for _, s in carrying)
+    # The volunteer's other stops were free to move: only the locked one is marked.
+    assert sum(s.locked for run in plan.runs for s in run.stops) == len(carrying)
+    assert _quantities(plan) == before
+
+
+def test_an_order_split_over_a_locked_run_is_planned_again_only_for_the_rest(county):
+    from supply_match.services.planning import reoptimize
+
+    (big,) = allocated_orders(county, [[(county["urea"], 14)]])  # 700 kg over 500 + 400
+    plan = plan_day(DAY, SETTINGS)
+    db.session.commit()
+    assert len(plan.runs) == 2
+    locked = plan.runs[0]
+    set_locked(locked, True)
+    on_locked = sum(i.quantity for s in locked.stops for i in s.items)
+    db.session.commit()
+
+    reoptimize(plan, PlanningSettings(solution_limit=30))
+    db.session.commit()
+
+    assert locked in plan.runs
+    assert sum(i.quantity for s in locked.stops for i in s.items) == on_locked
+    (line,) = big.lines
+    assert _quantities(plan)[0] == {line.id: Decimal(14)}
 
 
 def test_moves_after_publishing_wait_for_the_next_publish(plan):
@@ -103,3 +157,22 @@ def test_moves_after_publishing_wait_for_the_next_publish(plan):
     assert plan.status == "draft"
     publish(plan)
     assert plan.status == "published" and plan.version == 2
+
+
+def test_warnings_and_refusals_speak_the_readers_language(app, plan):
+    from flask_babel import refresh
+
+    from supply_match.services.planning import unassigned_reason_text
+
+    small, big = sorted(plan.runs, key=lambda r: r.volunteer.payload_kg)
+    stop = max(big.stops, key=lambda s: s.weight_kg)
+    with app.test_request_context("/?lang=en"):
+        refresh()
+        warnings = move_stop(stop, small, 0)
+        assert any("exceeds the vehicle's" in w.message for w in warnings)
+        set_locked(small, True)
+        with pytest.raises(EditRefused, match="is locked; unlock it first"):
+            move_stop(small.stops[0], big, 0)
+        assert unassigned_reason_text("dropped_for_priority").startswith("Not enough vehicles")
+    refresh()
+    assert unassigned_reason_text("dropped_for_priority") == "当天运力不足，优先安排了其他订单"

@@ -158,6 +158,17 @@ def test_lost_weight_of_a_split_job_is_caught(problem, good):
     assert "parts weigh" in _violations(problem, broken)
 
 
+def test_a_job_on_a_vehicle_it_may_not_ride_with_is_caught(problem, good):
+    run = good.runs[0]
+    others = [v.id for v in problem.vehicles if v.id != run.vehicle_id]
+    pinned = run.stops[0].job_id
+    restricted = replace(
+        problem,
+        jobs=[replace(j, vehicles=tuple(others)) if j.id == pinned else j for j in problem.jobs],
+    )
+    assert "may only ride with" in _violations(restricted, good)
+
+
 def test_unknown_vehicle_is_caught(problem, good):
     assert "unknown vehicle" in _violations(problem, _edit_run(good, 0, vehicle_id="ghost"))
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from solver import MaxSolutions, Problem, Reason, TimeWindow, check, solve
 from tests.solver.builders import job, plane, van
 
@@ -117,6 +119,44 @@ def test_runs_load_at_the_jobs_outlet_and_count_the_leg_there():
 def test_no_vehicle_at_the_outlet_is_reported():
     problem = plane([(0, 0), (10, 0)], [van()], [job("j", 1, outlet=1)])
     assert _reasons(_solve(problem)) == {("j", Reason.NO_VEHICLE_AT_OUTLET)}
+
+
+def test_a_job_restricted_to_a_vehicle_rides_with_it_even_when_another_is_nearer():
+    # "near" lives next to the job; "far" lives 100 m away, yet the job names "far".
+    problem = plane(
+        [(0, 0), (100, 0), (5, 0), (3, 0)],
+        [van("near", at=3), van("far", at=1)],
+        [job("pinned", 2, outlet=2, vehicles=("far",))],
+    )
+    problem = replace(problem, vehicles=[replace(v, outlet=2) for v in problem.vehicles])
+    solution = _solve(problem)
+    assert [r.vehicle_id for r in solution.runs] == ["far"]
+    unrestricted = replace(problem, jobs=[replace(j, vehicles=()) for j in problem.jobs])
+    assert [r.vehicle_id for r in _solve(unrestricted).runs] == ["near"]
+
+
+def test_restricted_jobs_keep_their_vehicles_among_many():
+    # Eight jobs on a line, each pinned to the vehicle at the far end from it.
+    points = [(0, 0)] + [(10 * i, 0) for i in range(1, 9)] + [(100, 0)]
+    vehicles = [van("west", at=0), van("east", at=9)]
+    jobs = [
+        job(f"j{i}", i, outlet=0, vehicles=("east",) if i <= 4 else ("west",)) for i in range(1, 9)
+    ]
+    problem = replace(
+        plane(points, vehicles, jobs), vehicles=[replace(v, outlet=0) for v in vehicles]
+    )
+    solution = _solve(problem)
+    for i in range(1, 9):
+        assert _run_of(solution, f"j{i}").vehicle_id == ("east" if i <= 4 else "west")
+
+
+def test_a_job_restricted_to_a_vehicle_of_another_outlet_is_reported():
+    problem = plane(
+        [(0, 0), (10, 0), (20, 0)],
+        [van("a", at=0), van("b", at=1)],
+        [job("j", 2, outlet=0, vehicles=("b",))],
+    )
+    assert _reasons(_solve(problem)) == {("j", Reason.NO_ALLOWED_VEHICLE)}
 
 
 def test_fixed_cost_prefers_the_free_vehicle():

@@ -61,6 +61,11 @@ def test_plan_review_publish_and_print_a_day(app, client, dispatcher, county, da
     assert "<svg" in page and "<polyline" in page
     for run in plan.runs:
         assert run.volunteer.name in page
+        # The overview table links each run to its section.
+        assert f'href="#run-{run.id}"' in page and f'id="run-{run.id}"' in page
+    assert "装载率" in page
+    # The change log speaks words, not codes.
+    assert "已规划" in page and "planned" not in page.split('class="changes"')[1]
     assert all(o.status == OrderStatus.ALLOCATED for o in db.session.scalars(select(Order)))
 
     assert client.post(f"/plans/{DAY.isoformat()}/publish").status_code == 302
@@ -180,3 +185,13 @@ def test_lock_a_run_and_reoptimize_through_the_page(app, client, dispatcher, cou
     db.session.expire_all()
     assert [(s.id, s.position) for s in run.stops] == kept
     assert plan.changes[-1].action == "reoptimized"
+
+
+def test_the_days_list_shows_days_with_goods_and_defaults_the_picker(
+    client, dispatcher, day_orders
+):
+    page = client.get("/plans/").get_data(as_text=True)
+    assert "待配送的日期" in page
+    assert f'value="{DAY.isoformat()}"' in page
+    assert f'href="/plans/{DAY.isoformat()}"' in page
+    assert "规划这一天" in page

@@ -4,7 +4,7 @@
  * first. Status changes (POST) are never cached: the page queues them itself. */
 "use strict";
 
-var CACHE = "supply-match-volunteer-v1";
+var CACHE = "supply-match-volunteer-v2";
 
 self.addEventListener("install", function (event) {
   event.waitUntil(self.skipWaiting());

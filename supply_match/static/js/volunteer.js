@@ -95,7 +95,8 @@
       var section = runTemplate.content.firstElementChild.cloneNode(true);
       section.dataset.runId = run.id;
       section.querySelector(".run-title").textContent =
-        run.date + "　" + run.start + "–" + run.end + "　" + run.stops.length + " 站　约 " + run.distance_km + " 公里";
+        run.date + (run.trip > 1 ? "　第 " + run.trip + " 趟" : "") + "　" + run.start + "–" + run.end +
+        "　" + run.stops.length + " 站　约 " + run.distance_km + " 公里";
       section.querySelector(".outlet-name").textContent = run.outlet.name;
       section.querySelector(".outlet-address").textContent = run.outlet.address;
       var loadList = section.querySelector(".load-list");
