@@ -521,10 +521,12 @@ class FastModel:
         t0_factor: float = 1.0,
         tf_factor: float = 0.01,
         soft_drop: float = 0.0,
+        stage: tuple[float, float] = (0.0, 1.0),
     ) -> tuple[list[list[int]], int, int]:
         """Simulated-annealing ruin and recreate from ``routes``; returns the best routes,
         their objective and the number of iterations. Stops at ``deadline`` (perf_counter)
-        or after ``budget`` iterations, whichever comes first."""
+        or after ``budget`` iterations, whichever comes first. ``stage``: the part of the
+        whole cooling schedule this call covers (the search may come in several calls)."""
         self.set_routes(routes)
         cur_cost, cur_drop = self._costs()
         best = cur_cost + self.penalty_unit * cur_drop
@@ -549,6 +551,7 @@ class FastModel:
                 progress = done / max(1, budget)
             else:
                 progress = (now - start) / max(1e-9, deadline - start)
+            progress = stage[0] + progress * (stage[1] - stage[0])
             temp = t_start * (t_end / t_start) ** progress if t_start > 0 else 0.0
             if soft0 > 0 and progress < 0.8:
                 unit = soft0 * (self.penalty_unit / soft0) ** (progress / 0.8)

@@ -62,6 +62,7 @@ class SearchOptions:
     sisr_soft_drop: float = 0.0
     final_metaheuristic: str = "GREEDY_DESCENT"
     final_share: float = 0.02
+    sisr_rounds: int = 1
     neighbors_ratio: float = 1.0
     min_neighbors: int = 1
     bandit: bool = False
@@ -367,9 +368,11 @@ def _sisr(
     t0,
     options,
 ):
-    """Our own ruin-and-recreate (``lns.py``) from the OR-Tools solution, then back into
-    OR-Tools: its ReadAssignmentFromRoutes re-checks the routes, a greedy descent polishes.
-    Returns OR-Tools' routes unchanged if anything does not add up."""
+    """Our own ruin-and-recreate (``lns.py``) from the OR-Tools solution, in
+    ``sisr_rounds`` stages; after each, the best routes go back into OR-Tools:
+    ReadAssignmentFromRoutes re-checks them and a greedy descent of OR-Tools' operators
+    polishes them, and the next stage starts from the result. Returns OR-Tools' routes
+    unchanged if anything does not add up."""
     fast = FastModel(
         problem,
         prepared,
@@ -381,13 +384,47 @@ def _sisr(
     )
     if not all(fast.run_ok(v, r) for v, r in enumerate(routes)):
         return routes, objective, 0, assignment
+    rounds = max(1, options.sisr_rounds)
+    start = time.perf_counter()
     if limits.time_s is not None:
-        deadline, budget = t0 + (0.97 - options.final_share) * limits.time_s, None
+        end, budget = t0 + (0.97 - options.final_share) * limits.time_s, None
     else:
-        deadline, budget = None, (limits.solutions or 0) * options.sisr_per_solution
-    found, value, done = fast.search(
-        routes, deadline, budget, options.sa_t0, options.sa_tf, options.sisr_soft_drop
-    )
+        end, budget = None, (limits.solutions or 0) * options.sisr_per_solution
+    done = 0
+    current = routes
+    for k in range(rounds):
+        deadline = None if end is None else start + (k + 1) / rounds * (end - start)
+        steps = None if budget is None else budget * (k + 1) // rounds - done
+        found, value, d = fast.search(
+            current,
+            deadline,
+            steps,
+            options.sa_t0,
+            options.sa_tf,
+            options.sisr_soft_drop,
+            stage=(k / rounds, (k + 1) / rounds),
+        )
+        done += d
+        last = k == rounds - 1
+        if limits.time_s is not None:
+            left = (0.97 * limits.time_s + t0) if last else (deadline + 0.02 * (end - start))
+            polish_until = max(time.perf_counter() + 0.01, left)
+        else:
+            polish_until = None
+        polished = _polish(routing, manager, assignment, found, polish_until, options)
+        if polished is None:
+            return routes, objective, -done, assignment  # never seen; the sign flags it
+        current = _routes(routing, manager, polished)
+        if int(polished.ObjectiveValue()) <= objective:
+            routes, objective = current, int(polished.ObjectiveValue())
+            assignment = polished
+    return routes, objective, done, assignment
+
+
+def _polish(routing, manager, assignment, routes, until, options):
+    """``routes`` read into OR-Tools and improved by a greedy descent (until ``until``, a
+    perf_counter time, or to the end); a copy of the resulting assignment, or None if
+    OR-Tools rejects the routes."""
     params = pywrapcp.DefaultRoutingSearchParameters()
     params.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GREEDY_DESCENT
     # After a time-limited OR-Tools search the model's search limit is spent and
@@ -396,29 +433,26 @@ def _sisr(
     params.solution_limit = 1
     routing.SolveFromAssignmentWithParameters(assignment, params)
     initial = routing.ReadAssignmentFromRoutes(
-        [[manager.NodeToIndex(x) for x in r] for r in found], True
+        [[manager.NodeToIndex(x) for x in r] for r in routes], True
     )
     if initial is None:
-        return routes, objective, -done, assignment  # never seen; a negative count flags it
+        return None
+    initial = routing.solver().Assignment(initial)
     params = pywrapcp.DefaultRoutingSearchParameters()
-    params.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GREEDY_DESCENT
-    if limits.time_s is not None:
-        params.local_search_metaheuristic = getattr(
-            routing_enums_pb2.LocalSearchMetaheuristic, options.final_metaheuristic
-        )
-        params.guided_local_search_lambda_coefficient = options.gls_lambda
-        left = max(0.01, t0 + 0.97 * limits.time_s - time.perf_counter())
-        params.time_limit.FromMilliseconds(int(left * 1000))
+    params.local_search_metaheuristic = getattr(
+        routing_enums_pb2.LocalSearchMetaheuristic,
+        options.final_metaheuristic if until is not None else "GREEDY_DESCENT",
+    )
+    params.guided_local_search_lambda_coefficient = options.gls_lambda
+    if until is not None:
+        params.time_limit.FromMilliseconds(max(1, int((until - time.perf_counter()) * 1000)))
         params.lns_time_limit.FromMilliseconds(options.rr_lns_ms)
     else:
         params.lns_time_limit.FromSeconds(60)
     result = routing.SolveFromAssignmentWithParameters(initial, params)
-    if result is not None and result.ObjectiveValue() <= value:
-        initial = result
-    if int(initial.ObjectiveValue()) > objective:
-        return routes, objective, done, assignment
-    assignment = routing.solver().Assignment(initial)
-    return _routes(routing, manager, assignment), int(assignment.ObjectiveValue()), done, assignment
+    if result is not None and result.ObjectiveValue() <= initial.ObjectiveValue():
+        return routing.solver().Assignment(result)
+    return initial
 
 
 def _ruin_recreate(routing, manager, assignment, objective, near, deadline, budget, options):
