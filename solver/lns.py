@@ -44,6 +44,7 @@ class FastModel:
         blink: float = 0.01,
         max_string: int = 10,
         avg_removed: int = 10,
+        route_removal: float = 0.0,
     ) -> None:
         parts = prepared.parts
         vehicles = list(problem.vehicles)
@@ -53,6 +54,7 @@ class FastModel:
         self.blink = blink
         self.max_string = max_string
         self.avg_removed = avg_removed
+        self.route_removal = route_removal
         self.rng = random.Random(seed)
         self.nrng = np.random.default_rng(seed)
         jobs = [problem.jobs[pt.job_index] for pt in parts]
@@ -352,6 +354,18 @@ class FastModel:
         ls_max = min(self.max_string, avg_len)
         ks_max = 4 * self.avg_removed / (1 + ls_max) - 1
         ks = int(rng.uniform(1, ks_max + 1))
+        if self.route_removal > 0 and rng.random() < self.route_removal:
+            # Empty a whole run, a short one more likely: fewer runs, less driving out.
+            used_runs = [v for v in range(self.nv) if self.routes[v]]
+            v = min(
+                rng.sample(used_runs, min(2, len(used_runs))), key=lambda r: len(self.routes[r])
+            )
+            out = self.routes[v]
+            self.routes[v] = []
+            for x in out:
+                self.veh[x] = -1
+            self._refresh(v)
+            return out, None
         if len(served) < n and rng.random() < 0.5:
             # Ruin around a dropped part, so that it can take the place of others.
             dropped = np.flatnonzero(self.veh[:n] < 0)

@@ -63,6 +63,7 @@ class SearchOptions:
     final_metaheuristic: str = "GREEDY_DESCENT"
     final_share: float = 0.02
     sisr_rounds: int = 1
+    sisr_route_removal: float = 0.0
     neighbors_ratio: float = 1.0
     min_neighbors: int = 1
     bandit: bool = False
@@ -381,6 +382,7 @@ def _sisr(
         blink=options.sisr_blink,
         max_string=options.sisr_max_string,
         avg_removed=options.sisr_avg_removed,
+        route_removal=options.sisr_route_removal,
     )
     if not all(fast.run_ok(v, r) for v, r in enumerate(routes)):
         return routes, objective, 0, assignment
