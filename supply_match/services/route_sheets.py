@@ -80,6 +80,7 @@ class RouteSheet:
     distance_km: float
     load: list[LoadLine] = field(default_factory=list)
     stops: list[SheetStop] = field(default_factory=list)
+    trip: int = 1  # which trip of the volunteer's day
     link: str = ""
     qr_svg: str = ""  # for the browser
     qr_png: str = ""  # the same code as a PNG data URI, for the PDF
@@ -165,6 +166,7 @@ def build_sheet(run: DeliveryRun, link: str, colour_index: int = 0) -> RouteShee
         distance_km=round(run.distance_m / 1000, 1),
         load=[LoadLine(name, unit, q, w) for (name, unit), (q, w) in sorted(load.items())],
         stops=stops,
+        trip=run.trip,
         link=link,
         qr_svg=code.svg_inline(scale=3, border=1),
         qr_png=qr_png_data_uri(code),

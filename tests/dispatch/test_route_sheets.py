@@ -3,7 +3,7 @@ a long run goes on over more pages with the table header repeated."""
 
 import io
 import re
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from decimal import Decimal
 
 import segno
@@ -39,15 +39,19 @@ def two_run_plan(county):
     return plan
 
 
-def stored_plan(county, stops_per_run):
-    """A plan stored as the planner would, without solving: one run per volunteer with the
-    given number of stops, each handing over seed to one household."""
+def stored_plan(county, stops_per_run, volunteers=None):
+    """A plan stored as the planner would, without solving: one run per volunteer (trips
+    counted when one comes again) with the given number of stops, each handing over seed
+    to one household."""
     plan = DeliveryPlan(delivery_date=DAY)
+    trips = Counter()
     for position, (volunteer, count) in enumerate(
-        zip(county["volunteers"], stops_per_run, strict=False)
+        zip(volunteers or county["volunteers"], stops_per_run, strict=False)
     ):
+        trips[volunteer.id] += 1
         run = DeliveryRun(
             volunteer=volunteer,
+            trip=trips[volunteer.id],
             outlet=county["outlet"],
             position=position,
             start_s=8 * 3600,
@@ -241,3 +245,11 @@ def test_a_changed_plan_never_prints_an_old_pdf_and_an_unchanged_one_is_not_made
     db.session.commit()
     shorter = pdf_of(app, plan).pages[0].extract_text()
     assert len(made) == 3 and "改名户" not in shorter
+
+
+def test_a_second_trip_has_a_sheet_of_its_own_that_says_so(app, county):
+    volunteer = county["volunteers"][0]
+    plan = stored_plan(county, [2, 2], volunteers=[volunteer, volunteer])
+    first, second = [page.extract_text() for page in pdf_of(app, plan).pages]
+    assert volunteer.name in first and volunteer.name in second
+    assert "第 2 趟" in second and "趟" not in first
