@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from routes.access import role_required
-from supply_match import labels
+from supply_match import jobs, labels
 from supply_match.extensions import db
 from supply_match.models import DeliveryRun, DeliveryStop, JobStatus, PlanningJob, Role, Volunteer
 from supply_match.services import (
@@ -54,8 +54,7 @@ def _plan_or_404(day: date):
     return plan
 
 
-def volunteer_link(volunteer: Volunteer) -> str:
-    return url_for("volunteer.day_page", token=volunteer_links.token_for(volunteer), _external=True)
+volunteer_link = volunteer_links.link_for
 
 
 @bp.get("/")
@@ -169,6 +168,8 @@ def publish(day: str):
         db.session.rollback()
         flash(str(error), "error")
         return redirect(url_for("plans.day", day=day))
+    # The sheets' PDF takes seconds to lay out: the worker makes it now, before anyone asks.
+    jobs.enqueue("render_sheets", plan.id, request.url_root)
     flash(
         _(
             "Published version %(version)s: %(added)s orders scheduled, %(removed)s taken off.",
@@ -283,6 +284,7 @@ def sheets(day: str):
 def sheets_pdf(day: str):
     plan = _plan_or_404(_day(day))
     pdf = route_sheets.render_pdf(route_sheets.sheets_for_plan(plan, volunteer_link))
+    db.session.commit()  # keeps the rendered PDF for the next request
     return Response(
         pdf,
         mimetype="application/pdf",

@@ -195,3 +195,25 @@ def test_the_days_list_shows_days_with_goods_and_defaults_the_picker(
     assert f'value="{DAY.isoformat()}"' in page
     assert f'href="/plans/{DAY.isoformat()}"' in page
     assert "规划这一天" in page
+
+
+def test_publishing_has_the_worker_render_the_sheets_before_anyone_asks(
+    app, client, dispatcher, county, day_orders, monkeypatch
+):
+    import weasyprint
+
+    from supply_match.models import RenderedDocument
+
+    plan_through_the_pages(app, client, county, day_orders)
+    assert client.post(f"/plans/{DAY.isoformat()}/publish").status_code == 302
+    assert db.session.scalars(select(RenderedDocument)).all() == []
+    assert work_one(app.extensions["queue"])  # the worker renders the day's PDF
+    db.session.expire_all()
+    (kept,) = db.session.scalars(select(RenderedDocument)).all()
+
+    def no_rendering(*_args, **_kwargs):
+        raise AssertionError("the PDF should have been ready")
+
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", no_rendering)
+    pdf = client.get(f"/plans/{DAY.isoformat()}/sheets.pdf")
+    assert pdf.status_code == 200 and pdf.data == kept.content
