@@ -204,12 +204,21 @@ def test_publishing_has_the_worker_render_the_sheets_before_anyone_asks(
 
     from supply_match.models import RenderedDocument
 
-    plan_through_the_pages(app, client, county, day_orders)
-    assert client.post(f"/plans/{DAY.isoformat()}/publish").status_code == 302
+    plan = plan_through_the_pages(app, client, county, day_orders)
     assert db.session.scalars(select(RenderedDocument)).all() == []
-    assert work_one(app.extensions["queue"])  # the worker renders the day's PDF
+    assert work_one(app.extensions["queue"])  # after planning, the draft's sheets
     db.session.expire_all()
-    (kept,) = db.session.scalars(select(RenderedDocument)).all()
+    assert len(db.session.scalars(select(RenderedDocument)).all()) == 1
+
+    # A move changes a sheet: its PDF is made again after the change.
+    first, second = plan.runs
+    move = {"run": second.id, "position": 1, "confirmed": "1"}
+    client.post(f"/plans/{DAY.isoformat()}/stops/{first.stops[-1].id}/move", data=move)
+    assert client.post(f"/plans/{DAY.isoformat()}/publish").status_code == 302
+    while work_one(app.extensions["queue"]):
+        pass
+    db.session.expire_all()
+    kept = max(db.session.scalars(select(RenderedDocument)), key=lambda d: d.created_at)
 
     def no_rendering(*_args, **_kwargs):
         raise AssertionError("the PDF should have been ready")
