@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from routes.access import role_required
-from supply_match import labels
+from supply_match import jobs, labels
 from supply_match.extensions import db
 from supply_match.models import DeliveryRun, DeliveryStop, JobStatus, PlanningJob, Role, Volunteer
 from supply_match.services import (
@@ -47,6 +47,12 @@ def _day(text: str) -> date:
         abort(404)
 
 
+def _prepare_sheets(plan) -> None:
+    """The sheets' PDF takes seconds to lay out: the worker makes it now, before anyone
+    asks, for the plan as it is after this change."""
+    jobs.enqueue("render_sheets", plan.id, request.url_root)
+
+
 def _plan_or_404(day: date):
     plan = plan_views.plan_for(day)
     if plan is None:
@@ -54,8 +60,7 @@ def _plan_or_404(day: date):
     return plan
 
 
-def volunteer_link(volunteer: Volunteer) -> str:
-    return url_for("volunteer.day_page", token=volunteer_links.token_for(volunteer), _external=True)
+volunteer_link = volunteer_links.link_for
 
 
 @bp.get("/")
@@ -169,6 +174,7 @@ def publish(day: str):
         db.session.rollback()
         flash(str(error), "error")
         return redirect(url_for("plans.day", day=day))
+    _prepare_sheets(plan)
     flash(
         _(
             "Published version %(version)s: %(added)s orders scheduled, %(removed)s taken off.",
@@ -190,7 +196,7 @@ def move_stop(day: str, stop_id: int):
     if stop.run.plan_id != plan.id or target is None or target.plan_id != plan.id:
         abort(404)
     position = (request.form.get("position", type=int) or 1) - 1
-    stop_label, target_name = stop.label, target.volunteer.name
+    stop_label, target_name = stop.label, labels.run_name(target)
     try:
         warnings = run_edits.move_stop(stop, target, position, current_user)
     except run_edits.EditRefused as error:
@@ -211,6 +217,7 @@ def move_stop(day: str, stop_id: int):
             warnings=[w.message for w in warnings],
         )
     db.session.commit()
+    _prepare_sheets(plan)
     for warning in warnings:
         flash(warning.message, "error")
     if not warnings:
@@ -260,6 +267,7 @@ def reoptimize(day: str):
         db.session.rollback()
         flash(str(error), "error")
         return redirect(url_for("plans.day", day=day))
+    _prepare_sheets(plan)
     flash(
         _("Re-optimized around the locked runs and stops. Publish again to send the changes."),
         "info",
@@ -283,6 +291,7 @@ def sheets(day: str):
 def sheets_pdf(day: str):
     plan = _plan_or_404(_day(day))
     pdf = route_sheets.render_pdf(route_sheets.sheets_for_plan(plan, volunteer_link))
+    db.session.commit()  # keeps the rendered PDF for the next request
     return Response(
         pdf,
         mimetype="application/pdf",

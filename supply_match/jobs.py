@@ -33,8 +33,15 @@ def create_queue(app: Flask) -> Huey:
         with app.app_context():
             run_planning_job(job_id)
 
+    @queue.task(name="render_sheets", retries=1)
+    def render_sheets(plan_id: int, url_root: str) -> None:
+        from supply_match.services.route_sheets import prerender
+
+        with app.app_context():
+            prerender(plan_id, url_root)
+
     app.extensions["queue"] = queue
-    app.extensions["queue_tasks"] = {"solve_day": solve_day}
+    app.extensions["queue_tasks"] = {"solve_day": solve_day, "render_sheets": render_sheets}
     return queue
 
 

@@ -3,6 +3,7 @@
 from supply_match.models.account import LoginAttempt, Role, User, user_villages
 from supply_match.models.allocation import Allocation, StockChange, StockChangeKind
 from supply_match.models.catalogue import HazardClass, Product, ProductCategory
+from supply_match.models.document import RenderedDocument
 from supply_match.models.household import Household
 from supply_match.models.order import (
     DeliveryPoint,
@@ -38,6 +39,7 @@ __all__ = [
     "PlanChange",
     "PlanningJob",
     "PlanStatus",
+    "RenderedDocument",
     "RunStatus",
     "StopItem",
     "StopStatus",

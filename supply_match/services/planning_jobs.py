@@ -20,7 +20,7 @@ from dataclasses import asdict
 from datetime import date, timedelta
 from typing import Any
 
-from flask import current_app
+from flask import current_app, has_request_context, request
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select, update
@@ -121,6 +121,8 @@ def start_planning(
             "order_ids": order_ids,
             "volunteer_ids": volunteer_ids,
             "locale": str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]),
+            # The host the dispatcher uses, for the links on the route sheets made after.
+            "url_root": request.url_root if has_request_context() else None,
         },
         requested_by=user,
     )
@@ -216,6 +218,9 @@ def _run_planning_job(job_id: int) -> None:
             finished_at=utcnow(),
             message=_("Planning finished"),
         )
+        if params.get("url_root"):
+            # The route sheets of the draft are laid out next, before anyone prints them.
+            enqueue("render_sheets", plan.id, params["url_root"])
     except JobCancelled:
         db.session.rollback()
         _write(

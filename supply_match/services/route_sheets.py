@@ -8,8 +8,7 @@ the volunteer's link and a small map of the run.
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,7 +18,8 @@ from pathlib import Path
 import segno
 from flask import current_app, render_template
 from flask_babel import force_locale
-from sqlalchemy import select
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from supply_match import labels
@@ -29,11 +29,12 @@ from supply_match.models import (
     DeliveryRun,
     DeliveryStop,
     OrderLine,
+    RenderedDocument,
     StopItem,
     Village,
     Volunteer,
 )
-from supply_match.services import svg_map
+from supply_match.services import svg_map, volunteer_links
 
 SHEET_LOCALE = "zh_Hans_CN"
 
@@ -80,6 +81,7 @@ class RouteSheet:
     distance_km: float
     load: list[LoadLine] = field(default_factory=list)
     stops: list[SheetStop] = field(default_factory=list)
+    trip: int = 1  # which trip of the volunteer's day
     link: str = ""
     qr_svg: str = ""  # for the browser
     qr_png: str = ""  # the same code as a PNG data URI, for the PDF
@@ -165,6 +167,7 @@ def build_sheet(run: DeliveryRun, link: str, colour_index: int = 0) -> RouteShee
         distance_km=round(run.distance_m / 1000, 1),
         load=[LoadLine(name, unit, q, w) for (name, unit), (q, w) in sorted(load.items())],
         stops=stops,
+        trip=run.trip,
         link=link,
         qr_svg=code.svg_inline(scale=3, border=1),
         qr_png=qr_png_data_uri(code),
@@ -210,16 +213,18 @@ def render_html(sheets: list[RouteSheet], *, for_pdf: bool = False) -> str:
         )
 
 
-# The last few PDFs made by this process, by a digest of everything they were made from.
-# A sheet's HTML holds all that it shows, so a changed plan changes the digest and can
-# never be answered with an old PDF; the same day downloaded again comes back at once.
-PDF_CACHE_SIZE = 4
-_pdf_cache: OrderedDict[str, bytes] = OrderedDict()
-_pdf_cache_lock = threading.Lock()
+# Documents kept in the database, newest first; older ones are deleted as new ones come.
+KEEP_DOCUMENTS = 20
+DOCUMENT_KIND = "route_sheets_pdf"
 
 
 def render_pdf(sheets: list[RouteSheet], *, cache: bool = True) -> bytes:
-    """All sheets as one PDF, each run starting on a page of its own."""
+    """All sheets as one PDF, each run starting on a page of its own.
+
+    Kept in ``RenderedDocument`` by a digest of everything it is made from (the HTML holds
+    all a sheet shows), so the same day asked for again, by any web process, comes back at
+    once, and a changed plan can never be answered with an old PDF. The caller commits.
+    """
     import weasyprint
 
     stylesheet = Path(current_app.static_folder) / "css" / "route_sheet.css"
@@ -229,16 +234,40 @@ def render_pdf(sheets: list[RouteSheet], *, cache: bool = True) -> bytes:
         "\0".join((weasyprint.__version__, css, html)).encode("utf-8")
     ).hexdigest()
     if cache:
-        with _pdf_cache_lock:
-            if digest in _pdf_cache:
-                _pdf_cache.move_to_end(digest)
-                return _pdf_cache[digest]
+        kept = db.session.get(RenderedDocument, digest)
+        if kept is not None:
+            return kept.content
     pdf = weasyprint.HTML(string=html).write_pdf(
         stylesheets=[weasyprint.CSS(string=css, base_url=str(stylesheet))]
     )
     if cache:
-        with _pdf_cache_lock:
-            _pdf_cache[digest] = pdf
-            while len(_pdf_cache) > PDF_CACHE_SIZE:
-                _pdf_cache.popitem(last=False)
+        _keep(digest, pdf)
     return pdf
+
+
+def _keep(digest: str, pdf: bytes) -> None:
+    try:
+        with db.session.begin_nested():
+            db.session.add(RenderedDocument(digest=digest, kind=DOCUMENT_KIND, content=pdf))
+    except IntegrityError:
+        return  # another process rendered the same document at the same time
+    old = db.session.scalars(
+        select(RenderedDocument.digest)
+        .order_by(RenderedDocument.created_at.desc())
+        .offset(KEEP_DOCUMENTS)
+    ).all()
+    if old:
+        db.session.execute(delete(RenderedDocument).where(RenderedDocument.digest.in_(old)))
+
+
+def prerender(plan_id: int, url_root: str) -> bool:
+    """Render a plan's sheets ahead of the dispatcher's click (the worker does this when a
+    plan is published). ``url_root`` is the host the dispatcher uses, so the links in the
+    sheets, and with them the digest, are the ones their request will make."""
+    plan = db.session.get(DeliveryPlan, plan_id)
+    if plan is None or not plan.runs:
+        return False
+    with current_app.test_request_context("/", base_url=url_root):
+        render_pdf(sheets_for_plan(plan, volunteer_links.link_for))
+    db.session.commit()
+    return True

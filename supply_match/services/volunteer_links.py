@@ -38,3 +38,10 @@ def revoke(volunteer: Volunteer) -> str:
     volunteer.token_version += 1
     db.session.flush()
     return token_for(volunteer)
+
+
+def link_for(volunteer: Volunteer) -> str:
+    """The volunteer's personal page, as an absolute URL of the current request's host."""
+    from flask import url_for
+
+    return url_for("volunteer.day_page", token=token_for(volunteer), _external=True)

@@ -3,12 +3,12 @@ a long run goes on over more pages with the table header repeated."""
 
 import io
 import re
-from collections import OrderedDict
+from collections import Counter
 from decimal import Decimal
 
 import segno
 from pypdf import PdfReader
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from supply_match.extensions import db
 from supply_match.models import DeliveryPlan, DeliveryRun, DeliveryStop, StopItem
@@ -39,15 +39,19 @@ def two_run_plan(county):
     return plan
 
 
-def stored_plan(county, stops_per_run):
-    """A plan stored as the planner would, without solving: one run per volunteer with the
-    given number of stops, each handing over seed to one household."""
+def stored_plan(county, stops_per_run, volunteers=None):
+    """A plan stored as the planner would, without solving: one run per volunteer (trips
+    counted when one comes again) with the given number of stops, each handing over seed
+    to one household."""
     plan = DeliveryPlan(delivery_date=DAY)
+    trips = Counter()
     for position, (volunteer, count) in enumerate(
-        zip(county["volunteers"], stops_per_run, strict=False)
+        zip(volunteers or county["volunteers"], stops_per_run, strict=False)
     ):
+        trips[volunteer.id] += 1
         run = DeliveryRun(
             volunteer=volunteer,
+            trip=trips[volunteer.id],
             outlet=county["outlet"],
             position=position,
             start_s=8 * 3600,
@@ -218,7 +222,6 @@ def test_a_changed_plan_never_prints_an_old_pdf_and_an_unchanged_one_is_not_made
 ):
     import weasyprint
 
-    monkeypatch.setattr(route_sheets, "_pdf_cache", OrderedDict())
     made = []
     write_pdf = weasyprint.HTML.write_pdf
     monkeypatch.setattr(
@@ -241,3 +244,27 @@ def test_a_changed_plan_never_prints_an_old_pdf_and_an_unchanged_one_is_not_made
     db.session.commit()
     shorter = pdf_of(app, plan).pages[0].extract_text()
     assert len(made) == 3 and "改名户" not in shorter
+
+
+def test_a_second_trip_has_a_sheet_of_its_own_that_says_so(app, county):
+    volunteer = county["volunteers"][0]
+    plan = stored_plan(county, [2, 2], volunteers=[volunteer, volunteer])
+    first, second = [page.extract_text() for page in pdf_of(app, plan).pages]
+    assert volunteer.name in first and volunteer.name in second
+    assert "第 2 趟" in second and "趟" not in first
+
+
+def test_only_the_newest_documents_are_kept(app, county, monkeypatch):
+    from supply_match.models import RenderedDocument
+
+    monkeypatch.setattr(route_sheets, "KEEP_DOCUMENTS", 1)
+    plan = stored_plan(county, [2])
+    pdf_of(app, plan)
+    plan.runs[0].stops[0].household.name = "又一户"
+    db.session.commit()
+    newest = pdf_of(app, plan)
+    db.session.commit()
+    kept = db.session.scalars(select(RenderedDocument)).all()
+    assert len(kept) == 1
+    assert "又一户" in PdfReader(io.BytesIO(kept[0].content)).pages[0].extract_text()
+    assert "又一户" in newest.pages[0].extract_text()

@@ -50,3 +50,37 @@ def test_migrations_go_down_to_empty_and_up_again(new_database_url):
         upgrade()
         assert "orders" in inspect(db.engine).get_table_names()
         db.engine.dispose()
+
+
+def test_rebuilding_a_table_keeps_the_rows_that_refer_to_it(new_database_url):
+    """SQLite rebuilds a table to change its constraints; the old table's drop must not
+    cascade into the rows that refer to it (delivery stops, when runs gain trips)."""
+    from datetime import date
+
+    from supply_match.models import DeliveryPlan, DeliveryRun, DeliveryStop
+    from tests import factories
+
+    app = make_app(new_database_url())
+    with app.app_context():
+        upgrade()
+        village = factories.village()
+        plan = DeliveryPlan(delivery_date=date(2020, 3, 3))
+        volunteer = factories.volunteer()
+        run = DeliveryRun(volunteer=volunteer, outlet=factories.outlet())
+        run.stops.append(
+            DeliveryStop(
+                position=0, delivery_point="home", village=village, label="x", lat=29.3, lon=108.2
+            )
+        )
+        plan.runs.append(run)
+        db.session.add(plan)
+        db.session.commit()
+        db.session.close()
+
+        downgrade(revision="91e1d3dac115")  # before trips: delivery_run is rebuilt
+        upgrade()  # and rebuilt again
+
+        assert db.session.query(DeliveryStop).count() == 1
+        assert db.session.query(DeliveryRun).one().trip == 1
+        db.session.close()
+        db.engine.dispose()

@@ -195,3 +195,34 @@ def test_the_days_list_shows_days_with_goods_and_defaults_the_picker(
     assert f'value="{DAY.isoformat()}"' in page
     assert f'href="/plans/{DAY.isoformat()}"' in page
     assert "规划这一天" in page
+
+
+def test_publishing_has_the_worker_render_the_sheets_before_anyone_asks(
+    app, client, dispatcher, county, day_orders, monkeypatch
+):
+    import weasyprint
+
+    from supply_match.models import RenderedDocument
+
+    plan = plan_through_the_pages(app, client, county, day_orders)
+    assert db.session.scalars(select(RenderedDocument)).all() == []
+    assert work_one(app.extensions["queue"])  # after planning, the draft's sheets
+    db.session.expire_all()
+    assert len(db.session.scalars(select(RenderedDocument)).all()) == 1
+
+    # A move changes a sheet: its PDF is made again after the change.
+    first, second = plan.runs
+    move = {"run": second.id, "position": 1, "confirmed": "1"}
+    client.post(f"/plans/{DAY.isoformat()}/stops/{first.stops[-1].id}/move", data=move)
+    assert client.post(f"/plans/{DAY.isoformat()}/publish").status_code == 302
+    while work_one(app.extensions["queue"]):
+        pass
+    db.session.expire_all()
+    kept = max(db.session.scalars(select(RenderedDocument)), key=lambda d: d.created_at)
+
+    def no_rendering(*_args, **_kwargs):
+        raise AssertionError("the PDF should have been ready")
+
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", no_rendering)
+    pdf = client.get(f"/plans/{DAY.isoformat()}/sheets.pdf")
+    assert pdf.status_code == 200 and pdf.data == kept.content
