@@ -30,6 +30,8 @@ from .model import Problem, to_grams
 from .prepare import Prepared
 
 BIG = 1 << 60
+NEIGHBOURS = 100  # nearest parts kept per part for the ruin step
+TRANSPOSE_MAX_NODES = 1200
 
 
 class FastModel:
@@ -76,10 +78,12 @@ class FastModel:
             return out  # start -> end (empty run) stays 0, as in OR-Tools
 
         self.D = arcs(problem.distance_m, False)
-        self.Dl = self.D.tolist()
+        # Python loops index these through memoryviews: Python ints without nested lists
+        # (lists of lists took ~1 GB on a 2,000-stop single-outlet model).
+        self.Dl = memoryview(self.D)
         classes = sorted({v.speed_class for v in vehicles})
         self.T3 = np.stack([arcs(problem.duration_s[c], True) for c in classes])
-        self.Tl = [t.tolist() for t in self.T3]
+        self.Tl = [memoryview(t) for t in self.T3]
         self.vcls = np.array([classes.index(v.speed_class) for v in vehicles], dtype=np.int64)
         self.vcls_l = self.vcls.tolist()
 
@@ -126,8 +130,12 @@ class FastModel:
         self.w_lo = [w[0][0] for w in self.wins]
         self.w_hi = [w[-1][1] for w in self.wins]
         self.grams_l = self.grams.tolist()
-        self.DT = np.ascontiguousarray(self.D.T)
-        self.T3T = np.ascontiguousarray(self.T3.transpose(0, 2, 1))
+        # Transposed copies make the column gathers of the insertion step contiguous; left
+        # out on big models, where they would double the memory.
+        self.transposed = size <= TRANSPOSE_MAX_NODES
+        if self.transposed:
+            self.DT = np.ascontiguousarray(self.D.T)
+            self.T3T = np.ascontiguousarray(self.T3.transpose(0, 2, 1))
         self.one_class = len(classes) == 1
         self.has_items = any(v.max_items is not None for v in vehicles)
         self.has_max_dist = any(v.max_distance_m is not None for v in vehicles)
@@ -151,7 +159,7 @@ class FastModel:
         # Neighbours of each part (both directions of the arc), for the ruin step.
         if n:
             pd = self.D[:n, :n] + self.D[:n, :n].T
-            self.neighbours = np.argsort(pd, axis=1, kind="stable").tolist()
+            self.neighbours = np.argsort(pd, axis=1, kind="stable")[:, :NEIGHBOURS].tolist()
             self.outlet_dist = (self.D[n + 0 : n + nv, :n].min(axis=0)).tolist()
         else:
             self.neighbours, self.outlet_dist = [], []
@@ -196,19 +204,19 @@ class FastModel:
         times = []
         prev, dist = s, 0
         for x in seq:
-            t += Tc[prev][x]
+            t += Tc[prev, x]
             if multi[x]:
                 t = self._earliest(x, t)  # feasible runs only: never None here
             elif t < lo[x]:
                 t = lo[x]
             times.append(t)
-            dist += D[prev][x]
+            dist += D[prev, x]
             prev = x
         z = self.shift_end[v]
         latest = []
         nxt = e
         for x in reversed(seq):
-            z -= Tc[x][nxt]
+            z -= Tc[x, nxt]
             if multi[x]:
                 z = self._latest(x, z)
             elif z > hi[x]:
@@ -218,12 +226,12 @@ class FastModel:
         self.A[s] = self.shift_start[v]
         self.Z[e] = self.shift_end[v]
         if seq:
-            dist += D[prev][e]
+            dist += D[prev, e]
             self.A[seq] = times
             latest.reverse()
             self.Z[seq] = latest
             self.succ[[s, *seq]] = [*seq, e]
-            self.succ_cost[[s, *seq]] = [D[a][b] for a, b in zip([s, *seq], [*seq, e], strict=True)]
+            self.succ_cost[[s, *seq]] = [D[a, b] for a, b in zip([s, *seq], [*seq, e], strict=True)]
             grams, items = self.grams_l, self.items_l
             self.load[v] = sum(grams[x] for x in seq)
             self.load_items[v] = sum(items[x] for x in seq)
@@ -248,7 +256,7 @@ class FastModel:
         prev = n + v
         waits, delay = 0, None
         for x in seq:
-            arrive = t + Tc[prev][x]
+            arrive = t + Tc[prev, x]
             serve = self._earliest(x, arrive)
             if serve is None:
                 return None
@@ -257,7 +265,7 @@ class FastModel:
             room = end_w - serve + waits
             delay = room if delay is None else min(delay, room)
             t, prev = serve, x
-        end = t + Tc[prev][n + nv + v]
+        end = t + Tc[prev, n + nv + v]
         if end > self.shift_end[v]:
             return None
         delay = max(0, min(waits, delay if delay is not None else 0))
@@ -281,7 +289,7 @@ class FastModel:
                 return False
         n, nv = self.n, self.nv
         nodes = [n + v, *seq, n + nv + v]
-        dist = sum(self.Dl[a][b] for a, b in zip(nodes, nodes[1:], strict=False))
+        dist = sum(self.Dl[a, b] for a, b in zip(nodes, nodes[1:], strict=False))
         if dist > self.max_dist[v]:
             return False
         span = self.min_duration(v, seq)
@@ -428,12 +436,13 @@ class FastModel:
         v = self.veh[prev]
         nxt = self.succ[prev]
         if self.one_class:
-            arrive = self.A[prev] + self.T3T[0, u][prev]
+            to_u = self.T3T[0, u][prev] if self.transposed else self.T3[0][prev, u]
             back = self.T3[0, u][nxt]
         else:
             c = self.vcls[v]
-            arrive = self.A[prev] + self.T3T[c, u, prev]
+            to_u = self.T3T[c, u, prev] if self.transposed else self.T3[c, prev, u]
             back = self.T3[c, u, nxt]
+        arrive = self.A[prev] + to_u
         if self.multi[u]:
             ws, we = self.wstart[u], self.wend[u]
             k = np.minimum(np.searchsorted(we, arrive), len(we) - 1)
@@ -443,7 +452,8 @@ class FastModel:
             serve = np.maximum(arrive, self.w_lo[u])
             ok = serve <= self.w_hi[u]
         ok &= serve + back <= self.Z[nxt]
-        cost = self.DT[u][prev] + self.D[u][nxt] - self.succ_cost[prev]
+        cost = (self.DT[u][prev] if self.transposed else self.D[prev, u]) + self.D[u][nxt]
+        cost -= self.succ_cost[prev]
         if self.has_max_dist:
             ok &= self.rdist[v] + cost <= self.max_dist[v]
         if self.has_fixed:
@@ -474,9 +484,9 @@ class FastModel:
         self.veh[u] = v
         self.succ[p] = u
         self.succ[u] = nxt
-        self.succ_cost[p] = D[p][u]
-        self.succ_cost[u] = D[u][nxt]
-        self.rdist[v] += D[p][u] + D[u][nxt] - D[p][nxt]
+        self.succ_cost[p] = D[p, u]
+        self.succ_cost[u] = D[u, nxt]
+        self.rdist[v] += D[p, u] + D[u, nxt] - D[p, nxt]
         self.load[v] += self.grams_l[u]
         self.load_items[v] += self.items_l[u]
         if self.ntypes and self.ptype[u] >= 0:
@@ -484,7 +494,7 @@ class FastModel:
         lo, hi, multi, A, Z = self.w_lo, self.w_hi, self.multi, self.A, self.Z
         t, prev = int(A[p]), p
         for x in route[pos:]:
-            t += Tc[prev][x]
+            t += Tc[prev, x]
             if multi[x]:
                 t = self._earliest(x, t)
             elif t < lo[x]:
@@ -496,7 +506,7 @@ class FastModel:
         z, after = int(Z[nxt]), nxt
         for i in range(pos, -1, -1):
             x = route[i]
-            z -= Tc[x][after]
+            z -= Tc[x, after]
             if multi[x]:
                 z = self._latest(x, z)
             elif z > hi[x]:
