@@ -253,13 +253,10 @@ def lock_stop(day: str, stop_id: int):
 @role_required(*STAFF)
 def reoptimize(day: str):
     plan = _plan_or_404(_day(day))
-    settings = None
-    if current_app.config.get("PLANNING_SOLUTION_LIMIT"):
-        settings = PlanningSettings(
-            separate_pesticide=plan.settings.get("separate_pesticide", True),
-            second_trips=plan.settings.get("second_trips", True),
-            solution_limit=current_app.config["PLANNING_SOLUTION_LIMIT"],
-        )
+    # Tests set a solution limit: reproducible plans, and no waiting for the clock.
+    settings = PlanningSettings.of_plan(
+        plan, solution_limit=current_app.config.get("PLANNING_SOLUTION_LIMIT")
+    )
     try:
         planning.reoptimize(plan, settings, user=current_user)
         db.session.commit()

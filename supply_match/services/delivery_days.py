@@ -45,19 +45,18 @@ class Upcoming:
 def upcoming(today: date, limit: int = 21) -> Upcoming:
     """The next ``limit`` days on which allocated orders may be delivered, from today on
     (or from the earliest wanted day when every range lies in the past, as in the demo)."""
-    weights = dict(
-        db.session.execute(
-            select(OrderLine.order_id, func.sum(OrderLine.quantity * Product.unit_weight_kg))
-            .join(Product, OrderLine.product_id == Product.id)
-            .join(Order, OrderLine.order_id == Order.id)
-            .where(Order.status == OrderStatus.ALLOCATED)
-            .group_by(OrderLine.order_id)
-        ).all()
-    )
+    # One row per allocated order: its wanted range and weight.
     ranges = db.session.execute(
-        select(Order.id, Order.wanted_from, Order.wanted_to).where(
-            Order.status == OrderStatus.ALLOCATED
+        select(
+            Order.id,
+            Order.wanted_from,
+            Order.wanted_to,
+            func.sum(OrderLine.quantity * Product.unit_weight_kg),
         )
+        .join(OrderLine, OrderLine.order_id == Order.id)
+        .join(Product, OrderLine.product_id == Product.id)
+        .where(Order.status == OrderStatus.ALLOCATED)
+        .group_by(Order.id, Order.wanted_from, Order.wanted_to)
     ).all()
     failed = db.session.scalar(
         select(func.count()).select_from(Order).where(Order.status == OrderStatus.FAILED)
@@ -69,12 +68,12 @@ def upcoming(today: date, limit: int = 21) -> Upcoming:
     counts: dict[date, int] = defaultdict(int)
     last_day: dict[date, int] = defaultdict(int)
     weight: dict[date, Decimal] = defaultdict(Decimal)
-    for order_id, wanted_from, wanted_to in considered:
+    for _order_id, wanted_from, wanted_to, order_kg in considered:
         first = max(wanted_from, start)
         for offset in range((wanted_to - first).days + 1):
             day = first + timedelta(days=offset)
             counts[day] += 1
-            weight[day] += Decimal(weights.get(order_id) or 0)
+            weight[day] += Decimal(order_kg or 0)
         if wanted_to >= start:
             last_day[wanted_to] += 1
     days = sorted(counts)[:limit]

@@ -83,6 +83,18 @@ class PlanningSettings:
     time_limit_s: float = 30.0
     solution_limit: int | None = None
 
+    @classmethod
+    def of_plan(cls, plan: DeliveryPlan, solution_limit: int | None = None) -> PlanningSettings:
+        """The settings a plan was made with (stored with it), to plan it again."""
+        stored = plan.settings or {}
+        return cls(
+            separate_pesticide=stored.get("separate_pesticide", True),
+            second_trips=stored.get("second_trips", True),
+            circuity=stored.get("circuity", 1.4),
+            time_limit_s=stored.get("time_limit_s", 30.0),
+            solution_limit=solution_limit,
+        )
+
     def limits(self) -> solver.SolveLimits:
         if self.solution_limit is not None:
             return solver.MaxSolutions(self.solution_limit)
@@ -246,7 +258,6 @@ class BuiltProblem:
     problem: solver.Problem
     stops: list[PooledStop]
     volunteers: list[Volunteer]
-    vehicle_outlet: dict[int, int]
     location_points: list[tuple[float, float]]
     locked_keys: frozenset[str] = frozenset()
     outlet_at: dict[int, int] = field(default_factory=dict)
@@ -333,7 +344,6 @@ def build_problem(
         problem,
         stops,
         list(volunteers),
-        vehicle_outlet,
         points,
         frozenset(locked_keys),
         {location: outlet_id for outlet_id, location in outlet_location.items()},
@@ -565,12 +575,7 @@ def reoptimize(
         raise PlanningError(
             _("Volunteers have started delivering; the plan can no longer be re-optimized.")
         )
-    settings = settings or PlanningSettings(
-        separate_pesticide=plan.settings.get("separate_pesticide", True),
-        second_trips=plan.settings.get("second_trips", True),
-        circuity=plan.settings.get("circuity", 1.4),
-        time_limit_s=plan.settings.get("time_limit_s", 30.0),
-    )
+    settings = settings or PlanningSettings.of_plan(plan)
     kept = [run for run in plan.runs if run.locked]
     kept_quantities: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
     for run in kept:

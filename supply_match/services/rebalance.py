@@ -87,7 +87,11 @@ def further_rounds(
         # narrower one these few vehicles would give.
         served = {stop.job_id for run in extra.runs for stop in run.stops}
         solution = solver.Solution(
-            tuple(sorted((*solution.runs, *extra.runs), key=lambda r: _order(r.vehicle_id))),
+            tuple(
+                sorted(
+                    (*solution.runs, *extra.runs), key=lambda r: volunteer_and_trip(r.vehicle_id)
+                )
+            ),
             tuple(u for u in solution.unassigned if u.job_id not in served)
             + tuple(u for u in extra.unassigned if u.job_id in served),
             solution.objective + extra.objective,
@@ -96,10 +100,6 @@ def further_rounds(
         )
         done = round_number + 1
     return Rounds(problem, solution, done)
-
-
-def _order(vehicle: str) -> tuple[int, int]:
-    return volunteer_and_trip(vehicle)
 
 
 def _dropped_whole(problem: solver.Problem, solution: solver.Solution) -> list[solver.Job]:
