@@ -47,6 +47,8 @@ class FastModel:
         max_string: int = 10,
         avg_removed: int = 10,
         route_removal: float = 0.0,
+        vehicle_swap: float = 0.0,
+        soft: bool = False,
     ) -> None:
         parts = prepared.parts
         vehicles = list(problem.vehicles)
@@ -57,6 +59,14 @@ class FastModel:
         self.max_string = max_string
         self.avg_removed = avg_removed
         self.route_removal = route_removal
+        self.vehicle_swap = vehicle_swap
+        # Soft mode: late arrivals ("time warp", Vidal et al. 2013) and overloads are
+        # allowed at a price per second and per gram that adapts during the search; only
+        # solutions without either can become the best. Vehicles with a max run duration
+        # stay hard (their check needs a real schedule).
+        self.soft = soft
+        self.lam = 10.0  # metres per second of time warp
+        self.mu = 0.1  # metres per gram over payload
         self.rng = random.Random(seed)
         self.nrng = np.random.default_rng(seed)
         jobs = [problem.jobs[pt.job_index] for pt in parts]
@@ -99,6 +109,7 @@ class FastModel:
             dtype=np.int64,
         )
         self.max_dur = [v.max_duration_s for v in vehicles]
+        self.hard = np.array([v.max_duration_s is not None for v in vehicles], dtype=bool)
         self.fixed = np.array([int(v.fixed_cost) for v in vehicles], dtype=np.int64)
         self.shift_start = [v.shift.start_s for v in vehicles]
         self.shift_end = [v.shift.end_s for v in vehicles]
@@ -175,6 +186,7 @@ class FastModel:
         self.load = np.zeros(nv, dtype=np.int64)
         self.load_items = np.zeros(nv, dtype=np.int64)
         self.rdist = np.zeros(nv, dtype=np.int64)
+        self.rtw = np.zeros(nv, dtype=np.int64)  # time warp of each run (soft mode)
         self.tcount = np.zeros((nv, max(1, nt)), dtype=np.int64)
         for v in range(nv):
             self._refresh(v)
@@ -193,34 +205,55 @@ class FastModel:
                 return t if t <= e else e
         return None
 
+    def _serve(self, x: int, t: int) -> tuple[int, int]:
+        """Service start at part x when arriving at t, and the time warp it takes (soft
+        mode; feasible runs never have any): arriving after the last window, the run goes
+        back in time to its end."""
+        if self.multi[x]:
+            e = self._earliest(x, t)
+            if e is None:
+                return self.w_hi[x], t - self.w_hi[x]
+            return e, 0
+        if t < self.w_lo[x]:
+            return self.w_lo[x], 0
+        if t > self.w_hi[x]:
+            return self.w_hi[x], t - self.w_hi[x]
+        return t, 0
+
+    def _latest_start(self, x: int, z: int) -> int:
+        """Latest service start at part x for a run that must start the next leg by z
+        (clipped to the first window's start when z is earlier: time warp, soft mode)."""
+        if self.multi[x]:
+            latest = self._latest(x, z)
+            return self.w_lo[x] if latest is None else latest
+        if z > self.w_hi[x]:
+            return self.w_hi[x]
+        return z if z >= self.w_lo[x] else self.w_lo[x]
+
     def _refresh(self, v: int) -> None:
         """Recompute the forward/backward times, load, distance and types of run ``v``."""
         n, nv = self.n, self.nv
         seq = self.routes[v]
         Tc, D = self.Tl[self.vcls_l[v]], self.Dl
         s, e = n + v, n + nv + v
-        lo, hi, multi = self.w_lo, self.w_hi, self.multi
         t = self.shift_start[v]
         times = []
-        prev, dist = s, 0
+        prev, dist, warp = s, 0, 0
         for x in seq:
             t += Tc[prev, x]
-            if multi[x]:
-                t = self._earliest(x, t)  # feasible runs only: never None here
-            elif t < lo[x]:
-                t = lo[x]
+            t, late = self._serve(x, t)
+            warp += late
             times.append(t)
             dist += D[prev, x]
             prev = x
+        warp += max(0, t + Tc[prev, e] - self.shift_end[v])
+        self.rtw[v] = warp
         z = self.shift_end[v]
         latest = []
         nxt = e
         for x in reversed(seq):
             z -= Tc[x, nxt]
-            if multi[x]:
-                z = self._latest(x, z)
-            elif z > hi[x]:
-                z = hi[x]
+            z = self._latest_start(x, z)
             latest.append(z)
             nxt = x
         self.A[s] = self.shift_start[v]
@@ -320,6 +353,13 @@ class FastModel:
         )
         return int(self.rdist.sum()) + int(self.fixed[used].sum()), dropped
 
+    def _violations(self) -> float:
+        """Soft mode's price of the time warp and overloads of all runs."""
+        if not self.soft:
+            return 0.0
+        over = int(np.maximum(self.load - self.cap, 0).sum())
+        return self.lam * int(self.rtw.sum()) + self.mu * over
+
     def _snapshot(self):
         return (
             [r[:] for r in self.routes],
@@ -331,6 +371,7 @@ class FastModel:
             self.load.copy(),
             self.load_items.copy(),
             self.rdist.copy(),
+            self.rtw.copy(),
             self.tcount.copy(),
         )
 
@@ -345,6 +386,7 @@ class FastModel:
             self.load,
             self.load_items,
             self.rdist,
+            self.rtw,
             self.tcount,
         ) = snap
 
@@ -416,12 +458,88 @@ class FastModel:
             self._refresh(v)
         return removed, back_first
 
+    def _fit(self, v: int, seq: list[int]) -> tuple[list[int], list[int]] | None:
+        """``seq`` cut down to what vehicle ``v`` can drive: parts it may not carry, parts
+        over its payload (heaviest first) and parts whose windows it reaches too late are
+        left out. Returns (kept, left out), or None when what is kept still fails."""
+        n, nv = self.n, self.nv
+        allowed, grams = self.allowed, self.grams_l
+        out = [x for x in seq if not allowed[x, v]]
+        kept = [x for x in seq if allowed[x, v]]
+        load = sum(grams[x] for x in kept)
+        if load > self.cap[v]:
+            for x in sorted(kept, key=lambda x: -grams[x]):
+                if load <= self.cap[v]:
+                    break
+                load -= grams[x]
+                out.append(x)
+            gone = set(out)
+            kept = [x for x in kept if x not in gone]
+        Tc = self.Tl[self.vcls_l[v]]
+        t, prev, timely = self.shift_start[v], n + v, []
+        for x in kept:
+            serve = self._earliest(x, t + Tc[prev, x])
+            if serve is None:
+                out.append(x)
+                continue
+            timely.append(x)
+            t, prev = serve, x
+        while timely and t + Tc[prev, n + nv + v] > self.shift_end[v]:
+            out.append(timely.pop())
+            if timely:
+                prev, t = timely[-1], self._schedule_end(v, timely)
+            else:
+                prev, t = n + v, self.shift_start[v]
+        if not self.run_ok(v, timely):
+            return None
+        return timely, out
+
+    def _schedule_end(self, v: int, seq: list[int]) -> int:
+        """Earliest service start at the last part of ``seq`` (a feasible run of ``v``)."""
+        Tc = self.Tl[self.vcls_l[v]]
+        t, prev = self.shift_start[v], self.n + v
+        for x in seq:
+            t = self._earliest(x, t + Tc[prev, x])
+            prev = x
+        return t
+
+    def _swap_vehicles(self) -> list[int]:
+        """Hand a random run to another vehicle (an idle one, or one whose run comes back
+        in exchange). Parts a vehicle cannot take (payload, windows at its speed, shift)
+        are left out and returned, to be inserted again with the ruined ones. Removal and
+        cheapest re-insertion alone never open an idle big vehicle while small ones still
+        have room, nor trade the runs of a fast and a slow vehicle."""
+        rng = self.rng
+        used = [v for v in range(self.nv) if self.routes[v]]
+        if not used or self.nv < 2:
+            return []
+        a = rng.choice(used)
+        b = rng.choice([b for b in range(self.nv) if b != a])
+        ra, rb = self.routes[a], self.routes[b]
+        to_b, to_a = self._fit(b, ra), self._fit(a, rb)
+        if to_b is None or to_a is None:
+            return []
+        self.routes[a], self.routes[b] = to_a[0], to_b[0]
+        left_out = to_a[1] + to_b[1]
+        for x in to_a[0]:
+            self.veh[x] = a
+        for x in to_b[0]:
+            self.veh[x] = b
+        for x in left_out:
+            self.veh[x] = -1
+        self._refresh(a)
+        self._refresh(b)
+        return left_out
+
     # ----------------------------------------------------------------- recreate
 
-    def _best_insertion(self, u: int) -> tuple[int, int, int] | None:
-        """(cost, vehicle, prev node) of the cheapest feasible insertion of part u, with blinks."""
-        n = self.n
-        vok = self.allowed[u] & (self.load + self.grams_l[u] <= self.cap)
+    def _best_insertion(self, u: int) -> tuple[float, int, int, int] | None:
+        """(cost, vehicle, prev node, time warp added) of the cheapest feasible insertion of
+        part u, with blinks. In soft mode the cost includes the price of added time warp and
+        overload, and only vehicles with a max duration must stay within windows and payload."""
+        n, soft = self.n, self.soft
+        fits = self.load + self.grams_l[u] <= self.cap
+        vok = self.allowed[u] & (fits | ~self.hard) if soft else self.allowed[u] & fits
         if self.has_items:
             vok &= self.load_items + self.items_l[u] <= self.cap_items
         if self.ntypes and self.ptype[u] >= 0:
@@ -447,15 +565,33 @@ class FastModel:
             ws, we = self.wstart[u], self.wend[u]
             k = np.minimum(np.searchsorted(we, arrive), len(we) - 1)
             serve = np.maximum(arrive, ws[k])
-            ok = serve <= we[k]
+            late = np.maximum(serve - we[k], 0)
+            serve -= late
         else:
             serve = np.maximum(arrive, self.w_lo[u])
-            ok = serve <= self.w_hi[u]
-        ok &= serve + back <= self.Z[nxt]
+            late = np.maximum(serve - self.w_hi[u], 0)
+            serve -= late
+        behind = serve + back - self.Z[nxt]
         cost = (self.DT[u][prev] if self.transposed else self.D[prev, u]) + self.D[u][nxt]
         cost -= self.succ_cost[prev]
         if self.has_max_dist:
-            ok &= self.rdist[v] + cost <= self.max_dist[v]
+            too_far = self.rdist[v] + cost > self.max_dist[v]
+        if soft:
+            # Vidal's concatenation: the run's time warp changes by what u's arrival and
+            # the join to the rest of the run add, less the old join's warp.
+            was = self.A[prev] + (
+                self.T3[0][prev, nxt] if self.one_class else self.T3[c, prev, nxt]
+            )
+            warp = late + np.maximum(behind, 0) - np.maximum(was - self.Z[nxt], 0)
+            hard = self.hard[v]
+            ok = ~hard | ((late == 0) & (behind <= 0))
+            over = np.maximum(self.load[v] + self.grams_l[u] - self.cap[v], 0)
+            over -= np.maximum(self.load[v] - self.cap[v], 0)
+            cost = cost + self.lam * warp + self.mu * over
+        else:
+            ok = (late == 0) & (behind <= 0)
+        if self.has_max_dist:
+            ok &= ~too_far
         if self.has_fixed:
             cost = cost + self.fixed[v] * ((prev >= n) & (nxt >= n))  # opens an empty run
         cost = np.where(ok, cost, BIG)
@@ -464,16 +600,17 @@ class FastModel:
             if cost[i] >= BIG:
                 return None
             vi, p = int(v[i]), int(prev[i])
+            added = int(warp[i]) if soft else 0
             if self.max_dur[vi] is None:
-                return int(cost[i]), vi, p
+                return cost[i].item(), vi, p, added
             route = self.routes[vi]
             pos = 0 if p >= n else route.index(p) + 1
             if self.run_ok(vi, [*route[:pos], u, *route[pos:]]):
-                return int(cost[i]), vi, p
+                return cost[i].item(), vi, p, added
             cost[i] = BIG
         return None
 
-    def _insert(self, u: int, v: int, p: int) -> None:
+    def _insert(self, u: int, v: int, p: int, warp: int = 0) -> None:
         """Put part u after node p in run v; times are updated only as far as they change."""
         n = self.n
         route = self.routes[v]
@@ -491,14 +628,11 @@ class FastModel:
         self.load_items[v] += self.items_l[u]
         if self.ntypes and self.ptype[u] >= 0:
             self.tcount[v, self.ptype[u]] += 1
-        lo, hi, multi, A, Z = self.w_lo, self.w_hi, self.multi, self.A, self.Z
+        self.rtw[v] += warp
+        A, Z = self.A, self.Z
         t, prev = int(A[p]), p
         for x in route[pos:]:
-            t += Tc[prev, x]
-            if multi[x]:
-                t = self._earliest(x, t)
-            elif t < lo[x]:
-                t = lo[x]
+            t = self._serve(x, t + Tc[prev, x])[0]
             if x != u and t == A[x]:
                 break
             A[x] = t
@@ -506,11 +640,7 @@ class FastModel:
         z, after = int(Z[nxt]), nxt
         for i in range(pos, -1, -1):
             x = route[i]
-            z -= Tc[x, after]
-            if multi[x]:
-                z = self._latest(x, z)
-            elif z > hi[x]:
-                z = hi[x]
+            z = self._latest_start(x, z - Tc[x, after])
             if x != u and z == Z[x]:
                 break
             Z[x] = z
@@ -533,7 +663,7 @@ class FastModel:
         for u in todo:
             found = self._best_insertion(u)
             if found is not None and found[0] < self.penalty[u]:
-                self._insert(u, found[1], found[2])
+                self._insert(u, found[1], found[2], found[3])
 
     # ----------------------------------------------------------------- the loop
 
@@ -565,6 +695,8 @@ class FastModel:
         soft0 = min(float(self.penalty_unit), soft_drop * mean_arc) if soft_drop > 0 else 0.0
         start = time.perf_counter()
         done = 0
+        cur_viol = self._violations()
+        timely = light = 0
         while self.n:
             if budget is not None and done >= budget:
                 break
@@ -583,19 +715,42 @@ class FastModel:
                 unit = self.penalty_unit
             done += 1
             snap = self._snapshot()
+            swapped = []
+            if self.vehicle_swap > 0 and self.rng.random() < self.vehicle_swap:
+                swapped = self._swap_vehicles()
             removed, first = self._ruin()
+            removed += swapped
             gone = set(removed)
             todo = removed + [
                 x for x in np.flatnonzero(self.veh[: self.n] < 0).tolist() if x not in gone
             ]
             self._recreate(todo, first)
             cost, drop = self._costs()
-            value, current = cost + unit * drop, cur_cost + unit * cur_drop
+            viol = self._violations()
+            value, current = cost + unit * drop + viol, cur_cost + unit * cur_drop + cur_viol
             if value <= current or value < current - temp * math.log(1.0 - self.rng.random()):
-                cur_cost, cur_drop = cost, drop
+                cur_cost, cur_drop, cur_viol = cost, drop, viol
                 real = cost + self.penalty_unit * drop
-                if real < best:
+                if real < best and not viol:
                     best, best_routes = real, [r[:] for r in self.routes]
             else:
                 self._restore(snap)
+            if self.soft:
+                timely += not self.rtw.any()
+                light += not (self.load > self.cap).any()
+                if done % 100 == 0:
+                    self.lam = _adapted(self.lam, timely / 100, 0.01, 1e6)
+                    self.mu = _adapted(self.mu, light / 100, 1e-4, 1e4)
+                    cur_viol = self._violations()
+                    timely = light = 0
         return best_routes, best, done
+
+
+def _adapted(price: float, feasible_share: float, low: float, high: float) -> float:
+    """A violation's price, raised when the search spends most steps in violation and
+    lowered when it hardly ever does (as HGS adapts its penalties)."""
+    if feasible_share < 0.4:
+        return min(price * 1.3, high)
+    if feasible_share > 0.6:
+        return max(price / 1.3, low)
+    return price

@@ -64,6 +64,8 @@ class SearchOptions:
     final_share: float = 0.02
     sisr_rounds: int = 1
     sisr_route_removal: float = 0.0
+    sisr_vehicle_swap: float = 0.0
+    sisr_soft: bool = False
     neighbors_ratio: float = 1.0
     min_neighbors: int = 1
     bandit: bool = False
@@ -383,6 +385,8 @@ def _sisr(
         max_string=options.sisr_max_string,
         avg_removed=options.sisr_avg_removed,
         route_removal=options.sisr_route_removal,
+        vehicle_swap=options.sisr_vehicle_swap,
+        soft=options.sisr_soft,
     )
     if not all(fast.run_ok(v, r) for v, r in enumerate(routes)):
         return routes, objective, 0, assignment
