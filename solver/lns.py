@@ -110,6 +110,25 @@ class FastModel:
         )
         self.max_dur = [v.max_duration_s for v in vehicles]
         self.hard = np.array([v.max_duration_s is not None for v in vehicles], dtype=bool)
+        kinds: dict[tuple, int] = {}
+        self.kind = [
+            kinds.setdefault(
+                (
+                    v.start,
+                    v.end,
+                    v.load_at,
+                    v.payload_kg,
+                    v.max_items,
+                    v.shift,
+                    v.speed_class,
+                    v.max_duration_s,
+                    v.max_distance_m,
+                    v.fixed_cost,
+                ),
+                len(kinds),
+            )
+            for v in vehicles
+        ]
         self.fixed = np.array([int(v.fixed_cost) for v in vehicles], dtype=np.int64)
         self.shift_start = [v.shift.start_s for v in vehicles]
         self.shift_end = [v.shift.end_s for v in vehicles]
@@ -511,10 +530,13 @@ class FastModel:
         have room, nor trade the runs of a fast and a slow vehicle."""
         rng = self.rng
         used = [v for v in range(self.nv) if self.routes[v]]
-        if not used or self.nv < 2:
+        if not used:
             return []
         a = rng.choice(used)
-        b = rng.choice([b for b in range(self.nv) if b != a])
+        others = [b for b in range(self.nv) if self.kind[b] != self.kind[a]]
+        if not others:
+            return []  # the same vehicle twice: nothing to gain
+        b = rng.choice(others)
         ra, rb = self.routes[a], self.routes[b]
         to_b, to_a = self._fit(b, ra), self._fit(a, rb)
         if to_b is None or to_a is None:
@@ -535,8 +557,31 @@ class FastModel:
 
     def _best_insertion(self, u: int) -> tuple[float, int, int, int] | None:
         """(cost, vehicle, prev node, time warp added) of the cheapest feasible insertion of
-        part u, with blinks. In soft mode the cost includes the price of added time warp and
-        overload, and only vehicles with a max duration must stay within windows and payload."""
+        part u, with blinks."""
+        found = self._insertions(u)
+        if found is None:
+            return None
+        cost, v, prev, warp = found
+        n = self.n
+        for _ in range(20):
+            i = int(np.argmin(cost))
+            if cost[i] >= BIG:
+                return None
+            vi, p = int(v[i]), int(prev[i])
+            if self.max_dur[vi] is None:
+                return cost[i].item(), vi, p, int(warp[i])
+            route = self.routes[vi]
+            pos = 0 if p >= n else route.index(p) + 1
+            if self.run_ok(vi, [*route[:pos], u, *route[pos:]]):
+                return cost[i].item(), vi, p, int(warp[i])
+            cost[i] = BIG
+        return None
+
+    def _insertions(self, u: int):
+        """Every place for part u at once: arrays of cost (BIG where it does not fit, max
+        run duration aside), vehicle, prev node and time warp added; None if there is no
+        place. In soft mode the cost includes the price of added time warp and overload,
+        and only vehicles with a max duration must stay within windows and payload."""
         n, soft = self.n, self.soft
         fits = self.load + self.grams_l[u] <= self.cap
         vok = self.allowed[u] & (fits | ~self.hard) if soft else self.allowed[u] & fits
@@ -589,26 +634,13 @@ class FastModel:
             over -= np.maximum(self.load[v] - self.cap[v], 0)
             cost = cost + self.lam * warp + self.mu * over
         else:
+            warp = np.zeros(len(prev), dtype=np.int64)
             ok = (late == 0) & (behind <= 0)
         if self.has_max_dist:
             ok &= ~too_far
         if self.has_fixed:
             cost = cost + self.fixed[v] * ((prev >= n) & (nxt >= n))  # opens an empty run
-        cost = np.where(ok, cost, BIG)
-        for _ in range(20):
-            i = int(np.argmin(cost))
-            if cost[i] >= BIG:
-                return None
-            vi, p = int(v[i]), int(prev[i])
-            added = int(warp[i]) if soft else 0
-            if self.max_dur[vi] is None:
-                return cost[i].item(), vi, p, added
-            route = self.routes[vi]
-            pos = 0 if p >= n else route.index(p) + 1
-            if self.run_ok(vi, [*route[:pos], u, *route[pos:]]):
-                return cost[i].item(), vi, p, added
-            cost[i] = BIG
-        return None
+        return np.where(ok, cost, BIG), v, prev, warp
 
     def _insert(self, u: int, v: int, p: int, warp: int = 0) -> None:
         """Put part u after node p in run v; times are updated only as far as they change."""

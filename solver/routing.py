@@ -63,9 +63,9 @@ class SearchOptions:
     final_metaheuristic: str = "GREEDY_DESCENT"
     final_share: float = 0.02
     sisr_rounds: int = 1
-    sisr_route_removal: float = 0.0
-    sisr_vehicle_swap: float = 0.0
-    sisr_soft: bool = False
+    sisr_route_removal: float = 0.05
+    sisr_vehicle_swap: float = 0.05
+    sisr_soft: bool = True
     neighbors_ratio: float = 1.0
     min_neighbors: int = 1
     bandit: bool = False

@@ -32,3 +32,83 @@ def test_best_objective_matches_a_recount_and_every_run_is_feasible():
     fast.set_routes(routes)
     assert fast.objective() == best
     assert sorted(x for r in routes for x in r) == list(range(len(prepared.parts)))
+
+
+def _scrambled(n_parts: int, n_vehicles: int, seed: int) -> list[list[int]]:
+    """Parts dealt out to a few runs in random order: runs late at many stops."""
+    import random
+
+    rng = random.Random(seed)
+    order = list(range(n_parts))
+    rng.shuffle(order)
+    routes: list[list[int]] = [[] for _ in range(n_vehicles)]
+    for i, x in enumerate(order[: n_parts - 5]):
+        routes[i % 3].append(x)
+    return routes
+
+
+def test_soft_insertions_keep_time_warp_and_times_equal_to_a_recount():
+    inst = read_instance(DATA / "R101_25.txt")
+    prepared = prepare(inst.problem)
+    fast = FastModel(inst.problem, prepared, penalty_unit=10**7, seed=5, blink=0.0, soft=True)
+    nv = len(inst.problem.vehicles)
+    for seed in range(5):
+        fast.set_routes(_scrambled(len(prepared.parts), nv, seed))
+        assert fast.rtw.sum() > 0  # the test needs late arrivals to mean anything
+        for u in [x for x in range(fast.n) if fast.veh[x] < 0]:
+            # Every place, not only the cheapest: those avoid late joins.
+            cost, vs, prevs, warps = fast._insertions(u)
+            assert warps.max() > 0
+            for v, p, warp in zip(vs.tolist(), prevs.tolist(), warps.tolist(), strict=True):
+                snap = fast._snapshot()
+                fast._insert(u, v, p, warp)
+                incremental = (fast.rtw.copy(), fast.A.copy(), fast.Z.copy())
+                fast.set_routes(fast.routes)
+                assert (fast.rtw == incremental[0]).all()
+                served = [x for r in fast.routes for x in r]
+                assert (fast.A[served] == incremental[1][served]).all()
+                assert (fast.Z[served] == incremental[2][served]).all()
+                fast._restore(snap)
+            fast._insert(u, *fast._best_insertion(u)[1:])
+
+
+def test_soft_search_returns_only_feasible_routes():
+    inst = read_instance(DATA / "R101_25.txt")
+    prepared = prepare(inst.problem)
+    fast = FastModel(inst.problem, prepared, penalty_unit=10**7, seed=2, soft=True)
+    routes, best, _ = fast.search([[] for _ in inst.problem.vehicles], None, 400)
+    assert all(fast.run_ok(v, r) for v, r in enumerate(routes))
+    fast.set_routes(routes)
+    assert fast.objective() == best
+    assert fast.rtw.sum() == 0
+    assert sorted(x for r in routes for x in r) == list(range(len(prepared.parts)))
+
+
+def test_vehicle_swap_hands_runs_over_without_breaking_any():
+    from dataclasses import replace
+
+    inst = read_instance(DATA / "R101_25.txt")
+    vehicles = list(inst.problem.vehicles)
+    # A mixed fleet: small vehicles and short shifts take only part of a big run.
+    for i in range(0, 10, 2):
+        vehicles[i] = replace(vehicles[i], payload_kg=60)
+    for i in range(1, 10, 2):
+        shift = vehicles[i].shift
+        vehicles[i] = replace(vehicles[i], shift=replace(shift, end_s=shift.start_s + 120))
+    problem = replace(inst.problem, vehicles=tuple(vehicles))
+    prepared = prepare(problem)
+    fast = FastModel(problem, prepared, penalty_unit=10**7, seed=4)
+    routes, _, _ = fast.search([[] for _ in vehicles], None, 200)
+    fast.set_routes(routes)
+    left_out_seen = 0
+    for _ in range(300):
+        before = sorted(x for r in fast.routes for x in r)
+        left_out = fast._swap_vehicles()
+        after = sorted(x for r in fast.routes for x in r)
+        assert sorted(after + left_out) == before
+        assert all(fast.veh[x] == -1 for x in left_out)
+        assert all(fast.run_ok(v, r) for v, r in enumerate(fast.routes))
+        assert all(fast.veh[x] == v for v, r in enumerate(fast.routes) for x in r)
+        left_out_seen += len(left_out)
+        fast._recreate(left_out)
+    assert left_out_seen > 0  # some swaps had to leave parts out
