@@ -32,6 +32,7 @@ from .prepare import Prepared
 BIG = 1 << 60
 NEIGHBOURS = 100  # nearest parts kept per part for the ruin step
 TRANSPOSE_MAX_NODES = 1200
+FEASIBLE_SHARE = (0.4, 0.6)  # soft mode: the share of steps without violations aimed at
 
 
 class FastModel:
@@ -65,8 +66,8 @@ class FastModel:
         # solutions without either can become the best. Vehicles with a max run duration
         # stay hard (their check needs a real schedule).
         self.soft = soft
-        self.lam = 10.0  # metres per second of time warp
-        self.mu = 0.1  # metres per gram over payload
+        self.lam = 10.0  # cost (metres) per second of time warp, to start with
+        self.mu = 0.1  # cost per gram over payload, to start with
         self.rng = random.Random(seed)
         self.nrng = np.random.default_rng(seed)
         jobs = [problem.jobs[pt.job_index] for pt in parts]
@@ -781,8 +782,8 @@ class FastModel:
 def _adapted(price: float, feasible_share: float, low: float, high: float) -> float:
     """A violation's price, raised when the search spends most steps in violation and
     lowered when it hardly ever does (as HGS adapts its penalties)."""
-    if feasible_share < 0.4:
+    if feasible_share < FEASIBLE_SHARE[0]:
         return min(price * 1.3, high)
-    if feasible_share > 0.6:
+    if feasible_share > FEASIBLE_SHARE[1]:
         return max(price / 1.3, low)
     return price
