@@ -256,13 +256,20 @@ class FastModel:
         seq = self.routes[v]
         Tc, D = self.Tl[self.vcls_l[v]], self.Dl
         s, e = n + v, n + nv + v
+        lo, hi, multi = self.w_lo, self.w_hi, self.multi
         t = self.shift_start[v]
         times = []
         prev, dist, warp = s, 0, 0
         for x in seq:
             t += Tc[prev, x]
-            t, late = self._serve(x, t)
-            warp += late
+            if multi[x]:
+                t, late = self._serve(x, t)
+                warp += late
+            elif t < lo[x]:
+                t = lo[x]
+            elif t > hi[x]:
+                warp += t - hi[x]
+                t = hi[x]
             times.append(t)
             dist += D[prev, x]
             prev = x
@@ -273,7 +280,12 @@ class FastModel:
         nxt = e
         for x in reversed(seq):
             z -= Tc[x, nxt]
-            z = self._latest_start(x, z)
+            if multi[x]:
+                z = self._latest_start(x, z)
+            elif z > hi[x]:
+                z = hi[x]
+            elif z < lo[x]:
+                z = lo[x]
             latest.append(z)
             nxt = x
         self.A[s] = self.shift_start[v]
@@ -662,10 +674,17 @@ class FastModel:
         if self.ntypes and self.ptype[u] >= 0:
             self.tcount[v, self.ptype[u]] += 1
         self.rtw[v] += warp
-        A, Z = self.A, self.Z
+        # The single-window cases of _serve and _latest_start inlined: the hottest loops.
+        lo, hi, multi, A, Z = self.w_lo, self.w_hi, self.multi, self.A, self.Z
         t, prev = int(A[p]), p
         for x in route[pos:]:
-            t = self._serve(x, t + Tc[prev, x])[0]
+            t += Tc[prev, x]
+            if multi[x]:
+                t = self._serve(x, t)[0]
+            elif t < lo[x]:
+                t = lo[x]
+            elif t > hi[x]:
+                t = hi[x]
             if x != u and t == A[x]:
                 break
             A[x] = t
@@ -673,7 +692,13 @@ class FastModel:
         z, after = int(Z[nxt]), nxt
         for i in range(pos, -1, -1):
             x = route[i]
-            z = self._latest_start(x, z - Tc[x, after])
+            z -= Tc[x, after]
+            if multi[x]:
+                z = self._latest_start(x, z)
+            elif z > hi[x]:
+                z = hi[x]
+            elif z < lo[x]:
+                z = lo[x]
             if x != u and z == Z[x]:
                 break
             Z[x] = z
