@@ -50,6 +50,7 @@ class FastModel:
         route_removal: float = 0.0,
         vehicle_swap: float = 0.0,
         soft: bool = False,
+        clean_drops: bool = True,
     ) -> None:
         parts = prepared.parts
         vehicles = list(problem.vehicles)
@@ -66,6 +67,7 @@ class FastModel:
         # solutions without either can become the best. Vehicles with a max run duration
         # stay hard (their check needs a real schedule).
         self.soft = soft
+        self.clean_drops = clean_drops
         self.lam = 10.0  # cost (metres) per second of time warp, to start with
         self.mu = 0.1  # cost per gram over payload, to start with
         self.rng = random.Random(seed)
@@ -568,10 +570,10 @@ class FastModel:
 
     # ----------------------------------------------------------------- recreate
 
-    def _best_insertion(self, u: int) -> tuple[float, int, int, int] | None:
+    def _best_insertion(self, u: int, clean: bool = False) -> tuple[float, int, int, int] | None:
         """(cost, vehicle, prev node, time warp added) of the cheapest feasible insertion of
-        part u, with blinks."""
-        found = self._insertions(u)
+        part u, with blinks; ``clean``: one that adds no violation, even in soft mode."""
+        found = self._insertions(u, clean)
         if found is None:
             return None
         cost, v, prev, warp = found
@@ -590,7 +592,7 @@ class FastModel:
             cost[i] = BIG
         return None
 
-    def _insertions(self, u: int):
+    def _insertions(self, u: int, clean: bool = False):
         """Every place for part u at once: arrays of cost (BIG where it does not fit, max
         run duration aside), vehicle, prev node and time warp added; None if there is no
         place. In soft mode the cost includes the price of added time warp and overload,
@@ -645,6 +647,8 @@ class FastModel:
             ok = ~hard | ((late == 0) & (behind <= 0))
             over = np.maximum(self.load[v] + self.grams_l[u] - self.cap[v], 0)
             over -= np.maximum(self.load[v] - self.cap[v], 0)
+            if clean:
+                ok &= (warp <= 0) & (over <= 0)
             cost = cost + self.lam * warp + self.mu * over
         else:
             warp = np.zeros(len(prev), dtype=np.int64)
@@ -704,7 +708,11 @@ class FastModel:
             Z[x] = z
             after = x
 
-    def _recreate(self, todo: list[int], first: int | None = None) -> None:
+    def _recreate(
+        self, todo: list[int], first: int | None = None, clean: frozenset[int] = frozenset()
+    ) -> None:
+        """Insert the parts of ``todo`` at their cheapest places (or leave them dropped);
+        those in ``clean`` only where they add no violation (soft mode)."""
         rng = self.rng
         pick = rng.choices(("random", "demand", "far", "close"), weights=(4, 4, 2, 1))[0]
         if pick == "random":
@@ -719,7 +727,7 @@ class FastModel:
             todo.remove(first)
             todo.insert(0, first)
         for u in todo:
-            found = self._best_insertion(u)
+            found = self._best_insertion(u, u in clean)
             if found is not None and found[0] < self.penalty[u]:
                 self._insert(u, found[1], found[2], found[3])
 
@@ -779,10 +787,13 @@ class FastModel:
             removed, first = self._ruin()
             removed += swapped
             gone = set(removed)
-            todo = removed + [
+            was_dropped = [
                 x for x in np.flatnonzero(self.veh[: self.n] < 0).tolist() if x not in gone
             ]
-            self._recreate(todo, first)
+            # In soft mode a part that was dropped comes back only without violations: else
+            # the search trades drop penalties for prices and seldom sees a feasible state.
+            clean = frozenset(was_dropped) if self.soft and self.clean_drops else frozenset()
+            self._recreate(removed + was_dropped, first, clean)
             cost, drop = self._costs()
             viol = self._violations()
             value, current = cost + unit * drop + viol, cur_cost + unit * cur_drop + cur_viol

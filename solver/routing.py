@@ -66,6 +66,7 @@ class SearchOptions:
     sisr_route_removal: float = 0.05
     sisr_vehicle_swap: float = 0.05
     sisr_soft: bool = True
+    sisr_clean_drops: bool = True
     neighbors_ratio: float = 1.0
     min_neighbors: int = 1
     bandit: bool = False
@@ -387,6 +388,7 @@ def _sisr(
         route_removal=options.sisr_route_removal,
         vehicle_swap=options.sisr_vehicle_swap,
         soft=options.sisr_soft,
+        clean_drops=options.sisr_clean_drops,
     )
     if not all(fast.run_ok(v, r) for v, r in enumerate(routes)):
         return routes, objective, 0, assignment

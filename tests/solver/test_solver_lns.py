@@ -76,7 +76,7 @@ def test_soft_search_returns_only_feasible_routes():
     inst = read_instance(DATA / "R101_25.txt")
     prepared = prepare(inst.problem)
     fast = FastModel(inst.problem, prepared, penalty_unit=10**7, seed=2, soft=True)
-    routes, best, _ = fast.search([[] for _ in inst.problem.vehicles], None, 400)
+    routes, best, _ = fast.search([[] for _ in inst.problem.vehicles], None, 1000)
     assert all(fast.run_ok(v, r) for v, r in enumerate(routes))
     fast.set_routes(routes)
     assert fast.objective() == best
@@ -112,3 +112,22 @@ def test_vehicle_swap_hands_runs_over_without_breaking_any():
         left_out_seen += len(left_out)
         fast._recreate(left_out)
     assert left_out_seen > 0  # some swaps had to leave parts out
+
+
+def test_clean_insertions_add_no_violation_in_soft_mode():
+    inst = read_instance(DATA / "R101_25.txt")
+    prepared = prepare(inst.problem)
+    fast = FastModel(inst.problem, prepared, penalty_unit=10**7, seed=6, blink=0.0, soft=True)
+    fast.cap[:] = fast.cap // 4  # overloads possible too
+    late_offers = 0
+    for seed in range(5):
+        fast.set_routes(_scrambled(len(prepared.parts), len(inst.problem.vehicles), seed))
+        for u in [x for x in range(fast.n) if fast.veh[x] < 0]:
+            cost, v, p, warp = fast._best_insertion(u)
+            late_offers += warp > 0 or fast.load[v] + fast.grams[u] > fast.cap[v]
+            clean = fast._best_insertion(u, clean=True)
+            if clean is not None:
+                _, v, _, warp = clean
+                assert warp <= 0
+                assert fast.load[v] + fast.grams[u] <= fast.cap[v]
+    assert late_offers > 0  # without ``clean`` the cheapest place did add violations
