@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import escape
 
+from flask_babel import gettext as _
+
 # Distinct, print-safe colours for runs (cycled when there are more runs).
 RUN_COLOURS = (
     "#1f77b4",
@@ -31,6 +33,14 @@ RUN_COLOURS = (
     "#7b4173",
     "#3182bd",
 )
+
+
+OUTLET_FONT_PX = 11
+
+
+def _text_width(text: str, font_px: int) -> float:
+    """Rough rendered width: Chinese characters are about square, Latin ones half as wide."""
+    return sum(font_px if ord(ch) > 0x2E80 else 0.6 * font_px for ch in text)
 
 
 def run_colour(index: int) -> str:
@@ -89,7 +99,8 @@ def render(
     ]
     if not everything:
         parts.append(
-            f'<text x="{width / 2}" y="{height / 2}" text-anchor="middle" font-size="14" fill="#666">暂无可显示的站点</text>'
+            f'<text x="{width / 2}" y="{height / 2}" text-anchor="middle" font-size="14" '
+            f'fill="#666">{escape(_("No stops to show"))}</text>'
         )
         parts.append("</svg>")
         return "".join(parts)
@@ -116,16 +127,26 @@ def render(
                 parts.append("</g>")
     for lat, lon, name in layer.outlets:
         x, y = project(lat, lon)
+        short = name[:12]
+        # The name goes left of the square where it would run past the right edge.
+        if x + 10 + _text_width(short, OUTLET_FONT_PX) > width - 2:
+            label_at, anchor = x - 10, ' text-anchor="end"'
+        else:
+            label_at, anchor = x + 10, ""
         parts.append(
             (f"<g><title>{escape(name)}</title>" if tooltips else "")
             + f'<rect x="{x - 7}" y="{y - 7}" width="14" height="14" fill="#222"/>'
-            f'<text x="{x + 10}" y="{y + 4}" font-size="11" fill="#222">{escape(name[:12])}</text>'
-            + ("</g>" if tooltips else "")
+            f'<text x="{label_at}" y="{y + 4}"{anchor} font-size="{OUTLET_FONT_PX}" '
+            f'fill="#222">{escape(short)}</text>' + ("</g>" if tooltips else "")
         )
     for lat, lon, name in layer.unassigned:
         x, y = project(lat, lon)
         parts.append(
-            (f"<g><title>未安排：{escape(name)}</title>" if tooltips else "")
+            (
+                f"<g><title>{escape(_('Not planned: %(name)s', name=name))}</title>"
+                if tooltips
+                else ""
+            )
             + f'<path d="M{x - 5},{y - 5} L{x + 5},{y + 5} M{x - 5},{y + 5} L{x + 5},{y - 5}" stroke="#b00" stroke-width="2.5"/>'
             + ("</g>" if tooltips else "")
         )

@@ -217,6 +217,23 @@ def test_the_sheet_map_leaves_out_the_hover_titles_the_plan_map_keeps():
         assert svg.count("<circle") == 1 and "<polyline" in svg and "汉葭网点" in svg
 
 
+def test_an_outlet_name_at_the_right_edge_of_the_map_is_written_to_its_left():
+    layer = svg_map.MapLayer(
+        runs=[svg_map.MapRun("#1f77b4", [(29.30, 108.30), (29.29, 108.10)], ["张三"])],
+        outlets=[(29.30, 108.30, "郁山镇中心供销网点"), (29.29, 108.10, "汉葭网点")],
+    )
+    svg = svg_map.render(layer, width=640)
+    texts = dict(
+        (name, attrs)
+        for attrs, name in re.findall(r"<text ([^>]*)>([^<]*)</text>", svg)
+        if "网点" in name
+    )
+    east, west = texts["郁山镇中心供销网点"], texts["汉葭网点"]
+    assert 'text-anchor="end"' in east and "text-anchor" not in west
+    east_x = float(re.search(r'x="([\d.]+)"', east).group(1))
+    assert east_x <= 640 - 24  # right of the text ends left of the square, inside the map
+
+
 def test_a_changed_plan_never_prints_an_old_pdf_and_an_unchanged_one_is_not_made_again(
     app, county, monkeypatch
 ):
