@@ -314,6 +314,41 @@ SCHEMAS = {
 INVALID = {"$ref": "#/components/responses/Invalid"}
 NOT_FOUND = {"$ref": "#/components/responses/NotFound"}
 
+
+def _list(operation_id: str, summary: str, item: str, description: str) -> dict:
+    """A filtered, paged list of ``item``."""
+    return {
+        "operationId": operation_id,
+        "summary": summary,
+        "parameters": LIST_FILTERS + PAGING,
+        "responses": {
+            "200": _json(_page_schema(item), description),
+            "422": INVALID,
+            **ERRORS,
+        },
+    }
+
+
+def _create(operation_id: str, summary: str, new: str, made: str, description: str) -> dict:
+    """A JSON body of schema ``new`` that makes a ``made``."""
+    return {
+        "operationId": operation_id,
+        "summary": summary,
+        "requestBody": {"required": True, "content": {"application/json": {"schema": _ref(new)}}},
+        "responses": {"201": _json(_ref(made), description), "422": INVALID, **ERRORS},
+    }
+
+
+def _one(operation_id: str, summary: str, path_id: tuple[str, str], item: str, description: str):
+    """One ``item`` by the id in the path (404 when it is not yours to see)."""
+    return {
+        "operationId": operation_id,
+        "summary": summary,
+        "parameters": [_path_id(*path_id)],
+        "responses": {"200": _json(_ref(item), description), "404": NOT_FOUND, **ERRORS},
+    }
+
+
 PATHS = {
     "/session": {
         "get": {
@@ -323,78 +358,48 @@ PATHS = {
         }
     },
     "/households": {
-        "get": {
-            "operationId": "listHouseholds",
-            "summary": "Households of the villages you serve",
-            "parameters": LIST_FILTERS + PAGING,
-            "responses": {
-                "200": _json(_page_schema("Household"), "One page of households"),
-                "422": INVALID,
-                **ERRORS,
-            },
-        },
-        "post": {
-            "operationId": "createHousehold",
-            "summary": "Add a household to one of your villages",
-            "requestBody": {
-                "required": True,
-                "content": {"application/json": {"schema": _ref("NewHousehold")}},
-            },
-            "responses": {
-                "201": _json(_ref("Household"), "The new household"),
-                "422": INVALID,
-                **ERRORS,
-            },
-        },
+        "get": _list(
+            "listHouseholds",
+            "Households of the villages you serve",
+            "Household",
+            "One page of households",
+        ),
+        "post": _create(
+            "createHousehold",
+            "Add a household to one of your villages",
+            "NewHousehold",
+            "Household",
+            "The new household",
+        ),
     },
     "/households/{household_id}": {
-        "get": {
-            "operationId": "getHousehold",
-            "summary": "One household",
-            "parameters": [_path_id("household_id", "Household id")],
-            "responses": {
-                "200": _json(_ref("Household"), "The household"),
-                "404": NOT_FOUND,
-                **ERRORS,
-            },
-        }
+        "get": _one(
+            "getHousehold",
+            "One household",
+            ("household_id", "Household id"),
+            "Household",
+            "The household",
+        )
     },
     "/orders": {
-        "get": {
-            "operationId": "listOrders",
-            "summary": "Orders of the villages you serve, newest first",
-            "parameters": LIST_FILTERS + PAGING,
-            "responses": {
-                "200": _json(_page_schema("Order"), "One page of orders"),
-                "422": INVALID,
-                **ERRORS,
-            },
-        },
-        "post": {
-            "operationId": "createOrder",
-            "summary": "Enter an order for a household",
-            "requestBody": {
-                "required": True,
-                "content": {"application/json": {"schema": _ref("NewOrder")}},
-            },
-            "responses": {
-                "201": _json(_ref("Order"), "The new order, submitted"),
-                "422": INVALID,
-                **ERRORS,
-            },
-        },
+        "get": _list(
+            "listOrders",
+            "Orders of the villages you serve, newest first",
+            "Order",
+            "One page of orders",
+        ),
+        "post": _create(
+            "createOrder",
+            "Enter an order for a household",
+            "NewOrder",
+            "Order",
+            "The new order, submitted",
+        ),
     },
     "/orders/{order_id}": {
-        "get": {
-            "operationId": "getOrder",
-            "summary": "One order with its lines",
-            "parameters": [_path_id("order_id", "Order id")],
-            "responses": {
-                "200": _json(_ref("Order"), "The order"),
-                "404": NOT_FOUND,
-                **ERRORS,
-            },
-        }
+        "get": _one(
+            "getOrder", "One order with its lines", ("order_id", "Order id"), "Order", "The order"
+        )
     },
     "/orders/{order_id}/cancel": {
         "post": {
@@ -439,16 +444,13 @@ PATHS = {
         }
     },
     "/outlets/{outlet_id}/stock": {
-        "get": {
-            "operationId": "getOutletStock",
-            "summary": "One outlet's stock per product (dispatchers and admins)",
-            "parameters": [_path_id("outlet_id", "Outlet id")],
-            "responses": {
-                "200": _json(_ref("Outlet"), "The outlet with its stock"),
-                "404": NOT_FOUND,
-                **ERRORS,
-            },
-        }
+        "get": _one(
+            "getOutletStock",
+            "One outlet's stock per product (dispatchers and admins)",
+            ("outlet_id", "Outlet id"),
+            "Outlet",
+            "The outlet with its stock",
+        )
     },
     "/supply": {
         "get": {

@@ -52,12 +52,7 @@ def product_form(product_id: int | None = None):
     if request.method == "POST":
         values, errors = catalogue.read_product(request.form, product)
         if not errors:
-            if product is None:
-                product = Product()
-                db.session.add(product)
-            for key, value in values.items():
-                setattr(product, key, value)
-            db.session.commit()
+            product = catalogue.save(Product, product, values)
             flash(_("Product %(name)s saved.", name=product.name), "success")
             return redirect(url_for("catalogue.products"))
     elif product is not None:
@@ -97,12 +92,7 @@ def outlet_form(outlet_id: int | None = None):
     if request.method == "POST":
         values, errors = catalogue.read_outlet(request.form, outlet)
         if not errors:
-            if outlet is None:
-                outlet = Outlet()
-                db.session.add(outlet)
-            for key, value in values.items():
-                setattr(outlet, key, value)
-            db.session.commit()
+            outlet = catalogue.save(Outlet, outlet, values)
             flash(_("Outlet %(name)s saved.", name=outlet.name), "success")
             return redirect(url_for("catalogue.outlets"))
         values = {**request.form.to_dict(), "active": values["active"]}

@@ -4,6 +4,7 @@ with its lines, cancel it; and the orders and households lists with every filter
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, time
 
@@ -199,16 +200,9 @@ def order_new():
     households, search = ([], None) if household else _household_choices()
     if request.method == "POST":
         data, shown = read_order(request.form, household_id)
-        if not shown.errors:
-            try:
-                order = intake.create_order(current_user, data)
-            except intake.IntakeError as error:
-                db.session.rollback()
-                shown.errors.update(error.errors)
-            else:
-                db.session.commit()
-                flash(_("Order %(id)s saved.", id=order.id), "success")
-                return redirect(url_for("orders.order_detail", order_id=order.id))
+        saved = _save_order(shown, lambda: intake.create_order(current_user, data))
+        if saved is not None:
+            return saved
         return _order_form_page(
             dict(household=household, households=households, order=None, search=search), shown, 422
         )
@@ -217,6 +211,22 @@ def order_new():
     return _order_form_page(
         dict(household=household, households=households, order=None, search=search), shown
     )
+
+
+def _save_order(shown: OrderForm, save: Callable[[], Order]):
+    """Run ``save`` when the form read cleanly: the order's page after a commit, or None
+    with the service's errors added to the form and nothing saved."""
+    if shown.errors:
+        return None
+    try:
+        order = save()
+    except intake.IntakeError as error:
+        db.session.rollback()
+        shown.errors.update(error.errors)
+        return None
+    db.session.commit()
+    flash(_("Order %(id)s saved.", id=order.id), "success")
+    return redirect(url_for("orders.order_detail", order_id=order.id))
 
 
 def _order_values(order: Order) -> OrderForm:
@@ -247,16 +257,14 @@ def order_edit(order_id: int):
         )
     if request.method == "POST":
         data, shown = read_order(request.form, order.household_id)
-        if not shown.errors:
-            try:
-                intake.update_order(current_user, order, data)
-            except intake.IntakeError as error:
-                db.session.rollback()
-                shown.errors.update(error.errors)
-            else:
-                db.session.commit()
-                flash(_("Order %(id)s saved.", id=order.id), "success")
-                return redirect(url_for("orders.order_detail", order_id=order.id))
+
+        def update() -> Order:
+            intake.update_order(current_user, order, data)
+            return order
+
+        saved = _save_order(shown, update)
+        if saved is not None:
+            return saved
         order = scope.get_order_for(current_user, order_id)
         args.update(household=order.household, order=order)
         return _order_form_page(args, shown, 422)

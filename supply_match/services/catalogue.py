@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import time
+from typing import TypeVar
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -104,3 +105,18 @@ def read_outlet(form, outlet: Outlet | None) -> tuple[dict, dict[str, str]]:
     if not MOBILE_RE.match(values["contact_mobile"]):
         errors["contact_mobile"] = _("Please enter an 11-digit mobile number.")
     return values, errors
+
+
+Record = TypeVar("Record", Product, Outlet)
+
+
+def save(model: type[Record], record: Record | None, values: dict) -> Record:
+    """Write checked form values to a product or outlet, a new one when ``record`` is None,
+    and commit."""
+    if record is None:
+        record = model()
+        db.session.add(record)
+    for key, value in values.items():
+        setattr(record, key, value)
+    db.session.commit()
+    return record
