@@ -620,7 +620,8 @@ class FastModel:
             c = self.vcls[v]
             to_u = self.T3T[c, u, prev] if self.transposed else self.T3[c, prev, u]
             back = self.T3[c, u, nxt]
-        arrive = self.A[prev] + to_u
+        at_prev, z_next = self.A[prev], self.Z[nxt]
+        arrive = at_prev + to_u
         if self.multi[u]:
             ws, we = self.wstart[u], self.wend[u]
             k = np.minimum(np.searchsorted(we, arrive), len(we) - 1)
@@ -631,7 +632,7 @@ class FastModel:
             serve = np.maximum(arrive, self.w_lo[u])
             late = np.maximum(serve - self.w_hi[u], 0)
             serve -= late
-        behind = serve + back - self.Z[nxt]
+        behind = serve + back - z_next
         cost = (self.DT[u][prev] if self.transposed else self.D[prev, u]) + self.D[u][nxt]
         cost -= self.succ_cost[prev]
         if self.has_max_dist:
@@ -639,17 +640,18 @@ class FastModel:
         if soft:
             # Vidal's concatenation: the run's time warp changes by what u's arrival and
             # the join to the rest of the run add, less the old join's warp.
-            was = self.A[prev] + (
-                self.T3[0][prev, nxt] if self.one_class else self.T3[c, prev, nxt]
-            )
-            warp = late + np.maximum(behind, 0) - np.maximum(was - self.Z[nxt], 0)
-            hard = self.hard[v]
-            ok = ~hard | ((late == 0) & (behind <= 0))
-            over = np.maximum(self.load[v] + self.grams_l[u] - self.cap[v], 0)
-            over -= np.maximum(self.load[v] - self.cap[v], 0)
+            was = at_prev + (self.T3[0][prev, nxt] if self.one_class else self.T3[c, prev, nxt])
+            warp = late + np.maximum(behind, 0) - np.maximum(was - z_next, 0)
+            if self.hard.any():
+                ok = ~self.hard[v] | ((late == 0) & (behind <= 0))
+            else:
+                ok = np.ones(len(prev), dtype=bool)
+            # Overload added, per vehicle first: far fewer vehicles than places.
+            over = np.maximum(self.load + self.grams_l[u] - self.cap, 0)
+            over -= np.maximum(self.load - self.cap, 0)
             if clean:
-                ok &= (warp <= 0) & (over <= 0)
-            cost = cost + self.lam * warp + self.mu * over
+                ok &= (warp <= 0) & (over[v] <= 0)
+            cost = cost + self.lam * warp + (self.mu * over)[v]
         else:
             warp = np.zeros(len(prev), dtype=np.int64)
             ok = (late == 0) & (behind <= 0)
