@@ -227,30 +227,23 @@ class FastModel:
                 return t if t <= e else e
         return None
 
+    # Time clipping with time warp (soft mode; feasible runs never warp). The hot loops
+    # of _refresh and _insert do the single-window case inline and call these for parts
+    # with several windows.
+
     def _serve(self, x: int, t: int) -> tuple[int, int]:
-        """Service start at part x when arriving at t, and the time warp it takes (soft
-        mode; feasible runs never have any): arriving after the last window, the run goes
-        back in time to its end."""
-        if self.multi[x]:
-            e = self._earliest(x, t)
-            if e is None:
-                return self.w_hi[x], t - self.w_hi[x]
-            return e, 0
-        if t < self.w_lo[x]:
-            return self.w_lo[x], 0
-        if t > self.w_hi[x]:
+        """Service start at part x (several windows) when arriving at t, and the time warp
+        it takes: arriving after the last window, the run goes back in time to its end."""
+        e = self._earliest(x, t)
+        if e is None:
             return self.w_hi[x], t - self.w_hi[x]
-        return t, 0
+        return e, 0
 
     def _latest_start(self, x: int, z: int) -> int:
-        """Latest service start at part x for a run that must start the next leg by z
-        (clipped to the first window's start when z is earlier: time warp, soft mode)."""
-        if self.multi[x]:
-            latest = self._latest(x, z)
-            return self.w_lo[x] if latest is None else latest
-        if z > self.w_hi[x]:
-            return self.w_hi[x]
-        return z if z >= self.w_lo[x] else self.w_lo[x]
+        """Latest service start at part x (several windows) for a run that must start the
+        next leg by z; the first window's start when z is earlier (time warp)."""
+        latest = self._latest(x, z)
+        return self.w_lo[x] if latest is None else latest
 
     def _refresh(self, v: int) -> None:
         """Recompute the forward/backward times, load, distance and types of run ``v``."""
@@ -510,32 +503,23 @@ class FastModel:
             gone = set(out)
             kept = [x for x in kept if x not in gone]
         Tc = self.Tl[self.vcls_l[v]]
-        t, prev, timely = self.shift_start[v], n + v, []
+        timely: list[int] = []
+        starts: list[int] = []  # earliest service start at each kept part
         for x in kept:
+            prev, t = (timely[-1], starts[-1]) if timely else (n + v, self.shift_start[v])
             serve = self._earliest(x, t + Tc[prev, x])
             if serve is None:
                 out.append(x)
-                continue
-            timely.append(x)
-            t, prev = serve, x
-        while timely and t + Tc[prev, n + nv + v] > self.shift_end[v]:
-            out.append(timely.pop())
-            if timely:
-                prev, t = timely[-1], self._schedule_end(v, timely)
             else:
-                prev, t = n + v, self.shift_start[v]
+                timely.append(x)
+                starts.append(serve)
+        # Parts at the end go while the run cannot get back within the shift.
+        while timely and starts[-1] + Tc[timely[-1], n + nv + v] > self.shift_end[v]:
+            out.append(timely.pop())
+            starts.pop()
         if not self.run_ok(v, timely):
             return None
         return timely, out
-
-    def _schedule_end(self, v: int, seq: list[int]) -> int:
-        """Earliest service start at the last part of ``seq`` (a feasible run of ``v``)."""
-        Tc = self.Tl[self.vcls_l[v]]
-        t, prev = self.shift_start[v], self.n + v
-        for x in seq:
-            t = self._earliest(x, t + Tc[prev, x])
-            prev = x
-        return t
 
     def _swap_vehicles(self) -> list[int]:
         """Hand a random run to another vehicle (an idle one, or one whose run comes back
@@ -680,7 +664,6 @@ class FastModel:
         if self.ntypes and self.ptype[u] >= 0:
             self.tcount[v, self.ptype[u]] += 1
         self.rtw[v] += warp
-        # The single-window cases of _serve and _latest_start inlined: the hottest loops.
         lo, hi, multi, A, Z = self.w_lo, self.w_hi, self.multi, self.A, self.Z
         t, prev = int(A[p]), p
         for x in route[pos:]:

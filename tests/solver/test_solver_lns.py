@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 from solver import MaxSolutions, check, solve
@@ -36,8 +37,6 @@ def test_best_objective_matches_a_recount_and_every_run_is_feasible():
 
 def _scrambled(n_parts: int, n_vehicles: int, seed: int) -> list[list[int]]:
     """Parts dealt out to a few runs in random order: runs late at many stops."""
-    import random
-
     rng = random.Random(seed)
     order = list(range(n_parts))
     rng.shuffle(order)
