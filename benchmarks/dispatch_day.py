@@ -36,15 +36,15 @@ from supply_match.models import (
     User,
     Volunteer,
 )
-from supply_match.services import route_sheets
-from supply_match.services.matching import run_matching
-from supply_match.services.planning import (
+from supply_match.services.documents import route_sheets
+from supply_match.services.planning.day import (
     PlanningSettings,
     build_problem,
     load_day,
     solve_and_check,
     store_draft,
 )
+from supply_match.services.supply.matching import run_matching
 
 DAY = date(2020, 3, 17)
 VEHICLES = [

@@ -23,7 +23,7 @@ from openpyxl import Workbook
 from supply_match import create_app
 from supply_match.extensions import db
 from supply_match.models import Product, Role, Township, User, Village
-from supply_match.services.order_import import import_orders
+from supply_match.services.intake.order_import import import_orders
 
 HEADERS = [
     "村",

@@ -22,7 +22,7 @@ from supply_match import create_app
 from supply_match.demo import build_demo
 from supply_match.extensions import db
 from supply_match.models import Allocation, Order, OrderLine, Stock
-from supply_match.services.matching import run_matching
+from supply_match.services.supply.matching import run_matching
 
 
 def main() -> None:

@@ -22,8 +22,7 @@ import solver
 from supply_match import create_app
 from supply_match.demo import build_demo
 from supply_match.extensions import db
-from supply_match.services.matching import run_matching
-from supply_match.services.planning import (
+from supply_match.services.planning.day import (
     PlanningSettings,
     build_problem,
     eligible_orders,
@@ -31,6 +30,7 @@ from supply_match.services.planning import (
     solve_and_check,
     store_draft,
 )
+from supply_match.services.supply.matching import run_matching
 
 
 def busiest_day(orders):

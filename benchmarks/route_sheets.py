@@ -42,9 +42,14 @@ from supply_match import create_app
 from supply_match.demo import build_demo
 from supply_match.extensions import db
 from supply_match.models import DeliveryPlan
-from supply_match.services import route_sheets
-from supply_match.services.matching import run_matching
-from supply_match.services.planning import PlanningSettings, build_problem, load_day, store_draft
+from supply_match.services.documents import route_sheets
+from supply_match.services.planning.day import (
+    PlanningSettings,
+    build_problem,
+    load_day,
+    store_draft,
+)
+from supply_match.services.supply.matching import run_matching
 
 
 def plan_the_day(orders: int, volunteers: int, time_limit: float) -> None:

@@ -12,7 +12,7 @@ from routes.access import role_required
 from routes.forms import ROLE_LABELS, UserForm
 from supply_match.extensions import db
 from supply_match.models import Role, User, Village
-from supply_match.services import accounts, dashboards
+from supply_match.services.county import accounts, dashboards
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

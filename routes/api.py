@@ -26,8 +26,9 @@ from routes.supply import read_filters as read_supply_filters
 from routes.supply import report_for
 from supply_match.extensions import db
 from supply_match.models import Household, Order, OrderLine, Outlet, Product, Role, Stock
-from supply_match.services import intake, scope
-from supply_match.services.listing import ListFilters, filtered_households, filtered_orders
+from supply_match.services import scope
+from supply_match.services.intake import forms as intake
+from supply_match.services.intake.listing import ListFilters, filtered_households, filtered_orders
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 

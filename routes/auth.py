@@ -9,7 +9,7 @@ from flask_login import current_user, login_user, logout_user
 
 from routes.access import home_url_for
 from routes.forms import LoginForm
-from supply_match.services import accounts
+from supply_match.services.county import accounts
 
 bp = Blueprint("auth", __name__)
 

@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from routes.access import role_required
 from supply_match.models import Role
-from supply_match.services import dashboards
+from supply_match.services.county import dashboards
 
 bp = Blueprint("cadre", __name__, url_prefix="/cadre")
 

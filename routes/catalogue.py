@@ -16,8 +16,8 @@ from routes.helpers import page_arg, parse_decimal
 from supply_match import labels
 from supply_match.extensions import db
 from supply_match.models import Outlet, Product, Role, Stock, StockChange, Township
-from supply_match.services import catalogue
-from supply_match.services import stock as ledger
+from supply_match.services.supply import catalogue
+from supply_match.services.supply import stock as ledger
 
 bp = Blueprint("catalogue", __name__, url_prefix="/catalogue")
 

@@ -4,7 +4,7 @@ from flask import Blueprint, render_template
 
 from routes.access import role_required
 from supply_match.models import Role
-from supply_match.services import dashboards
+from supply_match.services.county import dashboards
 
 bp = Blueprint("dispatch", __name__, url_prefix="/dispatch")
 

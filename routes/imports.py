@@ -13,7 +13,9 @@ from routes.access import role_required
 from routes.helpers import xlsx_response
 from supply_match.extensions import db
 from supply_match.models import Role
-from supply_match.services import order_import, sheets, stock_import
+from supply_match.services.documents import spreadsheets as sheets
+from supply_match.services.intake import order_import
+from supply_match.services.supply import stock_import
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
 

@@ -27,8 +27,10 @@ from supply_match.models import (
     Product,
     Village,
 )
-from supply_match.services import intake, scope, sheets
-from supply_match.services.listing import ListFilters, filtered_households, filtered_orders
+from supply_match.services import scope
+from supply_match.services.documents import spreadsheets as sheets
+from supply_match.services.intake import forms as intake
+from supply_match.services.intake.listing import ListFilters, filtered_households, filtered_orders
 
 bp = Blueprint("intake", __name__)
 

@@ -11,7 +11,8 @@ from sqlalchemy.orm import selectinload
 from routes.access import role_required
 from supply_match.extensions import db
 from supply_match.models import Household, Order, OrderStatus, Village
-from supply_match.services import matching, scope
+from supply_match.services import scope
+from supply_match.services.supply import matching
 
 bp = Blueprint("orders", __name__)
 

@@ -23,17 +23,14 @@ from routes.access import role_required
 from supply_match import jobs, labels
 from supply_match.extensions import db
 from supply_match.models import DeliveryRun, DeliveryStop, JobStatus, PlanningJob, Role, Volunteer
-from supply_match.services import (
-    delivery_days,
-    plan_views,
-    planning,
-    planning_jobs,
-    publishing,
-    route_sheets,
-    run_edits,
-    volunteer_links,
-)
-from supply_match.services.planning import PlanningSettings, unassigned_reason_text
+from supply_match.services.delivery import links as volunteer_links
+from supply_match.services.documents import route_sheets
+from supply_match.services.planning import day as planning
+from supply_match.services.planning import delivery_days, publishing
+from supply_match.services.planning import edits as run_edits
+from supply_match.services.planning import jobs as planning_jobs
+from supply_match.services.planning import views as plan_views
+from supply_match.services.planning.day import PlanningSettings, unassigned_reason_text
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
 STAFF = (Role.DISPATCHER, Role.ADMIN)

@@ -18,8 +18,9 @@ from routes.helpers import parse_date, xlsx_response
 from supply_match import labels
 from supply_match.extensions import db
 from supply_match.models import Order, Role, Township
-from supply_match.services import matching, sheets
-from supply_match.services.supply import SupplyReport, supply_report
+from supply_match.services.documents import spreadsheets as sheets
+from supply_match.services.supply import matching
+from supply_match.services.supply.figures import SupplyReport, supply_report
 
 bp = Blueprint("supply", __name__)
 

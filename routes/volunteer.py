@@ -13,7 +13,9 @@ from flask import (
 )
 
 from supply_match.extensions import csrf
-from supply_match.services import delivery, volunteer_day, volunteer_links
+from supply_match.services.delivery import links as volunteer_links
+from supply_match.services.delivery import phone_updates as delivery
+from supply_match.services.delivery import volunteer_day
 
 bp = Blueprint("volunteer", __name__, url_prefix="/v")
 # Phones post with the token in the URL and no cookie: there is no session to forge.

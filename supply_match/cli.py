@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 
 from supply_match import geo
 from supply_match.extensions import db
-from supply_match.services import sheets
-from supply_match.services.sheets import Column, RowErrors, SheetError
+from supply_match.services.documents import spreadsheets as sheets
+from supply_match.services.documents.spreadsheets import Column, RowErrors, SheetError
 
 
 @click.command("init-db")
@@ -176,7 +176,7 @@ def load_coordinates_command(path: Path, gcj02: bool) -> None:
 @click.option("--days", type=int, default=30, show_default=True, help="Keep this many days.")
 def forget_login_attempts_command(days: int) -> None:
     """Delete old login attempts (run it from cron); the throttle never looks that far back."""
-    from supply_match.services.accounts import forget_old_attempts
+    from supply_match.services.county.accounts import forget_old_attempts
 
     removed = forget_old_attempts(days * 24 * 3600)
     db.session.commit()

@@ -28,14 +28,14 @@ def create_queue(app: Flask) -> Huey:
 
     @queue.task(name="solve_day", retries=0)
     def solve_day(job_id: int) -> None:
-        from supply_match.services.planning_jobs import run_planning_job
+        from supply_match.services.planning.jobs import run_planning_job
 
         with app.app_context():
             run_planning_job(job_id)
 
     @queue.task(name="render_sheets", retries=1)
     def render_sheets(plan_id: int, url_root: str) -> None:
-        from supply_match.services.route_sheets import prerender
+        from supply_match.services.documents.route_sheets import prerender
 
         with app.app_context():
             prerender(plan_id, url_root)
@@ -66,7 +66,7 @@ def work_one(queue_: Huey) -> bool:
 @click.option("--workers", default=1, show_default=True, help="Tasks run at once (threads).")
 def worker_command(workers: int) -> None:
     """Run background jobs (planning) until stopped."""
-    from supply_match.services.planning_jobs import fail_stale_jobs
+    from supply_match.services.planning.jobs import fail_stale_jobs
 
     failed = fail_stale_jobs()
     if failed:

@@ -7,7 +7,7 @@ import pytest
 
 from supply_match.extensions import db
 from supply_match.models import OrderStatus
-from supply_match.services.matching import run_matching
+from supply_match.services.supply.matching import run_matching
 from tests import factories
 
 DAY = date(2020, 3, 3)  # a Tuesday

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from supply_match import geo
-from supply_match.services.distances import GreatCircleProvider
+from supply_match.services.planning.distances import GreatCircleProvider
 
 POINTS = [(29.29, 108.17), (29.55, 108.35), (29.05, 107.95)]
 

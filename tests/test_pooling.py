@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from supply_match.services.pooling import PoolItem, PoolOrder, pool_orders
+from supply_match.services.planning.pooling import PoolItem, PoolOrder, pool_orders
 
 _line_ids = iter(range(1, 10_000))
 

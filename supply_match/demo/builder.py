@@ -38,7 +38,7 @@ from supply_match.models import (
     Volunteer,
 )
 from supply_match.models.volunteer import ALL_DAYS
-from supply_match.services import stock as ledger
+from supply_match.services.supply import stock as ledger
 
 T = TypeVar("T")
 

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from supply_match.extensions import db
 from supply_match.models import Allocation, OrderStatus, Stock, StockChange
-from supply_match.services.matching import cancel_order, run_matching
+from supply_match.services.supply.matching import cancel_order, run_matching
 from tests import factories
 
 # Two outlets 25 km apart on a line of latitude; farmers live near one or the other.

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from supply_match.demo import build_demo
 from supply_match.extensions import db
 from supply_match.models import Allocation, Order, OrderLine, OrderStatus, Stock, StockChange
-from supply_match.services.matching import run_matching
+from supply_match.services.supply.matching import run_matching
 
 
 def test_matching_the_demo_conserves_totals_and_never_over_allocates(app):

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from supply_match.extensions import db
 from supply_match.models import StockChange
-from supply_match.services import stock as ledger
+from supply_match.services.supply import stock as ledger
 from tests import factories
 
 

@@ -4,8 +4,8 @@ from datetime import date
 from decimal import Decimal
 
 from supply_match.extensions import db
-from supply_match.services.matching import run_matching
-from supply_match.services.supply import supply_report
+from supply_match.services.supply.figures import supply_report
+from supply_match.services.supply.matching import run_matching
 from tests import factories
 
 

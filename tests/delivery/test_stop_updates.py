@@ -17,9 +17,10 @@ from supply_match.models import (
     StopUpdate,
 )
 from supply_match.models._types import utcnow
-from supply_match.services import delivery, volunteer_links
-from supply_match.services.planning import PlanningSettings, eligible_orders, plan_day
-from supply_match.services.publishing import publish
+from supply_match.services.delivery import links as volunteer_links
+from supply_match.services.delivery import phone_updates as delivery
+from supply_match.services.planning.day import PlanningSettings, eligible_orders, plan_day
+from supply_match.services.planning.publishing import publish
 from tests.days import DAY, allocated_orders
 
 SETTINGS = PlanningSettings(solution_limit=30)

@@ -3,9 +3,9 @@
 import pytest
 
 from supply_match.extensions import db
-from supply_match.services import volunteer_links
-from supply_match.services.planning import PlanningSettings, plan_day
-from supply_match.services.publishing import publish
+from supply_match.services.delivery import links as volunteer_links
+from supply_match.services.planning.day import PlanningSettings, plan_day
+from supply_match.services.planning.publishing import publish
 from tests.conftest import make_app
 from tests.days import DAY, allocated_orders
 
@@ -115,7 +115,7 @@ def test_phones_post_without_a_csrf_token_even_with_csrf_on(app, day):
 def test_two_tabs_marking_the_same_stop_at_once_hand_over_the_goods_once(app, day, monkeypatch):
     import threading
 
-    from supply_match.services import delivery
+    from supply_match.services.delivery import phone_updates as delivery
 
     # Hold both requests right after each has read the stop as pending, so that both
     # go on to change it at the same time.

@@ -4,8 +4,8 @@ from datetime import date, timedelta
 
 from supply_match.extensions import db
 from supply_match.models import OrderStatus
-from supply_match.services.delivery_days import upcoming
-from supply_match.services.matching import run_matching
+from supply_match.services.planning.delivery_days import upcoming
+from supply_match.services.supply.matching import run_matching
 from tests import factories
 from tests.days import DAY, household
 

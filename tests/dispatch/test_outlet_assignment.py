@@ -1,6 +1,6 @@
 """Volunteers are sent to outlets so that each outlet's goods have payload to carry them."""
 
-from supply_match.services.outlet_assignment import Candidate, Demand, assign
+from supply_match.services.planning.outlet_assignment import Candidate, Demand, assign
 
 MORNING, AFTERNOON = (7 * 3600, 12 * 3600), (13 * 3600, 18 * 3600)
 

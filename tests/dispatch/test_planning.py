@@ -8,7 +8,7 @@ from sqlalchemy import select
 import solver
 from supply_match.extensions import db
 from supply_match.models import DeliveryPlan, Order, OrderStatus, StopItem
-from supply_match.services.planning import (
+from supply_match.services.planning.day import (
     PlanningError,
     PlanningSettings,
     build_problem,
@@ -113,8 +113,8 @@ def test_volunteers_back_early_make_second_trips_for_what_did_not_fit(county, ap
     assert on_runs == {o.id for o in orders} and not plan.unassigned
 
     # The volunteer's phone lists both trips, in order, each with its number.
-    from supply_match.services.publishing import publish
-    from supply_match.services.volunteer_day import day_data
+    from supply_match.services.delivery.volunteer_day import day_data
+    from supply_match.services.planning.publishing import publish
 
     publish(plan)
     db.session.commit()
@@ -124,7 +124,7 @@ def test_volunteers_back_early_make_second_trips_for_what_did_not_fit(county, ap
 
 
 def test_a_trip_stretched_into_the_next_one_is_warned_about(county):
-    from supply_match.services.run_edits import move_stop
+    from supply_match.services.planning.edits import move_stop
 
     allocated_orders(county, [[(county["urea"], 4)] for _ in range(6)])
     plan = plan_day(DAY, SETTINGS)

@@ -13,8 +13,8 @@ from supply_match.models import (
     Stock,
     StockChange,
 )
-from supply_match.services.planning import PlanningSettings, plan_day
-from supply_match.services.publishing import PublishError, publish
+from supply_match.services.planning.day import PlanningSettings, plan_day
+from supply_match.services.planning.publishing import PublishError, publish
 from tests.days import DAY, allocated_orders
 
 SETTINGS = PlanningSettings(solution_limit=30)

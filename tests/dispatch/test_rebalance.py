@@ -3,7 +3,7 @@
 from dataclasses import replace
 
 import solver
-from supply_match.services.rebalance import further_rounds, vehicle_id, volunteer_and_trip
+from supply_match.services.planning.rebalance import further_rounds, vehicle_id, volunteer_and_trip
 from tests.solver.builders import job, plane, van
 
 LIMIT = solver.MaxSolutions(30)

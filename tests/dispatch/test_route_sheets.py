@@ -12,14 +12,14 @@ from sqlalchemy import event, select
 
 from supply_match.extensions import db
 from supply_match.models import DeliveryPlan, DeliveryRun, DeliveryStop, StopItem
-from supply_match.services import route_sheets, svg_map
-from supply_match.services.planning import PlanningSettings, plan_day
-from supply_match.services.route_sheets import (
+from supply_match.services.documents import route_sheets, svg_map
+from supply_match.services.documents.route_sheets import (
     QR_PNG_SCALE,
     render_html,
     render_pdf,
     sheets_for_plan,
 )
+from supply_match.services.planning.day import PlanningSettings, plan_day
 from tests import factories
 from tests.days import DAY, allocated_orders, household
 

@@ -9,8 +9,8 @@ from werkzeug.exceptions import Forbidden
 from supply_match import geo
 from supply_match.extensions import db
 from supply_match.models import Household, Order, OrderStatus, Stock
-from supply_match.services import intake
-from supply_match.services.matching import run_matching
+from supply_match.services.intake import forms as intake
+from supply_match.services.supply.matching import run_matching
 from tests import factories
 
 

@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 
 from supply_match.extensions import db
 from supply_match.models import Household, Order, OrderLine
-from supply_match.services import sheets
-from supply_match.services.order_import import ORDER_COLUMNS, import_orders, template_xlsx
-from supply_match.services.sheets import SheetError
+from supply_match.services.documents import spreadsheets as sheets
+from supply_match.services.documents.spreadsheets import SheetError
+from supply_match.services.intake.order_import import ORDER_COLUMNS, import_orders, template_xlsx
 from tests import factories
 
 HEADERS = [

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from supply_match.extensions import db
 from supply_match.models import Stock, StockChange
-from supply_match.services.sheets import SheetError
-from supply_match.services.stock_import import import_stock
+from supply_match.services.documents.spreadsheets import SheetError
+from supply_match.services.supply.stock_import import import_stock
 from tests import factories
 
 
@@ -85,7 +85,7 @@ def test_any_bad_row_writes_nothing(shop):
 def test_a_count_below_what_is_reserved_is_refused(shop):
     stock_row = db.session.scalar(select(Stock))
     order = factories.order(lines=[(shop["urea"], 8)])
-    from supply_match.services import stock as ledger
+    from supply_match.services.supply import stock as ledger
 
     ledger.reserve(stock_row, 8, order.lines[0])
     db.session.commit()

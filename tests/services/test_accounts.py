@@ -7,7 +7,7 @@ import pytest
 from supply_match.extensions import db
 from supply_match.models import Role
 from supply_match.models._types import utcnow
-from supply_match.services import accounts
+from supply_match.services.county import accounts
 from tests import factories
 
 

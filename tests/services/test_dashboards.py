@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from supply_match.models import OrderStatus
-from supply_match.services import dashboards
+from supply_match.services.county import dashboards
 from tests import factories
 
 

@@ -91,7 +91,7 @@ def test_cadre_cancels_own_order(client, auth, county_people):
 
 
 def test_cancelling_an_allocated_order_gives_its_stock_back(client, auth, county_people):
-    from supply_match.services.matching import run_matching
+    from supply_match.services.supply.matching import run_matching
 
     outlet = factories.outlet(township=county_people.village_a.township)
     line = county_people.order_a.lines[0]

@@ -148,9 +148,9 @@ def test_cadres_may_not_open_dispatch_pages(app, client, auth, url):
 def test_cadres_follow_their_villages_orders_and_see_failure_reasons(
     app, client, auth, county, day_orders
 ):
-    from supply_match.services import delivery
-    from supply_match.services.planning import PlanningSettings, plan_day
-    from supply_match.services.publishing import publish
+    from supply_match.services.delivery import phone_updates as delivery
+    from supply_match.services.planning.day import PlanningSettings, plan_day
+    from supply_match.services.planning.publishing import publish
 
     plan = plan_day(DAY, PlanningSettings(solution_limit=30))
     publish(plan)

@@ -8,7 +8,9 @@ from sqlalchemy import func, select
 
 from supply_match.extensions import db
 from supply_match.models import Household, Order, Stock, StockChange
-from supply_match.services import order_import, sheets, stock_import
+from supply_match.services.documents import spreadsheets as sheets
+from supply_match.services.intake import order_import
+from supply_match.services.supply import stock_import
 from tests import factories
 
 

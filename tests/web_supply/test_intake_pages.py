@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from supply_match.extensions import db
 from supply_match.models import Household, Order, OrderStatus, Stock, StockChange
-from supply_match.services import matching
+from supply_match.services.supply import matching
 from tests import factories
 
 

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from supply_match.extensions import db
 from supply_match.models import Order, OrderLine, OrderStatus
-from supply_match.services.supply import supply_report
+from supply_match.services.supply.figures import supply_report
 from tests import factories
 
 

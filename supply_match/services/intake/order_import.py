@@ -31,8 +31,9 @@ from supply_match.models import (
     User,
     Village,
 )
-from supply_match.services import scope, sheets
-from supply_match.services.sheets import Column, RowErrors
+from supply_match.services import scope
+from supply_match.services.documents import spreadsheets as sheets
+from supply_match.services.documents.spreadsheets import Column, RowErrors
 
 TOWNSHIP = Column("township", "乡镇", required=False, example="汉葭街道", width=12)
 VILLAGE = Column("village", "村", example="石嘴村", width=12)

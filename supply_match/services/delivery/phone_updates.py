@@ -38,7 +38,7 @@ from supply_match.models import (
     Volunteer,
 )
 from supply_match.models._types import utcnow
-from supply_match.services import stock as ledger
+from supply_match.services.supply import stock as ledger
 
 UNDO_WINDOW_S = 5 * 60
 FAILURE_REASONS = {

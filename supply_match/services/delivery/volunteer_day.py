@@ -12,8 +12,8 @@ from sqlalchemy import or_, select
 from supply_match import geo
 from supply_match.extensions import db
 from supply_match.models import DeliveryPlan, DeliveryRun, PlanStatus, RunStatus, Volunteer
-from supply_match.services.delivery import FAILURE_REASONS, failure_reason_text
-from supply_match.services.route_sheets import clock, quantity_text
+from supply_match.services.delivery.phone_updates import FAILURE_REASONS, failure_reason_text
+from supply_match.services.documents.route_sheets import clock, quantity_text
 
 
 def navigation_links(lat: float, lon: float, name: str) -> dict[str, str]:

@@ -22,13 +22,15 @@ from supply_match.models import (
     StopItem,
     Volunteer,
 )
-from supply_match.services import delivery, scope, svg_map
-from supply_match.services.matching import delivery_point_of
-from supply_match.services.planning import (
+from supply_match.services import scope
+from supply_match.services.delivery import phone_updates as delivery
+from supply_match.services.documents import svg_map
+from supply_match.services.planning.day import (
     eligible_orders,
     unassigned_reason_text,
     volunteers_on_duty,
 )
+from supply_match.services.supply.matching import delivery_point_of
 
 
 @dataclass

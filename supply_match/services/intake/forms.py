@@ -29,8 +29,8 @@ from supply_match.models import (
 )
 from supply_match.models.order import EDITABLE_STATUSES
 from supply_match.services import scope
-from supply_match.services.matching import cancel_order as cancel_and_release
-from supply_match.services.matching import release_allocations
+from supply_match.services.supply.matching import cancel_order as cancel_and_release
+from supply_match.services.supply.matching import release_allocations
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 # Orders are for the planting season: a range longer than this is almost always a typo.

@@ -34,7 +34,8 @@ from supply_match.models import (
     Village,
     Volunteer,
 )
-from supply_match.services import svg_map, volunteer_links
+from supply_match.services.delivery import links as volunteer_links
+from supply_match.services.documents import svg_map
 
 SHEET_LOCALE = "zh_Hans_CN"
 

@@ -21,9 +21,9 @@ from supply_match.models import (
     StopStatus,
     User,
 )
-from supply_match.services.distances import GreatCircleProvider
-from supply_match.services.planning import seconds
-from supply_match.services.pooling import BASE_SERVICE_S, MAX_SERVICE_S, SERVICE_PER_UNIT_S
+from supply_match.services.planning.day import seconds
+from supply_match.services.planning.distances import GreatCircleProvider
+from supply_match.services.planning.pooling import BASE_SERVICE_S, MAX_SERVICE_S, SERVICE_PER_UNIT_S
 
 
 class EditRefused(ValueError):

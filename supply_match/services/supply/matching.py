@@ -38,7 +38,7 @@ from supply_match.models import (
     User,
     Village,
 )
-from supply_match.services import stock as stock_ledger
+from supply_match.services.supply import stock as stock_ledger
 
 # Quantities are decimals with two places; the model counts hundredths.
 SCALE = 100

@@ -39,16 +39,16 @@ from supply_match.models import (
     User,
     Volunteer,
 )
-from supply_match.services import outlet_assignment, rebalance
-from supply_match.services.distances import DistanceProvider, GreatCircleProvider
-from supply_match.services.matching import delivery_point_of
-from supply_match.services.pooling import (
+from supply_match.services.planning import outlet_assignment, rebalance
+from supply_match.services.planning.distances import DistanceProvider, GreatCircleProvider
+from supply_match.services.planning.pooling import (
     INCOMPATIBLE_CLASSES,
     PooledStop,
     PoolItem,
     PoolOrder,
     pool_orders,
 )
+from supply_match.services.supply.matching import delivery_point_of
 
 # Using a volunteer at all costs as much as driving this far: fewer, fuller runs.
 VEHICLE_FIXED_COST_M = 3000

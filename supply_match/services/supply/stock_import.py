@@ -15,9 +15,9 @@ from sqlalchemy import select
 
 from supply_match.extensions import db
 from supply_match.models import Outlet, Product, Stock, User
-from supply_match.services import sheets
-from supply_match.services import stock as ledger
-from supply_match.services.sheets import Column, RowErrors
+from supply_match.services.documents import spreadsheets as sheets
+from supply_match.services.documents.spreadsheets import Column, RowErrors
+from supply_match.services.supply import stock as ledger
 
 OUTLET = Column(
     "outlet", "网点", aliases=("网点名称", "销售网点"), example="彭水县农资公司汉葭门市部", width=28

@@ -29,7 +29,7 @@ from supply_match.extensions import db
 from supply_match.jobs import enqueue
 from supply_match.models import JobStatus, PlanningJob, User
 from supply_match.models._types import utcnow
-from supply_match.services.planning import PlanningError, PlanningSettings, plan_day
+from supply_match.services.planning.day import PlanningError, PlanningSettings, plan_day
 
 HEARTBEAT_S = 5
 STALE_AFTER_S = 60

@@ -1,0 +1,1 @@
+"""The county's own setup: accounts and sign-in, the home pages' figures."""

@@ -1,0 +1,1 @@
+"""The day itself: volunteers' links and phone page, stop updates."""

@@ -1,0 +1,1 @@
+"""What is printed or downloaded: route sheets, PDF, SVG maps, spreadsheets."""

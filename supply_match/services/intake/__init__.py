@@ -1,0 +1,1 @@
+"""Orders and households as cadres enter them: forms, imports, lists."""

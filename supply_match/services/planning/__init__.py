@@ -1,0 +1,1 @@
+"""Delivery days: pooling, distances, problem building, solving jobs, drafts, edits, publishing."""

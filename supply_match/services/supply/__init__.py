@@ -1,0 +1,1 @@
+"""Products, outlets, stock and its ledger, matching, supply against demand."""
