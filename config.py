@@ -55,6 +55,22 @@ class Config:
     # Uploads (order and stock sheets) larger than this are refused before they are read.
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
 
+    # Every sheet import (orders, stock, coordinates) stays within these, whatever the
+    # file's shape: what an .xlsx declares is checked before it is read, and what it
+    # unpacks to is counted while it is (services/documents/import_limits.py).
+    IMPORT_MAX_BYTES = 5 * 1024 * 1024  # the uploaded file
+    IMPORT_MAX_ROWS = 20_000  # rows read, blank or not, the header included
+    IMPORT_MAX_COLUMNS = 200
+    IMPORT_MAX_CELLS = 320_000  # cells read, blank or not (20,000 rows of 16)
+    IMPORT_MAX_CELL_CHARS = 2_000
+    IMPORT_MAX_UNZIPPED_BYTES = 32 * 1024 * 1024  # all parts read from an .xlsx, unpacked
+    IMPORT_MAX_COMPRESSION_RATIO = 200  # unpacked to packed size of a part over 1 MiB
+    IMPORT_MAX_ZIP_ENTRIES = 500
+    IMPORT_MAX_SHEETS = 100
+    IMPORT_MAX_SHARED_STRINGS = 200_000
+    IMPORT_MAX_XML_ELEMENTS = 1_000_000  # over all parts read
+    IMPORT_MAX_XML_DEPTH = 40
+
     # Planning: road distance is great-circle distance times this factor (mountain roads
     # wind), and pesticide never rides with seed unless switched off per day.
     PLANNING_CIRCUITY = float(os.environ.get("PLANNING_CIRCUITY", "1.4"))

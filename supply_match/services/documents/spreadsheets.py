@@ -8,54 +8,31 @@ so that every import validates the same way.
 
 from __future__ import annotations
 
-import csv
 import io
 import re
-import zipfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 20_000
-# Past this many, further errors are counted, not listed: the cadre fixes the first ones.
-MAX_LISTED_ERRORS = 200
+from supply_match.services.documents.csv_reader import csv_rows
+from supply_match.services.documents.import_limits import ImportLimits, ReadCounters
+from supply_match.services.documents.sheet_errors import (
+    CellError,
+    ImportLimitError,
+    SheetError,
+)
+from supply_match.services.documents.xlsx_reader import xlsx_rows
+
+# The default upload limit; a deployment sets IMPORT_MAX_BYTES (and the other limits).
+MAX_UPLOAD_BYTES = ImportLimits().max_bytes
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
-
-
-@dataclass(frozen=True)
-class CellError:
-    row: int | None
-    column: str | None
-    message: str
-
-    def __str__(self) -> str:
-        if self.row is not None and self.column:
-            return _(
-                "Row %(row)s, column %(column)s: %(message)s",
-                row=self.row,
-                column=self.column,
-                message=self.message,
-            )
-        if self.row is not None:
-            return _("Row %(row)s: %(message)s", row=self.row, message=self.message)
-        if self.column:
-            return _("Column %(column)s: %(message)s", column=self.column, message=self.message)
-        return self.message
-
-
-class SheetError(ValueError):
-    def __init__(self, errors: Sequence[CellError], total: int | None = None):
-        self.errors = list(errors)[:MAX_LISTED_ERRORS]
-        self.total = total if total is not None else len(errors)
-        super().__init__("; ".join(str(error) for error in self.errors[:5]))
 
 
 @dataclass(frozen=True)
@@ -99,98 +76,40 @@ def is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _decode_csv(data: bytes) -> str:
-    if b"\x00" in data:
-        raise SheetError(
-            [
-                CellError(
-                    None,
-                    None,
-                    _(
-                        "This is not a text CSV file (it holds binary data): save it as "
-                        "UTF-8 CSV or .xlsx."
-                    ),
-                )
-            ]
-        )
-    for encoding in ("utf-8-sig", "gb18030"):
-        # Excel in Chinese saves CSV as GBK (a subset of GB18030) unless told otherwise.
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise SheetError(
-        [
-            CellError(
-                None,
-                None,
-                _(
-                    "The file's encoding is not recognised: save it as UTF-8 or GBK CSV, "
-                    "or as .xlsx."
-                ),
-            )
-        ]
-    )
+def read_table(
+    filename: str,
+    data: bytes,
+    columns: Sequence[Column],
+    *,
+    limits: ImportLimits | None = None,
+    counters: ReadCounters | None = None,
+) -> list[Row]:
+    """Rows of the first sheet, keyed by ``Column.key``; blank rows are skipped.
 
-
-def _csv_rows(data: bytes) -> Iterator[list[object]]:
-    text = _decode_csv(data)
-    try:
-        yield from csv.reader(io.StringIO(text, newline=""))
-    except csv.Error as error:
-        raise SheetError(
-            [CellError(None, None, _("CSV format error: %(error)s", error=error))]
-        ) from None
-
-
-def _xlsx_rows(data: bytes) -> Iterator[list[object]]:
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise SheetError(
-            [
-                CellError(
-                    None,
-                    None,
-                    _(
-                        "This Excel file cannot be opened: save it as .xlsx in Excel or WPS "
-                        "and upload it again."
-                    ),
-                )
-            ]
-        ) from None
-    try:
-        sheet = workbook.worksheets[0]
-        for row in sheet.iter_rows(values_only=True):
-            yield list(row)
-    finally:
-        workbook.close()
-
-
-def read_table(filename: str, data: bytes, columns: Sequence[Column]) -> list[Row]:
-    """Rows of the first sheet, keyed by ``Column.key``; blank rows are skipped."""
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise SheetError(
-            [
-                CellError(
-                    None,
-                    None,
-                    _(
-                        "The file is too large (%(size)s KB; the limit is %(limit)s MB): "
-                        "split it into several files.",
-                        size=len(data) // 1024,
-                        limit=MAX_UPLOAD_BYTES // 1024 // 1024,
-                    ),
-                )
-            ]
+    Reads within ``limits`` (by default the app's ``IMPORT_MAX_*`` settings) and counts
+    what it read into ``counters`` when given. Raises ``SheetError`` listing every problem
+    by row and column; ``ImportLimitError`` (a ``SheetError``) names the limit passed.
+    """
+    limits = limits or ImportLimits.current()
+    counters = counters if counters is not None else ReadCounters()
+    if len(data) > limits.max_bytes:
+        limit_mb = f"{limits.max_bytes / 1024 / 1024:g}"
+        raise ImportLimitError(
+            "IMPORT_MAX_BYTES",
+            _(
+                "The file is too large (%(size)s KB; the limit is %(limit)s MB): "
+                "split it into several files.",
+                size=len(data) // 1024,
+                limit=limit_mb,
+            ),
         )
     if not data:
         raise SheetError([CellError(None, None, _("The file is empty."))])
     name = filename.lower()
     if name.endswith(".xlsx"):
-        raw_rows = _xlsx_rows(data)
+        raw_rows = xlsx_rows(data, limits, counters)
     elif name.endswith(".csv"):
-        raw_rows = _csv_rows(data)
+        raw_rows = csv_rows(data, limits, counters)
     elif name.endswith(".xls"):
         raise SheetError(
             [
@@ -203,7 +122,12 @@ def read_table(filename: str, data: bytes, columns: Sequence[Column]) -> list[Ro
         )
     else:
         raise SheetError([CellError(None, None, _("Only .xlsx and .csv files can be uploaded."))])
+    return _rows_by_column(raw_rows, columns)
 
+
+def _rows_by_column(
+    raw_rows: Iterable[tuple[int, list[object]]], columns: Sequence[Column]
+) -> list[Row]:
     header_index: dict[str, int] | None = None
     rows: list[Row] = []
     errors = RowErrors()
@@ -211,7 +135,7 @@ def read_table(filename: str, data: bytes, columns: Sequence[Column]) -> list[Ro
     for column in columns:
         for label in (column.header, column.key, *column.aliases):
             wanted[_normalise_header(label)] = column
-    for number, raw in enumerate(raw_rows, start=1):
+    for number, raw in raw_rows:
         if header_index is None:
             if all(is_blank(cell) for cell in raw):
                 continue
@@ -238,19 +162,6 @@ def read_table(filename: str, data: bytes, columns: Sequence[Column]) -> list[Ro
             continue
         if all(is_blank(cell) for cell in raw):
             continue
-        if len(rows) >= MAX_ROWS:
-            raise SheetError(
-                [
-                    CellError(
-                        number,
-                        None,
-                        _(
-                            "More than %(limit)s rows: split it into several files.",
-                            limit=MAX_ROWS,
-                        ),
-                    )
-                ]
-            )
         values: dict[str, object] = {}
         for key, position in header_index.items():
             cell = raw[position] if position < len(raw) else None
