@@ -12,7 +12,8 @@ from openpyxl import Workbook, load_workbook
 
 from supply_match.services.documents import spreadsheets as sheets
 from supply_match.services.documents.import_limits import ImportLimits, ReadCounters
-from supply_match.services.documents.xlsx_reader import CHUNK_BYTES, xlsx_rows
+from supply_match.services.documents.xlsx_reader import xlsx_rows
+from supply_match.services.documents.xlsx_zip import CHUNK_BYTES
 from tests import hostile_files as hostile
 from tests.conftest import make_app
 
