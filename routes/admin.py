@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_user
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
@@ -105,5 +105,7 @@ def reset_password(user_id: int):
         flash(_(error.errors["password"]), "error")
     else:
         db.session.commit()
+        if user.id == current_user.id:  # a new password ends the other sessions, not this one
+            login_user(user)
         flash(_("The password of %(username)s has been reset.", username=user.username), "success")
     return redirect(url_for("admin.users"))

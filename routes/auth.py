@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import unquote, urlsplit
+
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
@@ -16,16 +18,32 @@ bp = Blueprint("auth", __name__)
 
 def _safe_next(target: str | None) -> str | None:
     """Only a path on this site: never another host, so the login page cannot be used
-    to send people elsewhere."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    to send people elsewhere. Browsers drop tabs and newlines from a URL and read a
+    backslash as a slash, so a tab or backslash after the first slash would lead to
+    another host: the text may hold no control character, space or backslash at all,
+    and neither it nor its percent-decoded form may start with two slashes."""
+    if not target or len(target) > 2000:
+        return None
+    if any(ord(char) < 0x21 or char in "\\\x7f" for char in target):
+        return None
+    # The character after the first slash, percent-decoded ("%2F" and "%5C" as well).
+    second = unquote(target[:12])[1:2]
+    if not target.startswith("/") or second in ("/", "\\") or (second and ord(second) < 0x21):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
         return None
     return target
 
 
 @bp.before_app_request
-def drop_deactivated_sessions():
-    # An account deactivated while signed in loses its session on the next request.
-    if current_user.is_authenticated and not current_user.is_active:
+def drop_ended_sessions():
+    # An account deactivated, signed out elsewhere or given a new password while signed
+    # in loses this session on the next request. (The user loader refuses an ended
+    # session already; this also holds where the user was loaded earlier in the context.)
+    if current_user.is_authenticated and (
+        not current_user.is_active or session.get("_user_id") != current_user.get_id()
+    ):
         logout_user()
 
 
@@ -63,6 +81,8 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    if current_user.is_authenticated:
+        accounts.sign_out(current_user._get_current_object())
     logout_user()
     lang = session.get("lang")
     session.clear()

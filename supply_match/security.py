@@ -1,11 +1,20 @@
 """Response headers that every page carries."""
 
-from flask import Flask, Response
+from flask import Flask, Response, request
+from flask_login import current_user
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data: https:; style-src 'self'; script-src 'self'; "
     "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 )
+
+
+def no_store_when_signed_in(response: Response) -> Response:
+    """A signed-in page may show households' names and mobiles: no browser or proxy
+    cache keeps it (a shared village computer's Back button after signing out)."""
+    if request.endpoint != "static" and current_user.is_authenticated:
+        response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def add_security_headers(response: Response) -> Response:
@@ -21,3 +30,4 @@ def add_security_headers(response: Response) -> Response:
 
 def init_app(app: Flask) -> None:
     app.after_request(add_security_headers)
+    app.after_request(no_store_when_signed_in)

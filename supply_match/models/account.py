@@ -49,6 +49,9 @@ class User(UserMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # Part of the id every session and cookie carries: raising it (signing out, a new
+    # password) makes every session issued before it unknown to the user loader.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
 
     villages: Mapped[list[Village]] = relationship(secondary=user_villages, order_by="Village.code")
 
@@ -56,8 +59,18 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts.
         return self.active
 
+    def get_id(self) -> str:  # what Flask-Login keeps in the session
+        return f"{self.id}.{self.session_generation or 0}"
+
+    def end_sessions(self) -> None:
+        """Every session signed in before this call stops working."""
+        self.session_generation = (self.session_generation or 0) + 1
+
     def set_password(self, password: str) -> None:
+        """A new password also ends the sessions signed in with the old one."""
         self.password_hash = generate_password_hash(password)
+        if self.id is not None:
+            self.end_sessions()
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

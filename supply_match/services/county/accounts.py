@@ -1,27 +1,33 @@
-"""Signing in, login throttling, and creating or deactivating accounts.
+"""Signing in and out, login throttling, and creating or deactivating accounts.
 
 Throttling is kept in the ``login_attempt`` table, not in a process, so that it holds
-across every web process: a login name, or a client address, that failed
+across every web process: an account (whichever of its username or mobile number is
+typed; a name that is no account counts by itself), or a client address, that failed
 ``LOGIN_MAX_FAILURES`` times (addresses: ``LOGIN_MAX_FAILURES_PER_IP``, by default four
 times as many, since a village office shares one address; 0 turns it off) within
 ``LOGIN_FAILURE_WINDOW_S`` seconds is refused, even with the right password, until the
 window has passed since the failure that locked it. A successful login clears the
-count for its login name (not for its address). Attempts made while locked are not recorded, so a lock always ends when
+count for its account (not for its address). Attempts made while locked are not recorded, so a lock always ends when
 the page says it does.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from flask import current_app
 from sqlalchemy import delete, func, select
+from werkzeug.security import check_password_hash
 
 from supply_match.extensions import db
 from supply_match.models import LoginAttempt, Role, User, Village
+from supply_match.models import account as account_model
 from supply_match.models._types import MOBILE_PATTERN, utcnow
+from supply_match.services.unit_of_work import use_case
 
 MOBILE_RE = re.compile(MOBILE_PATTERN)
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{3,32}$")
@@ -44,11 +50,16 @@ class LoginResult:
         return self.user is not None
 
 
-def throttle_keys(login: str, remote_addr: str | None) -> list[tuple[str, int]]:
-    """The keys an attempt counts against, each with its failure limit."""
+def throttle_keys(
+    login: str, remote_addr: str | None, user: User | None = None
+) -> list[tuple[str, int]]:
+    """The keys an attempt counts against, each with its failure limit: the account's
+    (``user:<id>``, so that its username and mobile number share one count) or, for a
+    name that is no account, that name; and the client address."""
     max_failures = current_app.config["LOGIN_MAX_FAILURES"]
     per_ip = current_app.config.get("LOGIN_MAX_FAILURES_PER_IP", 4 * max_failures)
-    keys = [(login.strip().lower()[:64], max_failures)]
+    account_key = f"user:{user.id}" if user is not None else login.strip().lower()[:64]
+    keys = [(account_key, max_failures)]
     # 0 turns the address limit off (for a deployment where every client shares one
     # address and no proxy header can be trusted).
     if remote_addr and per_ip > 0:
@@ -103,25 +114,47 @@ def find_user(login: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.username) == login.lower()))
 
 
+@cache
+def _dummy_password_hash(make_hash: Callable[[str], str]) -> str:
+    return make_hash("no account has this password")
+
+
+def _password_matches(user: User | None, password: str) -> bool:
+    """Checks a hash whether or not there is an account (active or not), so that an
+    unknown name takes as long to refuse as a wrong password: the dummy hash is made by
+    the function that makes the accounts' hashes, with its method and cost."""
+    if user is None:
+        check_password_hash(_dummy_password_hash(account_model.generate_password_hash), password)
+        return False
+    return user.check_password(password)
+
+
+@use_case
 def authenticate(login: str, password: str, remote_addr: str | None) -> LoginResult:
-    """Check a login name (username or mobile) and password, throttled; commits the record
-    of the attempt."""
-    keys = throttle_keys(login, remote_addr)
+    """Check a login name (username or mobile) and password, throttled per account and
+    per address; records the attempt (committed)."""
+    user = find_user(login)
+    keys = throttle_keys(login, remote_addr, user)
     until = locked_until(keys)
     if until is not None:
         return LoginResult(locked_until=until)
-    user = find_user(login)
-    succeeded = bool(user and user.active and user.check_password(password))
+    succeeded = _password_matches(user, password) and user.active
     now = utcnow()
     for key, _limit in keys:
         db.session.add(LoginAttempt(key=key, succeeded=succeeded, attempted_at=now))
-    if succeeded:
-        user.last_login_at = now
-    db.session.commit()
     if not succeeded:
+        db.session.flush()
         # The failure just recorded may be the one that locks.
         return LoginResult(locked_until=locked_until(keys))
+    user.last_login_at = now
     return LoginResult(user=user)
+
+
+@use_case
+def sign_out(user: User) -> None:
+    """End every session of ``user``: a cookie copied before signing out no longer works
+    (nor on the account's other devices)."""
+    user.end_sessions()
 
 
 def forget_old_attempts(older_than_s: int = 30 * 24 * 3600) -> int:
@@ -198,7 +231,8 @@ def create_user(
 
 
 def reset_password(user: User, password: str) -> None:
-    """Give an account a new password (the admin tells its owner); raises AccountError."""
+    """Give an account a new password (the admin tells its owner), which ends all of its
+    sessions; raises AccountError."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError({"password": N_("At least 8 characters.")})
     user.set_password(password)
