@@ -19,7 +19,6 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from werkzeug.exceptions import Forbidden
 
 from routes.api_spec import spec
 from routes.supply import read_filters as read_supply_filters
@@ -27,6 +26,7 @@ from routes.supply import report_for
 from supply_match.extensions import db
 from supply_match.models import Household, Order, OrderLine, Outlet, Product, Role, Stock
 from supply_match.services import scope
+from supply_match.services.errors import ForbiddenError
 from supply_match.services.intake import forms as intake
 from supply_match.services.intake.listing import ListFilters, filtered_households, filtered_orders
 
@@ -47,7 +47,6 @@ def unprocessable(error: Unprocessable):
 
 @bp.errorhandler(intake.IntakeError)
 def intake_error(error: intake.IntakeError):
-    db.session.rollback()
     return jsonify(errors=error.errors), 422
 
 
@@ -80,7 +79,7 @@ def _visible(getter, object_id: int):
     """Another village's record is answered exactly like a missing one."""
     try:
         return getter(current_user, object_id)
-    except Forbidden:
+    except ForbiddenError:
         abort(404)
 
 
@@ -320,7 +319,6 @@ def households_create():
     if errors:
         raise Unprocessable(errors)
     household = intake.add_household(current_user, data)
-    db.session.commit()
     return jsonify(household_json(household)), 201
 
 
@@ -408,7 +406,6 @@ def orders_create():
     if errors:
         raise Unprocessable(errors)
     order = intake.create_order(current_user, order_input(body, household_id))
-    db.session.commit()
     return jsonify(order_json(order)), 201
 
 
@@ -423,9 +420,7 @@ def orders_cancel(order_id: int):
     try:
         intake.cancel(current_user, order)
     except intake.NotEditable as error:
-        db.session.rollback()
         return jsonify(errors={"status": str(error)}), 409
-    db.session.commit()
     return jsonify(order_json(order))
 
 

@@ -90,10 +90,8 @@ def household_new():
             try:
                 household = intake.add_household(current_user, data)
             except intake.IntakeError as error:
-                db.session.rollback()
                 errors = error.errors
             else:
-                db.session.commit()
                 flash(_("Household %(name)s added.", name=household.name), "success")
                 return redirect(url_for("intake.order_new", household=household.id))
     elif len(villages) == 1:
@@ -216,17 +214,15 @@ def order_new():
 
 
 def _save_order(shown: OrderForm, save: Callable[[], Order]):
-    """Run ``save`` when the form read cleanly: the order's page after a commit, or None
+    """Run ``save`` (one use case) when the form read cleanly: the order's page once saved, or None
     with the service's errors added to the form and nothing saved."""
     if shown.errors:
         return None
     try:
         order = save()
     except intake.IntakeError as error:
-        db.session.rollback()
         shown.errors.update(error.errors)
         return None
-    db.session.commit()
     flash(_("Order %(id)s saved.", id=order.id), "success")
     return redirect(url_for("orders.order_detail", order_id=order.id))
 
@@ -286,7 +282,6 @@ def order_cancel(order_id: int):
         if request.form.get("confirm") != "1":
             abort(400)
         intake.cancel(current_user, order)
-        db.session.commit()
         flash(_("Order %(id)s has been cancelled.", id=order.id), "success")
         return redirect(url_for("orders.order_detail", order_id=order.id))
     return render_template("intake/cancel.html", order=order)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
@@ -12,26 +11,9 @@ from routes.access import role_required
 from supply_match.extensions import db
 from supply_match.models import Household, Order, OrderStatus, Village
 from supply_match.services import scope
-from supply_match.services.supply import matching
+from supply_match.services.intake import forms as intake
 
 bp = Blueprint("orders", __name__)
-
-# Why an order cannot be cancelled any more, by status (English msgids).
-CANCEL_REFUSALS = {
-    OrderStatus.SCHEDULED: _l(
-        "This order is on a published delivery run. Ask the dispatcher to take it off "
-        "the run before cancelling it."
-    ),
-    OrderStatus.DELIVERED: _l("This order has already been delivered and cannot be cancelled."),
-    OrderStatus.CANCELLED: _l("This order is already cancelled."),
-}
-CANNOT_CANCEL = _l("This order cannot be cancelled.")
-
-
-def cancel_refusal(order) -> str | None:
-    if order.can_transition_to(OrderStatus.CANCELLED):
-        return None
-    return str(CANCEL_REFUSALS.get(OrderStatus(order.status), CANNOT_CANCEL))
 
 
 def _int_arg(name: str) -> int | None:
@@ -80,19 +62,19 @@ def order_list():
 @role_required()
 def order_detail(order_id: int):
     order = scope.get_order_for(current_user, order_id)
-    return render_template("orders/detail.html", order=order, refusal=cancel_refusal(order))
+    refusal = intake.why_not_editable(order)
+    return render_template("orders/detail.html", order=order, refusal=refusal)
 
 
 @bp.post("/orders/<int:order_id>/cancel")
 @role_required()
 def order_cancel(order_id: int):
     order = scope.get_order_for(current_user, order_id)
-    refusal = cancel_refusal(order)
-    if refusal is not None:
-        flash(refusal, "error")
-        return render_template("orders/detail.html", order=order, refusal=refusal), 409
-    matching.cancel_order(order, current_user, reason=_("Order %(id)s cancelled", id=order.id))
-    db.session.commit()
+    try:
+        intake.cancel(current_user, order)
+    except intake.NotEditable as refusal:
+        flash(str(refusal), "error")
+        return render_template("orders/detail.html", order=order, refusal=str(refusal)), 409
     flash(_("Order %(id)s has been cancelled.", id=order.id), "success")
     return redirect(url_for("orders.order_detail", order_id=order.id))
 

@@ -240,10 +240,8 @@ def run_matching():
     try:
         result = matching.run_matching(current_user)
     except matching.MatchingError as error:
-        db.session.rollback()
         flash(_("Matching could not be completed: %(error)s", error=str(error)), "error")
         return _page(filters, 409)
-    db.session.commit()
     summary = summarise(result)
     if summary.changed:
         flash(

@@ -2,17 +2,18 @@
 admins see the whole county.
 
 Every page and API endpoint that reads households or orders starts from these queries,
-so the rule lives in one place. ``get_*_for`` raise ``NotFound`` for an id that does not
-exist and ``Forbidden`` for one outside the user's villages.
+so the rule lives in one place. ``get_*_for`` raise ``NotFoundError`` for an id that does
+not exist and ``ForbiddenError`` for one outside the user's villages (routes/errors.py
+answers 404 and 403).
 """
 
 from __future__ import annotations
 
 from sqlalchemy import Select, false, select
-from werkzeug.exceptions import Forbidden, NotFound
 
 from supply_match.extensions import db
 from supply_match.models import Household, Order, Role, User, Village
+from supply_match.services.errors import ForbiddenError, NotFoundError
 
 
 def sees_whole_county(user: User) -> bool:
@@ -67,16 +68,16 @@ def may_see_village(user: User, village_id: int) -> bool:
 def get_household_for(user: User, household_id: int) -> Household:
     household = db.session.get(Household, household_id)
     if household is None:
-        raise NotFound()
+        raise NotFoundError()
     if not may_see_village(user, household.village_id):
-        raise Forbidden()
+        raise ForbiddenError()
     return household
 
 
 def get_order_for(user: User, order_id: int) -> Order:
     order = db.session.get(Order, order_id)
     if order is None:
-        raise NotFound()
+        raise NotFoundError()
     if not may_see_village(user, order.household.village_id):
-        raise Forbidden()
+        raise ForbiddenError()
     return order

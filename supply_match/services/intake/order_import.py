@@ -34,6 +34,7 @@ from supply_match.models import (
 from supply_match.services import scope
 from supply_match.services.documents import spreadsheets as sheets
 from supply_match.services.documents.spreadsheets import Column, RowErrors
+from supply_match.services.unit_of_work import use_case
 
 TOWNSHIP = Column("township", "乡镇", required=False, example="汉葭街道", width=12)
 VILLAGE = Column("village", "村", example="石嘴村", width=12)
@@ -333,8 +334,11 @@ def _line_signature(pairs) -> frozenset[tuple[int, Decimal]]:
     return frozenset((product_id, Decimal(quantity).normalize()) for product_id, quantity in pairs)
 
 
+@use_case
 def import_orders(filename: str, data: bytes, user: User) -> ImportResult:
-    """Validate the whole file, then add its orders to the session; the caller commits."""
+    """Validate the whole file (.xlsx or .csv), then add its households and orders in one
+    transaction; rows already imported are skipped. Raises ``sheets.SheetError``
+    (unreadable file) or ``RowErrors`` (every bad cell) and then writes nothing."""
     planned = parse_orders(filename, data, user)
     result = ImportResult(rows=sum(len(order.lines) for order in planned))
     village_ids = {order.village.id for order in planned}

@@ -15,6 +15,7 @@ from supply_match import labels
 from supply_match.extensions import db
 from supply_match.models import Outlet, Product, Township
 from supply_match.services.fields import parse_decimal, parse_float
+from supply_match.services.unit_of_work import use_case
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 
@@ -110,13 +111,14 @@ def read_outlet(form, outlet: Outlet | None) -> tuple[dict, dict[str, str]]:
 Record = TypeVar("Record", Product, Outlet)
 
 
+@use_case
 def save(model: type[Record], record: Record | None, values: dict) -> Record:
     """Write checked form values to a product or outlet, a new one when ``record`` is None,
-    and commit."""
+    in one transaction."""
     if record is None:
         record = model()
         db.session.add(record)
     for key, value in values.items():
         setattr(record, key, value)
-    db.session.commit()
+    db.session.flush()
     return record

@@ -39,6 +39,7 @@ from supply_match.models import (
     Village,
 )
 from supply_match.services.supply import stock as stock_ledger
+from supply_match.services.unit_of_work import use_case
 
 # Quantities are decimals with two places; the model counts hundredths.
 SCALE = 100
@@ -140,8 +141,10 @@ def _home_outlet(
     return best
 
 
+@use_case
 def run_matching(user: User | None = None) -> MatchingResult:
-    """Allocate open order lines to outlets' stock and reserve it. The caller commits."""
+    """Allocate open order lines to outlets' stock and reserve it, in one transaction.
+    Raises ``MatchingError`` (nothing changed) when the flow model cannot be solved."""
     orders = _open_orders()
     stock_rows = _available_stock()
     result = MatchingResult()
