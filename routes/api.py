@@ -21,14 +21,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from routes.api_spec import spec
-from routes.supply import read_filters as read_supply_filters
-from routes.supply import report_for
 from supply_match.extensions import db
 from supply_match.models import Household, Order, OrderLine, Outlet, Product, Role, Stock
 from supply_match.services import scope
 from supply_match.services.errors import ForbiddenError
 from supply_match.services.intake import forms as intake
 from supply_match.services.intake.listing import ListFilters, filtered_households, filtered_orders
+from supply_match.services.supply import figures
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -465,10 +464,10 @@ def _figures(figures) -> dict:
 @bp.get("/supply")
 @roles(*DISPATCH)
 def supply():
-    filters = read_supply_filters(request.args)
+    filters = figures.read_filters(request.args)
     if filters.errors:
         raise Unprocessable(filters.errors)
-    report = report_for(filters)
+    report = figures.report_for(filters)
     return jsonify(
         products=[
             {

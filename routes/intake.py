@@ -28,7 +28,7 @@ from supply_match.models import (
     Village,
 )
 from supply_match.services import scope
-from supply_match.services.documents import spreadsheets as sheets
+from supply_match.services.intake import exports
 from supply_match.services.intake import forms as intake
 from supply_match.services.intake.listing import ListFilters, filtered_households, filtered_orders
 
@@ -350,70 +350,13 @@ def households():
     return _list_page("intake/households.html", "intake.households", query, filters, villages)
 
 
-ORDER_EXPORT = [
-    sheets.Column("id", "订单号", width=8),
-    sheets.Column("township", "乡镇", width=12),
-    sheets.Column("village", "村", width=12),
-    sheets.Column("group", "组", width=5),
-    sheets.Column("name", "户主姓名", width=10),
-    sheets.Column("mobile", "手机号", width=14),
-    sheets.Column("status", "状态", width=8),
-    sheets.Column("product", "产品", width=22),
-    sheets.Column("quantity", "数量", width=8),
-    sheets.Column("unit", "单位", width=6),
-    sheets.Column("point", "送货地点", width=12),
-    sheets.Column("wanted_from", "最早送货日期", width=14),
-    sheets.Column("wanted_to", "最晚送货日期", width=14),
-    sheets.Column("priority", "优先", width=6),
-    sheets.Column("note", "备注", width=20),
-]
-
-HOUSEHOLD_EXPORT = [
-    sheets.Column("township", "乡镇", width=12),
-    sheets.Column("village", "村", width=12),
-    sheets.Column("group", "组", width=5),
-    sheets.Column("name", "户主姓名", width=10),
-    sheets.Column("mobile", "手机号", width=14),
-    sheets.Column("lat", "纬度", width=10),
-    sheets.Column("lon", "经度", width=10),
-]
-
-STATUS_ZH = {
-    "submitted": "已提交",
-    "allocated": "已分配",
-    "scheduled": "已排车",
-    "delivered": "已送达",
-    "failed": "送货失败",
-    "cancelled": "已取消",
-}
-POINT_ZH = {"home": "送到家", "field": "送到田间", "collection": "村集中收货点"}
-
-
 @bp.get("/lists/orders/export.xlsx")
 @role_required()
 def orders_export():
     filters = read_list_filters(request.args, _villages())
     if filters.errors:
         abort(400)
-    query = filtered_orders(current_user, filters).options(
-        selectinload(Order.lines).selectinload(OrderLine.product),
-        selectinload(Order.household)
-        .selectinload(Household.village)
-        .selectinload(Village.township),
-    )
-    rows = []
-    for order in db.session.scalars(query):
-        household = order.household
-        for line in order.lines:
-            rows.append(
-                [order.id, household.village.township.name, household.village.name,
-                 household.group_no, household.name, household.mobile,
-                 STATUS_ZH.get(order.status, order.status), line.product.name, line.quantity,
-                 line.product.unit, POINT_ZH.get(order.delivery_point, order.delivery_point),
-                 order.wanted_from.isoformat(), order.wanted_to.isoformat(),
-                 "是" if order.priority else "", order.note or ""]
-            )  # fmt: skip
-    data = sheets.write_xlsx(ORDER_EXPORT, rows, "订单")
+    data = exports.orders_xlsx(current_user, filters)
     return xlsx_response(data, f"订单-{date.today().isoformat()}.xlsx")
 
 
@@ -423,12 +366,5 @@ def households_export():
     filters = read_list_filters(request.args, _villages())
     if filters.errors:
         abort(400)
-    query = filtered_households(current_user, filters).options(
-        selectinload(Household.village).selectinload(Village.township)
-    )
-    rows = [
-        [h.village.township.name, h.village.name, h.group_no, h.name, h.mobile, h.lat, h.lon]
-        for h in db.session.scalars(query)
-    ]
-    data = sheets.write_xlsx(HOUSEHOLD_EXPORT, rows, "农户")
+    data = exports.households_xlsx(current_user, filters)
     return xlsx_response(data, f"农户-{date.today().isoformat()}.xlsx")

@@ -85,6 +85,12 @@ POINT_WORDS = {
     "村委会": DeliveryPoint.COLLECTION,
     "collection": DeliveryPoint.COLLECTION,
 }
+# The word written for each delivery point (the exports use it): one the import reads.
+POINT_NAMES = {
+    DeliveryPoint.HOME: "送到家",
+    DeliveryPoint.FIELD: "田间",
+    DeliveryPoint.COLLECTION: "村集中点",
+}
 PRIORITY_WORDS = {"": 0, "否": 0, "是": 1, "优先": 1, "五保户": 1, "留守老人": 1}
 
 TEMPLATE_NOTES = [
