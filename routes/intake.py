@@ -1,6 +1,6 @@
 """Order intake by village cadres, phone first: add a household, add or edit an order
-with its lines, cancel it; and the orders and households lists with every filter and an
-.xlsx export. The rules live in services/intake.py; these views parse and render."""
+with its lines. The rules live in services/intake/forms.py; these views parse and render.
+The lists, an order's page and cancelling are routes/orders.py."""
 
 from __future__ import annotations
 
@@ -8,29 +8,25 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, time
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from routes.access import role_required
-from routes.helpers import page_arg, parse_date, parse_float, xlsx_response
+from routes.helpers import parse_date, parse_float
 from supply_match import labels
 from supply_match.extensions import db
 from supply_match.models import (
     DeliveryPoint,
     Household,
     Order,
-    OrderLine,
-    OrderStatus,
     Product,
     Village,
 )
 from supply_match.services import scope
-from supply_match.services.intake import exports
 from supply_match.services.intake import forms as intake
-from supply_match.services.intake.listing import ListFilters, filtered_households, filtered_orders
 
 bp = Blueprint("intake", __name__)
 
@@ -267,104 +263,3 @@ def order_edit(order_id: int):
         args.update(household=order.household, order=order)
         return _order_form_page(args, shown, 422)
     return _order_form_page(args, _order_values(order))
-
-
-@bp.route("/intake/orders/<int:order_id>/cancel", methods=["GET", "POST"])
-@role_required()
-def order_cancel(order_id: int):
-    order = scope.get_order_for(current_user, order_id)
-    reason = intake.why_not_editable(order)
-    if reason:
-        return render_template("intake/not_editable.html", order=order, reason=reason), (
-            409 if request.method == "POST" else 200
-        )
-    if request.method == "POST":
-        if request.form.get("confirm") != "1":
-            abort(400)
-        intake.cancel(current_user, order)
-        flash(_("Order %(id)s has been cancelled.", id=order.id), "success")
-        return redirect(url_for("orders.order_detail", order_id=order.id))
-    return render_template("intake/cancel.html", order=order)
-
-
-# Lists with filters, paging and export
-
-
-def read_list_filters(args, villages: list[Village]) -> ListFilters:
-    filters = ListFilters()
-    village_id = args.get("village", type=int)
-    if village_id in {village.id for village in villages}:
-        filters.village_id = village_id
-    status = args.get("status") or None
-    if status in {str(s) for s in OrderStatus}:
-        filters.status = status
-    product_id = args.get("product", type=int)
-    if product_id and db.session.get(Product, product_id) is not None:
-        filters.product_id = product_id
-    filters.date_from = parse_date(args.get("date_from"), filters.errors, "date_from")
-    filters.date_to = parse_date(args.get("date_to"), filters.errors, "date_to")
-    filters.q = (args.get("q") or "").strip()[:32]
-    return filters
-
-
-def _list_page(template: str, endpoint: str, query, filters: ListFilters, villages):
-    if filters.errors:
-        page = None
-    else:
-        page = db.paginate(
-            query, page=page_arg(), per_page=current_app.config["PAGE_SIZE"], error_out=False
-        )
-    return render_template(
-        template,
-        page=page,
-        filters=filters,
-        villages=villages,
-        products=_products(),
-        statuses=[str(s) for s in OrderStatus],
-        endpoint=endpoint,
-    ), 400 if filters.errors else 200
-
-
-@bp.get("/lists/orders")
-@role_required()
-def orders():
-    villages = _villages()
-    filters = read_list_filters(request.args, villages)
-    query = filtered_orders(current_user, filters).options(
-        selectinload(Order.lines).selectinload(OrderLine.product),
-        selectinload(Order.household)
-        .selectinload(Household.village)
-        .selectinload(Village.township),
-    )
-    return _list_page("intake/orders.html", "intake.orders", query, filters, villages)
-
-
-@bp.get("/lists/households")
-@role_required()
-def households():
-    villages = _villages()
-    filters = read_list_filters(request.args, villages)
-    query = filtered_households(current_user, filters).options(
-        selectinload(Household.village).selectinload(Village.township)
-    )
-    return _list_page("intake/households.html", "intake.households", query, filters, villages)
-
-
-@bp.get("/lists/orders/export.xlsx")
-@role_required()
-def orders_export():
-    filters = read_list_filters(request.args, _villages())
-    if filters.errors:
-        abort(400)
-    data = exports.orders_xlsx(current_user, filters)
-    return xlsx_response(data, f"订单-{date.today().isoformat()}.xlsx")
-
-
-@bp.get("/lists/households/export.xlsx")
-@role_required()
-def households_export():
-    filters = read_list_filters(request.args, _villages())
-    if filters.errors:
-        abort(400)
-    data = exports.households_xlsx(current_user, filters)
-    return xlsx_response(data, f"农户-{date.today().isoformat()}.xlsx")
