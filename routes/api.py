@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from datetime import date, time
 from decimal import Decimal
-from functools import wraps
 
 from flask import Blueprint, abort, jsonify, request
 from flask_babel import gettext as _
@@ -20,6 +19,7 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from routes.access import role_required
 from routes.api_spec import spec
 from supply_match.extensions import db
 from supply_match.models import Household, Order, OrderLine, Outlet, Product, Role, Stock
@@ -56,19 +56,6 @@ def signed_in():
     if not current_user.is_authenticated or not current_user.is_active:
         abort(401)
     return None
-
-
-def roles(*allowed: Role):
-    def decorator(view):
-        @wraps(view)
-        def wrapped(*args, **kwargs):
-            if current_user.role not in {str(role) for role in allowed}:
-                abort(403)
-            return view(*args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 DISPATCH = (Role.DISPATCHER, Role.ADMIN)
@@ -432,7 +419,7 @@ def products_list():
 
 
 @bp.get("/outlets")
-@roles(*DISPATCH)
+@role_required(*DISPATCH)
 def outlets_list():
     query = (
         select(Outlet)
@@ -445,7 +432,7 @@ def outlets_list():
 
 
 @bp.get("/outlets/<int:outlet_id>/stock")
-@roles(*DISPATCH)
+@role_required(*DISPATCH)
 def outlets_stock(outlet_id: int):
     return jsonify(outlet_json(db.get_or_404(Outlet, outlet_id), with_stock=True))
 
@@ -462,7 +449,7 @@ def _figures(figures) -> dict:
 
 
 @bp.get("/supply")
-@roles(*DISPATCH)
+@role_required(*DISPATCH)
 def supply():
     filters = figures.read_filters(request.args)
     if filters.errors:
