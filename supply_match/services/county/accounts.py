@@ -94,6 +94,8 @@ def locked_until(keys: list[tuple[str, int]], now: datetime | None = None) -> da
 
 
 def find_user(login: str) -> User | None:
+    """The account signing in as ``login``: an 11-digit mobile number first, else the
+    username (any case); None when there is none."""
     login = login.strip()
     if not login:
         return None
@@ -216,4 +218,5 @@ def set_active(user: User, active: bool, acting: User) -> None:
 
 
 def users_query():
+    """Every account, by role then username (a select for the admin's list)."""
     return select(User).order_by(User.role, User.username)

@@ -130,6 +130,7 @@ class _PlannedOrder:
 
 
 def template_xlsx() -> bytes:
+    """The blank order import sheet (.xlsx) with its headers, an example row and notes."""
     return sheets.template_xlsx(ORDER_COLUMNS, "订单", TEMPLATE_NOTES)
 
 

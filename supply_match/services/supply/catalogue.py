@@ -21,6 +21,8 @@ MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 
 
 def read_product(form, product: Product | None) -> tuple[dict, dict[str, str]]:
+    """Check a product form (a mapping of strings): the values to save and a message per
+    bad field (nothing is written)."""
     errors: dict[str, str] = {}
     values = {
         "code": (form.get("code") or "").strip(),
@@ -68,6 +70,8 @@ def _time(text: str | None, errors: dict, key: str) -> time | None:
 
 
 def read_outlet(form, outlet: Outlet | None) -> tuple[dict, dict[str, str]]:
+    """Check an outlet form (a mapping of strings): the values to save and a message per
+    bad field (nothing is written)."""
     errors: dict[str, str] = {}
     values: dict = {
         "name": (form.get("name") or "").strip(),

@@ -44,6 +44,7 @@ TEMPLATE_NOTES = [
 
 
 def template_xlsx() -> bytes:
+    """The blank stock import sheet (.xlsx) with its headers, an example row and notes."""
     return sheets.template_xlsx(STOCK_COLUMNS, "库存", TEMPLATE_NOTES)
 
 
