@@ -1,7 +1,7 @@
 """The orders and households lists as .xlsx workbooks: the same filters as the pages
 (``listing``), one row per order line, headers and words in Chinese as the county writes
 them. A delivery point is written in the import's own word, so an exported sheet's
-points read back in (``order_import.POINT_WORDS``)."""
+points read back in (``order_sheet.POINT_WORDS``)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from supply_match.extensions import db
 from supply_match.models import Household, Order, OrderLine, User, Village
 from supply_match.services.documents import spreadsheets as sheets
 from supply_match.services.intake.listing import ListFilters, filtered_households, filtered_orders
-from supply_match.services.intake.order_import import POINT_NAMES
+from supply_match.services.intake.order_sheet import POINT_NAMES
 
 ORDER_COLUMNS = [
     sheets.Column("id", "订单号", width=8),
