@@ -20,6 +20,12 @@ def _configure_login(app: Flask) -> None:
     login_manager.login_message_category = "info"
 
 
+def _register_template_filters(app: Flask) -> None:
+    from supply_match import labels
+
+    app.jinja_env.filters["label"] = labels.label_filter
+
+
 def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     """Build the application. ``config`` is a settings class, or a dict of overrides on
     top of the environment's settings (what tests pass)."""
@@ -47,6 +53,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     login.init_app(app)
     _configure_login(app)
     i18n.init_app(app)
+    _register_template_filters(app)
     security.init_app(app)
     cli.init_app(app)
     jobs.create_queue(app)
