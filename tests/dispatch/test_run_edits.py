@@ -7,8 +7,9 @@ import pytest
 
 from supply_match.extensions import db
 from supply_match.models import RunStatus
-from supply_match.services.planning.day import PlanningSettings, plan_day
+from supply_match.services.planning.day import plan_day
 from supply_match.services.planning.edits import EditRefused, move_stop, retime, set_locked
+from supply_match.services.planning.settings import PlanningSettings
 from tests.days import DAY, allocated_orders
 
 SETTINGS = PlanningSettings(solution_limit=30)
@@ -63,7 +64,7 @@ def test_locked_and_started_runs_refuse_moves(plan):
 
 
 def test_reoptimizing_keeps_locked_runs_and_stops_exactly(plan, county):
-    from supply_match.services.planning.day import reoptimize
+    from supply_match.services.planning.reoptimizing import reoptimize
 
     locked_run, other = plan.runs
     set_locked(locked_run, True)
@@ -97,7 +98,7 @@ def _quantities(plan):
 
 
 def test_a_locked_stop_stays_with_its_volunteer_and_the_rest_is_planned_again(plan):
-    from supply_match.services.planning.day import reoptimize
+    from supply_match.services.planning.reoptimizing import reoptimize
 
     a, b = plan.runs
     stop = a.stops[0]
@@ -128,7 +129,7 @@ def test_a_locked_stop_stays_with_its_volunteer_and_the_rest_is_planned_again(pl
 
 
 def test_an_order_split_over_a_locked_run_is_planned_again_only_for_the_rest(county):
-    from supply_match.services.planning.day import reoptimize
+    from supply_match.services.planning.reoptimizing import reoptimize
 
     (big,) = allocated_orders(county, [[(county["urea"], 14)]])  # 700 kg over 500 + 400
     plan = plan_day(DAY, SETTINGS)
@@ -162,7 +163,7 @@ def test_moves_after_publishing_wait_for_the_next_publish(plan):
 def test_warnings_and_refusals_speak_the_readers_language(app, plan):
     from flask_babel import refresh
 
-    from supply_match.services.planning.day import unassigned_reason_text
+    from supply_match.services.planning.reasons import unassigned_reason_text
 
     small, big = sorted(plan.runs, key=lambda r: r.volunteer.payload_kg)
     stop = max(big.stops, key=lambda s: s.weight_kg)

@@ -8,8 +8,8 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from supply_match.extensions import db
-from supply_match.jobs import work_one
 from supply_match.models import DeliveryPlan, Order, OrderStatus, PlanningJob
+from supply_match.queue import work_one
 from tests import factories
 from tests.days import DAY, allocated_orders
 
@@ -149,8 +149,9 @@ def test_cadres_follow_their_villages_orders_and_see_failure_reasons(
     app, client, auth, county, day_orders
 ):
     from supply_match.services.delivery import phone_updates as delivery
-    from supply_match.services.planning.day import PlanningSettings, plan_day
+    from supply_match.services.planning.day import plan_day
     from supply_match.services.planning.publishing import publish
+    from supply_match.services.planning.settings import PlanningSettings
 
     plan = plan_day(DAY, PlanningSettings(solution_limit=30))
     publish(plan)

@@ -25,11 +25,8 @@ from supply_match.models import (
 from supply_match.services import scope
 from supply_match.services.delivery import phone_updates as delivery
 from supply_match.services.documents import svg_map
-from supply_match.services.planning.day import (
-    eligible_orders,
-    unassigned_reason_text,
-    volunteers_on_duty,
-)
+from supply_match.services.planning.loading import eligible_orders, volunteers_on_duty
+from supply_match.services.planning.reasons import unassigned_reason_text
 from supply_match.services.supply.matching import delivery_point_of
 
 
