@@ -8,7 +8,13 @@ import pytest
 from supply_match.extensions import db
 from supply_match.models import RunStatus
 from supply_match.services.planning.day import plan_day
-from supply_match.services.planning.edits import EditRefused, move_stop, retime, set_locked
+from supply_match.services.planning.edits import (
+    EditRefused,
+    MoveNotConfirmed,
+    move_stop,
+    retime,
+    set_locked,
+)
 from supply_match.services.planning.settings import PlanningSettings
 from tests.days import DAY, allocated_orders
 
@@ -41,6 +47,18 @@ def test_moving_a_heavy_stop_onto_a_full_run_warns_about_payload(plan):
     assert [s.position for s in small.stops] == list(range(len(small.stops)))
     assert [s.position for s in big.stops] == list(range(len(big.stops)))
     assert plan.changes[-1].action == "moved_stop"
+
+
+def test_an_unconfirmed_move_with_warnings_saves_nothing(plan):
+    small, big = sorted(plan.runs, key=lambda r: r.volunteer.payload_kg)
+    stop = max(big.stops, key=lambda s: s.weight_kg)
+    stop_id, changes = stop.id, len(plan.changes)
+    with pytest.raises(MoveNotConfirmed) as refused:
+        move_stop(stop, small, 0, confirmed=False)
+    assert any("超过车辆载重" in w.message for w in refused.value.warnings)
+    db.session.expire_all()
+    assert db.session.get(type(stop), stop_id).run_id == big.id
+    assert len(plan.changes) == changes
 
 
 def test_reordering_within_a_run_recomputes_arrivals(plan):
