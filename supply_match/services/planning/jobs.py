@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import date, timedelta
@@ -28,7 +28,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from supply_match.extensions import db
-from supply_match.models import JobStatus, PlanningJob, User
+from supply_match.models import DeliveryPlan, JobStatus, PlanningJob, User
 from supply_match.models._types import utcnow
 from supply_match.queue import enqueue
 from supply_match.services.documents import route_sheets
@@ -183,24 +183,56 @@ def run_planning_job(job_id: int) -> None:
         _run_planning_job(job_id)
 
 
-def _run_planning_job(job_id: int) -> None:
+def _claim(job_id: int) -> bool:
+    """Mark a queued job running for this worker; False when it was cancelled while queued
+    or another worker took it."""
     with db.engine.begin() as connection:
-        claimed = connection.execute(
-            update(PlanningJob)
-            .where(PlanningJob.id == job_id, PlanningJob.status == JobStatus.QUEUED)
-            .values(
-                status=JobStatus.RUNNING,
-                started_at=utcnow(),
-                heartbeat_at=utcnow(),
-                worker=f"{socket.gethostname()}:{os.getpid()}"[:64],
-                message=_("Planning started"),
-            )
-        ).rowcount
-    if not claimed:
-        return  # cancelled while queued, or already taken by another worker
-    job = db.session.get(PlanningJob, job_id)
+        return bool(
+            connection.execute(
+                update(PlanningJob)
+                .where(PlanningJob.id == job_id, PlanningJob.status == JobStatus.QUEUED)
+                .values(
+                    status=JobStatus.RUNNING,
+                    started_at=utcnow(),
+                    heartbeat_at=utcnow(),
+                    worker=f"{socket.gethostname()}:{os.getpid()}"[:64],
+                    message=_("Planning started"),
+                )
+            ).rowcount
+        )
+
+
+def _plan_and_store(job: PlanningJob, progress: Callable[[int, str], None]) -> DeliveryPlan:
+    """Plan the job's day and commit the draft, unless a cancel came first."""
     params = job.params
-    settings = PlanningSettings(**params["settings"])
+    with unit_of_work():
+        plan = plan_day(
+            job.delivery_date,
+            PlanningSettings(**params["settings"]),
+            order_ids=params.get("order_ids"),
+            volunteer_ids=params.get("volunteer_ids"),
+            user=job.requested_by,
+            progress=progress,
+        )
+        if _cancel_requested(job.id):
+            raise JobCancelled
+    return plan
+
+
+def _failed(job_id: int, error: str) -> None:
+    _write(
+        job_id,
+        status=JobStatus.FAILED,
+        finished_at=utcnow(),
+        error=error[:500],
+        message=_("Planning failed"),
+    )
+
+
+def _run_planning_job(job_id: int) -> None:
+    if not _claim(job_id):
+        return
+    job = db.session.get(PlanningJob, job_id)
     heartbeat = _Heartbeat(current_app._get_current_object(), job_id)
     heartbeat.start()
 
@@ -210,23 +242,13 @@ def _run_planning_job(job_id: int) -> None:
         _write(job_id, progress=percent, message=message[:200], heartbeat_at=utcnow())
 
     try:
-        with unit_of_work():
-            plan = plan_day(
-                job.delivery_date,
-                settings,
-                order_ids=params.get("order_ids"),
-                volunteer_ids=params.get("volunteer_ids"),
-                user=job.requested_by,
-                progress=progress,
-            )
-            if _cancel_requested(job_id):
-                raise JobCancelled
-            result = {
-                "plan_id": plan.id,
-                "runs": len(plan.runs),
-                "stops": sum(len(run.stops) for run in plan.runs),
-                "unassigned_orders": len(plan.unassigned),
-            }
+        plan = _plan_and_store(job, progress)
+        result = {
+            "plan_id": plan.id,
+            "runs": len(plan.runs),
+            "stops": sum(len(run.stops) for run in plan.runs),
+            "unassigned_orders": len(plan.unassigned),
+        }
         _write(
             job_id,
             status=JobStatus.SUCCEEDED,
@@ -236,7 +258,7 @@ def _run_planning_job(job_id: int) -> None:
             message=_("Planning finished"),
         )
         # The route sheets of the draft are laid out next, before anyone prints them.
-        site_url = params.get("site_url") or params.get("url_root")  # url_root: older jobs
+        site_url = job.params.get("site_url") or job.params.get("url_root")  # url_root: older
         route_sheets.queue_sheets(plan, site_url or current_app.config.get("SITE_URL"))
     except JobCancelled:
         _write(
@@ -246,22 +268,11 @@ def _run_planning_job(job_id: int) -> None:
             message=_("Cancelled; no order was changed"),
         )
     except PlanningError as error:
-        _write(
-            job_id,
-            status=JobStatus.FAILED,
-            finished_at=utcnow(),
-            error=str(error)[:500],
-            message=_("Planning failed"),
-        )
+        _failed(job_id, str(error))
     except Exception as error:  # noqa: BLE001 - the job must end visibly, whatever broke
-        _write(
+        _failed(
             job_id,
-            status=JobStatus.FAILED,
-            finished_at=utcnow(),
-            error=_("Internal error (%(kind)s): %(error)s", kind=type(error).__name__, error=error)[
-                :500
-            ],
-            message=_("Planning failed"),
+            _("Internal error (%(kind)s): %(error)s", kind=type(error).__name__, error=error),
         )
         current_app.logger.exception("planning job %s failed", job_id)
     finally:
