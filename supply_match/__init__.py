@@ -43,7 +43,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
 
-    from supply_match import cli, database, i18n, jobs, login, models, security  # noqa: F401
+    from supply_match import cli, database, i18n, login, models, queue, security, tasks  # noqa: F401
     from supply_match.extensions import csrf, db, migrate
 
     db.init_app(app)
@@ -56,8 +56,9 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     _register_template_filters(app)
     security.init_app(app)
     cli.init_app(app)
-    jobs.create_queue(app)
-    app.cli.add_command(jobs.worker_command)
+    queue.create_queue(app)
+    tasks.register_tasks(app)
+    app.cli.add_command(tasks.worker_command)
 
     # Behind a reverse proxy the client address (login throttling counts by it) comes
     # from X-Forwarded-For; trust exactly as many proxies as the deployment has.
