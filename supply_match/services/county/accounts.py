@@ -104,6 +104,8 @@ def locked_until(keys: list[tuple[str, int]], now: datetime | None = None) -> da
 
 
 def find_user(login: str) -> User | None:
+    """The account signing in as ``login``: an 11-digit mobile number first, else the
+    username (any case); None when there is none."""
     login = login.strip()
     if not login:
         return None
@@ -173,6 +175,7 @@ class AccountError(ValueError):
         super().__init__("; ".join(f"{field}: {message}" for field, message in errors.items()))
 
 
+@use_case
 def create_user(
     *,
     username: str,
@@ -182,8 +185,8 @@ def create_user(
     mobile: str | None = None,
     village_ids: list[int] | tuple[int, ...] = (),
 ) -> User:
-    """Add an account after checking its details; raises AccountError. Flushes, does not
-    commit."""
+    """Add an account after checking its details, in one transaction; raises
+    AccountError (English msgids by field)."""
     username = username.strip()
     display_name = display_name.strip()
     mobile = (mobile or "").strip() or None
@@ -230,6 +233,7 @@ def create_user(
     return user
 
 
+@use_case
 def reset_password(user: User, password: str) -> None:
     """Give an account a new password (the admin tells its owner), which ends all of its
     sessions; raises AccountError."""
@@ -238,6 +242,7 @@ def reset_password(user: User, password: str) -> None:
     user.set_password(password)
 
 
+@use_case
 def set_active(user: User, active: bool, acting: User) -> None:
     """Deactivate or reactivate an account; nobody can deactivate themselves."""
     if not active and user.id == acting.id:
@@ -246,4 +251,5 @@ def set_active(user: User, active: bool, acting: User) -> None:
 
 
 def users_query():
+    """Every account, by role then username (a select for the admin's list)."""
     return select(User).order_by(User.role, User.username)
