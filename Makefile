@@ -35,6 +35,12 @@ demo: $(VENV)/.installed translations
 	$(FLASK) seed-demo --if-empty
 	@HOST=$(HOST) PORT=$(PORT) scripts/serve.sh
 
+# The embedded setup (or whatever DATABASE_URL and REDIS_URL name) served by gunicorn
+# with its worker, after bringing the database to the newest schema.
+serve: $(VENV)/.installed translations
+	$(FLASK) init-db
+	@HOST=$(HOST) PORT=$(PORT) scripts/serve.sh
+
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

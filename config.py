@@ -1,8 +1,8 @@
 """Settings for supply_match.
 
-The embedded default needs no environment at all: an SQLite file under ``instance/``,
-a development secret and an in-process task queue. Production reads everything that
-matters from the environment and refuses to start without a real ``SECRET_KEY``.
+The embedded default needs no environment at all: an SQLite file, an SQLite task queue
+and a secret key generated once, all under ``instance/``. Production reads everything
+that matters from the environment and refuses to start without a real ``SECRET_KEY``.
 """
 
 import os
@@ -10,6 +10,7 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = BASE_DIR / "instance"
+# A placeholder key once written here; production refuses it should an environment hold it.
 DEV_SECRET_KEY = "dev-only-not-secret"
 
 
@@ -26,7 +27,8 @@ def _database_url() -> str:
 
 
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
+    # Unset: the embedded setup generates one into instance/secret_key (supply_match/instance.py).
+    SECRET_KEY = os.environ.get("SECRET_KEY") or None
     SQLALCHEMY_DATABASE_URI = _database_url()
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     REDIS_URL = os.environ.get("REDIS_URL")

@@ -7,6 +7,7 @@ from typing import Any
 from flask import Flask
 
 from config import INSTANCE_DIR, Config, config_from_environment
+from supply_match import instance
 
 
 def _configure_login(app: Flask) -> None:
@@ -40,8 +41,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     settings.validate()
     app.config.from_object(settings)
     app.config.update(overrides)
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
-        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    instance.prepare(app)
 
     from supply_match import cli, database, i18n, login, models, queue, security, tasks  # noqa: F401
     from supply_match.extensions import csrf, db, migrate
