@@ -4,7 +4,7 @@ the errors by row and column, or what was imported."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -19,27 +19,32 @@ from supply_match.services.supply import stock_import
 bp = Blueprint("imports", __name__, url_prefix="/imports")
 
 # The form's own fields and multipart framing come on top of the file itself.
-UPLOAD_LIMIT_BYTES = sheets.MAX_UPLOAD_BYTES + 64 * 1024
+FORM_OVERHEAD_BYTES = 64 * 1024
+
+
+def _upload_limit_bytes() -> int:
+    return current_app.config.get("IMPORT_MAX_BYTES", sheets.MAX_UPLOAD_BYTES) + FORM_OVERHEAD_BYTES
 
 
 @bp.before_request
 def limit_upload_size():
-    request.max_content_length = UPLOAD_LIMIT_BYTES
-    if request.content_length is not None and request.content_length > UPLOAD_LIMIT_BYTES:
+    limit = _upload_limit_bytes()
+    request.max_content_length = limit
+    if request.content_length is not None and request.content_length > limit:
         raise RequestEntityTooLarge()
 
 
 @bp.errorhandler(RequestEntityTooLarge)
 def too_large(_error):
-    limit_mb = sheets.MAX_UPLOAD_BYTES // 1024 // 1024
-    return render_template("imports/too_large.html", limit_mb=limit_mb), 413
+    limit_mb = current_app.config.get("IMPORT_MAX_BYTES", sheets.MAX_UPLOAD_BYTES) / 1024 / 1024
+    return render_template("imports/too_large.html", limit_mb=f"{limit_mb:g}"), 413
 
 
 def _uploaded() -> tuple[str, bytes] | None:
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         return None
-    return upload.filename, upload.read(UPLOAD_LIMIT_BYTES + 1)
+    return upload.filename, upload.read(_upload_limit_bytes() + 1)
 
 
 def _import(kind: str, run):

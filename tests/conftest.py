@@ -7,7 +7,9 @@ skipping tests.
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +22,11 @@ from sqlalchemy import text
 from supply_match import create_app
 from supply_match.extensions import db
 from tests import servers
+
+# Every SQLite database and task queue file the suite makes lives under one folder,
+# removed when the run ends.
+TEMP_ROOT = Path(tempfile.mkdtemp(prefix="supply_match_tests_"))
+atexit.register(shutil.rmtree, TEMP_ROOT, ignore_errors=True)
 
 BACKENDS = [
     name.strip()
@@ -43,7 +50,7 @@ def postgres_server() -> Iterator[servers.PostgresServer | str]:
 
 def _new_database_url(request: pytest.FixtureRequest, backend: str, name: str) -> str:
     if backend == "sqlite":
-        folder = Path(tempfile.mkdtemp(prefix="supply_match_sqlite_"))
+        folder = Path(tempfile.mkdtemp(prefix="sqlite_", dir=TEMP_ROOT))
         return f"sqlite:///{folder / (name + '.db')}"
     server = request.getfixturevalue("postgres_server")
     if isinstance(server, str):
@@ -64,7 +71,7 @@ def make_app(database_url: str, **overrides) -> Flask:
         "SERVER_NAME": None,
         "PLANNING_SOLUTION_LIMIT": 30,
         "QUEUE_SQLITE_PATH": os.path.join(
-            tempfile.mkdtemp(prefix="supply_match_queue_"), "queue.db"
+            tempfile.mkdtemp(prefix="queue_", dir=TEMP_ROOT), "queue.db"
         ),
     }
     settings.update(overrides)
