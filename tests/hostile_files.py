@@ -45,9 +45,7 @@ def workbook(
         f'<sheet name="S{n}" sheetId="{n}" r:id="rId{n}"/>' for n in range(1, sheets + 1)
     )
     parts: dict[str, str | bytes] = {
-        "[Content_Types].xml": (
-            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>'
-        ),
+        "[Content_Types].xml": _content_types(sheets, shared_strings, styles),
         "_rels/.rels": (
             f'<Relationships xmlns="{PACKAGE_RELS}"><Relationship Id="r1" '
             f'Type="{RELS}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
@@ -71,6 +69,27 @@ def workbook(
         for name, content in parts.items():
             archive.writestr(name, content.encode() if isinstance(content, str) else content)
     return buffer.getvalue()
+
+
+def _content_types(sheets: int, shared_strings, styles) -> str:
+    """What openpyxl needs to find the parts (this app's reader goes by relationships)."""
+    office = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    overrides = [("/xl/workbook.xml", f"{office}.sheet.main+xml")]
+    overrides += [
+        (f"/xl/worksheets/sheet{n}.xml", f"{office}.worksheet+xml") for n in range(1, sheets + 1)
+    ]
+    if shared_strings is not None:
+        overrides.append(("/xl/sharedStrings.xml", f"{office}.sharedStrings+xml"))
+    if styles is not None:
+        overrides.append(("/xl/styles.xml", f"{office}.styles+xml"))
+    return (
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" '
+        'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        + "".join(f'<Override PartName="{n}" ContentType="{t}"/>' for n, t in overrides)
+        + "</Types>"
+    )
 
 
 def understate_size(data: bytes, part: str, declared: int) -> bytes:
