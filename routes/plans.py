@@ -90,7 +90,6 @@ def day(day: str):
             plan=plan,
             job=job,
             time_limits=TIME_LIMITS_S,
-            vehicle_label=lambda code: labels.label(labels.VEHICLE_TYPES, code),
         )
     return render_template(
         "plans/plan.html",
@@ -99,7 +98,6 @@ def day(day: str):
         map_svg=plan_views.plan_map(plan),
         reason_text=unassigned_reason_text,
         job=job,
-        vehicle_label=lambda code: labels.label(labels.VEHICLE_TYPES, code),
     )
 
 
@@ -308,7 +306,6 @@ def volunteers():
         volunteers=people,
         links=links,
         qr=qr,
-        vehicle_label=lambda code: labels.label(labels.VEHICLE_TYPES, code),
     )
 
 

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 from flask import abort, jsonify, request
@@ -13,7 +12,7 @@ from flask_login import current_user
 from supply_match.extensions import db
 from supply_match.models import Role
 from supply_match.services.errors import ForbiddenError
-from supply_match.services.intake.listing import ListFilters
+from supply_match.services.intake.listing import ListFilters, read_list_filters
 
 MAX_PER_PAGE = 200
 
@@ -72,25 +71,9 @@ def int_param(name: str, errors: dict) -> int | None:
 
 
 def list_filters() -> ListFilters:
-    errors: dict[str, str] = {}
-    filters = ListFilters()
-    # Another village's id selects nothing: the scoped queries never reach its rows.
-    filters.village_id = int_param("village", errors)
-    status = request.args.get("status") or None
-    if status is not None and status not in {"submitted", "allocated", "scheduled",
-                                              "delivered", "failed", "cancelled"}:  # fmt: skip
-        errors["status"] = _("Unknown order status.")
-    filters.status = status
-    filters.product_id = int_param("product", errors)
-    for key in ("date_from", "date_to"):
-        text = request.args.get(key, "").strip()
-        if text:
-            try:
-                setattr(filters, key, date.fromisoformat(text))
-            except ValueError:
-                errors[key] = _("Dates are written YYYY-MM-DD.")
-    filters.q = (request.args.get("q") or "").strip()[:32]
-    paging(errors)  # raises with the filters' errors and the paging's together
+    """The list filters of the query string, strictly: anything unusable is a 422."""
+    filters = read_list_filters(request.args, strict=True)
+    paging(dict(filters.errors))  # raises with the filters' errors and the paging's together
     return filters
 
 

@@ -60,14 +60,24 @@ def retime(run: DeliveryRun, circuity: float | None = None) -> list[EditWarning]
     points += [(stop.lat, stop.lon) for stop in run.stops]
     points.append((volunteer.home_lat, volunteer.home_lon))
     matrices = GreatCircleProvider(circuity=circuity).matrices(points, [volunteer.vehicle_type])
-    travel = matrices.duration_s[volunteer.vehicle_type]
-    distance = matrices.distance_m
-    warnings: list[EditWarning] = []
-    clock = max(seconds(volunteer.shift_start), run.start_s or 0)
+    warnings = _time_stops(run, matrices.distance_m, matrices.duration_s[volunteer.vehicle_type])
+    run.duration_s = run.end_s - run.start_s
+    run.load_kg = sum((stop.weight_kg for stop in run.stops), Decimal(0))
+    warnings += _limit_warnings(run)
+    warnings += _trip_overlaps(run)
+    return warnings
+
+
+def _time_stops(run: DeliveryRun, distance, travel) -> list[EditWarning]:
+    """Walk home -> outlet -> stops -> home (indices of ``distance`` and ``travel``),
+    setting each stop's arrival and departure and the run's start, end and distance;
+    a stop reached after its window closes is a warning."""
+    clock = max(seconds(run.volunteer.shift_start), run.start_s or 0)
     run.start_s = clock
     total_m = int(distance[0][1])
     clock += int(travel[0][1])
     previous = 1
+    warnings: list[EditWarning] = []
     for index, stop in enumerate(run.stops, start=2):
         clock += int(travel[previous][index])
         total_m += int(distance[previous][index])
@@ -92,13 +102,16 @@ def retime(run: DeliveryRun, circuity: float | None = None) -> list[EditWarning]
         clock += _service_s(stop)
         stop.departure_s = clock
         previous = index
-    last = len(points) - 1
-    clock += int(travel[previous][last])
-    total_m += int(distance[previous][last])
-    run.end_s = clock
-    run.distance_m = total_m
-    run.duration_s = run.end_s - run.start_s
-    run.load_kg = sum((stop.weight_kg for stop in run.stops), Decimal(0))
+    last = len(run.stops) + 2
+    run.end_s = clock + int(travel[previous][last])
+    run.distance_m = total_m + int(distance[previous][last])
+    return warnings
+
+
+def _limit_warnings(run: DeliveryRun) -> list[EditWarning]:
+    """The run's load over its vehicle's payload, and its return after the shift ends."""
+    volunteer = run.volunteer
+    warnings: list[EditWarning] = []
     if run.load_kg > volunteer.payload_kg:
         warnings.append(
             EditWarning(
@@ -123,7 +136,6 @@ def retime(run: DeliveryRun, circuity: float | None = None) -> list[EditWarning]
                 ),
             )
         )
-    warnings += _trip_overlaps(run)
     return warnings
 
 

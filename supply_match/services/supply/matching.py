@@ -204,6 +204,59 @@ def _haulage(
     )
 
 
+@dataclass
+class _Network:
+    """A product's flow network: arcs as parallel lists, and each outlet's node."""
+
+    outlet_node: dict[int, int]
+    tails: list[int] = field(default_factory=list)
+    heads: list[int] = field(default_factory=list)
+    caps: list[int] = field(default_factory=list)
+    costs: list[int] = field(default_factory=list)
+
+    def arc(self, tail: int, head: int, cap: int, cost: int) -> None:
+        self.tails.append(tail)
+        self.heads.append(head)
+        self.caps.append(cap)
+        self.costs.append(cost)
+
+
+def _product_network(
+    product_id: int,
+    product_outlets: list[int],
+    entries: list[tuple[Order, OrderLine]],
+    available: dict[tuple[int, int], int],
+    haulage: _Haulage,
+) -> _Network:
+    """Arcs line -> outlet (cost: weight x haul, plus the away cost off the order's home
+    outlet), line -> shortfall (dearer than any haul, more for urgent orders), outlet ->
+    sink (its available stock) and shortfall -> sink."""
+    distance_km, home, max_haul = haulage.distance_km, haulage.home, haulage.max_haul
+    rank, total = haulage.rank, haulage.total
+    unit_tenths_kg = max(1, round(float(entries[0][1].product.unit_weight_kg) * 10))
+    # Per hundredth of a unit: transport <= unit * 2 * max_haul (with the away cost);
+    # a unit left short costs more than that, scaled by urgency.
+    worst_transport = unit_tenths_kg * 2 * max_haul
+    line_nodes = len(entries)
+    network = _Network({o: line_nodes + i for i, o in enumerate(product_outlets)})
+    short_node = line_nodes + len(product_outlets)
+    sink = short_node + 1
+    for index, (order, line) in enumerate(entries):
+        need = int(line.shortfall * SCALE)
+        for outlet_id in product_outlets:
+            if (order.id, outlet_id) not in distance_km:
+                continue
+            haul = int(distance_km[order.id, outlet_id] * 10)
+            away = 0 if outlet_id == home[order.id] else max_haul
+            network.arc(index, network.outlet_node[outlet_id], need, unit_tenths_kg * (haul + away))
+        urgency = 1 + order.priority * (2 * total + 2) + (total - rank[order.id])
+        network.arc(index, short_node, need, (worst_transport + 1) * urgency)
+    for outlet_id in product_outlets:
+        network.arc(network.outlet_node[outlet_id], sink, available[outlet_id, product_id], 0)
+    network.arc(short_node, sink, sum(int(line.shortfall * SCALE) for _o, line in entries), 0)
+    return network
+
+
 def _solve_product(
     product_id: int,
     entries: list[tuple[Order, OrderLine]],
@@ -216,42 +269,9 @@ def _solve_product(
     product_outlets = sorted(o for (o, p) in available if p == product_id)
     if not product_outlets:
         return []
-    distance_km, home, max_haul = haulage.distance_km, haulage.home, haulage.max_haul
-    rank, total = haulage.rank, haulage.total
-    unit_tenths_kg = max(1, round(float(entries[0][1].product.unit_weight_kg) * 10))
-    # Per hundredth of a unit: transport <= unit * 2 * max_haul (with the away cost);
-    # a unit left short costs more than that, scaled by urgency.
-    worst_transport = unit_tenths_kg * 2 * max_haul
-    line_nodes = len(entries)
-    outlet_node = {o: line_nodes + i for i, o in enumerate(product_outlets)}
-    short_node = line_nodes + len(product_outlets)
-    sink = short_node + 1
-    tails, heads, caps, costs = [], [], [], []
-    for index, (order, line) in enumerate(entries):
-        need = int(line.shortfall * SCALE)
-        for outlet_id in product_outlets:
-            if (order.id, outlet_id) not in distance_km:
-                continue
-            haul = int(distance_km[order.id, outlet_id] * 10)
-            away = 0 if outlet_id == home[order.id] else max_haul
-            tails.append(index)
-            heads.append(outlet_node[outlet_id])
-            caps.append(need)
-            costs.append(unit_tenths_kg * (haul + away))
-        urgency = 1 + order.priority * (2 * total + 2) + (total - rank[order.id])
-        tails.append(index)
-        heads.append(short_node)
-        caps.append(need)
-        costs.append((worst_transport + 1) * urgency)
-    for outlet_id in product_outlets:
-        tails.append(outlet_node[outlet_id])
-        heads.append(sink)
-        caps.append(available[outlet_id, product_id])
-        costs.append(0)
-    tails.append(short_node)
-    heads.append(sink)
-    caps.append(sum(int(line.shortfall * SCALE) for _order, line in entries))
-    costs.append(0)
+    network = _product_network(product_id, product_outlets, entries, available, haulage)
+    outlet_node = network.outlet_node
+    tails, heads, caps, costs = network.tails, network.heads, network.caps, network.costs
 
     flow = min_cost_flow.SimpleMinCostFlow()
     arcs = flow.add_arcs_with_capacity_and_unit_cost(
