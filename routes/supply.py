@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 from flask import Blueprint, flash, render_template, request
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -19,6 +20,7 @@ from supply_match import labels
 from supply_match.extensions import db
 from supply_match.models import Order, Role, Township
 from supply_match.services.documents import spreadsheets as sheets
+from supply_match.services.supply import chart as supply_chart
 from supply_match.services.supply import matching
 from supply_match.services.supply.figures import SupplyReport, supply_report
 
@@ -76,45 +78,6 @@ def report_for(filters: SupplyFilters) -> SupplyReport:
     )
 
 
-# The chart: one row per product, demand and stock bars scaled to that product's larger
-# figure (units differ between products, so rows are not compared with each other).
-CHART_WIDTH = 640
-CHART_LABEL_WIDTH = 170
-CHART_BAR_WIDTH = 330
-CHART_ROW_HEIGHT = 44
-
-
-@dataclass
-class ChartRow:
-    y: int
-    name: str
-    unit: str
-    ordered: Decimal
-    stock: Decimal
-    ordered_width: float
-    stock_width: float
-    short: bool
-
-
-def chart_rows(report: SupplyReport) -> list[ChartRow]:
-    rows = []
-    for index, product in enumerate(report.products):
-        largest = max(product.total.ordered, product.total.stock) or Decimal(1)
-        rows.append(
-            ChartRow(
-                y=index * CHART_ROW_HEIGHT + 30,
-                name=product.name,
-                unit=product.unit,
-                ordered=product.total.ordered,
-                stock=product.total.stock,
-                ordered_width=round(float(product.total.ordered / largest) * CHART_BAR_WIDTH, 1),
-                stock_width=round(float(product.total.stock / largest) * CHART_BAR_WIDTH, 1),
-                short=product.shortfall > 0,
-            )
-        )
-    return rows
-
-
 @dataclass
 class WeightTotals:
     """The figures of every product in kilograms: units differ, weights add up."""
@@ -140,6 +103,10 @@ def weight_totals(report: SupplyReport) -> WeightTotals:
     return totals
 
 
+def _figure(value: Decimal) -> str:
+    return format_decimal(value, format="#,##0.##")
+
+
 def _page(filters: SupplyFilters, status: int = 200, result=None):
     report = None if filters.errors else report_for(filters)
     townships = db.session.execute(select(Township.id, Township.name).order_by(Township.code))
@@ -149,9 +116,8 @@ def _page(filters: SupplyFilters, status: int = 200, result=None):
             "supply/index.html",
             filters=filters,
             report=report,
-            chart=chart_rows(report) if report else [],
+            chart=supply_chart.lay_out(report.products, _figure) if report else None,
             totals=weight_totals(report) if report else None,
-            chart_size=(CHART_WIDTH, CHART_LABEL_WIDTH, CHART_BAR_WIDTH, CHART_ROW_HEIGHT),
             townships=townships.all(),
             categories=labels.PRODUCT_CATEGORIES,
             has_orders=has_orders,
