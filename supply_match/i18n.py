@@ -84,4 +84,5 @@ def init_app(app: Flask) -> None:
         stop_status_label=lambda code: labels.label(labels.STOP_STATUSES, code),
         plan_change_label=lambda code: labels.label(labels.PLAN_CHANGES, code),
         run_name=labels.run_name,
+        product_label=labels.product_label,
     )
