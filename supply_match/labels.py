@@ -82,3 +82,15 @@ def product_label(name: str, unit: str) -> str:
     if not unit or re.search(rf"[（(/]\s*{re.escape(unit)}\s*[）)]?\s*$", name):
         return name
     return _("%(name)s (%(unit)s)", name=name, unit=unit)
+
+
+def village_group(village: str, group_no: int | None) -> str:
+    """A village and a group within it: 黄桷村3组, or 黄桷村 group 3 in English."""
+    if not group_no:
+        return village
+    return _("%(village)s group %(group)s", village=village, group=group_no)
+
+
+def series(items) -> str:
+    """Items joined as the reader's language lists them: 尿素 × 2、地膜 × 3."""
+    return _(", ").join(str(item) for item in items)

@@ -19,7 +19,7 @@ from flask_migrate import upgrade
 from sqlalchemy import String, select
 
 from supply_match.extensions import db
-from supply_match.models import JobStatus, PlanningJob, Role
+from supply_match.models import Household, JobStatus, PlanningJob, Role
 from supply_match.services.delivery import links as volunteer_links
 from supply_match.services.planning.day import PlanningSettings, plan_day
 from supply_match.services.planning.publishing import publish
@@ -170,6 +170,8 @@ def _data_strings() -> list[str]:
             continue
         for row in db.session.execute(select(*columns)):
             values.update(value for value in row if isinstance(value, str) and value.strip())
+    # Postal addresses, written the Chinese way whatever the page's language.
+    values.update(household.address for household in db.session.scalars(select(Household)))
     return sorted(values, key=len, reverse=True)
 
 
