@@ -96,7 +96,6 @@ NOT_YET_ENGLISH = {
     "imports.order_import_page",
     "imports.stock_import_page",
     "plans.sheets",
-    "volunteer.day_page",
 }
 
 
