@@ -80,10 +80,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["day"] = format_day
     app.jinja_env.filters["series"] = labels.series
     app.jinja_env.globals.update(
-        status_label=lambda code: labels.label(labels.ORDER_STATUSES, code),
-        delivery_point_label=lambda code: labels.label(labels.DELIVERY_POINTS, code),
-        stop_status_label=lambda code: labels.label(labels.STOP_STATUSES, code),
-        plan_change_label=lambda code: labels.label(labels.PLAN_CHANGES, code),
         run_name=labels.run_name,
         product_label=labels.product_label,
         village_group=labels.village_group,
