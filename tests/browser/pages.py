@@ -48,7 +48,9 @@ def page_rules(app: Flask) -> list[tuple[str, str]]:
     rules = [
         (rule.endpoint, rule.rule)
         for rule in app.url_map.iter_rules()
-        if "GET" in rule.methods and not NOT_PAGES.search(rule.rule)
+        if "GET" in rule.methods
+        and not NOT_PAGES.search(rule.rule)
+        and not rule.endpoint.startswith("moved.")  # old addresses, redirected
     ]
     return sorted(rules, key=lambda pair: pair[1])
 
