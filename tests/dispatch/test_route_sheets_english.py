@@ -29,8 +29,10 @@ def _data_of(plan) -> list[str]:
 
 
 def _chinese_left(text: str, data: list[str]) -> list[str]:
-    for value in data:
-        text = text.replace(value, " ")
+    # Without white space: a PDF's narrow cells break a place name over two lines.
+    text = re.sub(r"\s+", "", text)
+    for value in sorted((re.sub(r"\s+", "", v) for v in data), key=len, reverse=True):
+        text = text.replace(value, "|")
     return sorted(set(HAN.findall(text)))
 
 
