@@ -109,3 +109,17 @@ def test_a_bad_cell_is_named_by_the_heading_the_file_uses(place):
     with pytest.raises(SheetError) as raised:
         import_orders("orders.xlsx", _xlsx(english, rows), place["cadre"])
     assert [(e.row, e.column) for e in raised.value.errors] == [(2, "Quantity")]
+
+
+def test_exports_carry_headings_in_the_readers_language(app, place):
+    from supply_match.services.documents.spreadsheets import write_xlsx
+    from supply_match.services.intake.exports import ORDER_COLUMNS
+    from supply_match.services.supply.figures import EXPORT_COLUMNS
+
+    for columns in (ORDER_COLUMNS, EXPORT_COLUMNS):
+        with app.test_request_context(), force_locale("en"):
+            english = _sheets(write_xlsx(columns, [], "x"))["x"][0]
+        with app.test_request_context():
+            chinese = _sheets(write_xlsx(columns, [], "x"))["x"][0]
+        assert all(not HAN.search(header) for header in english), english
+        assert all(HAN.search(header) for header in chinese), chinese
