@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import time, timedelta
 
@@ -213,3 +214,44 @@ def sign_in(page, base_url: str, username: str) -> None:
     page.click('button[type="submit"]')
     page.wait_for_load_state()
     assert "/login" not in page.url, f"{username} could not sign in"
+
+
+@contextmanager
+def tab_per_role(browser, site: SeededSite, viewport: dict, locale: str, first_path: str = ""):
+    """One tab per role, signed in (and one signed out, under None), in ``viewport``;
+    ``first_path`` is opened before signing in (e.g. to choose the language)."""
+    contexts, tabs = [], {}
+    try:
+        for role in (None, *ROLES):
+            context = browser.new_context(viewport=viewport, locale=locale)
+            contexts.append(context)
+            page = context.new_page()
+            page.set_default_timeout(15_000)
+            if first_path:
+                page.goto(site.server.url + first_path)
+            if role:
+                sign_in(page, site.server.url, site.county.logins[role])
+            tabs[role] = page
+        yield tabs
+    finally:
+        for context in contexts:
+            context.close()
+
+
+def open_as_each_role(tabs: dict, site: SeededSite, rule: str) -> Iterator[tuple[str, object]]:
+    """Open the page of ``rule`` in each role's tab that may open it, once it has loaded
+    (the volunteer's page fills itself from its JSON): (who, page) each time. Fails when
+    no role could open it."""
+    url = page_url(rule, site.county.url_args)
+    assert url is not None, f"{rule}: the seeded county has no value for its arguments"
+    opened = False
+    for role, page in tabs.items():
+        response = page.goto(site.server.url + url)
+        if response.status != 200 or ("/login" in page.url and rule != "/login"):
+            continue
+        opened = True
+        page.wait_for_load_state("load")
+        if page.locator(".loading").count():
+            page.wait_for_timeout(300)
+        yield role or "signed out", page
+    assert opened, f"{url}: no role could open the page"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import PHONE
-from tests.browser.pages import ROLES, page_rules, page_url, seeded_site, sign_in
+from tests.browser.pages import open_as_each_role, page_rules, seeded_site, tab_per_role
 from tests.conftest import make_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.parametrize("backend", ["sqlite"], indirect=True)]
@@ -79,45 +79,18 @@ def _rules():
 
 @pytest.fixture(scope="module")
 def phone_pages(browser, seeded_site):
-    """One signed-in phone-sized tab per role (and one signed out)."""
-    contexts, pages = [], {}
-    for role in (None, *ROLES):
-        context = browser.new_context(viewport=PHONE, locale="zh-CN")
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        if role:
-            sign_in(page, seeded_site.server.url, seeded_site.county.logins[role])
-        contexts.append(context)
-        pages[role] = page
-    yield pages
-    for context in contexts:
-        context.close()
-
-
-def measure(page) -> dict:
-    page.wait_for_load_state("load")
-    if page.locator("[data-loading], .loading").count():
-        page.wait_for_timeout(300)  # the volunteer's page fills itself from its JSON
-    return page.evaluate(MEASURE, MIN_TAP_PX)
+    with tab_per_role(browser, seeded_site, PHONE, "zh-CN") as tabs:
+        yield tabs
 
 
 @pytest.mark.parametrize(("endpoint", "rule"), _rules(), ids=[endpoint for endpoint, _ in _rules()])
 def test_page_fits_a_phone(phone_pages, seeded_site, endpoint, rule, backend):
-    url = page_url(rule, seeded_site.county.url_args)
-    assert url is not None, f"{rule}: the seeded county has no value for its arguments"
-    opened = []
     problems = []
-    for role, page in phone_pages.items():
-        response = page.goto(seeded_site.server.url + url)
-        if response.status != 200 or ("/login" in page.url and rule != "/login"):
-            continue
-        opened.append(role)
-        found = measure(page)
-        who = role or "signed out"
+    for who, page in open_as_each_role(phone_pages, seeded_site, rule):
+        found = page.evaluate(MEASURE, MIN_TAP_PX)
         if found["scrollWidth"] > found["innerWidth"]:
             problems.append(f"{who}: the page is {found['scrollWidth']} px wide at 375")
         problems += [f"{who}: too short to tap: {item}" for item in found["short"]]
         problems += [f"{who}: row names scroll away: {item}" for item in found["unnamedRows"]]
         problems += [f"{who}: table wider than the screen: {t}" for t in found["overflowingCards"]]
-    assert opened, f"{url}: no role could open the page"
     assert not problems, "\n".join(problems)
