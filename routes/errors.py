@@ -38,17 +38,40 @@ MESSAGES = {
 }
 
 
+# The API's callers are programs and the people who write them: its words speak of
+# operations, sessions and records, not pages.
+API_MESSAGES = {
+    400: (
+        _l("Bad request"),
+        _l(
+            "The change was refused: send the CSRF token from GET /api/v1/session in an "
+            "X-CSRFToken header."
+        ),
+    ),
+    401: (
+        _l("Not signed in"),
+        _l("Sign in first (POST /login); the API uses the same session cookie as the pages."),
+    ),
+    403: (_l("Not allowed"), _l("Your role may not use this operation.")),
+    404: (_l("Not found"), _l("There is no such record, or it is not in your villages.")),
+    405: (_l("Not allowed"), _l("This operation does not take this method.")),
+}
+
+
 def _wants_json() -> bool:
     return request.path.startswith(("/api/", "/v/")) or request.is_json
 
 
 def _respond(code: int, error: HTTPException | None):
-    title, message = MESSAGES.get(code, (None, None))
+    words = MESSAGES
+    if request.path.startswith("/api/"):
+        words = {**MESSAGES, **API_MESSAGES}
+    title, message = words.get(code, (None, None))
     title = str(title) if title else (error.name if error else str(code))
-    message = str(message) if message else ""
+    message = str(message) if message else title
     if _wants_json():
-        description = error.description if error is not None else None
-        return jsonify(error=code, title=title, message=message, detail=description), code
+        # The shape the API's OpenAPI document gives as Error, for every JSON error.
+        return jsonify(error=code, title=title, message=message), code
     return render_template("errors/error.html", code=code, title=title, message=message), code
 
 

@@ -9,10 +9,12 @@ from wtforms.validators import InputRequired, Length
 
 from supply_match.models import Role
 
+# Most accounts are village cadres', and a slip should not make an administrator: the
+# form offers the roles from the least power to the most, a cadre by default.
 ROLE_LABELS = {
-    Role.ADMIN: _l("Administrator"),
-    Role.DISPATCHER: _l("Dispatcher"),
     Role.CADRE: _l("Village cadre"),
+    Role.DISPATCHER: _l("Dispatcher"),
+    Role.ADMIN: _l("Administrator"),
 }
 
 
@@ -36,6 +38,8 @@ class UserForm(FlaskForm):
     mobile = StringField(_l("Mobile number (optional)"))
     password = PasswordField(_l("Initial password"))
     role = SelectField(
-        _l("Role"), choices=[SelectChoice(str(role), label) for role, label in ROLE_LABELS.items()]
+        _l("Role"),
+        choices=[SelectChoice(str(role), label) for role, label in ROLE_LABELS.items()],
+        default=str(Role.CADRE),
     )
     villages = SelectMultipleField(_l("Villages (village cadres only)"), coerce=int)

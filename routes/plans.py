@@ -16,6 +16,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -268,17 +269,19 @@ def reoptimize(day: str):
 def sheets(day: str):
     plan = _plan_or_404(_day(day))
     runs = request.args.getlist("run", type=int)
-    sheets = route_sheets.sheets_for_plan(plan, volunteer_link)
+    locale = str(get_locale())
+    sheets = route_sheets.sheets_for_plan(plan, volunteer_link, locale)
     if runs:
         sheets = [sheet for sheet, run in zip(sheets, plan.runs, strict=True) if run.id in runs]
-    return route_sheets.render_html(sheets)
+    return route_sheets.render_html(sheets, locale=locale)
 
 
 @bp.get("/<day>/sheets.pdf")
 @role_required(*STAFF)
 def sheets_pdf(day: str):
     plan = _plan_or_404(_day(day))
-    pdf = route_sheets.pdf_for_plan(plan, volunteer_link)  # kept for the next request
+    # Kept for the next request (in each language asked for).
+    pdf = route_sheets.pdf_for_plan(plan, volunteer_link, str(get_locale()))
     return Response(
         pdf,
         mimetype="application/pdf",

@@ -3,11 +3,11 @@ a bar chart of demand against stock, the export, and the button that runs matchi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from flask import Blueprint, flash, render_template, request
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -17,51 +17,16 @@ from routes.helpers import xlsx_response
 from supply_match import labels
 from supply_match.extensions import db
 from supply_match.models import Order, Role, Township
+from supply_match.services.supply import chart as supply_chart
 from supply_match.services.supply import figures, matching
-from supply_match.services.supply.figures import SupplyReport
 
 bp = Blueprint("supply", __name__)
 
 DISPATCH_ROLES = (Role.DISPATCHER, Role.ADMIN)
 
 
-# The chart: one row per product, demand and stock bars scaled to that product's larger
-# figure (units differ between products, so rows are not compared with each other).
-CHART_WIDTH = 640
-CHART_LABEL_WIDTH = 170
-CHART_BAR_WIDTH = 330
-CHART_ROW_HEIGHT = 44
-
-
-@dataclass
-class ChartRow:
-    y: int
-    name: str
-    unit: str
-    ordered: Decimal
-    stock: Decimal
-    ordered_width: float
-    stock_width: float
-    short: bool
-
-
-def chart_rows(report: SupplyReport) -> list[ChartRow]:
-    rows = []
-    for index, product in enumerate(report.products):
-        largest = max(product.total.ordered, product.total.stock) or Decimal(1)
-        rows.append(
-            ChartRow(
-                y=index * CHART_ROW_HEIGHT + 30,
-                name=product.name,
-                unit=product.unit,
-                ordered=product.total.ordered,
-                stock=product.total.stock,
-                ordered_width=round(float(product.total.ordered / largest) * CHART_BAR_WIDTH, 1),
-                stock_width=round(float(product.total.stock / largest) * CHART_BAR_WIDTH, 1),
-                short=product.shortfall > 0,
-            )
-        )
-    return rows
+def _figure(value: Decimal) -> str:
+    return format_decimal(value, format="#,##0.##")
 
 
 def _page(filters: figures.SupplyFilters, status: int = 200, result=None):
@@ -73,9 +38,8 @@ def _page(filters: figures.SupplyFilters, status: int = 200, result=None):
             "supply/index.html",
             filters=filters,
             report=report,
-            chart=chart_rows(report) if report else [],
+            chart=supply_chart.lay_out(report.products, _figure) if report else None,
             totals=figures.weight_totals(report) if report else None,
-            chart_size=(CHART_WIDTH, CHART_LABEL_WIDTH, CHART_BAR_WIDTH, CHART_ROW_HEIGHT),
             townships=townships.all(),
             categories=labels.PRODUCT_CATEGORIES,
             has_orders=has_orders,

@@ -11,6 +11,7 @@ from flask import (
     request,
     send_from_directory,
 )
+from flask_babel import get_locale
 
 from supply_match.extensions import csrf
 from supply_match.services.delivery import links as volunteer_links
@@ -44,7 +45,11 @@ def day_page(token: str):
     volunteer = volunteer_links.volunteer_for_token(token)
     if volunteer is None:
         return render_template("volunteer/invalid.html"), 404
-    return render_template("volunteer/day.html", token=token, volunteer=volunteer)
+    # The phone fetches its day and posts its marks without cookies: the page's language
+    # goes in their URLs, so the reasons and answers come back in it too.
+    return render_template(
+        "volunteer/day.html", token=token, volunteer=volunteer, lang=str(get_locale())
+    )
 
 
 @bp.get("/<token>/day.json")

@@ -78,4 +78,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(lang_url=lang_url, html_lang=html_lang)
     app.jinja_env.filters["weight"] = format_weight
     app.jinja_env.filters["day"] = format_day
-    app.jinja_env.globals.update(run_name=labels.run_name)
+    app.jinja_env.filters["series"] = labels.series
+    app.jinja_env.globals.update(
+        run_name=labels.run_name,
+        product_label=labels.product_label,
+        village_group=labels.village_group,
+    )

@@ -1,6 +1,8 @@
 """What users read for the codes stored in the database, translated (English msgids;
 Simplified Chinese in the catalog)."""
 
+import re
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -89,3 +91,24 @@ def run_name(run) -> str:
     if run.trip == 1:
         return run.volunteer.name
     return _("%(name)s, trip %(trip)d", name=run.volunteer.name, trip=run.trip)
+
+
+def product_label(name: str, unit: str) -> str:
+    """A product's name with its unit, e.g. 尿素（46%）（袋）; names that end in their
+    unit already (地膜 0.01mm×100cm（卷）, 复合肥 50kg/袋) are left as they are."""
+    unit = (unit or "").strip()
+    if not unit or re.search(rf"[（(/]\s*{re.escape(unit)}\s*[）)]?\s*$", name):
+        return name
+    return _("%(name)s (%(unit)s)", name=name, unit=unit)
+
+
+def village_group(village: str, group_no: int | None) -> str:
+    """A village and a group within it: 黄桷村3组, or 黄桷村 group 3 in English."""
+    if not group_no:
+        return village
+    return _("%(village)s group %(group)s", village=village, group=group_no)
+
+
+def series(items) -> str:
+    """Items joined as the reader's language lists them: 尿素 × 2、地膜 × 3."""
+    return _(", ").join(str(item) for item in items)

@@ -16,6 +16,7 @@ from routes.api.openapi import (
     DECIMAL,
     ERRORS,
     content,
+    dispatch_only,
     one_operation,
     query_param,
     ref,
@@ -164,7 +165,7 @@ PATHS = {
         }
     },
     "/outlets": {
-        "get": {
+        "get": dispatch_only({
             "operationId": "listOutlets",
             "summary": "Outlets with their stock (dispatchers and admins)",
             "responses": {
@@ -175,15 +176,15 @@ PATHS = {
                 ),
                 **ERRORS,
             },  # fmt: skip
-        }
+        })
     },
     "/outlets/{outlet_id}/stock": {
-        "get": one_operation(
+        "get": dispatch_only(one_operation(
             "getOutletStock",
             "One outlet's stock per product (dispatchers and admins)",
             ("outlet_id", "Outlet id"),
             "Outlet",
             "The outlet with its stock",
-        )
+        ))
     },
 }  # fmt: skip

@@ -57,10 +57,10 @@ def path_id_param(name: str, description: str) -> dict:
     }
 
 
-ERRORS = {
-    "401": {"$ref": "#/components/responses/Unauthorized"},
-    "403": {"$ref": "#/components/responses/Forbidden"},
-}
+# Every operation but the document itself needs a session; only some refuse a role.
+ERRORS = {"401": {"$ref": "#/components/responses/Unauthorized"}}
+FORBIDDEN = {"403": {"$ref": "#/components/responses/Forbidden"}}
+BAD_REQUEST = {"$ref": "#/components/responses/BadRequest"}
 PAGING = [
     query_param("page", "Page number, from 1.", {"type": "integer", "minimum": 1, "default": 1}),
     query_param(
@@ -108,10 +108,12 @@ CORE_SCHEMAS = {
     },
     "Error": {
         "type": "object",
+        "required": ["error", "title", "message"],
+        "additionalProperties": False,
         "properties": {
-            "error": {"type": "integer"},
-            "title": {"type": "string"},
-            "message": {"type": "string"},
+            "error": {"type": "integer", "description": "The HTTP status code."},
+            "title": {"type": "string", "minLength": 1},
+            "message": {"type": "string", "minLength": 1, "description": "What to do."},
         },
     },
 }
@@ -158,11 +160,18 @@ def one_operation(
     }
 
 
+def dispatch_only(operation: dict) -> dict:
+    """``operation`` for dispatchers and admins: a cadre gets the documented 403."""
+    operation["responses"].update(FORBIDDEN)
+    return operation
+
+
 RESPONSES = {
     "Invalid": content(ref("Errors"), "Bad input: a message per field"),
     "NotFound": content(ref("Error"), "No such record, or not in your villages"),
     "Unauthorized": content(ref("Error"), "Not signed in"),
     "Forbidden": content(ref("Error"), "Your role may not use this operation"),
+    "BadRequest": content(ref("Error"), "A change without the X-CSRFToken header"),
 }
 
 
@@ -178,6 +187,9 @@ def spec() -> dict:
         area = import_module(f"routes.api.{name}")
         schemas.update(area.SCHEMAS)
         paths.update(area.PATHS)
+    for item in paths.values():
+        if "post" in item:  # every change is refused without its CSRF token
+            item["post"]["responses"].setdefault("400", BAD_REQUEST)
     return deepcopy(
         {
             "openapi": "3.1.0",

@@ -16,6 +16,7 @@ from routes.api.openapi import (
     ERRORS,
     INVALID,
     content,
+    dispatch_only,
     query_param,
     ref,
 )
@@ -107,7 +108,7 @@ SCHEMAS = {
 
 PATHS = {
     "/supply": {
-        "get": {
+        "get": dispatch_only({
             "operationId": "getSupply",
             "summary": "Supply against demand per product and township (dispatchers and admins)",
             "parameters": [
@@ -118,6 +119,6 @@ PATHS = {
                 query_param("township", "Township id", {"type": "integer"}),
             ],
             "responses": {"200": content(ref("Supply"), "Figures"), "422": INVALID, **ERRORS},
-        }
+        })
     },
 }  # fmt: skip

@@ -1,5 +1,7 @@
 """The admin's users page: list, create with checks, deactivate."""
 
+import re
+
 from sqlalchemy import select
 
 from supply_match.extensions import db
@@ -92,8 +94,9 @@ def test_admin_cannot_deactivate_themselves(client, auth, county_people):
 def test_new_user_form_groups_villages_by_township(client, auth, county_people):
     auth.login("admin")
     page = client.get("/admin/users/new").get_data(as_text=True)
-    assert '<optgroup label="保家镇">' in page
-    assert "甲村" in page and "乙村" in page
+    group = page[page.index('<details data-township="保家镇">') :]
+    group = group[: group.index("</details>")]
+    assert "甲村" in group and "乙村" in group
 
 
 def test_admin_resets_a_password(client, auth, county_people):
@@ -112,3 +115,25 @@ def test_admin_resets_a_password(client, auth, county_people):
     auth.logout()
     assert auth.login("cadre_b").status_code == 401
     assert auth.login("cadre_b", "brand-new-pass").location == "/cadre/"
+
+
+def test_new_account_form_offers_a_cadre_by_default_and_villages_as_tick_boxes(
+    client, auth, county_people
+):
+    """A phone has no Ctrl key: villages are tick boxes, and an untouched role is the
+    least powerful one, never an administrator."""
+    auth.login("admin")
+    page = client.get("/admin/users/new").get_data(as_text=True)
+    selected = re.findall(r'<option selected value="(\w+)"|<option value="(\w+)" selected', page)
+    assert [a or b for a, b in selected] == ["cadre"]
+    assert "Ctrl" not in page and "multiple" not in page
+    boxes = re.findall(r'<input type="checkbox" name="villages" value="(\d+)"', page)
+    assert sorted(map(int, boxes)) == sorted(
+        [county_people.village_a.id, county_people.village_b.id]
+    )
+    villages = [str(county_people.village_a.id), str(county_people.village_b.id)]
+    data = _new_user_form(villages=villages)
+    assert client.post("/admin/users/new", data=data).status_code == 302
+    user = db.session.scalar(select(User).where(User.username == "wang_cadre"))
+    assert user.role == Role.CADRE
+    assert user.village_ids == {county_people.village_a.id, county_people.village_b.id}

@@ -38,8 +38,11 @@ def test_order_form_renders_five_blank_lines_without_script(client, auth, county
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert len(re.findall(r'name="lines-\d+-product"', html)) >= 5
-    # The only script is the optional GPS helper; the form itself needs none.
-    assert re.findall(r"<script[^>]*>", html) == ['<script src="/static/js/locate.js">']
+    # The only scripts are optional helpers (phone GPS, table cards); the form needs none.
+    assert re.findall(r"<script[^>]*>", html) == [
+        '<script src="/static/js/table_cards.js" defer>',
+        '<script src="/static/js/locate.js">',
+    ]
 
 
 def test_cadre_adds_a_household_then_an_order(client, auth, county_people):

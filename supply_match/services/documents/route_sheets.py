@@ -18,6 +18,7 @@ from pathlib import Path
 import segno
 from flask import current_app
 from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -39,6 +40,8 @@ from supply_match.services.delivery import links as volunteer_links
 from supply_match.services.documents import svg_map
 from supply_match.services.unit_of_work import after_commit, use_case
 
+# Sheets are printed for volunteers and farmers: Chinese unless the dispatcher who asks
+# reads English (the worker's sheets made ahead of time are Chinese).
 SHEET_LOCALE = "zh_Hans_CN"
 RENDER_TASK = "render_sheets"
 
@@ -130,7 +133,7 @@ def run_map(run: DeliveryRun, colour_index: int, width: int = 520, height: int =
         outlets=[(outlet.lat, outlet.lon, outlet.name)],
     )
     return svg_map.render(
-        layer, width, height, title=f"{run.volunteer.name} 的配送路线", tooltips=False
+        layer, width, height, title=_("%(name)s's run", name=run.volunteer.name), tooltips=False
     )
 
 
@@ -151,7 +154,7 @@ def build_sheet(run: DeliveryRun, link: str, colour_index: int = 0) -> RouteShee
         household = stop.household
         place = f"{stop.village.township.name}{stop.village.name}"
         if household is not None:
-            place += f"{household.group_no}组"
+            place = labels.village_group(place, household.group_no)
         stops.append(
             SheetStop(
                 number=number,
@@ -159,7 +162,7 @@ def build_sheet(run: DeliveryRun, link: str, colour_index: int = 0) -> RouteShee
                 label=household.name if household else stop.label,
                 mobile=household.mobile if household else "",
                 place=place if stop.delivery_point != "collection" else f"{place} {stop.label}",
-                items="；".join(texts),
+                items=_("; ").join(texts),
                 weight_kg=stop.weight_kg,
             )
         )
@@ -207,21 +210,24 @@ def load_for_sheets(plan: DeliveryPlan) -> list[DeliveryRun]:
     )
 
 
-def sheets_for_plan(plan: DeliveryPlan, link_for: Callable[[Volunteer], str]) -> list[RouteSheet]:
-    """One sheet per run, in the order of ``plan.runs``."""
+def sheets_for_plan(
+    plan: DeliveryPlan, link_for: Callable[[Volunteer], str], locale: str = SHEET_LOCALE
+) -> list[RouteSheet]:
+    """One sheet per run, in the order of ``plan.runs``, worded in ``locale``."""
     runs = plan.runs
     load_for_sheets(plan)  # fills in the same run objects
-    # Sheets are printed for volunteers and farmers: always in Chinese.
-    with force_locale(SHEET_LOCALE):
+    with force_locale(locale):
         return [build_sheet(run, link_for(run.volunteer), index) for index, run in enumerate(runs)]
 
 
-def render_html(sheets: list[RouteSheet], *, for_pdf: bool = False) -> str:
-    """The sheets as one HTML page, in Chinese. Rendered with the app's templates and no
-    request, so the worker can lay out a PDF; the browser page (``for_pdf=False``) links
-    the stylesheet with ``url_for`` and so needs a request."""
+def render_html(
+    sheets: list[RouteSheet], *, for_pdf: bool = False, locale: str = SHEET_LOCALE
+) -> str:
+    """The sheets as one HTML page in ``locale`` (Chinese by default). Rendered with the
+    app's templates and no request, so the worker can lay out a PDF; the browser page
+    (``for_pdf=False``) links the stylesheet with ``url_for`` and so needs a request."""
     template = current_app.jinja_env.get_template("sheets/route_sheets.html")
-    with force_locale(SHEET_LOCALE):
+    with force_locale(locale):
         return template.render(sheets=sheets, for_pdf=for_pdf, quantity_text=quantity_text)
 
 
@@ -230,7 +236,9 @@ KEEP_DOCUMENTS = 20
 DOCUMENT_KIND = "route_sheets_pdf"
 
 
-def render_pdf(sheets: list[RouteSheet], *, cache: bool = True) -> bytes:
+def render_pdf(
+    sheets: list[RouteSheet], *, cache: bool = True, locale: str = SHEET_LOCALE
+) -> bytes:
     """All sheets as one PDF, each run starting on a page of its own.
 
     Kept in ``RenderedDocument`` by a digest of everything it is made from (the HTML holds
@@ -242,7 +250,7 @@ def render_pdf(sheets: list[RouteSheet], *, cache: bool = True) -> bytes:
 
     stylesheet = Path(current_app.static_folder) / "css" / "route_sheet.css"
     css = stylesheet.read_text(encoding="utf-8")
-    html = render_html(sheets, for_pdf=True)
+    html = render_html(sheets, for_pdf=True, locale=locale)
     digest = hashlib.sha256(
         "\0".join((weasyprint.__version__, css, html)).encode("utf-8")
     ).hexdigest()
@@ -274,9 +282,12 @@ def _keep(digest: str, pdf: bytes) -> None:
 
 
 @use_case
-def pdf_for_plan(plan: DeliveryPlan, link_for: Callable[[Volunteer], str]) -> bytes:
-    """The plan's sheets as one PDF, kept (committed) for the next request that asks."""
-    return render_pdf(sheets_for_plan(plan, link_for))
+def pdf_for_plan(
+    plan: DeliveryPlan, link_for: Callable[[Volunteer], str], locale: str = SHEET_LOCALE
+) -> bytes:
+    """The plan's sheets as one PDF in ``locale``, kept (committed) for the next request
+    that asks (each language is a document of its own)."""
+    return render_pdf(sheets_for_plan(plan, link_for, locale), locale=locale)
 
 
 def queue_sheets(plan: DeliveryPlan, site_url: str | None) -> None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -37,18 +38,46 @@ MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 
 @dataclass(frozen=True)
 class Column:
+    """A sheet's column: ``header`` is its Chinese heading, ``english`` its English one;
+    an import reads either (and the aliases), templates and messages use ``title``."""
+
     key: str
     header: str
     required: bool = True
     aliases: tuple[str, ...] = ()
     example: str = ""
     width: int = 14
+    english: str = ""
+    english_example: str | None = None  # when the Chinese example is a word, not data
+
+    @property
+    def title(self) -> str:
+        """The heading in the reader's language."""
+        return self.english if self.english and reads_english() else self.header
+
+    @property
+    def shown_example(self) -> str:
+        if self.english_example is not None and reads_english():
+            return self.english_example
+        return self.example
+
+
+def reads_english() -> bool:
+    """Whether the current reader (request, or forced locale) reads English."""
+    locale = get_locale()
+    return locale is not None and locale.language == "en"
 
 
 @dataclass
 class Row:
     number: int  # as the spreadsheet shows it: the header is row 1
     values: dict[str, object] = field(default_factory=dict)
+    # Each column's heading as the file writes it (either language, or an alias), so that
+    # an error names the column the way the person who made the file will find it.
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def header(self, column: Column) -> str:
+        return self.headers.get(column.key) or column.title
 
 
 class RowErrors:
@@ -59,6 +88,10 @@ class RowErrors:
 
     def add(self, row: int | None, column: str | None, message: str) -> None:
         self.errors.append(CellError(row, column, message))
+
+    def at(self, row: Row, column: Column, message: str) -> None:
+        """An error in ``row``'s cell of ``column``, named by the file's own heading."""
+        self.add(row.number, row.header(column), message)
 
     def raise_if_any(self) -> None:
         if self.errors:
@@ -129,11 +162,14 @@ def _rows_by_column(
     raw_rows: Iterable[tuple[int, list[object]]], columns: Sequence[Column]
 ) -> list[Row]:
     header_index: dict[str, int] | None = None
+    file_headers: dict[str, str] = {}
     rows: list[Row] = []
     errors = RowErrors()
     wanted = {}
     for column in columns:
-        for label in (column.header, column.key, *column.aliases):
+        for label in (column.header, column.english, column.key, *column.aliases):
+            if not label:
+                continue
             wanted[_normalise_header(label)] = column
     for number, raw in raw_rows:
         if header_index is None:
@@ -144,7 +180,8 @@ def _rows_by_column(
                 column = wanted.get(_normalise_header(cell))
                 if column is not None and column.key not in header_index:
                     header_index[column.key] = position
-            missing = [c.header for c in columns if c.required and c.key not in header_index]
+                    file_headers[column.key] = str(cell).strip().rstrip("*＊").strip()
+            missing = [c.title for c in columns if c.required and c.key not in header_index]
             if missing:
                 raise SheetError(
                     [
@@ -154,7 +191,7 @@ def _rows_by_column(
                             _(
                                 "The header lacks these columns: %(columns)s. Please use the "
                                 "downloaded template.",
-                                columns="、".join(missing),
+                                columns=_(", ").join(missing),
                             ),
                         )
                     ]
@@ -168,10 +205,9 @@ def _rows_by_column(
             if isinstance(cell, str):
                 cell = cell.strip()
                 if cell.startswith("="):
-                    header = next(c.header for c in columns if c.key == key)
                     errors.add(
                         number,
-                        header,
+                        file_headers[key],
                         _(
                             "The cell holds a formula: copy it and paste it back as values "
                             "(Paste Special > Values)."
@@ -181,7 +217,7 @@ def _rows_by_column(
                 if cell == "":
                     cell = None
             values[key] = cell
-        rows.append(Row(number, values))
+        rows.append(Row(number, values, file_headers))
     if header_index is None:
         raise SheetError([CellError(None, None, _("The file has no header and no data."))])
     errors.raise_if_any()
@@ -286,12 +322,12 @@ def check(errors: RowErrors, row: Row, column: Column, parser: Callable[[object]
     value = row.values.get(column.key)
     if is_blank(value):
         if column.required:
-            errors.add(row.number, column.header, _("Must not be empty."))
+            errors.at(row, column, _("Must not be empty."))
         return None
     try:
         return parser(value)
     except ValueError as error:
-        errors.add(row.number, column.header, str(error))
+        errors.at(row, column, str(error))
         return None
 
 
@@ -305,7 +341,7 @@ def write_xlsx(
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title[:31]
-    sheet.append([column.header for column in columns])
+    sheet.append([column.title for column in columns])
     header_fill = PatternFill("solid", fgColor="DDEBF7")
     for index, column in enumerate(columns, start=1):
         cell = sheet.cell(row=1, column=index)
@@ -317,10 +353,10 @@ def write_xlsx(
     for row in rows:
         sheet.append([_xlsx_safe(value) for value in row])
     if notes:
-        help_sheet = workbook.create_sheet("填写说明")
+        help_sheet = workbook.create_sheet(_("How to fill in")[:31])
         help_sheet.column_dimensions["A"].width = 100
         for note in notes:
-            help_sheet.append([note])
+            help_sheet.append([str(note)])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -329,10 +365,10 @@ def write_xlsx(
 def template_xlsx(columns: Sequence[Column], title: str, notes: Sequence[str]) -> bytes:
     """A blank sheet to fill in: required headers starred, one example row, the notes."""
     headers = [
-        Column(c.key, c.header + ("*" if c.required else ""), c.required, width=c.width)
+        Column(c.key, c.title + ("*" if c.required else ""), c.required, width=c.width)
         for c in columns
     ]
-    return write_xlsx(headers, [[c.example for c in columns]], title, notes)
+    return write_xlsx(headers, [[c.shown_example for c in columns]], str(title), notes)
 
 
 def _xlsx_safe(value: object) -> object:

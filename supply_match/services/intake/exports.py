@@ -1,10 +1,11 @@
 """The orders and households lists as .xlsx workbooks: the same filters as the pages
-(``listing``), one row per order line, headers and words in Chinese as the county writes
-them. A delivery point is written in the import's own word, so an exported sheet's
+(``listing``), one row per order line, headings in the reader's language (the import reads
+either) and words in Chinese as the county writes them. A delivery point is written in the import's own word, so an exported sheet's
 points read back in (``order_sheet.POINT_WORDS``)."""
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from supply_match.extensions import db
@@ -14,31 +15,31 @@ from supply_match.services.intake.listing import ListFilters, filtered_household
 from supply_match.services.intake.order_sheet import POINT_NAMES
 
 ORDER_COLUMNS = [
-    sheets.Column("id", "订单号", width=8),
-    sheets.Column("township", "乡镇", width=12),
-    sheets.Column("village", "村", width=12),
-    sheets.Column("group", "组", width=5),
-    sheets.Column("name", "户主姓名", width=10),
-    sheets.Column("mobile", "手机号", width=14),
-    sheets.Column("status", "状态", width=8),
-    sheets.Column("product", "产品", width=22),
-    sheets.Column("quantity", "数量", width=8),
-    sheets.Column("unit", "单位", width=6),
-    sheets.Column("point", "送货地点", width=12),
-    sheets.Column("wanted_from", "最早送货日期", width=14),
-    sheets.Column("wanted_to", "最晚送货日期", width=14),
-    sheets.Column("priority", "优先", width=6),
-    sheets.Column("note", "备注", width=20),
+    sheets.Column("id", "订单号", width=8, english="Order no."),
+    sheets.Column("township", "乡镇", width=12, english="Township"),
+    sheets.Column("village", "村", width=12, english="Village"),
+    sheets.Column("group", "组", width=5, english="Group"),
+    sheets.Column("name", "户主姓名", width=10, english="Head of household"),
+    sheets.Column("mobile", "手机号", width=14, english="Mobile"),
+    sheets.Column("status", "状态", width=8, english="Status"),
+    sheets.Column("product", "产品", width=22, english="Product"),
+    sheets.Column("quantity", "数量", width=8, english="Quantity"),
+    sheets.Column("unit", "单位", width=6, english="Unit"),
+    sheets.Column("point", "送货地点", width=12, english="Deliver to"),
+    sheets.Column("wanted_from", "最早送货日期", width=14, english="Earliest date"),
+    sheets.Column("wanted_to", "最晚送货日期", width=14, english="Latest date"),
+    sheets.Column("priority", "优先", width=6, english="Priority"),
+    sheets.Column("note", "备注", width=20, english="Note"),
 ]
 
 HOUSEHOLD_COLUMNS = [
-    sheets.Column("township", "乡镇", width=12),
-    sheets.Column("village", "村", width=12),
-    sheets.Column("group", "组", width=5),
-    sheets.Column("name", "户主姓名", width=10),
-    sheets.Column("mobile", "手机号", width=14),
-    sheets.Column("lat", "纬度", width=10),
-    sheets.Column("lon", "经度", width=10),
+    sheets.Column("township", "乡镇", width=12, english="Township"),
+    sheets.Column("village", "村", width=12, english="Village"),
+    sheets.Column("group", "组", width=5, english="Group"),
+    sheets.Column("name", "户主姓名", width=10, english="Head of household"),
+    sheets.Column("mobile", "手机号", width=14, english="Mobile"),
+    sheets.Column("lat", "纬度", width=10, english="Latitude"),
+    sheets.Column("lon", "经度", width=10, english="Longitude"),
 ]
 
 STATUS_NAMES = {
@@ -88,9 +89,9 @@ def household_rows(user: User, filters: ListFilters) -> list[list[object]]:
 
 def orders_xlsx(user: User, filters: ListFilters) -> bytes:
     """The orders export as an .xlsx workbook (sheet 订单)."""
-    return sheets.write_xlsx(ORDER_COLUMNS, order_rows(user, filters), "订单")
+    return sheets.write_xlsx(ORDER_COLUMNS, order_rows(user, filters), _("Orders"))
 
 
 def households_xlsx(user: User, filters: ListFilters) -> bytes:
     """The households export as an .xlsx workbook (sheet 农户)."""
-    return sheets.write_xlsx(HOUSEHOLD_COLUMNS, household_rows(user, filters), "农户")
+    return sheets.write_xlsx(HOUSEHOLD_COLUMNS, household_rows(user, filters), _("Households"))

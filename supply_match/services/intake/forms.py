@@ -187,16 +187,24 @@ def _check_order(
         errors["lines"] = _("Enter at least one product.")
     if data.delivery_point not in {str(p) for p in DeliveryPoint}:
         errors["delivery_point"] = _("Please choose where to deliver.")
+    # Each message goes under the field it is about: a missing last date is not the
+    # first date's fault.
+    if data.wanted_from is None:
+        errors["wanted_from"] = _("Please enter the earliest delivery date.")
+    if data.wanted_to is None:
+        errors["wanted_to"] = _("Please enter the latest delivery date.")
     if data.wanted_from is None or data.wanted_to is None:
-        errors["wanted_from"] = _("Please enter the dates the delivery is wanted.")
+        pass  # named above
     elif data.wanted_to < data.wanted_from:
         errors["wanted_to"] = _("The last date cannot be before the first.")
     elif (data.wanted_to - data.wanted_from).days > MAX_RANGE_DAYS:
         errors["wanted_to"] = _(
             "The date range cannot be longer than %(days)s days.", days=MAX_RANGE_DAYS
         )
-    if (data.window_start is None) != (data.window_end is None):
-        errors["window_end"] = _("Enter both the start and the end of the delivery time.")
+    if data.window_start is None and data.window_end is not None:
+        errors["window_start"] = _("Enter the start of the delivery time too.")
+    elif data.window_end is None and data.window_start is not None:
+        errors["window_end"] = _("Enter the end of the delivery time too.")
     elif data.window_start is not None and data.window_end <= data.window_start:
         errors["window_end"] = _("The end of the time range must be after its start.")
     if not 0 <= data.priority <= 9:

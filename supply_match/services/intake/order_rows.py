@@ -83,19 +83,17 @@ def _product_index() -> dict[str, Product]:
 def _coordinate(errors: RowErrors, row: sheets.Row, column: Column, low: float, high: float):
     value = row.values.get(column.key)
     if sheets.is_blank(value):
-        errors.add(
-            row.number, column.header, _("Required when the delivery point is 田间 (field).")
-        )
+        errors.at(row, column, _("Required when the delivery point is a field."))
         return None
     try:
         number = float(str(value).strip())
     except ValueError:
-        errors.add(row.number, column.header, _('"%(value)s" is not a number.', value=value))
+        errors.at(row, column, _('"%(value)s" is not a number.', value=value))
         return None
     if not low <= number <= high:
-        errors.add(
-            row.number,
-            column.header,
+        errors.at(
+            row,
+            column,
             _("%(value)s is not between %(low)s and %(high)s.", value=number, low=low, high=high),
         )
         return None
@@ -131,9 +129,9 @@ def _read_row(errors: RowErrors, row: sheets.Row, lookups: _Lookups):
     village = _village_of(errors, row, lookups)
     group_no = sheets.check(errors, row, GROUP, sheets.positive_int)
     if village is not None and group_no is not None and group_no > village.group_count:
-        errors.add(
-            row.number,
-            GROUP.header,
+        errors.at(
+            row,
+            GROUP,
             _(
                 "%(village)s has only %(count)s groups.",
                 village=village.name,
@@ -148,7 +146,7 @@ def _read_row(errors: RowErrors, row: sheets.Row, lookups: _Lookups):
     wanted_from = sheets.check(errors, row, FROM, sheets.a_date)
     wanted_to = sheets.check(errors, row, TO, sheets.a_date)
     if wanted_from and wanted_to and wanted_to < wanted_from:
-        errors.add(row.number, TO.header, _("The latest delivery date is before the earliest."))
+        errors.at(row, TO, _("The latest delivery date is before the earliest."))
     window = sheets.check(errors, row, WINDOW, sheets.time_range)
     priority = _priority_of(errors, row)
     note = row.values.get(NOTE.key)
@@ -210,9 +208,9 @@ def _add_line(
     )
     order = planned.setdefault(key, read)
     if product.id in order.lines:
-        errors.add(
-            row.number,
-            PRODUCT.header,
+        errors.at(
+            row,
+            PRODUCT,
             _(
                 "Repeats row %(row)s (same household, same order, same product).",
                 row=order.lines[product.id][2],
@@ -231,30 +229,30 @@ def _village_of(errors: RowErrors, row: sheets.Row, lookups: _Lookups) -> Villag
     matches = lookups.villages_by_name.get(village_name, [])
     if township_name:
         if str(township_name) not in lookups.township_names:
-            errors.add(
-                row.number,
-                TOWNSHIP.header,
+            errors.at(
+                row,
+                TOWNSHIP,
                 _('There is no township "%(name)s".', name=township_name),
             )
         matches = [v for v in matches if v.township.name == str(township_name)]
     if not matches:
         if lookups.user.role == Role.CADRE:
-            errors.add(
-                row.number,
-                VILLAGE.header,
+            errors.at(
+                row,
+                VILLAGE,
                 _('"%(name)s" is not one of your villages.', name=village_name),
             )
         else:
-            errors.add(
-                row.number,
-                VILLAGE.header,
+            errors.at(
+                row,
+                VILLAGE,
                 _('There is no village "%(name)s".', name=village_name),
             )
         return None
     if len(matches) > 1:
-        errors.add(
-            row.number,
-            VILLAGE.header,
+        errors.at(
+            row,
+            VILLAGE,
             _(
                 'Several villages are called "%(name)s": please fill in the township.',
                 name=village_name,
@@ -270,9 +268,9 @@ def _product_of(errors: RowErrors, row: sheets.Row, products: dict[str, Product]
         return None
     product = products.get(product_ref) or products.get(product_ref.lower())
     if product is None:
-        errors.add(
-            row.number,
-            PRODUCT.header,
+        errors.at(
+            row,
+            PRODUCT,
             _(
                 '"%(product)s" is not in the catalogue: write a product name or code '
                 "from the catalogue.",
@@ -287,9 +285,9 @@ def _point_of(errors: RowErrors, row: sheets.Row):
     point_word = str(row.values.get(POINT.key) or "").strip()
     point = POINT_WORDS.get(point_word.lower() if point_word.isascii() else point_word)
     if point is None:
-        errors.add(
-            row.number,
-            POINT.header,
+        errors.at(
+            row,
+            POINT,
             _(
                 '"%(value)s" should be 送到家 (home), 田间 (field) or 村集中点 (collection).',
                 value=point_word,
@@ -304,10 +302,10 @@ def _point_of(errors: RowErrors, row: sheets.Row):
 
 def _priority_of(errors: RowErrors, row: sheets.Row) -> int | None:
     priority_word = str(row.values.get(PRIORITY.key) or "").strip()
-    priority = PRIORITY_WORDS.get(priority_word)
+    priority = PRIORITY_WORDS.get(priority_word.lower())
     if priority is None:
         if priority_word.isdigit() and int(priority_word) <= 9:
             priority = int(priority_word)
         else:
-            errors.add(row.number, PRIORITY.header, _("Write 是 (yes) or leave it empty."))
+            errors.at(row, PRIORITY, _('Write "yes" or leave it empty.'))
     return priority

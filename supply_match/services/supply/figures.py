@@ -267,17 +267,17 @@ def weight_totals(report: SupplyReport) -> WeightTotals:
 
 
 EXPORT_COLUMNS = [
-    sheets.Column("product", "产品", width=22),
-    sheets.Column("category", "类别", width=8),
-    sheets.Column("unit", "单位", width=6),
-    sheets.Column("township", "乡镇", width=12),
-    sheets.Column("ordered", "订购", width=10),
-    sheets.Column("allocated", "已分配", width=10),
-    sheets.Column("delivered", "已送达", width=10),
-    sheets.Column("stock", "库存", width=10),
-    sheets.Column("available", "可用库存", width=10),
-    sheets.Column("unallocated", "未分配", width=10),
-    sheets.Column("shortfall", "缺口", width=10),
+    sheets.Column("product", "产品", width=22, english="Product"),
+    sheets.Column("category", "类别", width=8, english="Category"),
+    sheets.Column("unit", "单位", width=6, english="Unit"),
+    sheets.Column("township", "乡镇", width=12, english="Township"),
+    sheets.Column("ordered", "订购", width=10, english="Ordered"),
+    sheets.Column("allocated", "已分配", width=10, english="Allocated"),
+    sheets.Column("delivered", "已送达", width=10, english="Delivered"),
+    sheets.Column("stock", "库存", width=10, english="In stock"),
+    sheets.Column("available", "可用库存", width=10, english="Available"),
+    sheets.Column("unallocated", "未分配", width=10, english="Not yet allocated"),
+    sheets.Column("shortfall", "缺口", width=10, english="Shortfall"),
 ]
 
 
@@ -288,7 +288,7 @@ def export_rows(report: SupplyReport) -> list[list[object]]:
         category = labels.label(labels.PRODUCT_CATEGORIES, product.category)
         total = product.total
         rows.append(
-            [product.name, category, product.unit, "合计", total.ordered, total.allocated,
+            [product.name, category, product.unit, _("Total"), total.ordered, total.allocated,
              total.delivered, total.stock, total.available, total.unallocated, product.shortfall]
         )  # fmt: skip
         for township_id, cell in sorted(product.by_township.items()):
@@ -302,4 +302,4 @@ def export_rows(report: SupplyReport) -> list[list[object]]:
 
 def export_xlsx(report: SupplyReport) -> bytes:
     """The report as an .xlsx workbook (sheet 供需底数)."""
-    return sheets.write_xlsx(EXPORT_COLUMNS, export_rows(report), "供需底数")
+    return sheets.write_xlsx(EXPORT_COLUMNS, export_rows(report), _("Supply and demand"))

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from supply_match.extensions import db
@@ -21,11 +22,24 @@ from supply_match.services.supply import stock as ledger
 from supply_match.services.unit_of_work import use_case
 
 OUTLET = Column(
-    "outlet", "网点", aliases=("网点名称", "销售网点"), example="彭水县农资公司汉葭门市部", width=28
+    "outlet", "网点", aliases=("网点名称", "销售网点"), example="彭水县农资公司汉葭门市部", width=28,
+    english="Outlet",
+)  # fmt: skip
+PRODUCT = Column(
+    "product", "产品", aliases=("产品名称",), example="尿素（46%）", width=22, english="Product"
 )
-PRODUCT = Column("product", "产品", aliases=("产品名称",), example="尿素（46%）", width=22)
-COUNT = Column("count", "库存数量", aliases=("数量", "库存"), example="120", width=10)
-NOTE = Column("note", "说明", required=False, example="3月1日盘点", width=20)
+COUNT = Column(
+    "count",
+    "库存数量",
+    aliases=("数量", "库存"),
+    example="120",
+    width=10,
+    english="Quantity in stock",
+)
+NOTE = Column(
+    "note", "说明", required=False, example="3月1日盘点", width=20, english="Note",
+    english_example="counted on 1 March",
+)  # fmt: skip
 STOCK_COLUMNS = [OUTLET, PRODUCT, COUNT, NOTE]
 
 
@@ -38,14 +52,20 @@ class StockImportResult:
 
 
 TEMPLATE_NOTES = [
-    "每行一个网点的一种产品：填写盘点后的实际库存数量（不是增减量）。",
-    "网点和产品按系统中的名称填写（产品也可填编码）；数量不能小于该网点已分配给订单的数量。",
+    _l(
+        "One row per product at an outlet: write the quantity counted (not the change since "
+        "the last count)."
+    ),
+    _l(
+        "Outlets and products by their names in the system (a product also by its code); a "
+        "quantity cannot be below what the outlet has already reserved for orders."
+    ),
 ]
 
 
 def template_xlsx() -> bytes:
     """The blank stock import sheet (.xlsx) with its headers, an example row and notes."""
-    return sheets.template_xlsx(STOCK_COLUMNS, "库存", TEMPLATE_NOTES)
+    return sheets.template_xlsx(STOCK_COLUMNS, _("Stock"), TEMPLATE_NOTES)
 
 
 @dataclass
@@ -82,9 +102,7 @@ def _check_rows(rows, stock_rows) -> dict[tuple[int, int], _PlannedCount]:
         outlet_name = sheets.check(errors, row, OUTLET, sheets.text)
         outlet = outlets.get(outlet_name) if outlet_name else None
         if outlet_name and outlet is None:
-            errors.add(
-                row.number, OUTLET.header, _('There is no outlet "%(name)s".', name=outlet_name)
-            )
+            errors.at(row, OUTLET, _('There is no outlet "%(name)s".', name=outlet_name))
         product_ref = sheets.check(errors, row, PRODUCT, sheets.text)
         product = (
             (products.get(product_ref) or products.get(product_ref.lower()))
@@ -92,9 +110,9 @@ def _check_rows(rows, stock_rows) -> dict[tuple[int, int], _PlannedCount]:
             else None
         )
         if product_ref and product is None:
-            errors.add(
-                row.number,
-                PRODUCT.header,
+            errors.at(
+                row,
+                PRODUCT,
                 _('"%(product)s" is not in the catalogue.', product=product_ref),
             )
         count = sheets.check(errors, row, COUNT, sheets.non_negative_quantity)
@@ -102,17 +120,17 @@ def _check_rows(rows, stock_rows) -> dict[tuple[int, int], _PlannedCount]:
             continue
         key = (outlet.id, product.id)
         if key in planned:
-            errors.add(
-                row.number,
-                PRODUCT.header,
+            errors.at(
+                row,
+                PRODUCT,
                 _("Repeats row %(row)s (same outlet, same product).", row=planned[key].row),
             )
             continue
         existing = stock_rows.get(key)
         if existing is not None and count < existing.reserved:
-            errors.add(
-                row.number,
-                COUNT.header,
+            errors.at(
+                row,
+                COUNT,
                 _(
                     "Less than the %(reserved)s already allocated to orders: change the "
                     "allocations first.",

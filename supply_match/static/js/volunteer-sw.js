@@ -29,7 +29,7 @@ function networkFirst(request) {
     return response;
   }).catch(function () {
     return caches.match(request).then(function (cached) {
-      return cached || new Response("离线，且手机上没有保存这页。", {
+      return cached || new Response("离线，且手机上没有保存这页。 / Offline, and this page is not saved on the phone.", {
         status: 503, headers: { "Content-Type": "text/plain; charset=utf-8" }
       });
     });

@@ -14,9 +14,18 @@
   var QUEUE_KEY = "supply-match-queue-" + token;
   var MARKS_KEY = "supply-match-marks-" + token;
   var UNDO_WINDOW_MS = 5 * 60 * 1000;
-  var STATUS_TEXT = { pending: "", delivered: "已送达", failed: "未送达" };
+  /* The words the page writes come from the page, in the reader's language. */
+  var TEXTS = JSON.parse(app.dataset.texts);
+  var STATUS_TEXT = { pending: "", delivered: TEXTS.delivered, failed: TEXTS.failed };
   var day = null;
   var syncing = false;
+
+  /* TEXTS[name] with each {key} replaced by values[key]. */
+  function say(name, values) {
+    return TEXTS[name].replace(/\{(\w+)\}/g, function (whole, key) {
+      return values && key in values ? String(values[key]) : whole;
+    });
+  }
 
   function load(key, fallback) {
     try {
@@ -50,11 +59,11 @@
 
   function showConnection() {
     var line = document.getElementById("connection");
-    line.textContent = navigator.onLine ? "在线" : "离线：操作会保存在手机上，恢复信号后自动发送";
+    line.textContent = navigator.onLine ? TEXTS.online : TEXTS.offline;
     var pending = document.getElementById("pending");
     var count = queue().length;
     pending.hidden = count === 0;
-    pending.textContent = "待发送 " + count + " 条";
+    pending.textContent = say("pending", { count: count });
   }
 
   /* The status a stop shows: the server's, unless a queued change of ours is newer. */
@@ -67,7 +76,7 @@
   }
 
   function navigationLinks(container, navigation) {
-    var links = [["amap", "高德导航"], ["baidu", "百度导航"], ["geo", "手机地图"]];
+    var links = [["amap", TEXTS.nav_amap], ["baidu", TEXTS.nav_baidu], ["geo", TEXTS.nav_geo]];
     container.textContent = "";
     links.forEach(function (pair) {
       var a = document.createElement("a");
@@ -78,15 +87,22 @@
     });
   }
 
+  function emptyLine(text) {
+    var p = document.createElement("p");
+    p.className = "empty";
+    p.textContent = text;
+    return p;
+  }
+
   function render() {
     var root = document.getElementById("runs");
     root.textContent = "";
     if (!day) {
-      root.innerHTML = '<p class="empty">还没有读取到任务：请在有信号的地方打开一次这个链接。</p>';
+      root.appendChild(emptyLine(TEXTS.no_day));
       return;
     }
     if (!day.runs.length) {
-      root.innerHTML = '<p class="empty">目前没有分配给您的配送任务。</p>';
+      root.appendChild(emptyLine(TEXTS.no_runs));
       return;
     }
     var runTemplate = document.getElementById("run-template");
@@ -94,9 +110,10 @@
     day.runs.forEach(function (run) {
       var section = runTemplate.content.firstElementChild.cloneNode(true);
       section.dataset.runId = run.id;
-      section.querySelector(".run-title").textContent =
-        run.date + (run.trip > 1 ? "　第 " + run.trip + " 趟" : "") + "　" + run.start + "–" + run.end +
-        "　" + run.stops.length + " 站　约 " + run.distance_km + " 公里";
+      var title = [run.date];
+      if (run.trip > 1) { title.push(say("trip", { trip: run.trip })); }
+      title.push(run.start + "–" + run.end, say("run_size", { stops: run.stops.length, km: run.distance_km }));
+      section.querySelector(".run-title").textContent = title.join(TEXTS.separator);
       section.querySelector(".outlet-name").textContent = run.outlet.name;
       section.querySelector(".outlet-address").textContent = run.outlet.address;
       var loadList = section.querySelector(".load-list");
@@ -120,11 +137,18 @@
         item.querySelector(".stop-number").textContent = stop.position;
         item.querySelector(".stop-name").textContent = stop.name;
         var statusLine = item.querySelector(".stop-status");
-        statusLine.textContent = STATUS_TEXT[state.status] + (state.reason ? "：" + state.reason : "");
+        statusLine.textContent = state.reason
+          ? say("reason", { status: STATUS_TEXT[state.status], reason: state.reason })
+          : STATUS_TEXT[state.status];
         statusLine.classList.add(state.status);
-        if (state.queued) { statusLine.classList.add("queued"); }
-        item.querySelector(".stop-place").textContent = stop.place + (stop.collection_point ? "　" + stop.collection_point : "");
-        item.querySelector(".stop-arrival").textContent = "预计 " + stop.arrival + " 到达　" + stop.weight_kg + " kg";
+        if (state.queued) {
+          statusLine.classList.add("queued");
+          statusLine.dataset.queued = TEXTS.queued;
+        }
+        item.querySelector(".stop-place").textContent =
+          stop.collection_point ? stop.place + TEXTS.separator + stop.collection_point : stop.place;
+        item.querySelector(".stop-arrival").textContent =
+          say("arrival", { time: stop.arrival }) + TEXTS.separator + stop.weight_kg + " kg";
         var items = item.querySelector(".stop-items");
         stop.items.forEach(function (text) {
           var li = document.createElement("li");
@@ -134,7 +158,7 @@
         if (stop.mobile) {
           var call = document.createElement("a");
           call.href = "tel:" + stop.mobile;
-          call.textContent = "拨打 " + stop.mobile;
+          call.textContent = say("call", { mobile: stop.mobile });
           item.querySelector(".stop-call").appendChild(call);
         }
         navigationLinks(item.querySelector(".stop-nav"), stop.navigation);
@@ -252,7 +276,9 @@
         if (answered[change.change_id] && marks[change.stop_id]) { marks[change.stop_id].queued = false; }
       });
       save(MARKS_KEY, marks);
-      showNotice(conflicts.length ? "有 " + conflicts.length + " 项操作未生效：" + conflicts.join("；") : "");
+      showNotice(conflicts.length
+        ? say("conflicts", { count: conflicts.length, list: conflicts.join(TEXTS.list_separator) })
+        : "");
       return refresh();
     }).catch(function () {
       showConnection();
