@@ -12,7 +12,7 @@ from routes.access import role_required
 from routes.forms import ROLE_LABELS, UserForm
 from supply_match.extensions import db
 from supply_match.models import Role, User, Village
-from supply_match.services.county import accounts, dashboards
+from supply_match.services.county import accounts, dashboards, setup
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -21,7 +21,10 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 @role_required(Role.ADMIN)
 def home():
     return render_template(
-        "admin/home.html", figures=dashboards.admin_figures(), role_labels=ROLE_LABELS
+        "admin/home.html",
+        figures=dashboards.admin_figures(),
+        role_labels=ROLE_LABELS,
+        steps=setup.checklist(),
     )
 
 

@@ -36,6 +36,10 @@ class UserForm(FlaskForm):
     mobile = StringField(_l("Mobile number (optional)"))
     password = PasswordField(_l("Initial password"))
     role = SelectField(
-        _l("Role"), choices=[SelectChoice(str(role), label) for role, label in ROLE_LABELS.items()]
+        _l("Role"),
+        # A blank first choice: an administrator's account is never made by default.
+        choices=[SelectChoice("", _l("Please choose"))]
+        + [SelectChoice(str(role), label) for role, label in ROLE_LABELS.items()],
+        default="",
     )
     villages = SelectMultipleField(_l("Villages (village cadres only)"), coerce=int)

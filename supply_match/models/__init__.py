@@ -3,6 +3,13 @@
 from supply_match.models.account import LoginAttempt, Role, User, user_villages
 from supply_match.models.allocation import Allocation, StockChange, StockChangeKind
 from supply_match.models.catalogue import HazardClass, Product, ProductCategory
+from supply_match.models.county import (
+    ApiToken,
+    ApplicationStatus,
+    CountySettings,
+    VolunteerApplication,
+    api_token_villages,
+)
 from supply_match.models.document import RenderedDocument
 from supply_match.models.household import Household
 from supply_match.models.order import (
@@ -32,6 +39,11 @@ from supply_match.models.plan import (
 from supply_match.models.volunteer import VehicleType, Volunteer
 
 __all__ = [
+    "ApiToken",
+    "ApplicationStatus",
+    "CountySettings",
+    "VolunteerApplication",
+    "api_token_villages",
     "DeliveryPlan",
     "DeliveryRun",
     "DeliveryStop",

@@ -49,6 +49,8 @@ class User(UserMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # Set for a first password someone else chose: changed at the next sign-in.
+    must_change_password: Mapped[bool] = mapped_column(default=False)
 
     villages: Mapped[list[Village]] = relationship(secondary=user_villages, order_by="Village.code")
 
