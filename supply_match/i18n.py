@@ -93,11 +93,20 @@ def county_clock(moment, pattern: str = "%H:%M") -> str:
     return shown.strftime(pattern) if shown is not None else ""
 
 
+def _forget_county_settings() -> None:
+    # The settings are read once per request; an app context shared between requests
+    # (tests, a CLI command) must not keep another request's.
+    from supply_match.services.county import settings
+
+    settings.forget_cached()
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     # Flask-Babel caches the locale on ``g``, which outlives a request whenever an app
     # context is shared between requests (tests, a CLI command); choose afresh each time.
     app.before_request(refresh)
+    app.before_request(_forget_county_settings)
     app.jinja_env.globals.update(lang_url=lang_url, html_lang=html_lang)
     app.jinja_env.filters["weight"] = format_weight
     app.jinja_env.filters["day"] = format_day

@@ -211,5 +211,17 @@ def set_active(user: User, active: bool, acting: User) -> None:
     user.active = active
 
 
-def users_query():
-    return select(User).order_by(User.role, User.username)
+def users_query(search: str = "", role: str = ""):
+    """Accounts by role and username; ``search`` matches a username, name or mobile."""
+    stmt = select(User).order_by(User.role, User.username)
+    search = search.strip()
+    if search:
+        pattern = f"%{search}%"
+        stmt = stmt.where(
+            User.username.ilike(pattern)
+            | User.display_name.like(pattern)
+            | User.mobile.like(pattern)
+        )
+    if role in {str(r) for r in Role}:
+        stmt = stmt.where(User.role == role)
+    return stmt

@@ -88,6 +88,13 @@ def import_places(filename: str, data: bytes) -> PlaceImportResult:
             continue
         if code:
             seen[code] = row.number
+        if len(code) not in (9, 12):
+            errors.add(
+                row.number,
+                CODE.header,
+                _("A township's code has 9 digits and a village's 12."),
+            )
+            continue
         (village_rows if len(code) == 12 else township_rows).append(row)
 
     result = PlaceImportResult()
