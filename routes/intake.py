@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import time
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -28,6 +28,7 @@ from supply_match.models import (
     Village,
 )
 from supply_match.services import scope
+from supply_match.services.county import settings as county_settings
 from supply_match.services.documents import spreadsheets as sheets
 from supply_match.services.intake import forms as intake
 from supply_match.services.intake.listing import ListFilters, filtered_households, filtered_orders
@@ -208,7 +209,7 @@ def order_new():
         return _order_form_page(
             dict(household=household, households=households, order=None, search=search), shown, 422
         )
-    today = date.today()
+    today = county_settings.county_today()
     shown = OrderForm(values={"delivery_point": "home", "wanted_from": today.isoformat()})
     return _order_form_page(
         dict(household=household, households=households, order=None, search=search), shown
@@ -419,7 +420,7 @@ def orders_export():
                  "是" if order.priority else "", order.note or ""]
             )  # fmt: skip
     data = sheets.write_xlsx(ORDER_EXPORT, rows, "订单")
-    return xlsx_response(data, f"订单-{date.today().isoformat()}.xlsx")
+    return xlsx_response(data, f"订单-{county_settings.county_today().isoformat()}.xlsx")
 
 
 @bp.get("/lists/households/export.xlsx")
@@ -436,4 +437,4 @@ def households_export():
         for h in db.session.scalars(query)
     ]
     data = sheets.write_xlsx(HOUSEHOLD_EXPORT, rows, "农户")
-    return xlsx_response(data, f"农户-{date.today().isoformat()}.xlsx")
+    return xlsx_response(data, f"农户-{county_settings.county_today().isoformat()}.xlsx")

@@ -23,6 +23,7 @@ from routes.access import role_required
 from supply_match import jobs, labels
 from supply_match.extensions import db
 from supply_match.models import DeliveryRun, DeliveryStop, JobStatus, PlanningJob, Role, Volunteer
+from supply_match.services.county import settings as county_settings
 from supply_match.services.delivery import links as volunteer_links
 from supply_match.services.documents import route_sheets
 from supply_match.services.planning import day as planning
@@ -69,12 +70,12 @@ def index():
             return redirect(url_for("plans.day", day=date.fromisoformat(chosen).isoformat()))
         except ValueError:
             flash(_("Please pick a valid date."), "error")
-    days = delivery_days.upcoming(date.today())
+    days = delivery_days.upcoming(county_settings.county_today())
     return render_template(
         "plans/index.html",
         plans=plan_views.recent_plans(),
         upcoming=days,
-        default_day=days.first_day or date.today(),
+        default_day=days.first_day or county_settings.county_today(),
     )
 
 

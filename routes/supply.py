@@ -18,6 +18,7 @@ from routes.helpers import parse_date, xlsx_response
 from supply_match import labels
 from supply_match.extensions import db
 from supply_match.models import Order, Role, Township
+from supply_match.services.county import settings as county_settings
 from supply_match.services.documents import spreadsheets as sheets
 from supply_match.services.supply import matching
 from supply_match.services.supply.figures import SupplyReport, supply_report
@@ -208,7 +209,7 @@ def export():
     if filters.errors:
         return _page(filters, 400)
     data = sheets.write_xlsx(EXPORT_COLUMNS, export_rows(report_for(filters)), "供需底数")
-    return xlsx_response(data, f"供需底数-{date.today().isoformat()}.xlsx")
+    return xlsx_response(data, f"供需底数-{county_settings.county_today().isoformat()}.xlsx")
 
 
 @dataclass
