@@ -32,6 +32,7 @@ def register_blueprints(app: Flask) -> None:
         places,
         settings,
         signup,
+        tokens,
         volunteers,
     )
 
@@ -42,3 +43,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(account_import.bp)
     app.register_blueprint(household_setup.bp)
     app.register_blueprint(outlet_import.bp)
+    app.register_blueprint(tokens.bp)

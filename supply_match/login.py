@@ -13,5 +13,16 @@ def load_user(user_id: str) -> User | None:
     return db.session.get(User, int(user_id))
 
 
+@login_manager.request_loader
+def load_user_from_token(request) -> User | None:
+    """A machine's API request: ``Authorization: Bearer <token>`` (services/county/tokens)."""
+    header = request.headers.get("Authorization", "")
+    if not header.startswith("Bearer ") or not request.path.startswith("/api/"):
+        return None
+    from supply_match.services.county.tokens import account_for
+
+    return account_for(header.removeprefix("Bearer ").strip())
+
+
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)

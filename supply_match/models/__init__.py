@@ -8,7 +8,6 @@ from supply_match.models.county import (
     ApplicationStatus,
     CountySettings,
     VolunteerApplication,
-    api_token_villages,
 )
 from supply_match.models.document import RenderedDocument
 from supply_match.models.household import Household
@@ -43,7 +42,6 @@ __all__ = [
     "ApplicationStatus",
     "CountySettings",
     "VolunteerApplication",
-    "api_token_villages",
     "DeliveryPlan",
     "DeliveryRun",
     "DeliveryStop",

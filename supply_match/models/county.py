@@ -7,7 +7,7 @@ import enum
 from datetime import datetime, time
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table
+from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from supply_match.extensions import db
@@ -90,17 +90,10 @@ class VolunteerApplication(db.Model):
     volunteer: Mapped[Volunteer | None] = relationship()
 
 
-api_token_villages = Table(
-    "api_token_village",
-    db.metadata,
-    Column("token_id", ForeignKey("api_token.id", ondelete="CASCADE"), primary_key=True),
-    Column("village_id", ForeignKey("village.id", ondelete="CASCADE"), primary_key=True),
-)
-
-
 class ApiToken(db.Model):
-    """A machine's key to the JSON API: a role (and, for a cadre's, villages), stored as
-    the SHA-256 of the secret, which is shown once."""
+    """A machine's key to the JSON API. It acts as its own account (``user``: a role and,
+    for a cadre's token, villages; no password anyone knows), so that every rule and scope
+    of the API holds for it unchanged. Only the SHA-256 of the secret is stored."""
 
     __tablename__ = "api_token"
 
@@ -109,16 +102,14 @@ class ApiToken(db.Model):
     # The first characters of the secret, to tell tokens apart in the list.
     prefix: Mapped[str] = mapped_column(String(12))
     secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    role: Mapped[str] = mapped_column(String(16))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), unique=True)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
 
-    created_by: Mapped[User] = relationship()
-    villages: Mapped[list[Village]] = relationship(
-        secondary=api_token_villages, order_by="Village.code"
-    )
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
 
     @property
     def active(self) -> bool:

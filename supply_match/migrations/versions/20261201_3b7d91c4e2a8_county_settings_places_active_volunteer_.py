@@ -38,25 +38,20 @@ def upgrade():
     sa.Column('name', sa.String(length=64), nullable=False),
     sa.Column('prefix', sa.String(length=12), nullable=False),
     sa.Column('secret_hash', sa.String(length=64), nullable=False),
-    sa.Column('role', sa.String(length=16), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('last_used_at', sa.DateTime(), nullable=True),
     sa.Column('revoked_at', sa.DateTime(), nullable=True),
     sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], name=op.f('fk_api_token_created_by_id_user')),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_api_token_user_id_user')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_api_token')),
-    sa.UniqueConstraint('secret_hash', name=op.f('uq_api_token_secret_hash'))
+    sa.UniqueConstraint('secret_hash', name=op.f('uq_api_token_secret_hash')),
+    sa.UniqueConstraint('user_id', name=op.f('uq_api_token_user_id'))
     )
     with op.batch_alter_table('api_token', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_api_token_created_by_id'), ['created_by_id'], unique=False)
 
-    op.create_table('api_token_village',
-    sa.Column('token_id', sa.Integer(), nullable=False),
-    sa.Column('village_id', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['token_id'], ['api_token.id'], name=op.f('fk_api_token_village_token_id_api_token'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['village_id'], ['village.id'], name=op.f('fk_api_token_village_village_id_village'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('token_id', 'village_id', name=op.f('pk_api_token_village'))
-    )
     op.create_table('volunteer_application',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('township_id', sa.Integer(), nullable=False),
@@ -146,7 +141,6 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_volunteer_application_decided_by_id'))
 
     op.drop_table('volunteer_application')
-    op.drop_table('api_token_village')
     with op.batch_alter_table('api_token', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_api_token_created_by_id'))
 

@@ -213,7 +213,14 @@ def set_active(user: User, active: bool, acting: User) -> None:
 
 def users_query(search: str = "", role: str = ""):
     """Accounts by role and username; ``search`` matches a username, name or mobile."""
-    stmt = select(User).order_by(User.role, User.username)
+    from supply_match.models import ApiToken
+
+    # The accounts API tokens act as are listed with the tokens, not here.
+    stmt = (
+        select(User)
+        .where(User.id.not_in(select(ApiToken.user_id)))
+        .order_by(User.role, User.username)
+    )
     search = search.strip()
     if search:
         pattern = f"%{search}%"

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from supply_match.extensions import db
 from supply_match.models import (
+    ApiToken,
     Household,
     Outlet,
     Product,
@@ -60,7 +61,11 @@ def checklist() -> list[SetupStep]:
         "stock": _count(select(func.count(Stock.id)).where(Stock.quantity > 0)),
         "volunteers": _count(select(func.count(Volunteer.id)).where(Volunteer.active.is_(True))),
         "cadres": _count(
-            select(func.count(User.id)).where(User.role == Role.CADRE, User.active.is_(True))
+            select(func.count(User.id)).where(
+                User.role == Role.CADRE,
+                User.active.is_(True),
+                User.id.not_in(select(ApiToken.user_id)),
+            )
         ),
         "households": _count(select(func.count(Household.id))),
     }
