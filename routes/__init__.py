@@ -27,6 +27,7 @@ def register_blueprints(app: Flask) -> None:
 
     from routes import (
         account_import,
+        api_county,
         household_setup,
         outlet_import,
         places,
@@ -44,3 +45,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(household_setup.bp)
     app.register_blueprint(outlet_import.bp)
     app.register_blueprint(tokens.bp)
+    app.register_blueprint(api_county.bp)
