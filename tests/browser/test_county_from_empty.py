@@ -14,8 +14,8 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from supply_match.extensions import db
-from supply_match.jobs import work_one
 from supply_match.models import DeliveryPlan, Household, Order, User, Volunteer
+from supply_match.queue import work_one
 from supply_match.services.county import settings as county_settings
 
 pytestmark = [pytest.mark.browser, pytest.mark.parametrize("backend", ["sqlite"], indirect=True)]

@@ -141,9 +141,16 @@ def check_volunteer(values: Mapping[str, object], volunteer: Volunteer | None) -
     if not branch or len(branch) > 64:
         errors["party_branch"] = _("Please enter the party branch (at most 64 characters).")
     village = _village(values.get("village"))
-    if village is None:
+    # A volunteer entered before villages were asked for keeps their township.
+    legacy = (
+        village is None
+        and volunteer is not None
+        and volunteer.home_village_id is None
+        and not cell_text(values.get("village"))
+    )
+    if village is None and not legacy:
         errors["village"] = _("Please choose the village the volunteer lives in.")
-    elif not village.active:
+    elif village is not None and not village.active:
         errors["village"] = _("The village %(name)s is deactivated.", name=village.name)
     vehicle_text = cell_text(values.get("vehicle_type"))
     vehicle = VEHICLE_WORDS.get(vehicle_text) or (
@@ -177,6 +184,8 @@ def check_volunteer(values: Mapping[str, object], volunteer: Volunteer | None) -
     if duty_days is None:
         errors["duty_days"] = _("Please give at least one duty day (e.g. 每天 or 一三五).")
     home_lat, home_lon = _home(values, village, errors)
+    if legacy and home_lat is None:
+        home_lat, home_lon = volunteer.home_lat, volunteer.home_lon
     if errors:
         raise VolunteerError(errors)
     return dict(
@@ -184,7 +193,7 @@ def check_volunteer(values: Mapping[str, object], volunteer: Volunteer | None) -
         mobile=mobile,
         party_branch=branch,
         home_village=village,
-        township_id=village.township_id,
+        township_id=village.township_id if village is not None else volunteer.township_id,
         vehicle_type=str(vehicle),
         plate=plate,
         payload_kg=payload,
