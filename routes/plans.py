@@ -92,6 +92,7 @@ def day(day: str):
             job=job,
             time_limits=TIME_LIMITS_S,
             vehicle_label=lambda code: labels.label(labels.VEHICLE_TYPES, code),
+            county_defaults=county_settings.current(),
         )
     return render_template(
         "plans/plan.html",
@@ -123,7 +124,7 @@ def start(day: str):
         separate_pesticide=bool(request.form.get("separate_pesticide")),
         second_trips=bool(request.form.get("second_trips")),
         time_limit_s=float(time_limit),
-        circuity=current_app.config["PLANNING_CIRCUITY"],
+        circuity=county_settings.current().circuity,
         # Tests set a solution limit: reproducible plans, and no waiting for the clock.
         solution_limit=current_app.config.get("PLANNING_SOLUTION_LIMIT"),
     )

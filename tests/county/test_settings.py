@@ -100,3 +100,20 @@ def test_a_cadre_cannot_open_the_settings(app, client, auth):
     db.session.commit()
     auth.login("cadre1")
     assert client.get("/admin/settings/").status_code == 403
+
+
+def test_the_pesticide_default_of_a_delivery_day_is_the_countys(app, client, auth, county):
+    from tests.days import allocated_orders
+
+    allocated_orders(county, [[(county["urea"], 2)]])
+    county_settings.save_settings(**settings_values(keep_pesticide_apart=False))
+    factories.user("dispatcher", username="disp1")
+    from supply_match.extensions import db
+
+    db.session.commit()
+    auth.login("disp1")
+    page = client.get("/plans/2020-03-03").get_data(as_text=True)
+    assert 'name="separate_pesticide" value="1">' in page
+    county_settings.save_settings(**settings_values(keep_pesticide_apart=True))
+    page = client.get("/plans/2020-03-03").get_data(as_text=True)
+    assert 'name="separate_pesticide" value="1" checked>' in page
