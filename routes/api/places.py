@@ -69,18 +69,29 @@ def townships_read(township_id: int):
     return jsonify(township_json(found(places.get_township, township_id)))
 
 
+def _update(record, fields, save, set_active, record_id: int):
+    """A PATCH: the current values with the body's on top; ``active`` switches apart."""
+    body = json_body()
+    active = body.pop("active", None)
+    current = {key: getattr(record, key, "") for key in fields}
+    current["coordinates"] = "wgs84"
+    try:
+        with unit_of_work():
+            record = saved(save, merged(current, body), record_id)
+            if isinstance(active, bool):
+                set_active(record_id, active)
+    except places.PlaceError as error:
+        raise Unprocessable(error.errors) from None
+    return record
+
+
 @bp.patch("/townships/<int:township_id>")
 @role_required(Role.ADMIN)
 def townships_update(township_id: int):
     township = found(places.get_township, township_id)
-    body = json_body()
-    active = body.pop("active", None)
-    current = {key: getattr(township, key, "") for key in TOWNSHIP_FIELDS}
-    current["coordinates"] = "wgs84"
-    with unit_of_work():
-        township = saved(places.save_township, merged(current, body), township_id)
-        if isinstance(active, bool):
-            places.set_township_active(township_id, active)
+    township = _update(
+        township, TOWNSHIP_FIELDS, places.save_township, places.set_township_active, township_id
+    )
     return jsonify(township_json(township))
 
 
@@ -108,17 +119,9 @@ def villages_read(village_id: int):
 @role_required(Role.ADMIN)
 def villages_update(village_id: int):
     village = found(places.get_village, village_id)
-    body = json_body()
-    active = body.pop("active", None)
-    current = {key: getattr(village, key, "") for key in VILLAGE_FIELDS}
-    current["coordinates"] = "wgs84"
-    with unit_of_work():
-        village = saved(places.save_village, merged(current, body), village_id)
-        if isinstance(active, bool):
-            try:
-                places.set_village_active(village_id, active)
-            except places.PlaceError as error:
-                raise Unprocessable(error.errors) from None
+    village = _update(
+        village, VILLAGE_FIELDS, places.save_village, places.set_village_active, village_id
+    )
     return jsonify(village_json(village))
 
 

@@ -17,16 +17,10 @@ from tests.web.conftest import (  # noqa: F401  (fixtures)
 
 
 def settings_values(**changes) -> dict:
-    values = dict(
-        county_code="500243",
-        county_name="彭水苗族土家族自治县",
-        service_title="彭水农资配送",
-        time_zone="Asia/Shanghai",
-        default_shift_start="08:00",
-        default_shift_end="17:00",
-        keep_pesticide_apart=True,
-        circuity="1.4",
-    )
+    """Pengshui's settings (as the demo enters them), with ``changes`` on top."""
+    from supply_match.demo.builder import PENGSHUI_SETTINGS
+
+    values = dict(PENGSHUI_SETTINGS)
     values.update(changes)
     return values
 

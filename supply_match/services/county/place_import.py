@@ -71,6 +71,30 @@ def _record_errors(errors: RowErrors, row_number: int, error: PlaceError) -> Non
         errors.add(row_number, HEADERS.get(key, CODE.header), message)
 
 
+def _upsert(rows, model, check, errors: RowErrors) -> tuple[int, int]:
+    """Check and write each row's place, a new one or the one its code names; returns how
+    many were added and updated."""
+    existing = {place.code: place for place in db.session.scalars(select(model))}
+    added = updated = 0
+    for row in rows:
+        place = existing.get(cell_text(row.values.get("code")))
+        try:
+            values = check(row.values, place)
+        except PlaceError as error:
+            _record_errors(errors, row.number, error)
+            continue
+        if place is None:
+            place = model()
+            db.session.add(place)
+            added += 1
+        else:
+            updated += 1
+        write_place(place, values)
+        # Flushed so that later rows (a township's villages, name checks) see it.
+        db.session.flush()
+    return added, updated
+
+
 @use_case
 def import_places(filename: str, data: bytes) -> PlaceImportResult:
     """Add or update the townships and villages of a sheet; all of them or, on any bad
@@ -98,40 +122,10 @@ def import_places(filename: str, data: bytes) -> PlaceImportResult:
         (village_rows if len(code) == 12 else township_rows).append(row)
 
     result = PlaceImportResult()
-    existing = {t.code: t for t in db.session.scalars(select(Township))}
-    for row in township_rows:
-        township = existing.get(cell_text(row.values.get("code")))
-        try:
-            values = check_township(row.values, township)
-        except PlaceError as error:
-            _record_errors(errors, row.number, error)
-            continue
-        if township is None:
-            township = Township()
-            db.session.add(township)
-            result.townships_added += 1
-        else:
-            result.townships_updated += 1
-        write_place(township, values)
-        # Flushed so that the villages below, and later rows' name checks, see it.
-        db.session.flush()
-
-    villages = {v.code: v for v in db.session.scalars(select(Village))}
-    for row in village_rows:
-        village = villages.get(cell_text(row.values.get("code")))
-        try:
-            values = check_village(row.values, village)
-        except PlaceError as error:
-            _record_errors(errors, row.number, error)
-            continue
-        if village is None:
-            village = Village()
-            db.session.add(village)
-            result.villages_added += 1
-        else:
-            result.villages_updated += 1
-        write_place(village, values)
-        db.session.flush()
+    added, updated = _upsert(township_rows, Township, check_township, errors)
+    result.townships_added, result.townships_updated = added, updated
+    added, updated = _upsert(village_rows, Village, check_village, errors)
+    result.villages_added, result.villages_updated = added, updated
     # Raising inside the unit of work rolls back the rows flushed above.
     errors.raise_if_any()
     return result

@@ -197,32 +197,29 @@ def write_place(record, values: dict) -> None:
     record.coord_approximate = False
 
 
+def _save(model, getter, check, values: Mapping[str, object], record_id: int | None):
+    record = getter(record_id) if record_id is not None else None
+    checked = check(values, record)
+    if record is None:
+        record = model()
+        db.session.add(record)
+    write_place(record, checked)
+    db.session.flush()
+    return record
+
+
 @use_case
 def save_township(values: Mapping[str, object], township_id: int | None = None) -> Township:
     """Add a township (``township_id`` None) or change one; raises ``PlaceError`` or
     ``NotFoundError``."""
-    township = get_township(township_id) if township_id is not None else None
-    checked = check_township(values, township)
-    if township is None:
-        township = Township()
-        db.session.add(township)
-    write_place(township, checked)
-    db.session.flush()
-    return township
+    return _save(Township, get_township, check_township, values, township_id)
 
 
 @use_case
 def save_village(values: Mapping[str, object], village_id: int | None = None) -> Village:
     """Add a village (``village_id`` None) or change one; raises ``PlaceError`` or
     ``NotFoundError``."""
-    village = get_village(village_id) if village_id is not None else None
-    checked = check_village(values, village)
-    if village is None:
-        village = Village()
-        db.session.add(village)
-    write_place(village, checked)
-    db.session.flush()
-    return village
+    return _save(Village, get_village, check_village, values, village_id)
 
 
 @use_case
