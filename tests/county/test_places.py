@@ -162,3 +162,22 @@ def test_the_import_page_lists_bad_cells_and_the_template_downloads(app, client,
     page = response.get_data(as_text=True)
     assert 'data-error-row="2"' in page
     assert 'data-error-column="代码"' in page
+
+
+def test_the_village_list_pages_and_filters(app, client, auth, pengshui):
+    township = factories.township(code="500243104", name="鹿鸣乡", kind="乡")
+    other = factories.township(code="500243105", name="平安镇", kind="镇")
+    for n in range(55):
+        factories.village(township, code=f"500243104{n + 201:03d}", name=f"鹿鸣{n}村")
+    factories.village(other, code="500243105201", name="平安村")
+    factories.user("admin", username="admin1")
+    db.session.commit()
+    auth.login("admin1")
+    first = client.get("/places/").get_data(as_text=True)
+    assert first.count("data-village-code=") == 50
+    second = client.get("/places/?page=2").get_data(as_text=True)
+    assert second.count("data-village-code=") == 6
+    only = client.get(f"/places/?township={other.id}").get_data(as_text=True)
+    assert only.count("data-village-code=") == 1
+    found = client.get("/places/?q=鹿鸣12").get_data(as_text=True)
+    assert found.count("data-village-code=") == 1
