@@ -25,3 +25,23 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(moved.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(plans.bp)
+
+    from routes import (
+        account_import,
+        household_setup,
+        outlet_import,
+        places,
+        settings,
+        signup,
+        tokens,
+        volunteers,
+    )
+
+    app.register_blueprint(settings.bp)
+    app.register_blueprint(places.bp)
+    app.register_blueprint(volunteers.bp)
+    app.register_blueprint(signup.bp)
+    app.register_blueprint(account_import.bp)
+    app.register_blueprint(household_setup.bp)
+    app.register_blueprint(outlet_import.bp)
+    app.register_blueprint(tokens.bp)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from sqlalchemy.orm import selectinload
@@ -10,9 +10,10 @@ from wtforms.fields.choices import SelectChoice
 
 from routes.access import role_required
 from routes.forms import ROLE_LABELS, UserForm
+from routes.helpers import page_arg
 from supply_match.extensions import db
 from supply_match.models import Role, User, Village
-from supply_match.services.county import accounts, dashboards
+from supply_match.services.county import accounts, dashboards, setup
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -21,17 +22,30 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 @role_required(Role.ADMIN)
 def home():
     return render_template(
-        "admin/home.html", figures=dashboards.admin_figures(), role_labels=ROLE_LABELS
+        "admin/home.html",
+        figures=dashboards.admin_figures(),
+        role_labels=ROLE_LABELS,
+        steps=setup.checklist(),
     )
 
 
 @bp.get("/users")
 @role_required(Role.ADMIN)
 def users():
-    rows = db.session.scalars(
-        accounts.users_query().options(selectinload(User.villages).selectinload(Village.township))
-    ).all()
-    return render_template("admin/users.html", users=rows, role_labels=ROLE_LABELS)
+    search = request.args.get("q", "")
+    role = request.args.get("role", "")
+    page = db.paginate(
+        accounts.users_query(search=search, role=role).options(
+            selectinload(User.villages).selectinload(Village.township)
+        ),
+        page=page_arg(),
+        per_page=current_app.config["PAGE_SIZE"],
+        error_out=False,
+    )
+    return render_template(
+        "admin/users.html", page=page, users=page.items, role_labels=ROLE_LABELS,
+        search=search, role=role,
+    )  # fmt: skip
 
 
 def _village_choices() -> list[SelectChoice]:

@@ -39,7 +39,9 @@ class UserForm(FlaskForm):
     password = PasswordField(_l("Initial password"))
     role = SelectField(
         _l("Role"),
-        choices=[SelectChoice(str(role), label) for role, label in ROLE_LABELS.items()],
-        default=str(Role.CADRE),
+        # A blank first choice: an administrator's account is never made by default.
+        choices=[SelectChoice("", _l("Please choose"))]
+        + [SelectChoice(str(role), label) for role, label in ROLE_LABELS.items()],
+        default="",
     )
     villages = SelectMultipleField(_l("Villages (village cadres only)"), coerce=int)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import time
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -26,6 +26,7 @@ from supply_match.models import (
     Village,
 )
 from supply_match.services import scope
+from supply_match.services.county import settings as county_settings
 from supply_match.services.intake import forms as intake
 
 bp = Blueprint("intake", __name__)
@@ -202,7 +203,7 @@ def order_new():
         return _order_form_page(
             dict(household=household, households=households, order=None, search=search), shown, 422
         )
-    today = date.today()
+    today = county_settings.county_today()
     shown = OrderForm(values={"delivery_point": "home", "wanted_from": today.isoformat()})
     return _order_form_page(
         dict(household=household, households=households, order=None, search=search), shown

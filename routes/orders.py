@@ -4,8 +4,6 @@ and cancelling it. Adding and editing are the intake forms (routes/intake.py).""
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import (
     Blueprint,
     abort,
@@ -26,6 +24,7 @@ from routes.helpers import page_arg, xlsx_response
 from supply_match.extensions import db
 from supply_match.models import Household, Order, OrderLine, OrderStatus, Product, Village
 from supply_match.services import scope
+from supply_match.services.county import settings as county_settings
 from supply_match.services.intake import exports
 from supply_match.services.intake import forms as intake
 from supply_match.services.intake.listing import (
@@ -93,7 +92,7 @@ def orders_export():
     if filters.errors:
         abort(400)
     data = exports.orders_xlsx(current_user, filters)
-    return xlsx_response(data, f"订单-{date.today().isoformat()}.xlsx")
+    return xlsx_response(data, f"订单-{county_settings.county_today().isoformat()}.xlsx")
 
 
 @bp.get("/orders/<int:order_id>")
@@ -141,4 +140,4 @@ def households_export():
     if filters.errors:
         abort(400)
     data = exports.households_xlsx(current_user, filters)
-    return xlsx_response(data, f"农户-{date.today().isoformat()}.xlsx")
+    return xlsx_response(data, f"农户-{county_settings.county_today().isoformat()}.xlsx")

@@ -24,6 +24,7 @@ from routes.access import role_required
 from supply_match import labels, urls
 from supply_match.extensions import db
 from supply_match.models import DeliveryRun, DeliveryStop, JobStatus, PlanningJob, Role, Volunteer
+from supply_match.services.county import settings as county_settings
 from supply_match.services.delivery import links as volunteer_links
 from supply_match.services.documents import route_sheets
 from supply_match.services.planning import delivery_days, publishing, reoptimizing
@@ -66,12 +67,12 @@ def index():
             return redirect(url_for("plans.day", day=date.fromisoformat(chosen).isoformat()))
         except ValueError:
             flash(_("Please pick a valid date."), "error")
-    days = delivery_days.upcoming(date.today())
+    days = delivery_days.upcoming(county_settings.county_today())
     return render_template(
         "plans/index.html",
         plans=plan_views.recent_plans(),
         upcoming=days,
-        default_day=days.first_day or date.today(),
+        default_day=days.first_day or county_settings.county_today(),
     )
 
 
@@ -91,6 +92,7 @@ def day(day: str):
             plan=plan,
             job=job,
             time_limits=TIME_LIMITS_S,
+            county_defaults=county_settings.current(),
         )
     return render_template(
         "plans/plan.html",
@@ -121,7 +123,7 @@ def start(day: str):
         separate_pesticide=bool(request.form.get("separate_pesticide")),
         second_trips=bool(request.form.get("second_trips")),
         time_limit_s=float(time_limit),
-        circuity=current_app.config["PLANNING_CIRCUITY"],
+        circuity=county_settings.current().circuity,
         # Tests set a solution limit: reproducible plans, and no waiting for the clock.
         solution_limit=current_app.config.get("PLANNING_SOLUTION_LIMIT"),
     )

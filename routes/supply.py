@@ -3,7 +3,6 @@ a bar chart of demand against stock, the export, and the button that runs matchi
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 from flask import Blueprint, flash, render_template, request
@@ -17,6 +16,7 @@ from routes.helpers import xlsx_response
 from supply_match import labels
 from supply_match.extensions import db
 from supply_match.models import Order, Role, Township
+from supply_match.services.county import settings as county_settings
 from supply_match.services.supply import chart as supply_chart
 from supply_match.services.supply import figures, matching
 
@@ -63,7 +63,7 @@ def export():
     if filters.errors:
         return _page(filters, 400)
     data = figures.export_xlsx(figures.report_for(filters))
-    return xlsx_response(data, f"供需底数-{date.today().isoformat()}.xlsx")
+    return xlsx_response(data, f"供需底数-{county_settings.county_today().isoformat()}.xlsx")
 
 
 @bp.post("/supply/match")

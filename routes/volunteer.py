@@ -1,7 +1,5 @@
 """Volunteers' phone pages, opened by a personal link: no login, the token is the key."""
 
-from datetime import date
-
 from flask import (
     Blueprint,
     abort,
@@ -14,6 +12,7 @@ from flask import (
 from flask_babel import get_locale
 
 from supply_match.extensions import csrf
+from supply_match.services.county import settings as county_settings
 from supply_match.services.delivery import links as volunteer_links
 from supply_match.services.delivery import phone_updates as delivery
 from supply_match.services.delivery import volunteer_day
@@ -55,7 +54,7 @@ def day_page(token: str):
 @bp.get("/<token>/day.json")
 def day_json(token: str):
     volunteer = _volunteer_or_404(token)
-    response = jsonify(volunteer_day.day_data(volunteer, date.today()))
+    response = jsonify(volunteer_day.day_data(volunteer, county_settings.county_today()))
     response.headers["Cache-Control"] = "no-store"
     return response
 

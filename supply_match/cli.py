@@ -183,6 +183,9 @@ def forget_login_attempts_command(days: int) -> None:
 
 
 def init_app(app: Flask) -> None:
+    from supply_match.cli_setup import create_admin_command
+
+    app.cli.add_command(create_admin_command)
     app.cli.add_command(forget_login_attempts_command)
     app.cli.add_command(init_db_command)
     app.cli.add_command(seed_demo_command)

@@ -70,15 +70,49 @@ def format_weight(kg: Decimal | float | int | None) -> str:
     return format_decimal(kg, format="#,##0.##") + " kg"
 
 
+def select_timezone() -> str:
+    """Times are shown in the county's time zone (its settings), whoever looks."""
+    from supply_match.services.county import settings
+
+    return settings.current().time_zone
+
+
+def service_title() -> str:
+    from flask_babel import gettext
+
+    from supply_match.services.county import settings
+
+    return settings.current().service_title or gettext("Farm supply delivery")
+
+
+def county_clock(moment, pattern: str = "%H:%M") -> str:
+    """A stored UTC moment as the county's wall-clock time, e.g. 04:30."""
+    from supply_match.services.county import settings
+
+    shown = settings.county_time(moment)
+    return shown.strftime(pattern) if shown is not None else ""
+
+
+def _forget_county_settings() -> None:
+    # The settings are read once per request; an app context shared between requests
+    # (tests, a CLI command) must not keep another request's.
+    from supply_match.services.county import settings
+
+    settings.forget_cached()
+
+
 def init_app(app: Flask) -> None:
-    babel.init_app(app, locale_selector=select_locale)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     # Flask-Babel caches the locale on ``g``, which outlives a request whenever an app
     # context is shared between requests (tests, a CLI command); choose afresh each time.
     app.before_request(refresh)
+    app.before_request(_forget_county_settings)
     app.jinja_env.globals.update(lang_url=lang_url, html_lang=html_lang)
     app.jinja_env.filters["weight"] = format_weight
     app.jinja_env.filters["day"] = format_day
     app.jinja_env.filters["series"] = labels.series
+    app.jinja_env.filters["county_clock"] = county_clock
+    app.jinja_env.globals["service_title"] = service_title
     app.jinja_env.globals.update(
         run_name=labels.run_name,
         product_label=labels.product_label,

@@ -9,13 +9,16 @@ Bad input answers 422 ``{"errors": {field: message}}``; an id the user may not s
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, request
+from flask import Blueprint, abort, current_app, jsonify, request
 from flask_login import current_user
 
 from routes.api.common import Unprocessable
+from supply_match.extensions import csrf
 from supply_match.services.intake import forms as intake
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+# CSRF is checked below, for browser sessions only.
+csrf.exempt(bp)
 
 
 @bp.errorhandler(Unprocessable)
@@ -34,9 +37,17 @@ def signed_in():
         return None
     if not current_user.is_authenticated or not current_user.is_active:
         abort(401)
+    # A browser's session must prove the request came from our pages; a machine's bearer
+    # token (services/county/tokens.py) is never sent by another site's page on its own.
+    bearer = request.headers.get("Authorization", "").startswith("Bearer ")
+    changes = request.method in current_app.config.get(
+        "WTF_CSRF_METHODS", {"POST", "PUT", "PATCH", "DELETE"}
+    )
+    if changes and not bearer and current_app.config.get("WTF_CSRF_ENABLED", True):
+        csrf.protect()
     return None
 
 
 # The areas register their views on ``bp``; one module per area (openapi.AREAS lists them
 # for the document).
-from routes.api import catalogue, households, session, supply  # noqa: E402, F401
+from routes.api import catalogue, households, outlet_writes, places, session, supply, volunteers  # noqa: E402, F401  # noqa: E402, F401

@@ -175,7 +175,7 @@ RESPONSES = {
 }
 
 
-AREAS = ("session", "households", "catalogue", "supply")
+AREAS = ("session", "households", "catalogue", "supply", "places", "volunteers", "outlet_writes")
 
 
 def spec() -> dict:
@@ -186,7 +186,9 @@ def spec() -> dict:
     for name in AREAS:
         area = import_module(f"routes.api.{name}")
         schemas.update(area.SCHEMAS)
-        paths.update(area.PATHS)
+        for path, operations in area.PATHS.items():
+            # Two areas may share a path (the outlets list and adding an outlet).
+            paths.setdefault(path, {}).update(operations)
     for item in paths.values():
         if "post" in item:  # every change is refused without its CSRF token
             item["post"]["responses"].setdefault("400", BAD_REQUEST)

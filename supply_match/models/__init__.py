@@ -3,6 +3,12 @@
 from supply_match.models.account import LoginAttempt, Role, User, user_villages
 from supply_match.models.allocation import Allocation, StockChange, StockChangeKind
 from supply_match.models.catalogue import HazardClass, Product, ProductCategory
+from supply_match.models.county import (
+    ApiToken,
+    ApplicationStatus,
+    CountySettings,
+    VolunteerApplication,
+)
 from supply_match.models.document import RenderedDocument
 from supply_match.models.household import Household
 from supply_match.models.order import (
@@ -32,6 +38,10 @@ from supply_match.models.plan import (
 from supply_match.models.volunteer import VehicleType, Volunteer
 
 __all__ = [
+    "ApiToken",
+    "ApplicationStatus",
+    "CountySettings",
+    "VolunteerApplication",
     "DeliveryPlan",
     "DeliveryRun",
     "DeliveryStop",

@@ -1,7 +1,7 @@
 """Column helpers shared by the models."""
 
 import enum
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import CheckConstraint
 
@@ -10,7 +10,10 @@ MOBILE_PATTERN = r"^1[3-9][0-9]{9}$"
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+    """Now in UTC, naive, from the application's one clock (which a test can set)."""
+    from supply_match.clock import now_utc
+
+    return now_utc()
 
 
 def values_of(enum_cls: type[enum.Enum]) -> list[str]:

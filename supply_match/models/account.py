@@ -52,6 +52,8 @@ class User(UserMixin, db.Model):
     # Part of the id every session and cookie carries: raising it (signing out, a new
     # password) makes every session issued before it unknown to the user loader.
     session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Set for a first password someone else chose: changed at the next sign-in.
+    must_change_password: Mapped[bool] = mapped_column(default=False)
 
     villages: Mapped[list[Village]] = relationship(secondary=user_villages, order_by="Village.code")
 

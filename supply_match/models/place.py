@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from supply_match.extensions import db
-from supply_match.models._types import latitude_check, longitude_check
+from supply_match.models._types import latitude_check, longitude_check, mobile_check
 
 if TYPE_CHECKING:
     from supply_match.models.household import Household
@@ -32,6 +32,8 @@ class Township(db.Model):
     lon: Mapped[float]
     # True until a surveyed coordinate replaces the placed one.
     coord_approximate: Mapped[bool] = mapped_column(default=True)
+    # Deactivated places stay for the households and orders that name them.
+    active: Mapped[bool] = mapped_column(default=True)
 
     villages: Mapped[list[Village]] = relationship(
         back_populates="township", order_by="Village.code"
@@ -50,6 +52,7 @@ class Village(db.Model):
         longitude_check("lon", "lon_range"),
         latitude_check("collection_lat", "collection_lat_range"),
         longitude_check("collection_lon", "collection_lon_range"),
+        mobile_check("collection_mobile", "collection_mobile_valid"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -64,6 +67,10 @@ class Village(db.Model):
     collection_lat: Mapped[float]
     collection_lon: Mapped[float]
     group_count: Mapped[int] = mapped_column(default=1)
+    # Who receives at the collection point: printed on the route sheet.
+    collection_contact: Mapped[str | None] = mapped_column(String(32))
+    collection_mobile: Mapped[str | None] = mapped_column(String(11))
+    active: Mapped[bool] = mapped_column(default=True)
 
     township: Mapped[Township] = relationship(back_populates="villages")
     households: Mapped[list[Household]] = relationship(back_populates="village")

@@ -13,7 +13,7 @@ from supply_match.extensions import db
 from supply_match.models._types import latitude_check, longitude_check, mobile_check, one_of
 
 if TYPE_CHECKING:
-    from supply_match.models.place import Township
+    from supply_match.models.place import Township, Village
 
 
 class VehicleType(enum.StrEnum):
@@ -48,6 +48,7 @@ class Volunteer(db.Model):
     mobile: Mapped[str] = mapped_column(String(11), unique=True)
     party_branch: Mapped[str] = mapped_column(String(64))
     township_id: Mapped[int] = mapped_column(ForeignKey("township.id"), index=True)
+    home_village_id: Mapped[int | None] = mapped_column(ForeignKey("village.id"), index=True)
     vehicle_type: Mapped[str] = mapped_column(String(24))
     plate: Mapped[str | None] = mapped_column(String(16))
     payload_kg: Mapped[int]
@@ -62,6 +63,7 @@ class Volunteer(db.Model):
     token_version: Mapped[int] = mapped_column(default=1)
 
     township: Mapped[Township] = relationship()
+    home_village: Mapped[Village | None] = relationship()
 
     def on_duty(self, weekday: int) -> bool:
         """``weekday`` as ``date.weekday()``: 0 is Monday."""

@@ -38,8 +38,52 @@ def _new_order(household, product, **overrides):
 def _calls(people, cat):
     """A valid call for each operationId: (path params, query, JSON body, expected status)."""
     order = factories.order(household=people.household_a, lines=[(cat["product"], 1)])
+    village = people.village_a
+    volunteer = factories.volunteer(township=village.township, mobile="13983500001")
     db.session.commit()
-    return {
+    township_ids = {"township_id": village.township_id}
+    new_volunteer = {
+        "name": "冉建国",
+        "mobile": "13983500002",
+        "party_branch": "党支部",
+        "village_id": village.id,
+        "vehicle_type": "minivan",
+        "payload_kg": 600,
+        "duty_days": [0, 2, 4],
+    }
+    new_outlet = {
+        "name": "新网点",
+        "township_id": village.township_id,
+        "address": "场镇街 1 号",
+        "lat": 29.3,
+        "lon": 108.2,
+        "contact_name": "冉光明",
+        "contact_mobile": "13896012345",
+    }
+    setup = {
+        # A dispatcher reads places and manages volunteers and outlets; admins alone add
+        # places and accounts (tests/county/test_api_county.py calls those as an admin).
+        "listTownships": ({}, {}, None, 200),
+        "createTownship": ({}, {}, {"code": "500243999"}, 403),
+        "getTownship": (township_ids, {}, None, 200),
+        "updateTownship": (township_ids, {}, {"name": "x"}, 403),
+        "listVillages": ({}, {"township": village.township_id}, None, 200),
+        "createVillage": ({}, {}, {"code": "500243999201"}, 403),
+        "getVillage": ({"village_id": village.id}, {}, None, 200),
+        "updateVillage": ({"village_id": village.id}, {}, {"name": "x"}, 403),
+        "listVolunteers": ({}, {"vehicle": "minivan"}, None, 200),
+        "createVolunteer": ({}, {}, new_volunteer, 201),
+        "getVolunteer": ({"volunteer_id": volunteer.id}, {}, None, 200),
+        "updateVolunteer": ({"volunteer_id": volunteer.id}, {}, {"payload_kg": 650}, 200),
+        "listAccounts": ({}, {}, None, 403),
+        "createAccount": ({}, {}, {"username": "x"}, 403),
+        "getAccount": ({"user_id": people.admin.id}, {}, None, 403),
+        "updateAccount": ({"user_id": people.admin.id}, {}, {"active": False}, 403),
+        "createOutlet": ({}, {}, new_outlet, 201),
+        "getOutlet": ({"outlet_id": cat["outlet"].id}, {}, None, 200),
+        "updateOutlet": ({"outlet_id": cat["outlet"].id}, {}, {"closes_at": "19:00"}, 200),
+    }  # fmt: skip
+    return setup | {
         "getSession": ({}, {}, None, 200),
         "listHouseholds": ({}, {"village": people.village_a.id, "per_page": 10}, None, 200),
         "createHousehold": (

@@ -250,6 +250,25 @@ def set_active(user: User, active: bool, acting: User) -> None:
     user.active = active
 
 
-def users_query():
-    """Every account, by role then username (a select for the admin's list)."""
-    return select(User).order_by(User.role, User.username)
+def users_query(search: str = "", role: str = ""):
+    """Accounts by role then username (a select for the admin's list); ``search`` matches
+    a username, name or mobile. The accounts API tokens act as are listed with the
+    tokens, not here."""
+    from supply_match.models import ApiToken
+
+    stmt = (
+        select(User)
+        .where(User.id.not_in(select(ApiToken.user_id)))
+        .order_by(User.role, User.username)
+    )
+    search = search.strip()
+    if search:
+        pattern = f"%{search}%"
+        stmt = stmt.where(
+            User.username.ilike(pattern)
+            | User.display_name.like(pattern)
+            | User.mobile.like(pattern)
+        )
+    if role in {str(r) for r in Role}:
+        stmt = stmt.where(User.role == role)
+    return stmt

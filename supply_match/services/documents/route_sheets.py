@@ -137,6 +137,11 @@ def run_map(run: DeliveryRun, colour_index: int, width: int = 520, height: int =
     )
 
 
+def _collection_label(stop: DeliveryStop) -> str:
+    contact = stop.village.collection_contact
+    return f"{stop.label}（{contact}）" if contact else stop.label
+
+
 def build_sheet(run: DeliveryRun, link: str, colour_index: int = 0) -> RouteSheet:
     """The sheet of one run; ``link`` is the volunteer's page, shown as text and QR code."""
     volunteer = run.volunteer
@@ -159,8 +164,9 @@ def build_sheet(run: DeliveryRun, link: str, colour_index: int = 0) -> RouteShee
             SheetStop(
                 number=number,
                 arrival=clock(stop.arrival_s),
-                label=household.name if household else stop.label,
-                mobile=household.mobile if household else "",
+                label=household.name if household else _collection_label(stop),
+                # A collection point's stop gives whom to call there.
+                mobile=household.mobile if household else (stop.village.collection_mobile or ""),
                 place=place if stop.delivery_point != "collection" else f"{place} {stop.label}",
                 items=_("; ").join(texts),
                 weight_kg=stop.weight_kg,

@@ -1,0 +1,124 @@
+"""Village cadres' accounts from a sheet, each with a random first password that is shown
+once (a printable list) and must be changed at the first sign-in.
+
+Rows are checked like the new-account form (services/county/accounts.py); a login or
+mobile repeated in the sheet or already taken, or an unknown village code, is named with
+its row and column, and on any error no account is made.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from supply_match.extensions import db
+from supply_match.models import Role, Village
+from supply_match.services.county import accounts
+from supply_match.services.county.passwords import first_password
+from supply_match.services.county.places import cell_text
+from supply_match.services.documents import spreadsheets as sheets
+from supply_match.services.documents.spreadsheets import Column, RowErrors
+from supply_match.services.unit_of_work import use_case
+
+USERNAME = Column("username", "登录名", aliases=("用户名",), example="lumingcun", width=14)
+NAME = Column("display_name", "姓名", example="冉德福", width=10)
+MOBILE = Column(
+    "mobile", "手机号", required=False, aliases=("手机",), example="13896412345", width=14
+)
+VILLAGES = Column("villages", "村代码", aliases=("负责村代码",), example="500243104201", width=30)
+CADRE_COLUMNS = [USERNAME, NAME, MOBILE, VILLAGES]
+HEADERS = {"username": USERNAME.header, "display_name": NAME.header, "mobile": MOBILE.header,
+           "villages": VILLAGES.header, "password": USERNAME.header, "role": USERNAME.header}  # fmt: skip
+
+TEMPLATE_NOTES = [
+    "每行一名村干部的账号；登录名用字母、数字、点、横线或下划线（3 到 32 个），不能重复。",
+    "村代码填他负责的村的 12 位代码，负责几个村就用顿号或逗号隔开。",
+    "导入后页面上列出每个账号的初始密码，只显示这一次：请打印后分发；首次登录时必须修改密码。",
+]
+
+
+@dataclass
+class NewAccount:
+    username: str
+    display_name: str
+    mobile: str
+    villages: list[str]
+    password: str
+
+
+@dataclass
+class CadreImportResult:
+    accounts: list[NewAccount] = field(default_factory=list)
+
+    @property
+    def created(self) -> int:
+        return len(self.accounts)
+
+
+def template_xlsx() -> bytes:
+    return sheets.template_xlsx(CADRE_COLUMNS, "村干部账号", TEMPLATE_NOTES)
+
+
+def _village_codes(value: object) -> list[str]:
+    return [code for code in re.split(r"[\s,，、;；]+", cell_text(value)) if code]
+
+
+@use_case
+def import_cadres(filename: str, data: bytes) -> CadreImportResult:
+    """Make a cadre account per row; all of them, or none (``SheetError``). The result
+    holds each first password in clear, for the one page that shows them."""
+    rows = sheets.read_table(filename, data, CADRE_COLUMNS)
+    errors = RowErrors()
+    villages = {v.code: v for v in db.session.scalars(select(Village))}
+    seen_logins: dict[str, int] = {}
+    seen_mobiles: dict[str, int] = {}
+    result = CadreImportResult()
+    for row in rows:
+        username = cell_text(row.values.get("username"))
+        mobile = re.sub(r"[\s-]", "", cell_text(row.values.get("mobile")))
+        repeated = False
+        if username.lower() in seen_logins:
+            errors.add(row.number, USERNAME.header,
+                       _("Repeats the login of row %(row)s.", row=seen_logins[username.lower()]))  # fmt: skip
+            repeated = True
+        if mobile and mobile in seen_mobiles:
+            errors.add(row.number, MOBILE.header,
+                       _("Repeats the mobile of row %(row)s.", row=seen_mobiles[mobile]))  # fmt: skip
+            repeated = True
+        seen_logins.setdefault(username.lower(), row.number)
+        if mobile:
+            seen_mobiles.setdefault(mobile, row.number)
+        codes = _village_codes(row.values.get("villages"))
+        unknown = [code for code in codes if code not in villages]
+        if unknown:
+            errors.add(row.number, VILLAGES.header,
+                       _("No village has the code %(code)s.", code="、".join(unknown)))  # fmt: skip
+        if not codes:
+            errors.add(
+                row.number, VILLAGES.header, _("A village cadre needs at least one village.")
+            )
+        if repeated or unknown or not codes:
+            continue
+        password = first_password()
+        try:
+            user = accounts.create_user(
+                username=username,
+                display_name=cell_text(row.values.get("display_name")),
+                password=password,
+                role=Role.CADRE,
+                mobile=mobile or None,
+                village_ids=[villages[code].id for code in codes],
+            )
+        except accounts.AccountError as error:
+            for key, message in error.errors.items():
+                errors.add(row.number, HEADERS.get(key, USERNAME.header), _(message))
+            continue
+        user.must_change_password = True
+        result.accounts.append(
+            NewAccount(user.username, user.display_name, user.mobile or "", codes, password)
+        )
+    errors.raise_if_any()
+    return result

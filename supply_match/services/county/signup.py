@@ -1,0 +1,156 @@
+"""Volunteers' sign-up: a party member opens their township's link on a phone, enters
+their details and vehicle, and a dispatcher approves or declines the application.
+
+Nothing of an application is used before approval: it is not a volunteer, is never
+planned and has no link. Approval checks it again by the volunteer rules (the mobile may
+have been taken meanwhile) and creates the volunteer in the same transaction.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from supply_match import clock
+from supply_match.extensions import db
+from supply_match.models import (
+    ApplicationStatus,
+    Township,
+    User,
+    Village,
+    Volunteer,
+    VolunteerApplication,
+)
+from supply_match.services.county.places import cell_text
+from supply_match.services.county.volunteers import VolunteerError, check_volunteer, write_volunteer
+from supply_match.services.errors import NotFoundError
+from supply_match.services.unit_of_work import use_case
+
+
+def township_for_signup(code: str) -> Township:
+    """The active township whose sign-up link carries ``code``; ``NotFoundError`` else."""
+    township = db.session.scalar(select(Township).where(Township.code == code))
+    if township is None or not township.active:
+        raise NotFoundError(f"township {code}")
+    return township
+
+
+def _mobile_taken(mobile: str) -> str | None:
+    if db.session.scalar(select(Volunteer.id).where(Volunteer.mobile == mobile)):
+        return _("This mobile is already registered as a volunteer's.")
+    pending = db.session.scalar(
+        select(VolunteerApplication.id).where(
+            VolunteerApplication.mobile == mobile,
+            VolunteerApplication.status == ApplicationStatus.PENDING,
+        )
+    )
+    if pending:
+        return _("An application with this mobile is already waiting for approval.")
+    return None
+
+
+@use_case
+def apply(township: Township, values: Mapping[str, object]) -> VolunteerApplication:
+    """Record a sign-up for ``township``; raises ``VolunteerError`` with every refused
+    field (a mobile already a volunteer's, or already waiting, is refused by name)."""
+    mobile = re.sub(r"[\s-]", "", cell_text(values.get("mobile")))
+    errors: dict[str, str] = {}
+    taken = _mobile_taken(mobile) if mobile else None
+    village = (
+        db.session.get(Village, int(v))
+        if (v := cell_text(values.get("village"))).isdigit()
+        else None
+    )
+    if village is None or village.township_id != township.id or not village.active:
+        errors["village"] = _("Please choose your village.")
+    try:
+        checked = check_volunteer({**values, "village": village.id if village else ""}, None)
+    except VolunteerError as error:
+        errors = {**error.errors, **errors}
+        checked = None
+    if taken and "mobile" not in errors:
+        errors["mobile"] = taken
+    if errors:
+        raise VolunteerError(errors)
+    application = VolunteerApplication(
+        township_id=township.id,
+        village_id=village.id,
+        name=checked["name"],
+        mobile=checked["mobile"],
+        party_branch=checked["party_branch"],
+        vehicle_type=checked["vehicle_type"],
+        plate=checked["plate"],
+        payload_kg=checked["payload_kg"],
+        duty_days=checked["duty_days"],
+        shift_start=checked["shift_start"],
+        shift_end=checked["shift_end"],
+        status=ApplicationStatus.PENDING,
+        created_at=clock.now_utc(),
+    )
+    db.session.add(application)
+    db.session.flush()
+    return application
+
+
+def pending_applications() -> list[VolunteerApplication]:
+    return list(
+        db.session.scalars(
+            select(VolunteerApplication)
+            .where(VolunteerApplication.status == ApplicationStatus.PENDING)
+            .order_by(VolunteerApplication.created_at)
+        )
+    )
+
+
+def _pending(application_id: int) -> VolunteerApplication:
+    application = db.session.get(VolunteerApplication, application_id)
+    if application is None:
+        raise NotFoundError(f"application {application_id}")
+    if application.status != ApplicationStatus.PENDING:
+        raise VolunteerError({"status": _("This application has been decided already.")})
+    return application
+
+
+@use_case
+def approve(application_id: int, user: User) -> Volunteer:
+    """Make the application a volunteer; raises ``VolunteerError`` if it no longer passes
+    the volunteer rules (e.g. the mobile was entered for someone else meanwhile)."""
+    application = _pending(application_id)
+    checked = check_volunteer(
+        {
+            "name": application.name,
+            "mobile": application.mobile,
+            "party_branch": application.party_branch,
+            "village": application.village_id,
+            "vehicle_type": application.vehicle_type,
+            "plate": application.plate,
+            "payload_kg": application.payload_kg,
+            "shift_start": application.shift_start,
+            "shift_end": application.shift_end,
+            "duty_days": [d for d in range(7) if application.duty_days >> d & 1],
+        },
+        None,
+    )
+    volunteer = Volunteer(active=True)
+    write_volunteer(volunteer, checked)
+    db.session.add(volunteer)
+    db.session.flush()
+    application.status = ApplicationStatus.APPROVED
+    application.volunteer_id = volunteer.id
+    application.decided_by_id = user.id
+    application.decided_at = clock.now_utc()
+    return volunteer
+
+
+@use_case
+def decline(application_id: int, user: User, reason: str = "") -> VolunteerApplication:
+    """Decline an application (its details stay, for the record)."""
+    application = _pending(application_id)
+    application.status = ApplicationStatus.DECLINED
+    application.decline_reason = reason.strip()[:200] or None
+    application.decided_by_id = user.id
+    application.decided_at = clock.now_utc()
+    return application

@@ -1,0 +1,132 @@
+"""The county set-up API: townships, villages, volunteers, outlets and accounts, with
+roles, 422 bodies and tokens."""
+
+import pytest
+
+from supply_match.extensions import db
+from supply_match.services.county import tokens
+from tests import factories
+
+
+@pytest.fixture
+def admin_token(app, pengshui):
+    admin = factories.user("admin", username="admin1")
+    db.session.commit()
+    _token, secret = tokens.issue_token("县政务系统", "admin", [], admin)
+    return {"Authorization": f"Bearer {secret}"}
+
+
+@pytest.fixture
+def dispatcher_token(app, pengshui):
+    admin = factories.user("admin")
+    db.session.commit()
+    _token, secret = tokens.issue_token("调度系统", "dispatcher", [], admin)
+    return {"Authorization": f"Bearer {secret}"}
+
+
+TOWNSHIP = {"code": "500243104", "name": "鹿鸣乡", "lat": 29.35, "lon": 108.29}
+VILLAGE = {"code": "500243104201", "name": "鹿鸣村", "lat": 29.36, "lon": 108.30,
+           "collection_contact": "冉德福", "collection_mobile": "13896412345"}  # fmt: skip
+
+
+def test_townships_and_villages_are_created_read_listed_and_updated(client, admin_token):
+    created = client.post("/api/v1/townships", json=TOWNSHIP, headers=admin_token)
+    assert created.status_code == 201
+    township_id = created.get_json()["id"]
+    village = client.post("/api/v1/villages", json=VILLAGE, headers=admin_token).get_json()
+    assert village["township_id"] == township_id
+    listed = client.get(f"/api/v1/villages?township={township_id}", headers=admin_token)
+    assert [v["code"] for v in listed.get_json()["items"]] == ["500243104201"]
+    changed = client.patch(
+        f"/api/v1/villages/{village['id']}", json={"group_count": 7, "active": False},
+        headers=admin_token,
+    )  # fmt: skip
+    assert changed.status_code == 200
+    assert changed.get_json()["group_count"] == 7 and changed.get_json()["active"] is False
+    assert client.get("/api/v1/townships/99999", headers=admin_token).status_code == 404
+
+
+def test_a_village_outside_the_county_is_a_422_by_field(client, admin_token):
+    client.post("/api/v1/townships", json=TOWNSHIP, headers=admin_token)
+    response = client.post(
+        "/api/v1/villages", json={**VILLAGE, "code": "500242104201"}, headers=admin_token
+    )
+    assert response.status_code == 422
+    assert "500243" in response.get_json()["errors"]["code"]
+
+
+def test_an_unknown_field_is_refused(client, admin_token):
+    response = client.post(
+        "/api/v1/townships", json={**TOWNSHIP, "mayor": "x"}, headers=admin_token
+    )
+    assert response.status_code == 422
+    assert "mayor" in response.get_json()["errors"]
+
+
+def test_a_dispatcher_may_not_create_places_but_may_create_volunteers(client, dispatcher_token):
+    assert (
+        client.post("/api/v1/townships", json=TOWNSHIP, headers=dispatcher_token).status_code == 403
+    )
+    township = factories.township(code="500243104", name="鹿鸣乡", kind="乡")
+    village = factories.village(township, code="500243104201")
+    db.session.commit()
+    body = {"name": "冉建国", "mobile": "13983512345", "party_branch": "鹿鸣村党支部",
+            "village_id": village.id, "vehicle_type": "minivan", "payload_kg": 600,
+            "duty_days": [0, 1, 2, 3, 4]}  # fmt: skip
+    created = client.post("/api/v1/volunteers", json=body, headers=dispatcher_token)
+    assert created.status_code == 201, created.get_json()
+    again = client.post("/api/v1/volunteers", json=body, headers=dispatcher_token)
+    assert again.status_code == 422
+    assert "冉建国" in again.get_json()["errors"]["mobile"]
+    volunteer_id = created.get_json()["id"]
+    patched = client.patch(
+        f"/api/v1/volunteers/{volunteer_id}", json={"payload_kg": 650}, headers=dispatcher_token
+    )
+    assert patched.get_json()["payload_kg"] == 650
+
+
+def test_outlets_are_created_and_updated(client, dispatcher_token):
+    township = factories.township(code="500243104", name="鹿鸣乡", kind="乡")
+    db.session.commit()
+    body = {"name": "鹿鸣乡农资店", "township_id": township.id, "address": "场镇街 12 号",
+            "lat": 29.35, "lon": 108.29, "contact_name": "冉光明",
+            "contact_mobile": "13896012345"}  # fmt: skip
+    created = client.post("/api/v1/outlets", json=body, headers=dispatcher_token)
+    assert created.status_code == 201, created.get_json()
+    outlet_id = created.get_json()["id"]
+    bad = client.patch(f"/api/v1/outlets/{outlet_id}", json={"contact_mobile": "1"},
+                       headers=dispatcher_token)  # fmt: skip
+    assert bad.status_code == 422 and "contact_mobile" in bad.get_json()["errors"]
+    good = client.patch(f"/api/v1/outlets/{outlet_id}", json={"closes_at": "19:00"},
+                        headers=dispatcher_token)  # fmt: skip
+    assert good.get_json()["closes_at"] == "19:00"
+
+
+def test_accounts_are_for_admins_and_a_new_one_changes_its_password_first(
+    client, admin_token, dispatcher_token
+):
+    body = {"username": "diaodu2", "display_name": "向明", "password": "Pengshui-2020",
+            "role": "dispatcher"}  # fmt: skip
+    assert client.post("/api/v1/accounts", json=body, headers=dispatcher_token).status_code == 403
+    created = client.post("/api/v1/accounts", json=body, headers=admin_token)
+    assert created.status_code == 201
+    from supply_match.models import User
+
+    assert db.session.get(User, created.get_json()["id"]).must_change_password
+    taken = client.post("/api/v1/accounts", json=body, headers=admin_token)
+    assert taken.status_code == 422 and "username" in taken.get_json()["errors"]
+    listed = client.get("/api/v1/accounts?q=diaodu", headers=admin_token).get_json()
+    assert [a["username"] for a in listed["items"]] == ["diaodu2"]
+
+
+def test_a_session_without_csrf_token_is_refused_when_csrf_is_on(app, client, pengshui):
+    factories.user("admin", username="admin1")
+    db.session.commit()
+    client.post("/login", data={"login": "admin1", "password": factories.PASSWORD})
+    app.config["WTF_CSRF_ENABLED"] = True
+    response = client.post("/api/v1/townships", json=TOWNSHIP)
+    assert response.status_code == 400
+
+
+def test_anonymous_is_401(client, app):
+    assert client.get("/api/v1/townships").status_code == 401
