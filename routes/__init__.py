@@ -24,3 +24,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(intake.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(plans.bp)
+
+    from routes import outlet_days, outlets
+
+    app.register_blueprint(outlets.bp)
+    app.register_blueprint(outlet_days.bp)

@@ -221,3 +221,13 @@ def volunteers_of_day(outlet: Outlet, day: date) -> dict[int, str]:
     plan = published_plan(day)
     runs = outlet_runs(outlet.id, plan) if plan is not None else []
     return {run.volunteer_id: run.volunteer.name for run in runs}
+
+
+def returned_stop_ids(outlet: Outlet, day: date) -> set[int]:
+    """The failed stops of the outlet's day whose goods were taken back."""
+    plan = published_plan(day)
+    runs = outlet_runs(outlet.id, plan) if plan is not None else []
+    stop_ids = [stop.id for run in runs for stop in run.stops]
+    return set(
+        db.session.scalars(select(GoodsReturn.stop_id).where(GoodsReturn.stop_id.in_(stop_ids)))
+    )

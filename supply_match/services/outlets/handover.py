@@ -81,7 +81,11 @@ def _read_shortages(run: DeliveryRun, texts: Mapping[int, object]) -> dict[int, 
         except InvalidOperation:
             errors[product_id] = _("Please enter a number.")
             continue
-        if not quantity.is_finite() or quantity != quantity.quantize(Decimal("0.01")):
+        if (
+            not quantity.is_finite()
+            or abs(quantity) > 10**9
+            or quantity != quantity.quantize(Decimal("0.01"))
+        ):
             errors[product_id] = _("Please enter a number.")
         elif product_id not in goods:
             errors[product_id] = _("This run does not load that product.")

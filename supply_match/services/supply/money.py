@@ -33,14 +33,13 @@ def parse_yuan(value: object, *, allow_negative: bool = False) -> int:
         raise ValueError(_("Please enter an amount in yuan, for example 12.50.")) from None
     if not amount.is_finite():
         raise ValueError(_("Please enter an amount in yuan, for example 12.50."))
+    if abs(amount) * 100 > MAX_FEN:
+        raise ValueError(_("The amount is too large."))
     if amount != amount.quantize(Decimal("0.01")):
         raise ValueError(_("An amount has at most two decimals (fen)."))
     if amount < 0 and not allow_negative:
         raise ValueError(_("An amount cannot be negative."))
-    fen = int(amount * 100)
-    if abs(fen) > MAX_FEN:
-        raise ValueError(_("The amount is too large."))
-    return fen
+    return int(amount * 100)
 
 
 def yuan(fen: int | None) -> str:

@@ -215,3 +215,27 @@ def unit_prices_at(
             price = row.price_fen
         found[(outlet_id, product_id, moment)] = price
     return found
+
+
+@dataclass(frozen=True)
+class GuideRow:
+    product: Product
+    guide_fen: int | None
+    highest_fen: int | None  # the highest price any outlet charges now
+
+
+def price_sheet_for_county() -> list[GuideRow]:
+    """Every active product with its guide price and the highest outlet price."""
+    guides = current_guide_prices()
+    highest = _highest_outlet_prices()
+    products = db.session.scalars(
+        select(Product).where(Product.active.is_(True)).order_by(Product.category, Product.code)
+    )
+    return [
+        GuideRow(
+            product,
+            guides.get(product.id),
+            highest[product.id][0] if product.id in highest else None,
+        )
+        for product in products
+    ]
