@@ -31,7 +31,9 @@ def test_staff_land_on_their_outlet_and_cannot_open_another(client, auth, priced
     assert client.get(f"/outlets/{other.id}").status_code == 403
     assert client.get(f"/outlets/{other.id}/prices").status_code == 403
     assert client.get(f"/outlets/{other.id}/days/{DAY.isoformat()}").status_code == 403
-    assert client.get(f"/outlets/{other.id}/days/{DAY.isoformat()}/accounts.xlsx").status_code == 403
+    assert (
+        client.get(f"/outlets/{other.id}/days/{DAY.isoformat()}/accounts.xlsx").status_code == 403
+    )
 
 
 def test_staff_see_no_orders_households_or_county_pages(client, auth, priced_day):
@@ -89,7 +91,11 @@ def test_pick_list_packing_list_and_labels_show_goods_and_money(client, auth, pr
 def test_hand_over_with_a_shortage_shows_on_the_dispatchers_page(client, auth, priced_day):
     outlet, plan = priced_day["outlet"], priced_day["plan"]
     urea = priced_day["county"]["urea"]
-    run = next(r for r in plan.runs if any(i.order_line.product_id == urea.id for s in r.stops for i in s.items))
+    run = next(
+        r
+        for r in plan.runs
+        if any(i.order_line.product_id == urea.id for s in r.stops for i in s.items)
+    )
     staff_of(outlet)
     auth.login("dianyuan")
     data = {"day": DAY.isoformat(), "checked": "1", f"short-{urea.id}": "1"}
@@ -126,8 +132,10 @@ def test_a_hand_over_for_a_run_of_another_outlet_is_refused(client, auth, priced
     auth.login("other-staff")
     run = priced_day["plan"].runs[0]
     data = {"day": DAY.isoformat(), "checked": "1"}
-    response = client.post(f"/outlets/{other.id}/runs/{run.id}/handover", data=data, follow_redirects=True)
-    assert "不是本网点" in response.get_data(as_text=True) or "not here" in response.get_data(as_text=True)
+    response = client.post(
+        f"/outlets/{other.id}/runs/{run.id}/handover", data=data, follow_redirects=True
+    )
+    assert "不在本网点" in response.get_data(as_text=True)
     assert db.session.query(RunHandover).count() == 0
     # And through their own outlet's address with the run's true outlet: not theirs.
     response = client.post(f"/outlets/{priced_day['outlet'].id}/runs/{run.id}/handover", data=data)
