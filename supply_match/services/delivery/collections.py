@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete
 
 from supply_match.extensions import db
@@ -18,9 +18,25 @@ from supply_match.models import DeliveryStop, PaidBy, StopPayment
 from supply_match.services.supply.amounts import stop_dues
 from supply_match.services.supply.money import MAX_FEN, parse_yuan
 
+# Answers to money that cannot be taken as sent, by the code stored with the change.
+PAYMENT_MESSAGES = {
+    "amount_missing": _l("Please enter the amount received."),
+    "amount_invalid": _l(
+        "The amount received must be yuan with at most two decimals, for example 98.50."
+    ),
+    "paid_by_invalid": _l("Paid by must be cash or transfer."),
+    "difference_needs_note": _l(
+        "The amount received differs from the amount due: please add a note why."
+    ),
+}
+
 
 class PaymentInputError(ValueError):
-    """The money sent with a delivered mark cannot be read; the message says why."""
+    """The money sent with a delivered mark cannot be read; ``code`` says why."""
+
+    def __init__(self, code: str):
+        self.code = code
+        super().__init__(str(PAYMENT_MESSAGES[code]))
 
 
 @dataclass(frozen=True)
@@ -53,26 +69,24 @@ def read_collected(
     if received_fen is None and received in (None, ""):
         if not due:
             return None
-        raise PaymentInputError(_("Please enter the amount received."))
+        raise PaymentInputError("amount_missing")
     if received_fen is not None:
         if isinstance(received_fen, bool) or not isinstance(received_fen, int):
-            raise PaymentInputError(_("The amount received must be a whole number of fen."))
+            raise PaymentInputError("amount_invalid")
         if not 0 <= received_fen <= MAX_FEN:
-            raise PaymentInputError(_("The amount received must be a whole number of fen."))
+            raise PaymentInputError("amount_invalid")
         fen = received_fen
     else:
         try:
             fen = parse_yuan(received)
-        except ValueError as error:
-            raise PaymentInputError(str(error)) from None
+        except ValueError:
+            raise PaymentInputError("amount_invalid") from None
     way = str(paid_by or PaidBy.CASH)
     if way not in {PaidBy.CASH, PaidBy.TRANSFER}:
-        raise PaymentInputError(_("Paid by must be cash or transfer."))
+        raise PaymentInputError("paid_by_invalid")
     note = (note or "").strip() or None
     if fen != (due or 0) and note is None:
-        raise PaymentInputError(
-            _("The amount received differs from the amount due: please add a note why.")
-        )
+        raise PaymentInputError("difference_needs_note")
     return Collected(fen, way, note)
 
 

@@ -96,7 +96,8 @@
       section.dataset.runId = run.id;
       section.querySelector(".run-title").textContent =
         run.date + (run.trip > 1 ? "　第 " + run.trip + " 趟" : "") + "　" + run.start + "–" + run.end +
-        "　" + run.stops.length + " 站　约 " + run.distance_km + " 公里";
+        "　" + run.stops.length + " 站　约 " + run.distance_km + " 公里" +
+        (run.cash_to_collect_fen ? "　共应收 ¥" + yuanText(run.cash_to_collect_fen) : "");
       section.querySelector(".outlet-name").textContent = run.outlet.name;
       section.querySelector(".outlet-address").textContent = run.outlet.address;
       var loadList = section.querySelector(".load-list");
@@ -131,6 +132,7 @@
           li.textContent = text;
           items.appendChild(li);
         });
+        item.querySelector(".stop-money").textContent = moneyText(stop);
         if (stop.mobile) {
           var call = document.createElement("a");
           call.href = "tel:" + stop.mobile;
@@ -143,6 +145,27 @@
       });
       root.appendChild(section);
     });
+  }
+
+  function yuanText(fen) {
+    var whole = Math.floor(fen / 100), cents = fen % 100;
+    return whole + "." + (cents < 10 ? "0" : "") + cents;
+  }
+
+  /* Amounts travel as integer fen or as the yuan text typed; never as a float. */
+  function fenOf(text) {
+    var match = /^\s*(\d+)(?:\.(\d{1,2}))?\s*$/.exec(text);
+    if (!match) { return null; }
+    var cents = match[2] ? (match[2] + "0").slice(0, 2) : "00";
+    return parseInt(match[1], 10) * 100 + parseInt(cents, 10);
+  }
+
+  function moneyText(stop) {
+    if (stop.due_fen === null || stop.due_fen === undefined) {
+      return stop.payment ? "未定价：按实际收款填写（" + stop.payment + "）" : "";
+    }
+    if (stop.due_fen === 0) { return "无需收款（" + stop.payment + "）"; }
+    return "应收 ¥" + yuanText(stop.due_fen) + "（" + stop.payment + "）";
   }
 
   function wireStop(item, run, stop, state) {
@@ -177,12 +200,30 @@
         failForm.hidden = true;
       });
     });
+    var moneyFields = deliverForm.querySelector(".money-fields");
+    var noMoney = stop.due_fen === 0;
+    moneyFields.hidden = noMoney;
+    if (stop.due_fen) { deliverForm.elements.received.value = yuanText(stop.due_fen); }
     deliverForm.addEventListener("submit", function (event) {
       event.preventDefault();
-      record(run, stop, "delivered", {
+      var fields = {
         received_by: deliverForm.elements.received_by.value.trim(),
         note: deliverForm.elements.note.value.trim()
-      });
+      };
+      if (!noMoney) {
+        var received = fenOf(deliverForm.elements.received.value);
+        if (received === null) {
+          showNotice("请填写实收金额（元，最多两位小数），例如 98.50。");
+          return;
+        }
+        if (stop.due_fen !== null && received !== stop.due_fen && !fields.note) {
+          showNotice("实收金额与应收 ¥" + yuanText(stop.due_fen) + " 不同，请在备注中说明原因。");
+          return;
+        }
+        fields.received_fen = received;
+        fields.paid_by = deliverForm.elements.paid_by.value;
+      }
+      record(run, stop, "delivered", fields);
     });
     failForm.addEventListener("submit", function (event) {
       event.preventDefault();
