@@ -28,6 +28,7 @@ from supply_match.models import (
     DeliveryPlan,
     DeliveryRun,
     DeliveryStop,
+    Order,
     OrderLine,
     RenderedDocument,
     StopItem,
@@ -36,6 +37,7 @@ from supply_match.models import (
 )
 from supply_match.services.delivery import links as volunteer_links
 from supply_match.services.documents import svg_map
+from supply_match.services.supply.amounts import stop_dues
 
 SHEET_LOCALE = "zh_Hans_CN"
 
@@ -65,6 +67,7 @@ class SheetStop:
     place: str
     items: str
     weight_kg: Decimal
+    due_fen: int | None = 0  # to collect at the door; None while a price is missing
 
 
 @dataclass
@@ -91,6 +94,11 @@ class RouteSheet:
     @property
     def total_weight_kg(self) -> Decimal:
         return sum((line.weight_kg for line in self.load), Decimal(0))
+
+    @property
+    def cash_to_collect_fen(self) -> int | None:
+        dues = [stop.due_fen for stop in self.stops]
+        return None if None in dues else sum(dues)
 
 
 def qr_code(link: str) -> segno.QRCode:
@@ -131,6 +139,7 @@ def build_sheet(run: DeliveryRun, link: str, colour_index: int = 0) -> RouteShee
     code = qr_code(link)
     load: dict[tuple[str, str], list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
     stops = []
+    dues = stop_dues(run.stops)
     for number, stop in enumerate(run.stops, start=1):
         texts = []
         for item in stop.items:
@@ -152,6 +161,7 @@ def build_sheet(run: DeliveryRun, link: str, colour_index: int = 0) -> RouteShee
                 place=place if stop.delivery_point != "collection" else f"{place} {stop.label}",
                 items="；".join(texts),
                 weight_kg=stop.weight_kg,
+                due_fen=dues[stop.id],
             )
         )
     return RouteSheet(
@@ -193,6 +203,11 @@ def load_for_sheets(plan: DeliveryPlan) -> list[DeliveryRun]:
                 stops.selectinload(DeliveryStop.items)
                 .selectinload(StopItem.order_line)
                 .selectinload(OrderLine.product),
+                # What the amounts to collect are read from.
+                stops.selectinload(DeliveryStop.items)
+                .selectinload(StopItem.order)
+                .selectinload(Order.lines)
+                .selectinload(OrderLine.allocations),
             )
         )
     )
