@@ -175,7 +175,7 @@ def test_on_delivery_is_the_default_payment_way(priced_day):
     assert priced_day["orders"][0].payment_method == PaymentMethod.ON_DELIVERY
 
 
-def test_route_sheets_show_each_stops_amount_and_the_runs_total(priced_day):
+def test_route_sheets_show_each_stops_amount_and_the_runs_total(app, priced_day):
     from supply_match.services.documents.route_sheets import render_html, sheets_for_plan
 
     sheets = sheets_for_plan(priced_day["plan"], lambda volunteer: "https://example.cn/v/x")
@@ -183,5 +183,6 @@ def test_route_sheets_show_each_stops_amount_and_the_runs_total(priced_day):
     for sheet, run in zip(sheets, priced_day["plan"].runs, strict=True):
         assert [stop.due_fen for stop in sheet.stops] == [dues[stop.id] for stop in run.stops]
         assert sheet.cash_to_collect_fen == sum(dues[stop.id] for stop in run.stops)
-    html = render_html(sheets)
+    with app.test_request_context("/"):
+        html = render_html(sheets)
     assert "280.00" in html and "应收合计" in html
