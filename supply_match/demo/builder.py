@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
 
 from supply_match.demo import facts, names
+from supply_match.demo.money import OUTLET_PASSWORD, build_money, staff_username
 from supply_match.extensions import db
 from supply_match.models import (
     DeliveryPoint,
@@ -28,6 +29,7 @@ from supply_match.models import (
     OrderLine,
     OrderStatus,
     Outlet,
+    OutletPrice,
     Product,
     Role,
     Stock,
@@ -165,6 +167,17 @@ def demo_logins() -> list[str]:
         lines.append(f"乡镇干部 {TOWNSHIP_CADRE[0]} / {CADRE_PASSWORD} (汉葭街道全部村)")
     if lines:
         lines.append(f"每个演示村一个村干部账号: cun-<村代码> / {CADRE_PASSWORD}")
+    staff = db.session.execute(
+        select(User.username, User.password_hash, User.display_name)
+        .where(User.username.like("wangdian-%"))
+        .order_by(User.username)
+    ).all()
+    for username, password_hash, display_name in staff:
+        if username == staff_username(0) and not check_password_hash(
+            password_hash, OUTLET_PASSWORD
+        ):
+            break
+        lines.append(f"网点店员 {username} / {OUTLET_PASSWORD} ({display_name})")
     return lines
 
 
@@ -196,6 +209,7 @@ def _apportion(total: int, weights: Sequence[float]) -> list[int]:
 
 class _Builder:
     def __init__(self, seed: int):
+        self.seed = seed
         self.rng = random.Random(seed)
         self.mobiles: set[str] = set()
         self.plates: set[str] = set()
@@ -254,6 +268,10 @@ class _Builder:
         orders = self.orders(households, products, cadres)
         outlets, stock = self.outlets(townships, products, orders, received_by=users[0])
         volunteers = self.volunteers(townships, villages, outlets)
+        money, staff = build_money(self.seed, outlets, products, stock, orders, self.mobile)
+        _share_password(staff, OUTLET_PASSWORD)
+        for user in staff:
+            user.created_at, user.active = REGISTERED_AT, True
 
         db.session.add_all(townships)
         db.session.add_all(villages)
@@ -264,6 +282,8 @@ class _Builder:
         db.session.add_all(outlets)
         db.session.add_all(stock)
         db.session.add_all(volunteers)
+        db.session.add_all(money)
+        db.session.add_all(staff)
         db.session.flush()
         return {
             "townships": len(townships),
@@ -274,7 +294,8 @@ class _Builder:
             "outlets": len(outlets),
             "products": len(products),
             "volunteers": len(volunteers),
-            "users": len(users),
+            "users": len(users) + len(staff),
+            "prices": sum(isinstance(row, OutletPrice) for row in money),
         }
 
     def townships(self) -> list[Township]:
