@@ -11,12 +11,14 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from routes.access import role_required
+from routes.helpers import xlsx_response
 from supply_match.extensions import db
 from supply_match.models import DeliveryPlan, DeliveryRun, Outlet, PlanStatus, Role
 from supply_match.services import scope
+from supply_match.services.documents import spreadsheets as sheets
 from supply_match.services.errors import ForbiddenError, NotFoundError
 from supply_match.services.intake import payments
-from supply_match.services.supply import prices
+from supply_match.services.supply import price_import, prices
 from supply_match.services.supply.money import yuan
 
 bp = Blueprint("outlets", __name__, url_prefix="/outlets")
@@ -153,3 +155,42 @@ def subsidies():
         errors=errors,
         values=request.form,
     ), 422 if errors else 200
+
+
+@bp.get("/prices/template.xlsx")
+@role_required(*OUTLET_ROLES)
+def prices_template():
+    return xlsx_response(price_import.template_xlsx(), "价格导入模板.xlsx")
+
+
+@bp.get("/<int:outlet_id>/prices.xlsx")
+@role_required(*OUTLET_ROLES)
+def prices_export(outlet_id: int):
+    outlet = outlet_in_scope(outlet_id)
+    return xlsx_response(price_import.export_xlsx(outlet), f"{outlet.name}价格.xlsx")
+
+
+@bp.route("/<int:outlet_id>/prices/import", methods=["GET", "POST"])
+@role_required(*OUTLET_ROLES)
+def prices_import(outlet_id: int):
+    outlet = outlet_in_scope(outlet_id)
+    changed = sheet_error = missing = None
+    if request.method == "POST":
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            missing = _("Please choose a file to upload.")
+        else:
+            data = upload.read(sheets.MAX_UPLOAD_BYTES + 1)
+            try:
+                changed = price_import.import_prices(outlet, upload.filename, data, current_user)
+            except sheets.SheetError as error:
+                sheet_error = error
+    status = 422 if sheet_error or missing else 200
+    return render_template(
+        "outlets/prices_import.html",
+        outlet=outlet,
+        changed=changed,
+        sheet_error=sheet_error,
+        missing=missing,
+        columns=price_import.PRICE_COLUMNS,
+    ), status

@@ -1,5 +1,7 @@
 """Outlet prices in fen, their history, the county's guide price, and what orders cost."""
 
+import io
+
 import pytest
 
 from supply_match.extensions import db
@@ -112,3 +114,50 @@ def test_each_payment_way_owes_its_part_at_the_door(county):
     # 30 % of 99.99 is 30.00 (29.997 rounded to the fen); the household pays the rest.
     assert order_amounts(subsidy).subsidy_fen == 3000
     assert order_amounts(subsidy).due_fen == 6999
+
+
+def _csv(text: str) -> bytes:
+    return text.encode("utf-8")
+
+
+def test_a_price_sheet_sets_the_outlets_prices(county):
+    from supply_match.services.supply import price_import
+
+    outlet, urea, seed = county["outlet"], county["urea"], county["seed"]
+    sheet = _csv(f"产品,价格（元）\n{urea.code},140.5\n{seed.name},38\n")
+    assert price_import.import_prices(outlet, "jiage.csv", sheet, None) == 2
+    assert prices.current_prices(outlet.id)[urea.id].price_fen == 14050
+    assert price_import.import_prices(outlet, "jiage.csv", sheet, None) == 0  # harmless again
+
+
+def test_a_bad_price_sheet_names_each_cell_and_writes_nothing(county):
+    from supply_match.services.documents.spreadsheets import SheetError
+    from supply_match.services.supply import price_import
+
+    outlet, urea, seed = county["outlet"], county["urea"], county["seed"]
+    prices.set_guide_prices({seed.id: "30"}, None)
+    sheet = _csv(f"产品,价格（元）\n{urea.code},-1\n{seed.code},38\n化肥X,10\n{urea.code},1.234\n")
+    with pytest.raises(SheetError) as refused:
+        price_import.import_prices(outlet, "jiage.csv", sheet, None)
+    cells = {(e.row, e.column) for e in refused.value.errors}
+    assert cells == {
+        (2, "价格（元）"),
+        (3, "价格（元）"),
+        (4, "产品"),
+        (5, "产品"),
+        (5, "价格（元）"),
+    }
+    assert db.session.query(OutletPrice).count() == 0
+
+
+def test_the_price_export_reads_back_as_an_import(county):
+    from openpyxl import load_workbook
+
+    from supply_match.services.supply import price_import
+
+    outlet, urea = county["outlet"], county["urea"]
+    prices.set_outlet_prices(outlet, {urea.id: "99.90"}, None)
+    data = price_import.export_xlsx(outlet)
+    rows = list(load_workbook(io.BytesIO(data)).active.values)
+    assert rows[1][:2] == (urea.code, "99.90")
+    assert price_import.import_prices(outlet, "back.xlsx", data, None) == 0
