@@ -78,10 +78,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(lang_url=lang_url, html_lang=html_lang)
     app.jinja_env.filters["weight"] = format_weight
     app.jinja_env.filters["day"] = format_day
-    app.jinja_env.globals.update(
-        status_label=lambda code: labels.label(labels.ORDER_STATUSES, code),
-        delivery_point_label=lambda code: labels.label(labels.DELIVERY_POINTS, code),
-        stop_status_label=lambda code: labels.label(labels.STOP_STATUSES, code),
-        plan_change_label=lambda code: labels.label(labels.PLAN_CHANGES, code),
-        run_name=labels.run_name,
-    )
+    app.jinja_env.globals.update(run_name=labels.run_name)

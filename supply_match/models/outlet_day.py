@@ -76,16 +76,22 @@ class StopPayment(db.Model):
     __tablename__ = "stop_payment"
     __table_args__ = (
         one_of("paid_by", PaidBy, "paid_by_valid"),
-        CheckConstraint("due_fen >= 0 AND received_fen >= 0", name="amounts_not_negative"),
+        CheckConstraint(
+            "(due_fen IS NULL OR due_fen >= 0) AND received_fen >= 0", name="amounts_not_negative"
+        ),
         # A difference is explained, so the night's accounts can say why.
-        CheckConstraint("received_fen = due_fen OR note IS NOT NULL", name="difference_has_note"),
+        # (With no price set, nothing was due to differ from.)
+        CheckConstraint(
+            "due_fen IS NULL OR received_fen = due_fen OR note IS NOT NULL",
+            name="difference_has_note",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     stop_id: Mapped[int] = mapped_column(
         ForeignKey("delivery_stop.id", ondelete="CASCADE"), unique=True
     )
-    due_fen: Mapped[int]
+    due_fen: Mapped[int | None]  # None: a price was missing
     received_fen: Mapped[int]
     paid_by: Mapped[str] = mapped_column(String(16))
     note: Mapped[str | None] = mapped_column(String(200))

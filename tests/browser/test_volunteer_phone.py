@@ -7,8 +7,9 @@ from sqlalchemy import select
 from supply_match.extensions import db
 from supply_match.models import DeliveryStop, StopStatus, StopUpdate
 from supply_match.services.delivery import links as volunteer_links
-from supply_match.services.planning.day import PlanningSettings, plan_day
+from supply_match.services.planning.day import plan_day
 from supply_match.services.planning.publishing import publish
+from supply_match.services.planning.settings import PlanningSettings
 from tests import factories
 from tests.days import DAY, allocated_orders
 
@@ -58,7 +59,7 @@ def test_marks_made_offline_are_sent_once_when_the_signal_returns(
     page.context.set_offline(True)
     stop = page.locator(f'li.stop[data-stop-id="{second.id}"]')
     stop.get_by_role("button", name="未送达", exact=True).click()
-    stop.locator("select").select_option("nobody_home")
+    stop.locator('select[name="reason"]').select_option("nobody_home")
     stop.get_by_role("button", name="确认未送达").click()
     page.wait_for_selector("#pending", state="visible")
     assert "待发送 1 条" in page.inner_text("#pending")

@@ -85,7 +85,8 @@ def read_collected(
     if way not in {PaidBy.CASH, PaidBy.TRANSFER}:
         raise PaymentInputError("paid_by_invalid")
     note = (note or "").strip() or None
-    if fen != (due or 0) and note is None:
+    # With no price set there is nothing to differ from: the amount is taken as received.
+    if due is not None and fen != due and note is None:
         raise PaymentInputError("difference_needs_note")
     return Collected(fen, way, note)
 
@@ -97,7 +98,7 @@ def record(stop: DeliveryStop, collected: Collected | None) -> None:
     db.session.add(
         StopPayment(
             stop_id=stop.id,
-            due_fen=due_at(stop) or 0,
+            due_fen=due_at(stop),
             received_fen=collected.received_fen,
             paid_by=collected.paid_by,
             note=collected.note and collected.note[:200],

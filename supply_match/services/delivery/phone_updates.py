@@ -41,6 +41,7 @@ from supply_match.models._types import utcnow
 from supply_match.services.delivery import collections
 from supply_match.services.outlets.closing import is_closed
 from supply_match.services.supply import stock as ledger
+from supply_match.services.unit_of_work import unit_of_work
 
 UNDO_WINDOW_S = 5 * 60
 FAILURE_REASONS = {
@@ -131,7 +132,9 @@ def apply_stop_update(
     received_fen: object = None,
     paid_by: object = None,
 ) -> UpdateResult:
-    """Apply one change from a phone (the caller commits).
+    """Apply one change from a phone; flushes, never commits (``apply_from_phone`` is the
+    use case that owns the transaction). Raises ``StopNotYours`` for a stop not on the
+    volunteer's runs.
 
     A delivered mark carries the money taken at the door: ``received`` (yuan text) or
     ``received_fen`` (an integer) and ``paid_by`` (``cash`` or ``transfer``); money that
@@ -376,30 +379,27 @@ def apply_from_phone(volunteer: Volunteer, change: object) -> dict[str, object]:
     change_id = change.get("change_id")
     for _attempt in range(ATTEMPTS):
         try:
-            result = apply_stop_update(
-                volunteer,
-                change_id=str(change["change_id"]),
-                stop_id=int(change["stop_id"]),
-                action=str(change["action"]),
-                reason=change.get("reason") or None,
-                received_by=change.get("received_by") or None,
-                note=change.get("note") or None,
-                plan_version=change.get("plan_version"),
-                received=change.get("received"),
-                received_fen=change.get("received_fen"),
-                paid_by=change.get("paid_by"),
-            )
-            db.session.commit()
+            with unit_of_work():
+                result = apply_stop_update(
+                    volunteer,
+                    change_id=str(change["change_id"]),
+                    stop_id=int(change["stop_id"]),
+                    action=str(change["action"]),
+                    reason=change.get("reason") or None,
+                    received_by=change.get("received_by") or None,
+                    note=change.get("note") or None,
+                    plan_version=change.get("plan_version"),
+                    received=change.get("received"),
+                    received_fen=change.get("received_fen"),
+                    paid_by=change.get("paid_by"),
+                )
         except StopNotYours:
-            db.session.rollback()
             return {"change_id": change_id, "outcome": "conflict", "message": _("No such stop.")}
         except (KeyError, TypeError, ValueError):
-            db.session.rollback()
             return {"change_id": change_id, "outcome": "invalid", "message": _("Invalid change.")}
         except (IntegrityError, OperationalError):
             # The same change id stored by a concurrent retry, or a busy database: the
-            # next attempt reads what the other request did.
-            db.session.rollback()
+            # unit of work rolled back, and the next attempt reads what the other did.
             continue
         return {
             "change_id": change_id,

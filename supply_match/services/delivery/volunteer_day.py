@@ -67,6 +67,8 @@ def _stop_money(stop, dues: dict[tuple[int, int], int | None]) -> dict:
 
 
 def day_data(volunteer: Volunteer, today: date) -> dict:
+    """The phone page's data (JSON-ready): the volunteer's runs with load, stops, items,
+    navigation links and each stop's state; times as ``HH:MM``, weights in kg."""
     runs = []
     for run in runs_for(volunteer, today):
         load: dict[tuple[str, str], object] = {}

@@ -95,6 +95,7 @@ def live_figures(outlet: Outlet, day: date) -> dict[str, Any]:
                 "cash_fen": 0,
                 "transfer_fen": 0,
                 "difference_fen": 0,
+                "unpriced_fen": 0,
                 "corrections_fen": 0,
             },
         )
@@ -102,9 +103,13 @@ def live_figures(outlet: Outlet, day: date) -> dict[str, Any]:
             payment = payments.get(stop.id)
             if stop.status != StopStatus.DELIVERED or payment is None:
                 continue
-            person["due_fen"] += payment.due_fen
             way = "cash_fen" if payment.paid_by == PaidBy.CASH else "transfer_fen"
             person[way] += payment.received_fen
+            if payment.due_fen is None:
+                # A price was missing: what came in is counted apart, not as a difference.
+                person["unpriced_fen"] += payment.received_fen
+                continue
+            person["due_fen"] += payment.due_fen
             person["difference_fen"] += payment.received_fen - payment.due_fen
 
     delivered_orders = {
@@ -143,7 +148,7 @@ def live_figures(outlet: Outlet, day: date) -> dict[str, Any]:
             claim["claim_fen"] += amount.subsidy_fen
             money["subsidy_fen"] += amount.subsidy_fen
     people = sorted(volunteers.values(), key=lambda v: (v["name"], v["volunteer_id"]))
-    for key in ("due_fen", "cash_fen", "transfer_fen", "difference_fen"):
+    for key in ("due_fen", "cash_fen", "transfer_fen", "difference_fen", "unpriced_fen"):
         money[key] = sum(person[key] for person in people)
     return {
         "outlet": {"id": outlet.id, "name": outlet.name},
@@ -211,7 +216,8 @@ def day_accounts(outlet: Outlet, day: date) -> dict[str, Any]:
     money = figures["money"]
     money["cash_to_hand_in_fen"] = money["cash_fen"] + money["corrections_fen"]
     money["balanced"] = (
-        money["due_fen"] + money["difference_fen"] == money["cash_fen"] + money["transfer_fen"]
+        money["due_fen"] + money["difference_fen"] + money["unpriced_fen"]
+        == money["cash_fen"] + money["transfer_fen"]
     )
     return figures
 

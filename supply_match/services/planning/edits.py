@@ -21,19 +21,30 @@ from supply_match.models import (
     StopStatus,
     User,
 )
-from supply_match.services.planning.day import seconds
+from supply_match.services.documents import route_sheets
 from supply_match.services.planning.distances import GreatCircleProvider
+from supply_match.services.planning.loading import seconds
 from supply_match.services.planning.pooling import BASE_SERVICE_S, MAX_SERVICE_S, SERVICE_PER_UNIT_S
+from supply_match.services.unit_of_work import use_case
 
 
 class EditRefused(ValueError):
-    pass
+    """The edit breaks a hard rule (locked, started, another outlet); nothing changed."""
 
 
 @dataclass(frozen=True)
 class EditWarning:
     run_id: int
     message: str
+
+
+class MoveNotConfirmed(Exception):
+    """The move would break soft rules (``warnings``) and was not confirmed: it was rolled
+    back, to be shown to the dispatcher and saved only once they confirm."""
+
+    def __init__(self, warnings: list[EditWarning]) -> None:
+        super().__init__("; ".join(w.message for w in warnings))
+        self.warnings = warnings
 
 
 def _service_s(stop: DeliveryStop) -> int:
@@ -49,14 +60,24 @@ def retime(run: DeliveryRun, circuity: float | None = None) -> list[EditWarning]
     points += [(stop.lat, stop.lon) for stop in run.stops]
     points.append((volunteer.home_lat, volunteer.home_lon))
     matrices = GreatCircleProvider(circuity=circuity).matrices(points, [volunteer.vehicle_type])
-    travel = matrices.duration_s[volunteer.vehicle_type]
-    distance = matrices.distance_m
-    warnings: list[EditWarning] = []
-    clock = max(seconds(volunteer.shift_start), run.start_s or 0)
+    warnings = _time_stops(run, matrices.distance_m, matrices.duration_s[volunteer.vehicle_type])
+    run.duration_s = run.end_s - run.start_s
+    run.load_kg = sum((stop.weight_kg for stop in run.stops), Decimal(0))
+    warnings += _limit_warnings(run)
+    warnings += _trip_overlaps(run)
+    return warnings
+
+
+def _time_stops(run: DeliveryRun, distance, travel) -> list[EditWarning]:
+    """Walk home -> outlet -> stops -> home (indices of ``distance`` and ``travel``),
+    setting each stop's arrival and departure and the run's start, end and distance;
+    a stop reached after its window closes is a warning."""
+    clock = max(seconds(run.volunteer.shift_start), run.start_s or 0)
     run.start_s = clock
     total_m = int(distance[0][1])
     clock += int(travel[0][1])
     previous = 1
+    warnings: list[EditWarning] = []
     for index, stop in enumerate(run.stops, start=2):
         clock += int(travel[previous][index])
         total_m += int(distance[previous][index])
@@ -81,13 +102,16 @@ def retime(run: DeliveryRun, circuity: float | None = None) -> list[EditWarning]
         clock += _service_s(stop)
         stop.departure_s = clock
         previous = index
-    last = len(points) - 1
-    clock += int(travel[previous][last])
-    total_m += int(distance[previous][last])
-    run.end_s = clock
-    run.distance_m = total_m
-    run.duration_s = run.end_s - run.start_s
-    run.load_kg = sum((stop.weight_kg for stop in run.stops), Decimal(0))
+    last = len(run.stops) + 2
+    run.end_s = clock + int(travel[previous][last])
+    run.distance_m = total_m + int(distance[previous][last])
+    return warnings
+
+
+def _limit_warnings(run: DeliveryRun) -> list[EditWarning]:
+    """The run's load over its vehicle's payload, and its return after the shift ends."""
+    volunteer = run.volunteer
+    warnings: list[EditWarning] = []
     if run.load_kg > volunteer.payload_kg:
         warnings.append(
             EditWarning(
@@ -112,7 +136,6 @@ def retime(run: DeliveryRun, circuity: float | None = None) -> list[EditWarning]
                 ),
             )
         )
-    warnings += _trip_overlaps(run)
     return warnings
 
 
@@ -168,10 +191,22 @@ def _editable(run: DeliveryRun) -> None:
         raise EditRefused(_("%(name)s's run is locked; unlock it first.", name=run.volunteer.name))
 
 
+@use_case
 def move_stop(
-    stop: DeliveryStop, target: DeliveryRun, position: int, user: User | None = None
+    stop: DeliveryStop,
+    target: DeliveryRun,
+    position: int,
+    user: User | None = None,
+    *,
+    confirmed: bool = True,
+    site_url: str | None = None,
 ) -> list[EditWarning]:
-    """Move ``stop`` to ``target`` at ``position`` (0-based); returns the warnings."""
+    """Move ``stop`` to ``target`` at ``position`` (0-based), re-time both runs and commit;
+    returns the warnings (payload, windows, shifts). The route sheets are queued with links
+    under ``site_url``.
+
+    Raises ``EditRefused`` for a move no rule allows, and ``MoveNotConfirmed`` (nothing
+    saved) when the move has warnings and ``confirmed`` is false."""
     source = stop.run
     if target.plan_id != source.plan_id:
         raise EditRefused(_("A stop can only move within the same day's plan."))
@@ -222,10 +257,15 @@ def move_stop(
         )
     )
     db.session.flush()
+    if warnings and not confirmed:
+        raise MoveNotConfirmed(warnings)
+    route_sheets.queue_sheets(source.plan, site_url)
     return warnings
 
 
+@use_case
 def set_locked(target: DeliveryRun | DeliveryStop, locked: bool, user: User | None = None) -> None:
+    """Lock or unlock a run or a stop (re-optimizing keeps what is locked), committed."""
     target.locked = locked
     plan = target.plan if isinstance(target, DeliveryRun) else target.run.plan
     kind = "run" if isinstance(target, DeliveryRun) else "stop"

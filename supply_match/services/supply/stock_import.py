@@ -18,6 +18,7 @@ from supply_match.models import Outlet, Product, Stock, User
 from supply_match.services.documents import spreadsheets as sheets
 from supply_match.services.documents.spreadsheets import Column, RowErrors
 from supply_match.services.supply import stock as ledger
+from supply_match.services.unit_of_work import use_case
 
 OUTLET = Column(
     "outlet", "网点", aliases=("网点名称", "销售网点"), example="彭水县农资公司汉葭门市部", width=28
@@ -43,20 +44,40 @@ TEMPLATE_NOTES = [
 
 
 def template_xlsx() -> bytes:
+    """The blank stock import sheet (.xlsx) with its headers, an example row and notes."""
     return sheets.template_xlsx(STOCK_COLUMNS, "库存", TEMPLATE_NOTES)
 
 
+@dataclass
+class _PlannedCount:
+    outlet: Outlet
+    product: Product
+    count: Decimal
+    note: str | None
+    row: int
+
+
+@use_case
 def import_stock(filename: str, data: bytes, user: User) -> StockImportResult:
+    """Check a whole stock sheet (.xlsx or .csv), then set each outlet's counted stock,
+    one ledger entry per change. Raises ``sheets.SheetError`` (unreadable file) or
+    ``RowErrors`` (every bad cell) and then writes nothing."""
     rows = sheets.read_table(filename, data, STOCK_COLUMNS)
+    stock_rows = {(s.outlet_id, s.product_id): s for s in db.session.scalars(select(Stock))}
+    planned = _check_rows(rows, stock_rows)
+    return _write_counts(planned, stock_rows, filename, user, len(rows))
+
+
+def _check_rows(rows, stock_rows) -> dict[tuple[int, int], _PlannedCount]:
+    """Every row checked against the catalogue, the outlets and what is allocated; raises
+    ``RowErrors`` naming every bad cell, or returns the counts to set by (outlet, product)."""
     errors = RowErrors()
     outlets = {o.name: o for o in db.session.scalars(select(Outlet))}
     products: dict[str, Product] = {}
     for product in db.session.scalars(select(Product)):
         products[product.name] = product
         products[product.code.lower()] = product
-    stock_rows = {(s.outlet_id, s.product_id): s for s in db.session.scalars(select(Stock))}
-
-    planned: dict[tuple[int, int], tuple[Outlet, Product, Decimal, str | None, int]] = {}
+    planned: dict[tuple[int, int], _PlannedCount] = {}
     for row in rows:
         outlet_name = sheets.check(errors, row, OUTLET, sheets.text)
         outlet = outlets.get(outlet_name) if outlet_name else None
@@ -84,7 +105,7 @@ def import_stock(filename: str, data: bytes, user: User) -> StockImportResult:
             errors.add(
                 row.number,
                 PRODUCT.header,
-                _("Repeats row %(row)s (same outlet, same product).", row=planned[key][4]),
+                _("Repeats row %(row)s (same outlet, same product).", row=planned[key].row),
             )
             continue
         existing = stock_rows.get(key)
@@ -100,27 +121,33 @@ def import_stock(filename: str, data: bytes, user: User) -> StockImportResult:
             )
             continue
         note = row.values.get(NOTE.key)
-        planned[key] = (outlet, product, count, str(note) if note else None, row.number)
+        planned[key] = _PlannedCount(
+            outlet, product, count, str(note) if note else None, row.number
+        )
     errors.raise_if_any()
+    return planned
 
-    result = StockImportResult(rows=len(rows))
-    for key, (outlet, product, count, note, _row) in planned.items():
+
+def _write_counts(planned, stock_rows, filename: str, user: User, rows: int) -> StockImportResult:
+    """Set each planned count through the ledger, the file named as the reason."""
+    result = StockImportResult(rows=rows)
+    for key, plan in planned.items():
         # The ledger keeps the reason as text, in the language of whoever imported.
-        if note:
-            reason = _("Import %(file)s: %(note)s", file=filename, note=note)
+        if plan.note:
+            reason = _("Import %(file)s: %(note)s", file=filename, note=plan.note)
         else:
             reason = _("Import %(file)s", file=filename)
         existing = stock_rows.get(key)
         if existing is None:
-            if count == 0:
+            if plan.count == 0:
                 result.unchanged += 1
                 continue
             existing = Stock(
-                outlet=outlet, product=product, quantity=Decimal(0), reserved=Decimal(0)
+                outlet=plan.outlet, product=plan.product, quantity=Decimal(0), reserved=Decimal(0)
             )
             db.session.add(existing)
             result.created += 1
-        if ledger.set_count(existing, count, reason, user) is None:
+        if ledger.set_count(existing, plan.count, reason, user) is None:
             result.unchanged += 1
         else:
             result.changed += 1

@@ -210,13 +210,16 @@
         received_by: deliverForm.elements.received_by.value.trim(),
         note: deliverForm.elements.note.value.trim()
       };
-      if (!noMoney) {
-        var received = fenOf(deliverForm.elements.received.value);
+      var typed = deliverForm.elements.received.value.trim();
+      var priceMissing = stop.due_fen === null || stop.due_fen === undefined;
+      /* With no price set, an amount is sent only when one was typed. */
+      if (!noMoney && !(priceMissing && !typed)) {
+        var received = fenOf(typed);
         if (received === null) {
           showNotice("请填写实收金额（元，最多两位小数），例如 98.50。");
           return;
         }
-        if (stop.due_fen !== null && received !== stop.due_fen && !fields.note) {
+        if (!priceMissing && received !== stop.due_fen && !fields.note) {
           showNotice("实收金额与应收 ¥" + yuanText(stop.due_fen) + " 不同，请在备注中说明原因。");
           return;
         }

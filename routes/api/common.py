@@ -1,0 +1,89 @@
+"""What every area of the API shares: bad input as 422, another village's record as
+404, the JSON body, paging and the list filters read from query arguments."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask import abort, jsonify, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from supply_match.extensions import db
+from supply_match.models import Role
+from supply_match.services.errors import ForbiddenError
+from supply_match.services.intake.listing import ListFilters, read_list_filters
+
+MAX_PER_PAGE = 200
+
+
+class Unprocessable(Exception):
+    def __init__(self, errors: dict[str, str]):
+        self.errors = errors
+
+
+DISPATCH = (Role.DISPATCHER, Role.ADMIN)
+
+
+def visible(getter, object_id: int):
+    """Another village's record is answered exactly like a missing one."""
+    try:
+        return getter(current_user, object_id)
+    except ForbiddenError:
+        abort(404)
+
+
+def json_body() -> dict:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise Unprocessable({"body": _("The request body must be a JSON object.")})
+    return body
+
+
+def number(value) -> str:
+    return f"{Decimal(value).normalize():f}"
+
+
+# Reading query arguments
+
+
+def paging(errors: dict | None = None) -> tuple[int, int]:
+    errors = {} if errors is None else errors
+    page = request.args.get("page", "1")
+    per_page = request.args.get("per_page", "50")
+    if not page.isdigit() or int(page) < 1:
+        errors["page"] = _("The page must be a positive whole number.")
+    if not per_page.isdigit() or not 1 <= int(per_page) <= MAX_PER_PAGE:
+        errors["per_page"] = _("per_page must be between 1 and %(max)s.", max=MAX_PER_PAGE)
+    if errors:
+        raise Unprocessable(errors)
+    return int(page), int(per_page)
+
+
+def int_param(name: str, errors: dict) -> int | None:
+    text = request.args.get(name, "").strip()
+    if not text:
+        return None
+    if not text.isdigit():
+        errors[name] = _("Must be a whole-number id.")
+        return None
+    return int(text)
+
+
+def list_filters() -> ListFilters:
+    """The list filters of the query string, strictly: anything unusable is a 422."""
+    filters = read_list_filters(request.args, strict=True)
+    paging(dict(filters.errors))  # raises with the filters' errors and the paging's together
+    return filters
+
+
+def page_of(query, serialise):
+    page, per_page = paging()
+    result = db.paginate(query, page=page, per_page=per_page, error_out=False)
+    return jsonify(
+        items=[serialise(item) for item in result.items],
+        page=result.page,
+        per_page=result.per_page,
+        total=result.total,
+        pages=result.pages,
+    )
