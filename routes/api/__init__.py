@@ -39,4 +39,4 @@ def signed_in():
 
 # The areas register their views on ``bp``; one module per area (openapi.AREAS lists them
 # for the document).
-from routes.api import catalogue, households, session, supply  # noqa: E402, F401
+from routes.api import catalogue, households, outlets, session, supply  # noqa: E402, F401
