@@ -6,7 +6,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from supply_match.extensions import db
-from supply_match.models import HandoverShortage, OutletPrice, Role, RunHandover
+from supply_match.models import HandoverShortage, Order, OutletPrice, Role, RunHandover
 from tests import factories
 from tests.days import DAY
 
@@ -151,3 +151,45 @@ def test_accounts_export_is_a_workbook(client, auth, priced_day):
     sheet = load_workbook(io.BytesIO(response.data)).active
     assert sheet["A1"].value == "农资集中配送 网点日结表"
     assert sheet["B2"].value == outlet.name
+
+
+def test_the_cadres_form_sets_the_payment_way_and_refuses_a_subsidy_without_programme(
+    client, auth, priced_day
+):
+    village = priced_day["county"]["village"]
+    household = factories.household(village=village)
+    factories.user(Role.CADRE, villages=[village], username="cunganbu")
+    db.session.commit()
+    auth.login("cunganbu")
+    form = {
+        "household_id": household.id,
+        "lines-1-product": priced_day["county"]["urea"].id,
+        "lines-1-quantity": "1",
+        "delivery_point": "home",
+        "wanted_from": "2020-03-10",
+        "wanted_to": "2020-03-12",
+        "payment_method": "subsidy",
+    }
+    page = client.get("/intake/orders/new")
+    assert 'name="payment_method"' in page.get_data(as_text=True)
+    refused = client.post(f"/intake/orders/new?household={household.id}", data=form)
+    assert refused.status_code == 422
+    assert "请选择补贴项目" in refused.get_data(as_text=True)
+    form["subsidy_programme"] = str(priced_day["programme"].id)
+    saved = client.post(f"/intake/orders/new?household={household.id}", data=form)
+    assert saved.status_code == 302
+    order = db.session.scalars(select(Order).order_by(Order.id.desc())).first()
+    assert (
+        order.payment_method == "subsidy"
+        and order.subsidy_programme_id == priced_day["programme"].id
+    )
+    detail = client.get(f"/orders/{order.id}").get_data(as_text=True)
+    assert "春耕化肥补贴" in detail and "未定价" in detail
+
+
+def test_an_orders_page_shows_its_amounts(client, auth, priced_day):
+    factories.user(Role.DISPATCHER, username="diaodu")
+    db.session.commit()
+    auth.login("diaodu")
+    page = client.get(f"/orders/{priced_day['orders'][0].id}").get_data(as_text=True)
+    assert "280.00" in page and "应收 ¥280.00" in page

@@ -22,6 +22,10 @@ TO = Column("wanted_to", "最晚送货日期", aliases=("结束日期",), exampl
 WINDOW = Column("window", "送货时段", required=False, example="08:00-12:00", width=14)
 PRIORITY = Column("priority", "优先", required=False, example="", width=6)
 NOTE = Column("note", "备注", required=False, width=20)
+PAYMENT = Column(
+    "payment", "付款方式", aliases=("付款",), required=False, example="货到付款", width=10
+)
+PROGRAMME = Column("programme", "补贴项目", required=False, example="", width=20)
 
 ORDER_COLUMNS = [
     TOWNSHIP,
@@ -39,6 +43,8 @@ ORDER_COLUMNS = [
     WINDOW,
     PRIORITY,
     NOTE,
+    PAYMENT,
+    PROGRAMME,
 ]
 
 POINT_WORDS = {
@@ -70,6 +76,7 @@ TEMPLATE_NOTES = [
     "送货地点填“送到家”“田间”或“村集中点”，不填即送到家；选“田间”时请填写田间纬度、经度（WGS-84，即手机 GPS 读数）。",
     "送货时段可不填，例如 08:00-12:00。优先列填“是”表示五保户、留守老人等优先保障。",
     "日期格式：2020-03-02。请不要使用公式；同一文件重复导入不会重复建单。",
+    "付款方式填“货到付款”“已付款”或“补贴”，不填即货到付款；选“补贴”时在补贴项目列填写县里公布的项目名称。",
 ]
 
 
