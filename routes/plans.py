@@ -25,6 +25,7 @@ from supply_match.extensions import db
 from supply_match.models import DeliveryRun, DeliveryStop, JobStatus, PlanningJob, Role, Volunteer
 from supply_match.services.delivery import links as volunteer_links
 from supply_match.services.documents import route_sheets
+from supply_match.services.outlets import handover
 from supply_match.services.planning import delivery_days, publishing, reoptimizing
 from supply_match.services.planning import edits as run_edits
 from supply_match.services.planning import jobs as planning_jobs
@@ -291,7 +292,11 @@ def sheets_pdf(day: str):
 def board(day: str):
     plan = _plan_or_404(_day(day))
     return render_template(
-        "plans/board.html", plan=plan, rows=plan_views.board(plan), summary=plan_views.summary(plan)
+        "plans/board.html",
+        plan=plan,
+        rows=plan_views.board(plan),
+        summary=plan_views.summary(plan),
+        shortages=handover.shortages_for_plan(plan),
     )
 
 

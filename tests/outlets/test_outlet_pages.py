@@ -6,7 +6,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from supply_match.extensions import db
-from supply_match.models import HandoverShortage, Order, OutletPrice, Role, RunHandover
+from supply_match.models import HandoverShortage, Order, OutletPrice, Role, RunHandover, Stock
 from tests import factories
 from tests.days import DAY
 
@@ -193,3 +193,36 @@ def test_an_orders_page_shows_its_amounts(client, auth, priced_day):
     auth.login("diaodu")
     page = client.get(f"/orders/{priced_day['orders'][0].id}").get_data(as_text=True)
     assert "280.00" in page and "应收 ¥280.00" in page
+
+
+def test_staff_record_goods_received_at_their_outlet_only(client, auth, priced_day):
+    outlet, urea = priced_day["outlet"], priced_day["county"]["urea"]
+    other = factories.outlet()
+    staff_of(outlet)
+    auth.login("dianyuan")
+    assert client.get(f"/catalogue/outlets/{outlet.id}/stock").status_code == 200
+    assert client.get(f"/catalogue/outlets/{other.id}/stock").status_code == 403
+    form = {"product_id": urea.id, "kind": "received", "quantity": "20", "reason": "到货单 0301"}
+    response = client.post(f"/catalogue/outlets/{outlet.id}/stock", data=form)
+    assert response.status_code == 302
+    assert client.post(f"/catalogue/outlets/{other.id}/stock", data=form).status_code == 403
+    stock = db.session.scalar(
+        select(Stock).where(Stock.outlet_id == outlet.id, Stock.product_id == urea.id)
+    )
+    assert stock.quantity == 520
+
+
+def test_the_dispatchers_live_board_warns_of_a_shortage(client, auth, priced_day):
+    outlet, plan = priced_day["outlet"], priced_day["plan"]
+    run = plan.runs[0]
+    product_id = run.stops[0].items[0].order_line.product_id
+    staff_of(outlet)
+    auth.login("dianyuan")
+    data = {"day": DAY.isoformat(), "checked": "1", f"short-{product_id}": "1"}
+    client.post(f"/outlets/{outlet.id}/runs/{run.id}/handover", data=data)
+    auth.logout()
+    factories.user(Role.DISPATCHER, username="diaodu")
+    db.session.commit()
+    auth.login("diaodu")
+    board = client.get(f"/plans/{DAY.isoformat()}/board").get_data(as_text=True)
+    assert 'data-shortages="1"' in board
