@@ -146,19 +146,22 @@ def shortages(day: str):
     )
 
 
-@bp.get("/<int:outlet_id>/days/<day>/accounts")
-@role_required(*OUTLET_ROLES)
-def day_accounts(outlet_id: int, day: str):
-    outlet = outlet_in_scope(outlet_id)
-    the_day = _day(day)
+def _accounts_page(outlet, the_day: date, errors: dict | None = None, values=None):
     return render_template(
         "outlets/accounts.html",
         outlet=outlet,
         day=the_day,
         figures=accounts.day_accounts(outlet, the_day),
         volunteers=accounts.volunteers_of_day(outlet, the_day),
-        errors={},
-    )
+        errors=errors or {},
+        values=values,
+    ), 422 if errors else 200
+
+
+@bp.get("/<int:outlet_id>/days/<day>/accounts")
+@role_required(*OUTLET_ROLES)
+def day_accounts(outlet_id: int, day: str):
+    return _accounts_page(outlet_in_scope(outlet_id), _day(day))
 
 
 @bp.route("/<int:outlet_id>/days/<day>/close", methods=["GET", "POST"])
@@ -199,15 +202,7 @@ def add_correction(outlet_id: int, day: str):
             form.get("volunteer_id", type=int),
         )
     except closing.ClosingError as error:
-        return render_template(
-            "outlets/accounts.html",
-            outlet=outlet,
-            day=the_day,
-            figures=accounts.day_accounts(outlet, the_day),
-            volunteers=accounts.volunteers_of_day(outlet, the_day),
-            errors=error.errors,
-            values=form,
-        ), 422
+        return _accounts_page(outlet, the_day, error.errors, form)
     flash(_("Correction recorded."), "success")
     return redirect(
         url_for("outlet_days.day_accounts", outlet_id=outlet.id, day=the_day.isoformat())

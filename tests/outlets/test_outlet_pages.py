@@ -226,3 +226,18 @@ def test_the_dispatchers_live_board_warns_of_a_shortage(client, auth, priced_day
     auth.login("diaodu")
     board = client.get(f"/plans/{DAY.isoformat()}/board").get_data(as_text=True)
     assert 'data-shortages="1"' in board
+
+
+def test_a_correction_on_the_page_needs_a_closed_day_and_a_note(client, auth, priced_day):
+    outlet = priced_day["outlet"]
+    staff_of(outlet)
+    auth.login("dianyuan")
+    response = client.post(day_url(outlet, "/corrections"), data={"amount": "5", "note": ""})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "只有已日结" in page and "请说明更正原因" in page
+    closing = client.get(day_url(outlet, "/close")).get_data(as_text=True)
+    assert "无法撤销" in closing
+    # Stops are still pending: the close is refused and says why.
+    refused = client.post(day_url(outlet, "/close"), follow_redirects=True)
+    assert "未标记" in refused.get_data(as_text=True)

@@ -14,6 +14,15 @@ from openpyxl.styles import Alignment, Border, Font, Side
 YUAN_FORMAT = "#,##0.00"
 THIN = Side(style="thin", color="666666")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+# The money columns of a volunteer's row and of the total, in the sheet's order.
+MONEY_KEYS = (
+    "due_fen",
+    "cash_fen",
+    "transfer_fen",
+    "difference_fen",
+    "corrections_fen",
+    "cash_to_hand_in_fen",
+)
 
 
 def _yuan(fen: int) -> Decimal:
@@ -80,33 +89,13 @@ def accounts_xlsx(figures: dict[str, Any]) -> bytes:
     for person in figures["volunteers"]:
         out.line(
             person["name"],
-            *(
-                _yuan(person[key])
-                for key in (
-                    "due_fen",
-                    "cash_fen",
-                    "transfer_fen",
-                    "difference_fen",
-                    "corrections_fen",
-                    "cash_to_hand_in_fen",
-                )
-            ),
+            *(_yuan(person[key]) for key in MONEY_KEYS),
             money=(2, 3, 4, 5, 6, 7),
         )
     money = figures["money"]
     out.line(
         "合计",
-        *(
-            _yuan(money[key])
-            for key in (
-                "due_fen",
-                "cash_fen",
-                "transfer_fen",
-                "difference_fen",
-                "corrections_fen",
-                "cash_to_hand_in_fen",
-            )
-        ),
+        *(_yuan(money[key]) for key in MONEY_KEYS),
         bold=True,
         money=(2, 3, 4, 5, 6, 7),
     )
