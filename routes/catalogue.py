@@ -26,6 +26,7 @@ STOCK_KINDS = {
     "reserved": _l("Reserved for an order"),
     "released": _l("Reservation released"),
     "delivered": _l("Delivered"),
+    "returned": _l("Back from a failed delivery"),
 }
 
 

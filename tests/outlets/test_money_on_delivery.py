@@ -186,3 +186,23 @@ def test_route_sheets_show_each_stops_amount_and_the_runs_total(app, priced_day)
     with app.test_request_context("/"):
         html = render_html(sheets)
     assert "280.00" in html and "应收合计" in html
+
+
+def test_taking_back_a_failed_stops_goods_writes_the_ledger_once(priced_day):
+    from supply_match.models import StockChange, StockChangeKind
+    from supply_match.services.outlets import handover
+
+    stop = stop_of(priced_day, 0)
+    mark(stop, "fail-1", action="failed", reason="nobody_home")
+    handover.confirm_return(None, priced_day["outlet"], stop.id)
+    with pytest.raises(handover.HandoverError):
+        handover.confirm_return(None, priced_day["outlet"], stop.id)
+    rows = db.session.scalars(
+        select(StockChange).where(StockChange.kind == StockChangeKind.RETURNED)
+    ).all()
+    assert len(rows) == len(stop.items)
+    assert all(r.quantity_delta == 0 and r.reserved_delta == 0 for r in rows)
+    assert {r.order_line_id for r in rows} == {item.order_line_id for item in stop.items}
+    figures = accounts.day_accounts(priced_day["outlet"], DAY)
+    urea = next(g for g in figures["goods"] if g["product_id"] == priced_day["county"]["urea"].id)
+    assert urea["failed"] == urea["returned"] == "2"

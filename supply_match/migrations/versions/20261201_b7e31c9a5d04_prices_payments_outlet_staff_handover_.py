@@ -143,6 +143,18 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_stop_payment')),
     sa.UniqueConstraint('stop_id', name=op.f('uq_stop_payment_stop_id'))
     )
+    with op.batch_alter_table('stock_change', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('ck_stock_change_kind_valid'), type_='check')
+        batch_op.drop_constraint(batch_op.f('ck_stock_change_changes_something'), type_='check')
+        batch_op.create_check_constraint(
+            batch_op.f('ck_stock_change_kind_valid'),
+            "kind IN ('received', 'adjusted', 'reserved', 'released', 'delivered', 'returned')",
+        )
+        batch_op.create_check_constraint(
+            batch_op.f('ck_stock_change_changes_something'),
+            "quantity_delta != 0 OR reserved_delta != 0 OR kind = 'returned'",
+        )
+
     with op.batch_alter_table('orders', schema=None) as batch_op:
         batch_op.add_column(sa.Column('payment_method', sa.String(length=16), server_default='on_delivery', nullable=False))
         batch_op.add_column(sa.Column('subsidy_programme_id', sa.Integer(), nullable=True))
@@ -194,6 +206,19 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_orders_subsidy_programme_id'))
         batch_op.drop_column('subsidy_programme_id')
         batch_op.drop_column('payment_method')
+
+    op.execute("DELETE FROM stock_change WHERE kind = 'returned'")
+    with op.batch_alter_table('stock_change', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('ck_stock_change_changes_something'), type_='check')
+        batch_op.drop_constraint(batch_op.f('ck_stock_change_kind_valid'), type_='check')
+        batch_op.create_check_constraint(
+            batch_op.f('ck_stock_change_kind_valid'),
+            "kind IN ('received', 'adjusted', 'reserved', 'released', 'delivered')",
+        )
+        batch_op.create_check_constraint(
+            batch_op.f('ck_stock_change_changes_something'),
+            'quantity_delta != 0 OR reserved_delta != 0',
+        )
 
     op.drop_table('stop_payment')
     with op.batch_alter_table('handover_shortage', schema=None) as batch_op:

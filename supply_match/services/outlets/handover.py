@@ -25,12 +25,14 @@ from supply_match.models import (
     Outlet,
     PlanStatus,
     RunHandover,
+    Stock,
     StopStatus,
     User,
 )
 from supply_match.services.documents.route_sheets import quantity_text
 from supply_match.services.errors import NotFoundError, ServiceError
 from supply_match.services.outlets.closing import ensure_open
+from supply_match.services.supply import stock as ledger
 from supply_match.services.unit_of_work import use_case
 
 
@@ -193,5 +195,13 @@ def confirm_return(user: User | None, outlet: Outlet, stop_id: int) -> GoodsRetu
         raise HandoverError({"stop": _("These goods were taken back already.")})
     goods_return = GoodsReturn(stop_id=stop.id, confirmed_by_id=user.id if user else None)
     db.session.add(goods_return)
+    for item in stop.items:
+        stock_row = db.session.scalar(
+            select(Stock).where(
+                Stock.outlet_id == outlet.id, Stock.product_id == item.order_line.product_id
+            )
+        )
+        if stock_row is not None:
+            ledger.goods_returned(stock_row, item.quantity, item.order_line, user)
     db.session.flush()
     return goods_return
