@@ -24,6 +24,7 @@ HOME_ENDPOINTS = {
     Role.ADMIN: "admin.home",
     Role.DISPATCHER: "dispatch.home",
     Role.CADRE: "cadre.home",
+    Role.OUTLET_STAFF: "outlets.home",
 }
 
 

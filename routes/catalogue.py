@@ -14,6 +14,7 @@ from routes.helpers import page_arg
 from supply_match import labels
 from supply_match.extensions import db
 from supply_match.models import Outlet, Product, Role, Stock, StockChange, Township
+from supply_match.services import scope
 from supply_match.services.supply import catalogue, stock_changes
 
 bp = Blueprint("catalogue", __name__, url_prefix="/catalogue")
@@ -25,6 +26,7 @@ STOCK_KINDS = {
     "reserved": _l("Reserved for an order"),
     "released": _l("Reservation released"),
     "delivered": _l("Delivered"),
+    "returned": _l("Back from a failed delivery"),
 }
 
 
@@ -136,16 +138,20 @@ def _stock_page(outlet: Outlet, errors: dict | None = None, values: dict | None 
     ), 422 if errors else 200  # fmt: skip
 
 
+# An outlet's staff keep their own outlet's stock; the scope refuses any other.
+STOCK_ROLES = (*DISPATCH_ROLES, Role.OUTLET_STAFF)
+
+
 @bp.get("/outlets/<int:outlet_id>/stock")
-@role_required(*DISPATCH_ROLES)
+@role_required(*STOCK_ROLES)
 def stock(outlet_id: int):
-    return _stock_page(db.get_or_404(Outlet, outlet_id))
+    return _stock_page(scope.get_outlet_for(current_user, outlet_id))
 
 
 @bp.post("/outlets/<int:outlet_id>/stock")
-@role_required(*DISPATCH_ROLES)
+@role_required(*STOCK_ROLES)
 def stock_change(outlet_id: int):
-    outlet = db.get_or_404(Outlet, outlet_id)
+    outlet = scope.get_outlet_for(current_user, outlet_id)
     form = request.form
     data = stock_changes.StockChangeInput(
         product_id=form.get("product_id", type=int),

@@ -28,6 +28,7 @@ from supply_match.models import (
 from supply_match.services import scope
 from supply_match.services.county import settings as county_settings
 from supply_match.services.intake import forms as intake
+from supply_match.services.intake import payments
 
 bp = Blueprint("intake", __name__)
 
@@ -173,6 +174,8 @@ def read_order(form, household_id: int | None) -> tuple[intake.OrderInput, Order
         window_end=_time(form.get("window_end"), errors, "window_end"),
         priority=int(form.get("priority") or 0) if (form.get("priority") or "0").isdigit() else 0,
         note=form.get("note"),
+        payment_method=form.get("payment_method"),
+        subsidy_programme=form.get("subsidy_programme") or None,
     )
     return data, shown
 
@@ -183,6 +186,8 @@ def _order_form_page(template_args: dict, shown: OrderForm, status: int = 200):
         form=shown,
         products=_products(),
         delivery_points=labels.DELIVERY_POINTS,
+        payment_labels=payments.PAYMENT_LABELS,
+        programmes=payments.programmes(),
         **template_args,
     ), status
 
@@ -204,7 +209,13 @@ def order_new():
             dict(household=household, households=households, order=None, search=search), shown, 422
         )
     today = county_settings.county_today()
-    shown = OrderForm(values={"delivery_point": "home", "wanted_from": today.isoformat()})
+    shown = OrderForm(
+        values={
+            "delivery_point": "home",
+            "wanted_from": today.isoformat(),
+            "payment_method": "on_delivery",
+        }
+    )
     return _order_form_page(
         dict(household=household, households=households, order=None, search=search), shown
     )
@@ -235,6 +246,8 @@ def _order_values(order: Order) -> OrderForm:
         "window_end": order.window_end.strftime("%H:%M") if order.window_end else "",
         "priority": str(order.priority),
         "note": order.note or "",
+        "payment_method": order.payment_method,
+        "subsidy_programme": str(order.subsidy_programme_id or ""),
     }
     lines = [(str(line.product_id), f"{line.quantity.normalize():f}") for line in order.lines]
     return OrderForm(values=values, lines=lines)

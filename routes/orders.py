@@ -25,7 +25,7 @@ from supply_match.extensions import db
 from supply_match.models import Household, Order, OrderLine, OrderStatus, Product, Village
 from supply_match.services import scope
 from supply_match.services.county import settings as county_settings
-from supply_match.services.intake import exports
+from supply_match.services.intake import exports, payments
 from supply_match.services.intake import forms as intake
 from supply_match.services.intake.listing import (
     ListFilters,
@@ -33,6 +33,7 @@ from supply_match.services.intake.listing import (
     filtered_orders,
     read_list_filters,
 )
+from supply_match.services.supply.amounts import order_amounts
 
 bp = Blueprint("orders", __name__)
 
@@ -100,7 +101,13 @@ def orders_export():
 def order_detail(order_id: int):
     order = scope.get_order_for(current_user, order_id)
     refusal = intake.why_not_editable(order)
-    return render_template("orders/detail.html", order=order, refusal=refusal)
+    return render_template(
+        "orders/detail.html",
+        order=order,
+        refusal=refusal,
+        amounts=order_amounts(order),
+        payment_label=payments.payment_label,
+    )
 
 
 @bp.route("/orders/<int:order_id>/cancel", methods=["GET", "POST"])
@@ -117,7 +124,13 @@ def order_cancel(order_id: int):
         intake.cancel(current_user, order)
     except intake.NotEditable as refusal:
         flash(str(refusal), "error")
-        return render_template("orders/detail.html", order=order, refusal=str(refusal)), 409
+        return render_template(
+            "orders/detail.html",
+            order=order,
+            refusal=str(refusal),
+            amounts=order_amounts(order),
+            payment_label=payments.payment_label,
+        ), 409
     flash(_("Order %(id)s has been cancelled.", id=order.id), "success")
     return redirect(url_for("orders.order_detail", order_id=order.id))
 

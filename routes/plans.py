@@ -27,6 +27,7 @@ from supply_match.models import DeliveryRun, DeliveryStop, JobStatus, PlanningJo
 from supply_match.services.county import settings as county_settings
 from supply_match.services.delivery import links as volunteer_links
 from supply_match.services.documents import route_sheets
+from supply_match.services.outlets import handover
 from supply_match.services.planning import delivery_days, publishing, reoptimizing
 from supply_match.services.planning import edits as run_edits
 from supply_match.services.planning import jobs as planning_jobs
@@ -296,7 +297,11 @@ def sheets_pdf(day: str):
 def board(day: str):
     plan = _plan_or_404(_day(day))
     return render_template(
-        "plans/board.html", plan=plan, rows=plan_views.board(plan), summary=plan_views.summary(plan)
+        "plans/board.html",
+        plan=plan,
+        rows=plan_views.board(plan),
+        summary=plan_views.summary(plan),
+        shortages=handover.shortages_for_plan(plan),
     )
 
 

@@ -50,4 +50,13 @@ def signed_in():
 
 # The areas register their views on ``bp``; one module per area (openapi.AREAS lists them
 # for the document).
-from routes.api import catalogue, households, outlet_writes, places, session, supply, volunteers  # noqa: E402, F401  # noqa: E402, F401
+from routes.api import (  # noqa: E402, F401
+    catalogue,
+    households,
+    outlet_writes,
+    outlets,
+    places,
+    session,
+    supply,
+    volunteers,
+)

@@ -34,6 +34,7 @@ from supply_match.models import Household, Order, OrderLine
 from supply_match.services import scope
 from supply_match.services.intake import forms as intake
 from supply_match.services.intake.listing import filtered_households, filtered_orders
+from supply_match.services.supply.amounts import order_amounts
 
 
 def household_json(household: Household) -> dict:
@@ -50,6 +51,7 @@ def household_json(household: Household) -> dict:
 
 
 def order_json(order: Order) -> dict:
+    amounts = order_amounts(order)
     return {
         "id": order.id,
         "household_id": order.household_id,
@@ -68,6 +70,14 @@ def order_json(order: Order) -> dict:
         "priority": order.priority,
         "note": order.note,
         "created_at": order.created_at.isoformat(),
+        "total_fen": amounts.total_fen,
+        "payment": {
+            "method": order.payment_method,
+            "programme_id": order.subsidy_programme_id,
+            "programme": order.subsidy_programme.name if order.subsidy_programme else None,
+            "subsidy_fen": amounts.subsidy_fen,
+            "due_fen": amounts.due_fen,
+        },
         "lines": [
             {
                 "product_id": line.product_id,
@@ -75,6 +85,7 @@ def order_json(order: Order) -> dict:
                 "unit": line.product.unit,
                 "quantity": number(line.quantity),
                 "allocated": number(line.allocated_quantity),
+                "amount_fen": amounts.line_fen.get(line.id),
             }
             for line in order.lines
         ],
@@ -203,6 +214,14 @@ def order_input(body: dict, household_id: int | None) -> intake.OrderInput:
         priority=priority,
         note=str(body["note"]) if body.get("note") is not None else None,
     )
+    payment = body.get("payment")
+    if payment is not None:
+        if not isinstance(payment, dict):
+            errors["payment"] = _("payment must be an object {method, programme_id}.")
+        else:
+            data.payment_method = str(payment.get("method") or "")
+            programme = payment.get("programme_id")
+            data.subsidy_programme = str(programme) if programme is not None else None
     if errors:
         raise Unprocessable(errors)
     return data
@@ -274,6 +293,7 @@ SCHEMAS = {
             "unit": {"type": "string"},
             "quantity": DECIMAL,
             "allocated": DECIMAL,
+            "amount_fen": {"type": ["integer", "null"], "description": "Integer fen"},
         },
     },
     "Order": {
@@ -297,6 +317,25 @@ SCHEMAS = {
             "note": {"type": ["string", "null"]},
             "created_at": {"type": "string", "format": "date-time"},
             "lines": {"type": "array", "items": ref("OrderLine")},
+            "total_fen": {
+                "type": ["integer", "null"],
+                "description": "Integer fen from each allocation's outlet price; null while a "
+                "line is unallocated or its outlet had no price when it was matched.",
+            },
+            "payment": ref("Payment"),
+        },
+    },
+    "Payment": {
+        "type": "object",
+        "properties": {
+            "method": {"type": "string", "enum": ["prepaid", "on_delivery", "subsidy"]},
+            "programme_id": {"type": ["integer", "null"]},
+            "programme": {"type": ["string", "null"]},
+            "subsidy_fen": {"type": ["integer", "null"], "description": "The programme's share"},
+            "due_fen": {
+                "type": ["integer", "null"],
+                "description": "To collect at the door (0 when prepaid, null without a price)",
+            },
         },
     },
     "NewOrder": {
@@ -327,6 +366,15 @@ SCHEMAS = {
             "field_lat": {"type": ["number", "null"], "description": "required for field"},
             "field_lon": {"type": ["number", "null"], "description": "required for field"},
             "field_gcj02": {"type": "boolean"},
+            "payment": {
+                "type": "object",
+                "description": "How it is paid (default: pay on delivery); a subsidy names "
+                "its programme (GET /subsidy-programmes).",
+                "properties": {
+                    "method": {"type": "string", "enum": ["prepaid", "on_delivery", "subsidy"]},
+                    "programme_id": {"type": ["integer", "null"]},
+                },
+            },
             "wanted_from": {"type": "string", "format": "date"},
             "wanted_to": {"type": "string", "format": "date", "description": "<= 60 days later"},
             "window_start": {"type": ["string", "null"], "description": "HH:MM"},

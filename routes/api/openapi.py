@@ -175,7 +175,16 @@ RESPONSES = {
 }
 
 
-AREAS = ("session", "households", "catalogue", "supply", "places", "volunteers", "outlet_writes")
+AREAS = (
+    "session",
+    "households",
+    "catalogue",
+    "supply",
+    "places",
+    "volunteers",
+    "outlet_writes",
+    "outlets",
+)
 
 
 def spec() -> dict:

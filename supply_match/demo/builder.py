@@ -21,6 +21,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.security import check_password_hash
 
 from supply_match.demo import facts, names
+from supply_match.demo.money import OUTLET_PASSWORD, build_money, staff_username
 from supply_match.extensions import db
 from supply_match.models import (
     DeliveryPoint,
@@ -29,6 +30,7 @@ from supply_match.models import (
     OrderLine,
     OrderStatus,
     Outlet,
+    OutletPrice,
     Product,
     Role,
     Stock,
@@ -189,6 +191,17 @@ def demo_logins() -> list[str]:
         lines.append(f"乡镇干部 {TOWNSHIP_CADRE[0]} / {CADRE_PASSWORD} (汉葭街道全部村)")
     if lines:
         lines.append(f"每个演示村一个村干部账号: cun-<村代码> / {CADRE_PASSWORD}")
+    staff = db.session.execute(
+        select(User.username, User.password_hash, User.display_name)
+        .where(User.username.like("wangdian-%"))
+        .order_by(User.username)
+    ).all()
+    for username, password_hash, display_name in staff:
+        if username == staff_username(0) and not check_password_hash(
+            password_hash, OUTLET_PASSWORD
+        ):
+            break
+        lines.append(f"网点店员 {username} / {OUTLET_PASSWORD} ({display_name})")
     return lines
 
 
@@ -220,6 +233,7 @@ def _apportion(total: int, weights: Sequence[float]) -> list[int]:
 
 class _Builder:
     def __init__(self, seed: int):
+        self.seed = seed
         self.rng = random.Random(seed)
         self.mobiles: set[str] = set()
         self.plates: set[str] = set()
@@ -286,6 +300,12 @@ class _Builder:
         outlets, stock = self.outlets(townships, products, orders, received_by=users[0])
         db.session.add_all(stock)
         volunteers = self.volunteers(townships, villages, outlets)
+        money, staff = build_money(self.seed, outlets, products, stock, orders, self.mobile)
+        _share_password(staff, OUTLET_PASSWORD)
+        for user in staff:
+            user.created_at, user.active = REGISTERED_AT, True
+        db.session.add_all(money)
+        db.session.add_all(staff)
         db.session.flush()
         return {
             "townships": len(townships),
@@ -296,7 +316,8 @@ class _Builder:
             "outlets": len(outlets),
             "products": len(products),
             "volunteers": len(volunteers),
-            "users": len(users),
+            "users": len(users) + len(staff),
+            "prices": sum(isinstance(row, OutletPrice) for row in money),
         }
 
     def places(self) -> tuple[list[Township], list[Village]]:

@@ -17,8 +17,18 @@ from supply_match.models.order import (
     Order,
     OrderLine,
     OrderStatus,
+    PaymentMethod,
 )
 from supply_match.models.outlet import Outlet, Stock
+from supply_match.models.outlet_day import (
+    DayClosing,
+    DayCorrection,
+    GoodsReturn,
+    HandoverShortage,
+    PaidBy,
+    RunHandover,
+    StopPayment,
+)
 from supply_match.models.place import Township, Village
 from supply_match.models.plan import (
     DeliveryPlan,
@@ -35,6 +45,7 @@ from supply_match.models.plan import (
     StopUpdateAction,
     UnassignedOrder,
 )
+from supply_match.models.price import GuidePrice, OutletPrice, SubsidyProgramme
 from supply_match.models.volunteer import VehicleType, Volunteer
 
 __all__ = [
@@ -42,6 +53,17 @@ __all__ = [
     "ApplicationStatus",
     "CountySettings",
     "VolunteerApplication",
+    "DayClosing",
+    "DayCorrection",
+    "GoodsReturn",
+    "GuidePrice",
+    "HandoverShortage",
+    "OutletPrice",
+    "PaidBy",
+    "PaymentMethod",
+    "RunHandover",
+    "StopPayment",
+    "SubsidyProgramme",
     "DeliveryPlan",
     "DeliveryRun",
     "DeliveryStop",

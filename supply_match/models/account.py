@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import Column, ForeignKey, String, Table
+from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -15,6 +15,7 @@ from supply_match.extensions import db
 from supply_match.models._types import mobile_check, one_of, utcnow
 
 if TYPE_CHECKING:
+    from supply_match.models.outlet import Outlet
     from supply_match.models.place import Village
 
 
@@ -22,6 +23,7 @@ class Role(enum.StrEnum):
     ADMIN = "admin"
     DISPATCHER = "dispatcher"
     CADRE = "cadre"
+    OUTLET_STAFF = "outlet_staff"  # 店员: works for one outlet
 
 
 user_villages = Table(
@@ -37,6 +39,10 @@ class User(UserMixin, db.Model):
     __table_args__ = (
         one_of("role", Role, "role_valid"),
         mobile_check("mobile", "mobile_valid"),
+        # Outlet staff belong to exactly one outlet; nobody else belongs to one.
+        CheckConstraint(
+            "(role = 'outlet_staff') = (outlet_id IS NOT NULL)", name="outlet_iff_staff"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -47,6 +53,7 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(16))
     active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str | None] = mapped_column(String(16))
+    outlet_id: Mapped[int | None] = mapped_column(ForeignKey("outlet.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
     # Part of the id every session and cookie carries: raising it (signing out, a new
@@ -55,6 +62,7 @@ class User(UserMixin, db.Model):
     # Set for a first password someone else chose: changed at the next sign-in.
     must_change_password: Mapped[bool] = mapped_column(default=False)
 
+    outlet: Mapped[Outlet | None] = relationship()
     villages: Mapped[list[Village]] = relationship(secondary=user_villages, order_by="Village.code")
 
     @property

@@ -45,6 +45,9 @@ class StockChangeKind(enum.StrEnum):
     RESERVED = "reserved"  # promised to an order line by matching
     RELEASED = "released"  # a reservation given back (cancelled, failed, re-matched)
     DELIVERED = "delivered"  # handed over: leaves the outlet's stock for good
+    # A failed stop's goods counted back in by the outlet's staff: the figures do not move
+    # (they left the stock only on delivery), the row records who saw them back and when.
+    RETURNED = "returned"
 
 
 class StockChange(db.Model):
@@ -53,7 +56,10 @@ class StockChange(db.Model):
     __tablename__ = "stock_change"
     __table_args__ = (
         one_of("kind", StockChangeKind, "kind_valid"),
-        CheckConstraint("quantity_delta != 0 OR reserved_delta != 0", name="changes_something"),
+        CheckConstraint(
+            "quantity_delta != 0 OR reserved_delta != 0 OR kind = 'returned'",
+            name="changes_something",
+        ),
         CheckConstraint("quantity_after >= 0 AND reserved_after >= 0", name="after_not_negative"),
     )
 

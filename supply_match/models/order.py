@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from supply_match.models.allocation import Allocation
     from supply_match.models.catalogue import Product
     from supply_match.models.household import Household
+    from supply_match.models.price import SubsidyProgramme
 
 
 class OrderStatus(enum.StrEnum):
@@ -71,6 +72,12 @@ class DeliveryPoint(enum.StrEnum):
     COLLECTION = "collection"
 
 
+class PaymentMethod(enum.StrEnum):
+    PREPAID = "prepaid"  # paid at the outlet or online before delivery
+    ON_DELIVERY = "on_delivery"  # cash, or a transfer to the outlet's QR code, at the door
+    SUBSIDY = "subsidy"  # a subsidy programme pays its share, the household the rest
+
+
 class Order(db.Model):
     __tablename__ = "orders"
     __table_args__ = (
@@ -89,6 +96,11 @@ class Order(db.Model):
         CheckConstraint("priority BETWEEN 0 AND 9", name="priority_range"),
         latitude_check("delivery_lat", "delivery_lat_range"),
         longitude_check("delivery_lon", "delivery_lon_range"),
+        one_of("payment_method", PaymentMethod, "payment_method_valid"),
+        CheckConstraint(
+            "(payment_method = 'subsidy') = (subsidy_programme_id IS NOT NULL)",
+            name="subsidy_has_programme",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -105,6 +117,12 @@ class Order(db.Model):
     priority: Mapped[int] = mapped_column(default=0)
     note: Mapped[str | None] = mapped_column(String(200))
     failure_reason: Mapped[str | None] = mapped_column(String(200))
+    payment_method: Mapped[str] = mapped_column(
+        String(16), default=PaymentMethod.ON_DELIVERY, server_default="on_delivery"
+    )
+    subsidy_programme_id: Mapped[int | None] = mapped_column(
+        ForeignKey("subsidy_programme.id"), index=True
+    )
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -114,6 +132,7 @@ class Order(db.Model):
         back_populates="order", cascade="all, delete-orphan", order_by="OrderLine.id"
     )
     created_by: Mapped[User | None] = relationship()
+    subsidy_programme: Mapped[SubsidyProgramme | None] = relationship()
 
     def can_transition_to(self, wanted: OrderStatus | str) -> bool:
         return OrderStatus(wanted) in ALLOWED_TRANSITIONS[OrderStatus(self.status)]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from sqlalchemy import Select, false, select
 
 from supply_match.extensions import db
-from supply_match.models import Household, Order, Role, User, Village
+from supply_match.models import Household, Order, Outlet, Role, User, Village
 from supply_match.services.errors import ForbiddenError, NotFoundError
 
 
@@ -89,3 +89,34 @@ def get_order_for(user: User, order_id: int) -> Order:
     if not may_see_village(user, order.household.village_id):
         raise ForbiddenError()
     return order
+
+
+# Outlet staff (店员) work for one outlet: they see its stock, prices, runs and day, and
+# nothing of other outlets; dispatchers and admins see every outlet.
+
+
+def outlet_id_for(user: User) -> int | None:
+    """The one outlet ``user`` works for, or None when they see every outlet.
+
+    Raises ``ForbiddenError`` for a role that sees no outlet (cadres)."""
+    if sees_whole_county(user):
+        return None
+    if user.has_role(Role.OUTLET_STAFF) and user.outlet_id is not None:
+        return user.outlet_id
+    raise ForbiddenError()
+
+
+def may_see_outlet(user: User, outlet_id: int) -> bool:
+    if sees_whole_county(user):
+        return True
+    return user.has_role(Role.OUTLET_STAFF) and user.outlet_id == outlet_id
+
+
+def get_outlet_for(user: User, outlet_id: int) -> Outlet:
+    """The outlet, if ``user`` may see it: ``NotFoundError`` / ``ForbiddenError`` if not."""
+    outlet = db.session.get(Outlet, outlet_id)
+    if outlet is None:
+        raise NotFoundError()
+    if not may_see_outlet(user, outlet_id):
+        raise ForbiddenError()
+    return outlet

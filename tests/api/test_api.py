@@ -102,6 +102,16 @@ def _calls(people, cat):
         "getOutletStock": ({"outlet_id": cat["outlet"].id}, {}, None, 200),
         "getSupply": ({}, {"category": "fertilizer"}, None, 200),
         "getOpenApi": ({}, {}, None, 200),
+        # No day is published in this county: the outlets' days answer 404 (see tests/outlets).
+        "getPlanDay": ({"day": "2020-03-03"}, {}, None, 404),
+        "getPacking": ({"day": "2020-03-03"}, {"outlet": cat["outlet"].id}, None, 404),
+        "getOutletDay": ({"outlet_id": cat["outlet"].id, "day": "2020-03-03"}, {}, None, 200),
+        "getOutletPrices": ({"outlet_id": cat["outlet"].id}, {}, None, 200),
+        "setOutletPrices": (
+            {"outlet_id": cat["outlet"].id}, {},
+            {"prices": [{"product_id": cat["product"].id, "price_fen": 10500}]}, 200,
+        ),
+        "listSubsidyProgrammes": ({}, {}, None, 200),
     }  # fmt: skip
 
 

@@ -59,7 +59,7 @@ def test_marks_made_offline_are_sent_once_when_the_signal_returns(
     page.context.set_offline(True)
     stop = page.locator(f'li.stop[data-stop-id="{second.id}"]')
     stop.get_by_role("button", name="未送达", exact=True).click()
-    stop.locator("select").select_option("nobody_home")
+    stop.locator('select[name="reason"]').select_option("nobody_home")
     stop.get_by_role("button", name="确认未送达").click()
     page.wait_for_selector("#pending", state="visible")
     assert "待发送 1 条" in page.inner_text("#pending")

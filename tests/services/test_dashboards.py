@@ -35,4 +35,5 @@ def test_admin_figures_empty_county(app):
         "admin": 0,
         "dispatcher": 0,
         "cadre": 0,
+        "outlet_staff": 0,
     }

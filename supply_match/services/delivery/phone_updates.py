@@ -38,6 +38,8 @@ from supply_match.models import (
     Volunteer,
 )
 from supply_match.models._types import utcnow
+from supply_match.services.delivery import collections
+from supply_match.services.outlets.closing import is_closed
 from supply_match.services.supply import stock as ledger
 from supply_match.services.unit_of_work import unit_of_work
 
@@ -71,6 +73,9 @@ MESSAGES = {
     ),
     "delivered": _l("Delivered"),
     "undone": _l("Undone"),
+    "day_closed": _l(
+        "The outlet has closed this day's accounts: call the dispatcher to correct it."
+    ),
 }
 
 
@@ -86,7 +91,7 @@ def message_text(code: str) -> str:
     """A stored answer in the reader's language; text stored by older versions as is."""
     if code.startswith("failed:"):
         return _("Recorded as not delivered: %(reason)s", reason=failure_reason_text(code[7:]))
-    label = MESSAGES.get(code)
+    label = MESSAGES.get(code) or collections.PAYMENT_MESSAGES.get(code)
     return str(label) if label is not None else code
 
 
@@ -123,10 +128,18 @@ def apply_stop_update(
     note: str | None = None,
     plan_version: int | None = None,
     happened_at: datetime | None = None,
+    received: object = None,
+    received_fen: object = None,
+    paid_by: object = None,
 ) -> UpdateResult:
     """Apply one change from a phone; flushes, never commits (``apply_from_phone`` is the
     use case that owns the transaction). Raises ``StopNotYours`` for a stop not on the
-    volunteer's runs."""
+    volunteer's runs.
+
+    A delivered mark carries the money taken at the door: ``received`` (yuan text) or
+    ``received_fen`` (an integer) and ``paid_by`` (``cash`` or ``transfer``); money that
+    cannot be read, or a difference from what was due without a ``note``, is answered
+    with a conflict and changes nothing."""
     if not change_id or len(change_id) > 64:
         raise ValueError("change_id must be 1 to 64 characters")
     action = StopUpdateAction(action)
@@ -140,10 +153,25 @@ def apply_stop_update(
         return _stored(previous, stop)
 
     outcome, message = _decide(volunteer, stop, action, reason, plan_version)
+    collected = None
+    if outcome == "applied" and _changes_status(stop, action):
+        if is_closed(stop.run.outlet_id, stop.run.plan.delivery_date):
+            outcome, message = "conflict", "day_closed"
+        elif action == StopUpdateAction.DELIVERED:
+            try:
+                collected = collections.read_collected(
+                    stop, received_fen=received_fen, received=received, paid_by=paid_by, note=note
+                )
+            except collections.PaymentInputError as error:
+                outcome, message = "conflict", error.code
     if outcome == "applied" and _changes_status(stop, action):
         was = stop.status
         if _claim(stop, was, action):
             message = _apply(stop, was, action, reason, received_by, note)
+            if action == StopUpdateAction.DELIVERED:
+                collections.record(stop, collected)
+            elif was == StopStatus.DELIVERED:
+                collections.forget(stop)
         else:
             # Another request (a second tab, a retry) changed this stop first: answer on
             # what it did, and change nothing more.
@@ -361,6 +389,9 @@ def apply_from_phone(volunteer: Volunteer, change: object) -> dict[str, object]:
                     received_by=change.get("received_by") or None,
                     note=change.get("note") or None,
                     plan_version=change.get("plan_version"),
+                    received=change.get("received"),
+                    received_fen=change.get("received_fen"),
+                    paid_by=change.get("paid_by"),
                 )
         except StopNotYours:
             return {"change_id": change_id, "outcome": "conflict", "message": _("No such stop.")}

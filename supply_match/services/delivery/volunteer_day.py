@@ -14,6 +14,9 @@ from supply_match.extensions import db
 from supply_match.models import DeliveryPlan, DeliveryRun, PlanStatus, RunStatus, Volunteer
 from supply_match.services.delivery.phone_updates import FAILURE_REASONS, failure_reason_text
 from supply_match.services.documents.route_sheets import clock, quantity_text
+from supply_match.services.intake.payments import payment_label
+from supply_match.services.supply.amounts import order_stop_dues
+from supply_match.services.supply.money import yuan
 
 
 def navigation_links(lat: float, lon: float, name: str) -> dict[str, str]:
@@ -46,6 +49,23 @@ def runs_for(volunteer: Volunteer, today: date) -> list[DeliveryRun]:
     return list(db.session.scalars(statement))
 
 
+def _sum_or_none(amounts) -> int | None:
+    amounts = list(amounts)
+    return None if None in amounts else sum(amounts)
+
+
+def _stop_money(stop, dues: dict[tuple[int, int], int | None]) -> dict:
+    """What to collect at the stop and how the households pay, for the phone."""
+    order_ids = sorted({item.order_id for item in stop.items})
+    due = _sum_or_none(dues.get((order_id, stop.id)) for order_id in order_ids)
+    ways = sorted({item.order.payment_method for item in stop.items})
+    return {
+        "due_fen": due,
+        "due": yuan(due),
+        "payment": "、".join(payment_label(way) for way in ways),
+    }
+
+
 def day_data(volunteer: Volunteer, today: date) -> dict:
     """The phone page's data (JSON-ready): the volunteer's runs with load, stops, items,
     navigation links and each stop's state; times as ``HH:MM``, weights in kg."""
@@ -53,7 +73,9 @@ def day_data(volunteer: Volunteer, today: date) -> dict:
     for run in runs_for(volunteer, today):
         load: dict[tuple[str, str], object] = {}
         stops = []
+        dues = order_stop_dues(run.stops)
         for stop in run.stops:
+            money = _stop_money(stop, dues)
             items = []
             for item in stop.items:
                 product = item.order_line.product
@@ -81,6 +103,7 @@ def day_data(volunteer: Volunteer, today: date) -> dict:
                     "lat": stop.lat,
                     "lon": stop.lon,
                     "navigation": navigation_links(stop.lat, stop.lon, name),
+                    **money,
                 }
             )
         runs.append(
@@ -103,6 +126,7 @@ def day_data(volunteer: Volunteer, today: date) -> dict:
                     for (name, unit), quantity in sorted(load.items())
                 ],
                 "stops": stops,
+                "cash_to_collect_fen": _sum_or_none(stop["due_fen"] for stop in stops),
             }
         )
     return {

@@ -29,6 +29,7 @@ from supply_match.models import (
     DeliveryPlan,
     DeliveryRun,
     DeliveryStop,
+    Order,
     OrderLine,
     RenderedDocument,
     StopItem,
@@ -38,6 +39,7 @@ from supply_match.models import (
 from supply_match.queue import enqueue
 from supply_match.services.delivery import links as volunteer_links
 from supply_match.services.documents import svg_map
+from supply_match.services.supply.amounts import stop_dues
 from supply_match.services.unit_of_work import after_commit, use_case
 
 # Sheets are printed for volunteers and farmers: Chinese unless the dispatcher who asks
@@ -73,6 +75,7 @@ class SheetStop:
     place: str
     items: str
     weight_kg: Decimal
+    due_fen: int | None = 0  # to collect at the door; None while a price is missing
 
 
 @dataclass
@@ -99,6 +102,11 @@ class RouteSheet:
     @property
     def total_weight_kg(self) -> Decimal:
         return sum((line.weight_kg for line in self.load), Decimal(0))
+
+    @property
+    def cash_to_collect_fen(self) -> int | None:
+        dues = [stop.due_fen for stop in self.stops]
+        return None if None in dues else sum(dues)
 
 
 def qr_code(link: str) -> segno.QRCode:
@@ -148,6 +156,7 @@ def build_sheet(run: DeliveryRun, link: str, colour_index: int = 0) -> RouteShee
     code = qr_code(link)
     load: dict[tuple[str, str], list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
     stops = []
+    dues = stop_dues(run.stops)
     for number, stop in enumerate(run.stops, start=1):
         texts = []
         for item in stop.items:
@@ -170,6 +179,7 @@ def build_sheet(run: DeliveryRun, link: str, colour_index: int = 0) -> RouteShee
                 place=place if stop.delivery_point != "collection" else f"{place} {stop.label}",
                 items=_("; ").join(texts),
                 weight_kg=stop.weight_kg,
+                due_fen=dues[stop.id],
             )
         )
     return RouteSheet(
@@ -211,6 +221,11 @@ def load_for_sheets(plan: DeliveryPlan) -> list[DeliveryRun]:
                 stops.selectinload(DeliveryStop.items)
                 .selectinload(StopItem.order_line)
                 .selectinload(OrderLine.product),
+                # What the amounts to collect are read from.
+                stops.selectinload(DeliveryStop.items)
+                .selectinload(StopItem.order)
+                .selectinload(Order.lines)
+                .selectinload(OrderLine.allocations),
             )
         )
     )

@@ -13,6 +13,8 @@ from supply_match.models import Household, Order, OrderLine, User, Village
 from supply_match.services.documents import spreadsheets as sheets
 from supply_match.services.intake.listing import ListFilters, filtered_households, filtered_orders
 from supply_match.services.intake.order_sheet import POINT_NAMES
+from supply_match.services.supply.amounts import amounts_for
+from supply_match.services.supply.money import yuan
 
 ORDER_COLUMNS = [
     sheets.Column("id", "订单号", width=8, english="Order no."),
@@ -30,6 +32,9 @@ ORDER_COLUMNS = [
     sheets.Column("wanted_to", "最晚送货日期", width=14, english="Latest date"),
     sheets.Column("priority", "优先", width=6, english="Priority"),
     sheets.Column("note", "备注", width=20, english="Note"),
+    sheets.Column("payment", "付款方式", width=10, english="Payment"),
+    sheets.Column("programme", "补贴项目", width=20, english="Subsidy programme"),
+    sheets.Column("amount", "金额（元）", width=10, english="Amount (yuan)"),
 ]
 
 HOUSEHOLD_COLUMNS = [
@@ -41,6 +46,9 @@ HOUSEHOLD_COLUMNS = [
     sheets.Column("lat", "纬度", width=10, english="Latitude"),
     sheets.Column("lon", "经度", width=10, english="Longitude"),
 ]
+
+# The words the import reads back (services/intake/payments.py).
+PAYMENT_NAMES = {"prepaid": "已付款", "on_delivery": "货到付款", "subsidy": "补贴"}
 
 STATUS_NAMES = {
     "submitted": "已提交",
@@ -62,8 +70,11 @@ def order_rows(user: User, filters: ListFilters) -> list[list[object]]:
         .selectinload(Village.township),
     )
     rows = []
-    for order in db.session.scalars(query):
+    orders = list(db.session.scalars(query))
+    amounts = amounts_for(orders)
+    for order in orders:
         household = order.household
+        line_fen = amounts[order.id].line_fen
         for line in order.lines:
             rows.append(
                 [order.id, household.village.township.name, household.village.name,
@@ -71,7 +82,10 @@ def order_rows(user: User, filters: ListFilters) -> list[list[object]]:
                  STATUS_NAMES.get(order.status, order.status), line.product.name, line.quantity,
                  line.product.unit, POINT_NAMES.get(order.delivery_point, order.delivery_point),
                  order.wanted_from.isoformat(), order.wanted_to.isoformat(),
-                 "是" if order.priority else "", order.note or ""]
+                 "是" if order.priority else "", order.note or "",
+                 PAYMENT_NAMES.get(order.payment_method, order.payment_method),
+                 order.subsidy_programme.name if order.subsidy_programme else "",
+                 yuan(line_fen.get(line.id)) or "未定价"]
             )  # fmt: skip
     return rows
 

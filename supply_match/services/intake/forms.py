@@ -29,6 +29,7 @@ from supply_match.models import (
 )
 from supply_match.models.order import EDITABLE_STATUSES
 from supply_match.services import scope
+from supply_match.services.intake import payments
 from supply_match.services.supply.matching import cancel_order as cancel_and_release
 from supply_match.services.supply.matching import release_allocations
 from supply_match.services.unit_of_work import use_case
@@ -73,6 +74,9 @@ class OrderInput:
     window_end: time | None = None
     priority: int = 0
     note: str | None = None
+    # How it is paid: a code or its Chinese word, and the programme (id or name) for subsidy.
+    payment_method: str | None = None
+    subsidy_programme: str | None = None
     errors: dict[str, str] = field(default_factory=dict)
 
 
@@ -225,9 +229,12 @@ def create_order(user: User, data: OrderInput) -> Order:
     unit). Raises ``IntakeError`` with a message per field; writes nothing then."""
     household, lines, errors = _check_order(user, data)
     field_lat, field_lon = _field_point(data, errors)
+    method, programme = payments.read_payment(data.payment_method, data.subsidy_programme, errors)
     if errors:
         raise IntakeError(errors)
     order = Order(
+        payment_method=method,
+        subsidy_programme=programme,
         household=household,
         status=OrderStatus.SUBMITTED,
         delivery_point=data.delivery_point,
@@ -277,6 +284,12 @@ def update_order(user: User, order: Order, data: OrderInput) -> Order:
     data.household_id = order.household_id
     _household, lines, errors = _check_order(user, data)
     field_lat, field_lon = _field_point(data, errors)
+    if data.payment_method is None:  # not asked about: the payment way stays
+        method, programme = order.payment_method, order.subsidy_programme
+    else:
+        method, programme = payments.read_payment(
+            data.payment_method, data.subsidy_programme, errors
+        )
     if errors:
         raise IntakeError(errors)
     # The stock ledger keeps its reasons as text, in the language of whoever changed it.
@@ -292,6 +305,7 @@ def update_order(user: User, order: Order, data: OrderInput) -> Order:
     order.window_start, order.window_end = data.window_start, data.window_end
     order.priority = data.priority
     order.note = (data.note or "").strip()[:200] or None
+    order.payment_method, order.subsidy_programme = method, programme
     wanted = {product.id: quantity for product, quantity in lines}
     for line in list(order.lines):
         if line.product_id not in wanted:

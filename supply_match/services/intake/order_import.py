@@ -132,6 +132,8 @@ def _add_order(plan: PlannedOrder, household: Household, user: User) -> Order:
         window_end=plan.window[1] if plan.window else None,
         priority=plan.priority,
         note=plan.note,
+        payment_method=plan.payment_method,
+        subsidy_programme=plan.subsidy_programme,
         created_by=user,
     )
     for product, quantity, _row in plan.lines.values():

@@ -13,10 +13,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from supply_match.extensions import db
-from supply_match.models import DeliveryPoint, Product, Role, Township, User, Village
+from supply_match.models import (
+    DeliveryPoint,
+    PaymentMethod,
+    Product,
+    Role,
+    SubsidyProgramme,
+    Township,
+    User,
+    Village,
+)
 from supply_match.services import scope
 from supply_match.services.documents import spreadsheets as sheets
 from supply_match.services.documents.spreadsheets import Column, RowErrors
+from supply_match.services.intake import payments
 from supply_match.services.intake.order_sheet import (
     FIELD_LAT,
     FIELD_LON,
@@ -26,11 +36,13 @@ from supply_match.services.intake.order_sheet import (
     NAME,
     NOTE,
     ORDER_COLUMNS,
+    PAYMENT,
     POINT,
     POINT_WORDS,
     PRIORITY,
     PRIORITY_WORDS,
     PRODUCT,
+    PROGRAMME,
     QUANTITY,
     TO,
     TOWNSHIP,
@@ -55,6 +67,8 @@ class PlannedOrder:
     priority: int
     note: str | None
     lines: dict[int, tuple[Product, Decimal, int]]  # product id -> product, quantity, row
+    payment_method: str = PaymentMethod.ON_DELIVERY
+    subsidy_programme: SubsidyProgramme | None = None
 
 
 @dataclass
@@ -151,18 +165,29 @@ def _read_row(errors: RowErrors, row: sheets.Row, lookups: _Lookups):
     priority = _priority_of(errors, row)
     note = row.values.get(NOTE.key)
     note = str(note)[:200] if note is not None else None
+    payment_errors: dict[str, str] = {}
+    method, programme = payments.read_payment(
+        row.values.get(PAYMENT.key), row.values.get(PROGRAMME.key), payment_errors
+    )
+    for key, column in (("payment_method", PAYMENT), ("subsidy_programme", PROGRAMME)):
+        if key in payment_errors:
+            errors.add(row.number, column.header, payment_errors[key])
 
-    if None in (
-        village,
-        group_no,
-        name,
-        mobile,
-        product,
-        quantity,
-        point,
-        wanted_from,
-        wanted_to,
-        priority,
+    if (
+        None
+        in (
+            village,
+            group_no,
+            name,
+            mobile,
+            product,
+            quantity,
+            point,
+            wanted_from,
+            wanted_to,
+            priority,
+        )
+        or payment_errors
     ):
         return None
     if point == DeliveryPoint.FIELD and None in (field_lat, field_lon):
@@ -182,6 +207,8 @@ def _read_row(errors: RowErrors, row: sheets.Row, lookups: _Lookups):
         priority,
         note,
         {},
+        method,
+        programme,
     )
     return order, product, quantity
 
@@ -207,6 +234,16 @@ def _add_line(
         read.window,
     )
     order = planned.setdefault(key, read)
+    if (order.payment_method, order.subsidy_programme) != (
+        read.payment_method,
+        read.subsidy_programme,
+    ):
+        errors.add(
+            row.number,
+            PAYMENT.header,
+            _("The same order is paid another way on row %(row)s.", row=order.first_row),
+        )
+        return
     if product.id in order.lines:
         errors.at(
             row,

@@ -54,6 +54,13 @@ WINDOW = Column(
 )
 PRIORITY = Column("priority", "优先", required=False, example="", width=6, english="Priority")
 NOTE = Column("note", "备注", required=False, width=20, english="Note")
+PAYMENT = Column(
+    "payment", "付款方式", aliases=("付款",), required=False, example="货到付款", width=10,
+    english="Payment", english_example="on delivery",
+)  # fmt: skip
+PROGRAMME = Column(
+    "programme", "补贴项目", required=False, example="", width=20, english="Subsidy programme"
+)
 
 ORDER_COLUMNS = [
     TOWNSHIP,
@@ -71,6 +78,8 @@ ORDER_COLUMNS = [
     WINDOW,
     PRIORITY,
     NOTE,
+    PAYMENT,
+    PROGRAMME,
 ]
 
 POINT_WORDS = {
@@ -118,6 +127,10 @@ TEMPLATE_NOTES = [
     _l(
         "Dates as 2020-03-02. Please use no formulas; importing the same file again makes no "
         "second order."
+    ),
+    _l(
+        'Payment: "on delivery", "paid" or "subsidy"; empty means on delivery. For a subsidy, '
+        "write the programme's name as the county published it."
     ),
 ]
 

@@ -158,3 +158,29 @@ def take_back(
         user=user,
         order_line=order_line,
     )
+
+
+def goods_returned(
+    stock: Stock, quantity: Decimal, order_line: OrderLine, user: User | None = None
+) -> StockChange:
+    """A failed delivery's goods are back on the outlet's shelf. They never left the stock
+    figures (only a delivery takes them out), so nothing moves; the row says who counted
+    them back in, and how many."""
+    counted = f"{quantity.normalize():f}"
+    change = StockChange(
+        stock=stock,
+        kind=StockChangeKind.RETURNED,
+        quantity_delta=Decimal(0),
+        reserved_delta=Decimal(0),
+        quantity_after=stock.quantity,
+        reserved_after=stock.reserved,
+        reason=_(
+            "Order %(id)s not delivered: %(quantity)s back at the outlet",
+            id=order_line.order_id,
+            quantity=counted,
+        )[:200],
+        user=user,
+        order_line_id=order_line.id,
+    )
+    db.session.add(change)
+    return change

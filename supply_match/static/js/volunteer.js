@@ -113,6 +113,7 @@
       var title = [run.date];
       if (run.trip > 1) { title.push(say("trip", { trip: run.trip })); }
       title.push(run.start + "–" + run.end, say("run_size", { stops: run.stops.length, km: run.distance_km }));
+      if (run.cash_to_collect_fen) { title.push(say("cash_total", { amount: yuanText(run.cash_to_collect_fen) })); }
       section.querySelector(".run-title").textContent = title.join(TEXTS.separator);
       section.querySelector(".outlet-name").textContent = run.outlet.name;
       section.querySelector(".outlet-address").textContent = run.outlet.address;
@@ -155,6 +156,7 @@
           li.textContent = text;
           items.appendChild(li);
         });
+        item.querySelector(".stop-money").textContent = moneyText(stop);
         if (stop.mobile) {
           var call = document.createElement("a");
           call.href = "tel:" + stop.mobile;
@@ -167,6 +169,27 @@
       });
       root.appendChild(section);
     });
+  }
+
+  function yuanText(fen) {
+    var whole = Math.floor(fen / 100), cents = fen % 100;
+    return whole + "." + (cents < 10 ? "0" : "") + cents;
+  }
+
+  /* Amounts travel as integer fen or as the yuan text typed; never as a float. */
+  function fenOf(text) {
+    var match = /^\s*(\d+)(?:\.(\d{1,2}))?\s*$/.exec(text);
+    if (!match) { return null; }
+    var cents = match[2] ? (match[2] + "0").slice(0, 2) : "00";
+    return parseInt(match[1], 10) * 100 + parseInt(cents, 10);
+  }
+
+  function moneyText(stop) {
+    if (stop.due_fen === null || stop.due_fen === undefined) {
+      return stop.payment ? say("price_missing", { payment: stop.payment }) : "";
+    }
+    if (stop.due_fen === 0) { return say("nothing_due", { payment: stop.payment }); }
+    return say("due", { amount: yuanText(stop.due_fen), payment: stop.payment });
   }
 
   function wireStop(item, run, stop, state) {
@@ -201,12 +224,33 @@
         failForm.hidden = true;
       });
     });
+    var moneyFields = deliverForm.querySelector(".money-fields");
+    var noMoney = stop.due_fen === 0;
+    moneyFields.hidden = noMoney;
+    if (stop.due_fen) { deliverForm.elements.received.value = yuanText(stop.due_fen); }
     deliverForm.addEventListener("submit", function (event) {
       event.preventDefault();
-      record(run, stop, "delivered", {
+      var fields = {
         received_by: deliverForm.elements.received_by.value.trim(),
         note: deliverForm.elements.note.value.trim()
-      });
+      };
+      var typed = deliverForm.elements.received.value.trim();
+      var priceMissing = stop.due_fen === null || stop.due_fen === undefined;
+      /* With no price set, an amount is sent only when one was typed. */
+      if (!noMoney && !(priceMissing && !typed)) {
+        var received = fenOf(typed);
+        if (received === null) {
+          showNotice(TEXTS.amount_unreadable);
+          return;
+        }
+        if (!priceMissing && received !== stop.due_fen && !fields.note) {
+          showNotice(say("amount_differs", { amount: yuanText(stop.due_fen) }));
+          return;
+        }
+        fields.received_fen = received;
+        fields.paid_by = deliverForm.elements.paid_by.value;
+      }
+      record(run, stop, "delivered", fields);
     });
     failForm.addEventListener("submit", function (event) {
       event.preventDefault();

@@ -1,0 +1,207 @@
+"""Hand-over (交接): the outlet's staff confirm each run as loaded, in full or with the
+shortages named; and take back the goods of stops that could not be delivered.
+
+A shortage shows at once on the dispatcher's side (``shortages_for_plan``) with the stops
+whose goods are missing, before the volunteer leaves.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from supply_match.extensions import db
+from supply_match.models import (
+    DeliveryPlan,
+    DeliveryRun,
+    DeliveryStop,
+    GoodsReturn,
+    HandoverShortage,
+    Outlet,
+    PlanStatus,
+    RunHandover,
+    Stock,
+    StopStatus,
+    User,
+)
+from supply_match.services.documents.route_sheets import quantity_text
+from supply_match.services.errors import NotFoundError, ServiceError
+from supply_match.services.outlets.closing import ensure_open
+from supply_match.services.supply import stock as ledger
+from supply_match.services.unit_of_work import use_case
+
+
+class HandoverError(ServiceError, ValueError):
+    """A hand-over or return that cannot be recorded; ``errors`` by field (product id)."""
+
+    def __init__(self, errors: Mapping[object, str]):
+        self.errors = dict(errors)
+        super().__init__("; ".join(self.errors.values()))
+
+
+def run_goods(run: DeliveryRun) -> dict[int, Decimal]:
+    """Product id -> the quantity the run loads."""
+    goods: dict[int, Decimal] = defaultdict(Decimal)
+    for stop in run.stops:
+        for item in stop.items:
+            goods[item.order_line.product_id] += item.quantity
+    return dict(goods)
+
+
+def handover_of(run_id: int) -> RunHandover | None:
+    return db.session.scalar(select(RunHandover).where(RunHandover.run_id == run_id))
+
+
+def _run_at(outlet: Outlet, run_id: int) -> DeliveryRun:
+    run = db.session.get(DeliveryRun, run_id)
+    if run is None:
+        raise NotFoundError()
+    if run.outlet_id != outlet.id:
+        raise HandoverError(
+            {"run": _("This run loads at %(outlet)s, not here.", outlet=run.outlet.name)}
+        )
+    if run.plan.status != PlanStatus.PUBLISHED:
+        raise HandoverError({"run": _("The plan for this day is not published.")})
+    return run
+
+
+def _read_shortages(run: DeliveryRun, texts: Mapping[int, object]) -> dict[int, Decimal]:
+    goods = run_goods(run)
+    missing: dict[int, Decimal] = {}
+    errors: dict[object, str] = {}
+    for product_id, text in texts.items():
+        text = str(text or "").strip()
+        if not text:
+            continue
+        try:
+            quantity = Decimal(text)
+        except InvalidOperation:
+            errors[product_id] = _("Please enter a number.")
+            continue
+        if (
+            not quantity.is_finite()
+            or abs(quantity) > 10**9
+            or quantity != quantity.quantize(Decimal("0.01"))
+        ):
+            errors[product_id] = _("Please enter a number.")
+        elif product_id not in goods:
+            errors[product_id] = _("This run does not load that product.")
+        elif quantity < 0 or quantity > goods[product_id]:
+            errors[product_id] = _(
+                "The shortage is between 0 and the %(quantity)s the run loads.",
+                quantity=quantity_text(goods[product_id]),
+            )
+        elif quantity > 0:
+            missing[product_id] = quantity
+    if errors:
+        raise HandoverError(errors)
+    return missing
+
+
+@use_case
+def confirm_handover(
+    user: User | None,
+    outlet: Outlet,
+    run_id: int,
+    shortages: Mapping[int, object],
+    note: str | None = None,
+) -> RunHandover:
+    """Record that the run was loaded at ``outlet``; ``shortages`` maps product ids to the
+    quantity that could not be loaded (blank or 0 for none).
+
+    Raises ``HandoverError`` for a run of another outlet or of an unpublished plan, a run
+    already handed over (a retried confirmation changes nothing), a closed day, or a
+    shortage that is not a number between 0 and what the run loads; ``NotFoundError``
+    for an unknown run. Nothing is written on error."""
+    run = _run_at(outlet, run_id)
+    ensure_open(outlet.id, run.plan.delivery_date)
+    existing = handover_of(run.id)
+    if existing is not None:
+        raise HandoverError(
+            {
+                "run": _(
+                    "This run was handed over already, at %(time)s.",
+                    time=existing.confirmed_at.strftime("%H:%M"),
+                )
+            }
+        )
+    missing = _read_shortages(run, shortages)
+    handover = RunHandover(
+        run_id=run.id, confirmed_by=user, note=(note or "").strip()[:200] or None
+    )
+    for product_id, quantity in sorted(missing.items()):
+        handover.shortages.append(HandoverShortage(product_id=product_id, missing=quantity))
+    db.session.add(handover)
+    db.session.flush()
+    return handover
+
+
+@dataclass(frozen=True)
+class Shortage:
+    run: DeliveryRun
+    product: str
+    unit: str
+    missing: Decimal
+    stops: list[DeliveryStop]  # the stops that were to get this product
+
+
+def shortages_for_plan(plan: DeliveryPlan) -> list[Shortage]:
+    """Every shortage named at hand-over on the plan's runs, with the stops it affects."""
+    rows = db.session.scalars(
+        select(HandoverShortage)
+        .join(RunHandover)
+        .join(DeliveryRun, RunHandover.run_id == DeliveryRun.id)
+        .where(DeliveryRun.plan_id == plan.id)
+        .order_by(DeliveryRun.position, HandoverShortage.id)
+    )
+    found = []
+    for row in rows:
+        run = row.handover.run
+        stops = [
+            stop
+            for stop in run.stops
+            if any(item.order_line.product_id == row.product_id for item in stop.items)
+        ]
+        found.append(Shortage(run, row.product.name, row.product.unit, row.missing, stops))
+    return found
+
+
+@use_case
+def confirm_return(user: User | None, outlet: Outlet, stop_id: int) -> GoodsReturn:
+    """Record that a failed stop's goods are back at ``outlet``.
+
+    Raises ``HandoverError`` for a stop of another outlet's run, one not marked failed, a
+    closed day, or goods already taken back; ``NotFoundError`` for an unknown stop."""
+    stop = db.session.get(DeliveryStop, stop_id)
+    if stop is None:
+        raise NotFoundError()
+    if stop.run.outlet_id != outlet.id:
+        raise HandoverError(
+            {
+                "stop": _(
+                    "This stop's run loads at %(outlet)s, not here.", outlet=stop.run.outlet.name
+                )
+            }
+        )
+    if stop.status != StopStatus.FAILED:
+        raise HandoverError({"stop": _("Only the goods of a stop not delivered come back.")})
+    ensure_open(outlet.id, stop.run.plan.delivery_date)
+    if db.session.scalar(select(GoodsReturn).where(GoodsReturn.stop_id == stop.id)):
+        raise HandoverError({"stop": _("These goods were taken back already.")})
+    goods_return = GoodsReturn(stop_id=stop.id, confirmed_by_id=user.id if user else None)
+    db.session.add(goods_return)
+    for item in stop.items:
+        stock_row = db.session.scalar(
+            select(Stock).where(
+                Stock.outlet_id == outlet.id, Stock.product_id == item.order_line.product_id
+            )
+        )
+        if stock_row is not None:
+            ledger.goods_returned(stock_row, item.quantity, item.order_line, user)
+    db.session.flush()
+    return goods_return

@@ -1,0 +1,223 @@
+"""What an outlet prepares the evening before: the pick list (total per product), a
+packing list per run in loading order (the last stop's goods go in first, so the first
+stop's come out on top), and a bag label per household and stop.
+
+Only published plans are packed: a draft still changes.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from supply_match.extensions import db
+from supply_match.models import (
+    DeliveryPlan,
+    DeliveryRun,
+    DeliveryStop,
+    Order,
+    OrderLine,
+    Outlet,
+    PlanStatus,
+    Product,
+    StopItem,
+    Village,
+)
+from supply_match.services.documents.route_sheets import qr_svg, quantity_text
+from supply_match.services.intake.payments import payment_label
+from supply_match.services.supply.amounts import order_stop_dues
+
+
+@dataclass(frozen=True)
+class Goods:
+    product_id: int
+    name: str
+    unit: str
+    quantity: Decimal
+
+    @property
+    def text(self) -> str:
+        return f"{self.name} {quantity_text(self.quantity)}{self.unit}"
+
+
+@dataclass
+class PackedOrder:
+    """One household's bag at one stop."""
+
+    order_id: int
+    household: str
+    place: str  # township, village and group
+    goods: list[Goods]
+    due_fen: int | None
+    payment: str
+
+
+@dataclass
+class PackedStop:
+    stop_id: int
+    number: int  # as the volunteer counts: 1 is the first stop
+    label: str
+    status: str
+    orders: list[PackedOrder]
+
+    @property
+    def due_fen(self) -> int | None:
+        dues = [order.due_fen for order in self.orders]
+        return None if None in dues else sum(dues)
+
+
+@dataclass
+class PackingList:
+    run: DeliveryRun
+    stops: list[PackedStop]  # in loading order: the last stop first
+    goods: list[Goods]
+
+    @property
+    def cash_to_collect_fen(self) -> int | None:
+        dues = [stop.due_fen for stop in self.stops]
+        return None if None in dues else sum(dues)
+
+
+@dataclass
+class DayPacking:
+    outlet: Outlet
+    day: date
+    plan: DeliveryPlan | None
+    products: list[Goods] = field(default_factory=list)
+    runs: list[PackingList] = field(default_factory=list)
+
+    @property
+    def published(self) -> bool:
+        return self.plan is not None
+
+
+def published_plan(day: date) -> DeliveryPlan | None:
+    return db.session.scalar(
+        select(DeliveryPlan).where(
+            DeliveryPlan.delivery_date == day, DeliveryPlan.status == PlanStatus.PUBLISHED
+        )
+    )
+
+
+def outlet_runs(outlet_id: int, plan: DeliveryPlan) -> list[DeliveryRun]:
+    """The plan's runs that load at the outlet, with what packing shows loaded."""
+    stops = selectinload(DeliveryRun.stops)
+    items = stops.selectinload(DeliveryStop.items)
+    return list(
+        db.session.scalars(
+            select(DeliveryRun)
+            .where(DeliveryRun.plan_id == plan.id, DeliveryRun.outlet_id == outlet_id)
+            .options(
+                selectinload(DeliveryRun.volunteer),
+                stops.selectinload(DeliveryStop.household),
+                stops.selectinload(DeliveryStop.village).selectinload(Village.township),
+                items.selectinload(StopItem.order_line).selectinload(OrderLine.product),
+                items.selectinload(StopItem.order)
+                .selectinload(Order.lines)
+                .selectinload(OrderLine.allocations),
+                items.selectinload(StopItem.order).selectinload(Order.household),
+            )
+            .order_by(DeliveryRun.position, DeliveryRun.id)
+        )
+    )
+
+
+def _totals(items: list[StopItem]) -> list[Goods]:
+    quantities: dict[int, Decimal] = defaultdict(Decimal)
+    products: dict[int, Product] = {}
+    for item in items:
+        product = item.order_line.product
+        quantities[product.id] += item.quantity
+        products[product.id] = product
+    return [
+        Goods(pid, products[pid].name, products[pid].unit, quantities[pid])
+        for pid in sorted(quantities, key=lambda pid: (products[pid].name, pid))
+    ]
+
+
+def _place(stop: DeliveryStop, order: Order) -> str:
+    village = order.household.village if order.household else stop.village
+    return f"{village.township.name}{village.name}{order.household.group_no}组"
+
+
+def _packed_stop(stop: DeliveryStop, dues: dict[tuple[int, int], int | None]) -> PackedStop:
+    by_order: dict[int, list[StopItem]] = defaultdict(list)
+    for item in stop.items:
+        by_order[item.order_id].append(item)
+    orders = []
+    for order_id in sorted(by_order):
+        order = by_order[order_id][0].order
+        orders.append(
+            PackedOrder(
+                order_id=order_id,
+                household=order.household.name,
+                place=_place(stop, order),
+                goods=_totals(by_order[order_id]),
+                due_fen=dues.get((order_id, stop.id)),
+                payment=payment_label(order.payment_method),
+            )
+        )
+    label = stop.household.name if stop.household else stop.label
+    return PackedStop(stop.id, stop.position + 1, label, stop.status, orders)
+
+
+def packing_list(run: DeliveryRun) -> PackingList:
+    """One run's stops in loading order, each household's goods and what to collect."""
+    dues = order_stop_dues(run.stops)
+    stops = [_packed_stop(stop, dues) for stop in reversed(run.stops)]
+    return PackingList(run, stops, _totals([item for stop in run.stops for item in stop.items]))
+
+
+def day_packing(outlet: Outlet, day: date) -> DayPacking:
+    """The outlet's pick list and packing lists for ``day`` (empty while no plan for the
+    day is published)."""
+    plan = published_plan(day)
+    if plan is None:
+        return DayPacking(outlet, day, None)
+    runs = outlet_runs(outlet.id, plan)
+    lists = [packing_list(run) for run in runs]
+    items = [item for run in runs for stop in run.stops for item in stop.items]
+    return DayPacking(outlet, day, plan, _totals(items), lists)
+
+
+@dataclass(frozen=True)
+class BagLabel:
+    household: str
+    place: str
+    goods: str
+    volunteer: str
+    trip: int
+    stop_number: int
+    due_fen: int | None
+    payment: str
+    qr_svg: str
+
+
+def bag_labels(packing: DayPacking, stop_link: Callable[[int], str]) -> list[BagLabel]:
+    """One label per household and stop, run by run in loading order; the QR code holds
+    ``stop_link(stop_id)``."""
+    labels = []
+    for packed_run in packing.runs:
+        for stop in packed_run.stops:
+            code = qr_svg(stop_link(stop.stop_id), scale=2)
+            for order in stop.orders:
+                labels.append(
+                    BagLabel(
+                        household=order.household,
+                        place=order.place,
+                        goods="；".join(goods.text for goods in order.goods),
+                        volunteer=packed_run.run.volunteer.name,
+                        trip=packed_run.run.trip,
+                        stop_number=stop.number,
+                        due_fen=order.due_fen,
+                        payment=order.payment,
+                        qr_svg=code,
+                    )
+                )
+    return labels
