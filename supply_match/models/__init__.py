@@ -29,6 +29,7 @@ from supply_match.models.plan import (
     StopUpdateAction,
     UnassignedOrder,
 )
+from supply_match.models.road import RoadLegs, RoadNetwork, RoadPoint
 from supply_match.models.volunteer import VehicleType, Volunteer
 
 __all__ = [
@@ -40,6 +41,9 @@ __all__ = [
     "PlanningJob",
     "PlanStatus",
     "RenderedDocument",
+    "RoadLegs",
+    "RoadNetwork",
+    "RoadPoint",
     "RunStatus",
     "StopItem",
     "StopStatus",

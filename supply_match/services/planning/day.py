@@ -40,7 +40,7 @@ from supply_match.models import (
     Volunteer,
 )
 from supply_match.services.planning import outlet_assignment, rebalance
-from supply_match.services.planning.distances import DistanceProvider, GreatCircleProvider
+from supply_match.services.planning.distances import DistanceError, DistanceProvider, provider_for
 from supply_match.services.planning.pooling import (
     INCOMPATIBLE_CLASSES,
     PooledStop,
@@ -280,7 +280,7 @@ def build_problem(
         raise PlanningError(_("No volunteer is on duty on this day."))
     pins = pins or Pins()
     vehicle_outlet = assign_outlets(volunteers, stops, day_input.outlets, pins.outlets)
-    provider = provider or GreatCircleProvider(circuity=settings.circuity)
+    provider = provider or provider_for(settings.circuity)
 
     points: list[tuple[float, float]] = []
     index_of: dict[tuple, int] = {}
@@ -331,7 +331,10 @@ def build_problem(
                 fixed_cost=VEHICLE_FIXED_COST_M,
             )
         )
-    matrices = provider.matrices(points, {v.vehicle_type for v in volunteers})
+    try:
+        matrices = provider.matrices(points, {v.vehicle_type for v in volunteers})
+    except DistanceError as error:
+        raise PlanningError(str(error)) from None
     problem = solver.Problem(
         locations=[solver.Location(str(i), lat, lon) for i, (lat, lon) in enumerate(points)],
         distance_m=matrices.distance_m,
