@@ -52,8 +52,9 @@ class RoadPoint(db.Model):
 
 
 class RoadLegs(db.Model):
-    """Costs from one place to the places it was planned with: ``target_ids`` (int64 point
-    ids) and ``costs`` (int32 metres or seconds), both raw little-endian arrays."""
+    """Costs from one place to the places it was planned with: ``target_ids`` (point ids in
+    order, as zlib-compressed int64 gaps) and ``costs`` (int32 metres or seconds, raw
+    little-endian, in the same order)."""
 
     __tablename__ = "road_legs"
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -209,12 +210,14 @@ class RoadNetworkProvider:
     def _costs(self, metric: str, ids: np.ndarray, snaps: Snaps) -> np.ndarray:
         n = len(ids)
         costs = np.full((n, n), -1, dtype=np.int64)
-        position = {int(point_id): i for i, point_id in enumerate(ids)}
+        by_id = np.argsort(ids)
+        sorted_ids = ids[by_id]
         stored = self._stored_legs(metric, ids)
         for point_id, (targets, values) in stored.items():
-            columns = np.array([position.get(int(t), -1) for t in targets], dtype=np.int64)
-            keep = columns >= 0
-            costs[position[point_id], columns[keep]] = values[keep]
+            found = np.minimum(np.searchsorted(sorted_ids, targets), n - 1)
+            today = sorted_ids[found] == targets
+            row = by_id[np.searchsorted(sorted_ids, point_id)]
+            costs[row, by_id[found[today]]] = values[today]
         np.fill_diagonal(costs, 0)
         rows, columns = _searches_for(costs < 0)
         if len(rows) or len(columns):
@@ -244,10 +247,7 @@ class RoadNetworkProvider:
                 )
             )
             for point_id, targets, values in rows:
-                found[point_id] = (
-                    np.frombuffer(targets, dtype="<i8"),
-                    np.frombuffer(values, dtype="<i4"),
-                )
+                found[point_id] = _decode(targets, values)
         return found
 
     def _store_legs(
@@ -269,12 +269,13 @@ class RoadNetworkProvider:
                 others = ~np.isin(old[0], targets)
                 targets = np.concatenate([old[0][others], targets])
                 values = np.concatenate([old[1][others], values])
+            encoded_targets, encoded_costs = _encode(targets, values)
             rows.append(
                 {
                     "point_id": point_id,
                     "metric": metric,
-                    "target_ids": targets.astype("<i8").tobytes(),
-                    "costs": values.astype("<i4").tobytes(),
+                    "target_ids": encoded_targets,
+                    "costs": encoded_costs,
                     "updated_at": utcnow(),
                 }
             )
@@ -294,6 +295,18 @@ class RoadNetworkProvider:
             connection.execute(insert(RoadLegs), rows)
 
         _write_quietly(write)
+
+
+def _encode(targets: np.ndarray, costs: np.ndarray) -> tuple[bytes, bytes]:
+    """Targets sorted, as compressed gaps (a day's ids are close together); costs as int32."""
+    order = np.argsort(targets)
+    gaps = np.diff(targets[order], prepend=0).astype("<i8")
+    return zlib.compress(gaps.tobytes()), costs[order].astype("<i4").tobytes()
+
+
+def _decode(targets: bytes, costs: bytes) -> tuple[np.ndarray, np.ndarray]:
+    gaps = np.frombuffer(zlib.decompress(targets), dtype="<i8")
+    return np.cumsum(gaps), np.frombuffer(costs, dtype="<i4")
 
 
 def _searches_for(missing: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
