@@ -170,19 +170,24 @@ def build_graph(ways: Iterable[WayRecord]) -> RoadGraph:
         np.asarray(chain_oneway),
         np.array([class_names[c] not in NO_STOPPING for c in chain_class], dtype=bool),
     )
-    renumber = np.full(len(junction_lat), -1, dtype=np.int64)
-    kept_junctions = np.flatnonzero(keep)
-    renumber[kept_junctions] = np.arange(len(kept_junctions))
-    kept_chains = [c for c in range(len(chain_from)) if keep[chain_from[c]] and keep[chain_to[c]]]
+    kept = [c for c in range(len(chain_from)) if keep[chain_from[c]] and keep[chain_to[c]]]
+    merged = _merge_pass_through(
+        [(chain_from[c], chain_to[c], chain_oneway[c], chain_class[c]) for c in kept]
+    )
 
     shape_lat: list[float] = []
     shape_lon: list[float] = []
     shape_start = [0]
-    for c in kept_chains:
-        way_index, first, last = chain_shapes[c]
-        way = ways[way_index]
-        shape_lat.extend(way.lats[first : last + 1])
-        shape_lon.extend(way.lons[first : last + 1])
+    for _ends, pieces in merged:
+        for number, (piece, backwards) in enumerate(pieces):
+            way_index, first, last = chain_shapes[kept[piece]]
+            way = ways[way_index]
+            lats, lons = way.lats[first : last + 1], way.lons[first : last + 1]
+            if backwards:
+                lats, lons = lats[::-1], lons[::-1]
+            skip = 1 if number else 0  # the junction between two pieces once
+            shape_lat.extend(lats[skip:])
+            shape_lon.extend(lons[skip:])
         shape_start.append(len(shape_lat))
     starts = np.asarray(shape_start, dtype=np.int64)
     lat = np.asarray(shape_lat, dtype=np.float64)
@@ -192,14 +197,18 @@ def build_graph(ways: Iterable[WayRecord]) -> RoadGraph:
     step[starts[:-1]] = 0.0  # a chain's first point starts it, it does not follow another chain
     offsets = np.cumsum(step)
     offsets -= np.repeat(offsets[starts[:-1]], np.diff(starts))
-    chosen = np.asarray(kept_chains, dtype=np.int64)
+
+    ends = np.asarray([e for e, _pieces in merged], dtype=np.int64).reshape(-1, 4)
+    used = np.unique(ends[:, :2])
+    renumber = np.full(len(junction_lat), -1, dtype=np.int64)
+    renumber[used] = np.arange(len(used))
     return RoadGraph(
-        junction_lat=np.asarray(junction_lat, dtype=np.float64)[kept_junctions],
-        junction_lon=np.asarray(junction_lon, dtype=np.float64)[kept_junctions],
-        chain_from=renumber[np.asarray(chain_from)[chosen]].astype(np.int32),
-        chain_to=renumber[np.asarray(chain_to)[chosen]].astype(np.int32),
-        chain_oneway=np.asarray(chain_oneway, dtype=bool)[chosen],
-        chain_class=np.asarray(chain_class, dtype=np.uint8)[chosen],
+        junction_lat=np.asarray(junction_lat, dtype=np.float64)[used],
+        junction_lon=np.asarray(junction_lon, dtype=np.float64)[used],
+        chain_from=renumber[ends[:, 0]].astype(np.int32),
+        chain_to=renumber[ends[:, 1]].astype(np.int32),
+        chain_oneway=ends[:, 2].astype(bool),
+        chain_class=ends[:, 3].astype(np.uint8),
         class_names=class_names,
         shape_start=starts,
         shape_lat=lat,
@@ -207,6 +216,64 @@ def build_graph(ways: Iterable[WayRecord]) -> RoadGraph:
         shape_offset_m=offsets,
         osm_nodes=len(uses),
     )
+
+
+Chain = tuple[int, int, bool, int]  # from junction, to junction, one-way, road class
+
+
+def _merge_pass_through(
+    chains: list[Chain],
+) -> list[tuple[Chain, list[tuple[int, bool]]]]:
+    """Join chains through junctions where only two chains of one kind meet (a way split
+    for a bridge or a change of name): fewer junctions, faster searches, same distances.
+
+    Returns each joined chain with its pieces: (index into ``chains``, driven backwards)."""
+    incident: dict[int, list[tuple[int, int]]] = {}
+    for index, (start, end, _oneway, _class) in enumerate(chains):
+        incident.setdefault(start, []).append((index, 0))
+        incident.setdefault(end, []).append((index, 1))
+
+    def passable(junction: int) -> bool:
+        here = incident[junction]
+        if len(here) != 2 or here[0][0] == here[1][0]:
+            return False
+        (a, a_end), (b, b_end) = here
+        if chains[a][2:] != chains[b][2:]:
+            return False
+        # One way in and one way out, for one-way chains.
+        return not chains[a][2] or a_end != b_end
+
+    visited = [False] * len(chains)
+    merged: list[tuple[Chain, list[tuple[int, bool]]]] = []
+
+    def walk(first: int, backwards: bool) -> None:
+        oneway, road_class = chains[first][2], chains[first][3]
+        start = chains[first][1 if backwards else 0]
+        pieces = [(first, backwards)]
+        visited[first] = True
+        here = chains[first][0 if backwards else 1]
+        while here != start and passable(here):
+            (a, a_end), (b, b_end) = incident[here]
+            following, end = (b, b_end) if a == pieces[-1][0] else (a, a_end)
+            if visited[following]:
+                break
+            visited[following] = True
+            pieces.append((following, end == 1))
+            here = chains[following][0 if end == 1 else 1]
+        merged.append(((start, here, oneway, road_class), pieces))
+
+    for junction, here in incident.items():
+        if passable(junction):
+            continue
+        for index, end in here:
+            if visited[index] or (chains[index][2] and end == 1):
+                continue
+            walk(index, backwards=end == 1)
+    # Rings made only of pass-through junctions have nowhere to start from: kept as they are.
+    for index in range(len(chains)):
+        if not visited[index]:
+            walk(index, backwards=False)
+    return merged
 
 
 def _strong_core(
