@@ -76,3 +76,17 @@ def test_a_household_far_from_every_road_stops_planning_with_a_clear_reason(coun
     away_km = great_circle_m(*HOUSEHOLD, *HOMES[1]) / 1000
     with pytest.raises(PlanningError, match=rf"1000.*\(29\.32000, 108\.20000\) {away_km:.1f} km"):
         plan_day(DAY, SETTINGS)
+
+
+def test_a_run_retimed_after_an_edit_keeps_its_road_distance(county, tmp_path):
+    from supply_match.extensions import db
+    from supply_match.services.planning.edits import retime
+
+    allocated_orders(county, [[(county["seed"], 2)], [(county["seed"], 1)]])
+    load_road_network(_valley_road(tmp_path / "valley.osm.pbf"))
+    plan = plan_day(DAY, SETTINGS)
+    db.session.commit()
+    run = plan.runs[0]
+    planned_m = run.distance_m
+    assert retime(run) == []
+    assert run.distance_m == pytest.approx(planned_m, abs=len(run.stops) + 2)
