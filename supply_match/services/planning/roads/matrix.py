@@ -177,7 +177,8 @@ class RoadIndex:
         graph, n = self._augmented(snaps, metric)
         j = self.graph.junctions
         forward = self._run(graph, j + rows, slice(j + n, j + 2 * n), progress)
-        backward = self._run(graph.T.tocsr(), j + n + columns, slice(j, j + n), progress)
+        reverse = graph.T.tocsr() if len(columns) else graph
+        backward = self._run(reverse, j + n + columns, slice(j, j + n), progress)
         for results, places in ((forward, rows), (backward, columns)):
             results[np.arange(len(places)), places] = 0.0
         return forward, backward.T
