@@ -30,6 +30,9 @@ class Config:
     SQLALCHEMY_DATABASE_URI = _database_url()
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     REDIS_URL = os.environ.get("REDIS_URL")
+    # The address volunteers open, for the links and QR codes on route sheets made by the
+    # worker ("https://peng.example.cn/"). Unset: the host the dispatcher's request used.
+    SITE_URL = os.environ.get("SITE_URL") or None
 
     BABEL_DEFAULT_LOCALE = "zh_Hans_CN"
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"

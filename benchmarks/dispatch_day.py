@@ -37,13 +37,11 @@ from supply_match.models import (
     Volunteer,
 )
 from supply_match.services.documents import route_sheets
-from supply_match.services.planning.day import (
-    PlanningSettings,
-    build_problem,
-    load_day,
-    solve_and_check,
-    store_draft,
-)
+from supply_match.services.planning.drafts import store_draft
+from supply_match.services.planning.loading import load_day
+from supply_match.services.planning.problem import build_problem
+from supply_match.services.planning.settings import PlanningSettings
+from supply_match.services.planning.solving import solve_and_check
 from supply_match.services.supply.matching import run_matching
 
 DAY = date(2020, 3, 17)

@@ -22,14 +22,11 @@ import solver
 from supply_match import create_app
 from supply_match.demo import build_demo
 from supply_match.extensions import db
-from supply_match.services.planning.day import (
-    PlanningSettings,
-    build_problem,
-    eligible_orders,
-    load_day,
-    solve_and_check,
-    store_draft,
-)
+from supply_match.services.planning.drafts import store_draft
+from supply_match.services.planning.loading import eligible_orders, load_day
+from supply_match.services.planning.problem import build_problem
+from supply_match.services.planning.settings import PlanningSettings
+from supply_match.services.planning.solving import solve_and_check
 from supply_match.services.supply.matching import run_matching
 
 

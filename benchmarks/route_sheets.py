@@ -43,12 +43,10 @@ from supply_match.demo import build_demo
 from supply_match.extensions import db
 from supply_match.models import DeliveryPlan
 from supply_match.services.documents import route_sheets
-from supply_match.services.planning.day import (
-    PlanningSettings,
-    build_problem,
-    load_day,
-    store_draft,
-)
+from supply_match.services.planning.drafts import store_draft
+from supply_match.services.planning.loading import load_day
+from supply_match.services.planning.problem import build_problem
+from supply_match.services.planning.settings import PlanningSettings
 from supply_match.services.supply.matching import run_matching
 
 

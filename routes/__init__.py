@@ -16,11 +16,12 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin.bp)
     app.register_blueprint(orders.bp)
 
-    from routes import api, catalogue, imports, intake, supply
+    from routes import api, catalogue, imports, intake, moved, supply
 
     app.register_blueprint(supply.bp)
     app.register_blueprint(catalogue.bp)
     app.register_blueprint(imports.bp)
     app.register_blueprint(intake.bp)
+    app.register_blueprint(moved.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(plans.bp)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import abort, url_for
+from flask import abort, request, url_for
 from flask_login import current_user
 
 from supply_match.extensions import login_manager
@@ -30,13 +30,16 @@ HOME_ENDPOINTS = {
 def role_required(*roles: Role | str):
     """Let the view run for a signed-in user of one of ``roles``; anonymous visitors go to
     the login page (and come back after), other roles get 403. With no roles, any
-    signed-in user may enter."""
+    signed-in user may enter. Under /api/ an anonymous caller gets 401 instead of the
+    login page; routes/errors.py answers both in JSON there."""
     allowed = {str(role) for role in roles}
 
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
             if not current_user.is_authenticated or not current_user.is_active:
+                if request.path.startswith("/api/"):
+                    abort(401)
                 return login_manager.unauthorized()
             if allowed and current_user.role not in allowed:
                 abort(403)

@@ -62,12 +62,10 @@ def new_user():
                 village_ids=form.villages.data or [],
             )
         except accounts.AccountError as error:
-            db.session.rollback()
             for field, message in error.errors.items():
                 getattr(form, field).errors = [_(message)]
             status = 422
         else:
-            db.session.commit()
             flash(_("Account %(username)s has been created.", username=user.username), "success")
             return redirect(url_for("admin.users"))
     elif request.method == "POST":
@@ -85,7 +83,6 @@ def set_active(user_id: int):
     except accounts.AccountError as error:
         flash(_(error.errors["active"]), "error")
     else:
-        db.session.commit()
         if active:
             flash(_("Account %(username)s is active again.", username=user.username), "success")
         else:
@@ -104,6 +101,5 @@ def reset_password(user_id: int):
     except accounts.AccountError as error:
         flash(_(error.errors["password"]), "error")
     else:
-        db.session.commit()
         flash(_("The password of %(username)s has been reset.", username=user.username), "success")
     return redirect(url_for("admin.users"))

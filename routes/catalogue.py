@@ -3,8 +3,6 @@ Every stock change goes through the stock ledger (services/stock.py) with a reas
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -12,12 +10,11 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from routes.access import role_required
-from routes.helpers import page_arg, parse_decimal
+from routes.helpers import page_arg
 from supply_match import labels
 from supply_match.extensions import db
 from supply_match.models import Outlet, Product, Role, Stock, StockChange, Township
-from supply_match.services.supply import catalogue
-from supply_match.services.supply import stock as ledger
+from supply_match.services.supply import catalogue, stock_changes
 
 bp = Blueprint("catalogue", __name__, url_prefix="/catalogue")
 
@@ -150,39 +147,18 @@ def stock(outlet_id: int):
 def stock_change(outlet_id: int):
     outlet = db.get_or_404(Outlet, outlet_id)
     form = request.form
-    errors: dict[str, str] = {}
-    product = db.session.get(Product, form.get("product_id", type=int) or 0)
-    if product is None:
-        errors["product_id"] = _("Please choose a product from the list.")
-    kind = form.get("kind")
-    if kind not in ("received", "count"):
-        errors["kind"] = _("Please choose goods received or a count.")
-    quantity = parse_decimal(form.get("quantity"), errors, "quantity")
-    if quantity is not None and (quantity < 0 or quantity != quantity.quantize(Decimal("0.01"))):
-        errors["quantity"] = _("Please enter a quantity of 0 or more, with at most two decimals.")
-    reason = (form.get("reason") or "").strip()
-    if not reason:
-        errors["reason"] = _("Please say why the stock changes (delivery note, count…).")
-    if not errors:
-        row = db.session.scalar(
-            select(Stock).where(Stock.outlet_id == outlet.id, Stock.product_id == product.id)
-        )
-        if row is None:
-            row = Stock(outlet=outlet, product=product, quantity=Decimal(0), reserved=Decimal(0))
-            db.session.add(row)
-        try:
-            if kind == "received":
-                change = ledger.receive(row, quantity, reason, current_user)
-            else:
-                change = ledger.set_count(row, quantity, reason, current_user)
-        except ledger.StockError as error:
-            db.session.rollback()
-            errors["quantity"] = str(error)
-        else:
-            db.session.commit()
-            if change is None:
-                flash(_("The count equals the stock figure: nothing changed."), "info")
-            else:
-                flash(_("Stock of %(product)s recorded.", product=product.name), "success")
-            return redirect(url_for("catalogue.stock", outlet_id=outlet.id))
-    return _stock_page(outlet, errors, form.to_dict())
+    data = stock_changes.StockChangeInput(
+        product_id=form.get("product_id", type=int),
+        kind=form.get("kind"),
+        quantity=form.get("quantity"),
+        reason=form.get("reason"),
+    )
+    try:
+        outcome = stock_changes.change_stock(outlet, data, current_user)
+    except stock_changes.StockChangeError as error:
+        return _stock_page(outlet, error.errors, form.to_dict())
+    if outcome.change is None:
+        flash(_("The count equals the stock figure: nothing changed."), "info")
+    else:
+        flash(_("Stock of %(product)s recorded.", product=outcome.product.name), "success")
+    return redirect(url_for("catalogue.stock", outlet_id=outlet.id))

@@ -6,7 +6,8 @@ from flask import Blueprint, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from supply_match.extensions import db
+from supply_match.services.errors import ForbiddenError, NotFoundError
+from supply_match.services.unit_of_work import discard_unfinished
 
 bp = Blueprint("errors", __name__)
 
@@ -51,18 +52,28 @@ def _respond(code: int, error: HTTPException | None):
     return render_template("errors/error.html", code=code, title=title, message=message), code
 
 
+@bp.app_errorhandler(NotFoundError)
+def not_found(_error: NotFoundError):
+    return _respond(404, None)
+
+
+@bp.app_errorhandler(ForbiddenError)
+def forbidden(_error: ForbiddenError):
+    return _respond(403, None)
+
+
 @bp.app_errorhandler(HTTPException)
 def http_error(error: HTTPException):
     if error.code is None or error.code < 400:
         return error
     if error.code >= 500:
-        db.session.rollback()
+        discard_unfinished()
     return _respond(error.code, error)
 
 
 @bp.app_errorhandler(InternalServerError)
 def server_error(error: InternalServerError):
-    db.session.rollback()
+    discard_unfinished()
     try:
         return _respond(500, error)
     except Exception:  # the layout itself may be what failed

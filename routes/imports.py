@@ -11,7 +11,6 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from routes.access import role_required
 from routes.helpers import xlsx_response
-from supply_match.extensions import db
 from supply_match.models import Role
 from supply_match.services.documents import spreadsheets as sheets
 from supply_match.services.intake import order_import
@@ -52,9 +51,7 @@ def _import(kind: str, run):
     try:
         result = run(filename, data, current_user)
     except sheets.SheetError as error:
-        db.session.rollback()
         return None, error, None
-    db.session.commit()
     return result, None, None
 
 

@@ -1,6 +1,6 @@
 """Order intake by village cadres, phone first: add a household, add or edit an order
-with its lines, cancel it; and the orders and households lists with every filter and an
-.xlsx export. The rules live in services/intake.py; these views parse and render."""
+with its lines. The rules live in services/intake/forms.py; these views parse and render.
+The lists, an order's page and cancelling are routes/orders.py."""
 
 from __future__ import annotations
 
@@ -8,29 +8,25 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, time
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from routes.access import role_required
-from routes.helpers import page_arg, parse_date, parse_float, xlsx_response
+from routes.helpers import parse_date, parse_float
 from supply_match import labels
 from supply_match.extensions import db
 from supply_match.models import (
     DeliveryPoint,
     Household,
     Order,
-    OrderLine,
-    OrderStatus,
     Product,
     Village,
 )
 from supply_match.services import scope
-from supply_match.services.documents import spreadsheets as sheets
 from supply_match.services.intake import forms as intake
-from supply_match.services.intake.listing import ListFilters, filtered_households, filtered_orders
 
 bp = Blueprint("intake", __name__)
 
@@ -90,10 +86,8 @@ def household_new():
             try:
                 household = intake.add_household(current_user, data)
             except intake.IntakeError as error:
-                db.session.rollback()
                 errors = error.errors
             else:
-                db.session.commit()
                 flash(_("Household %(name)s added.", name=household.name), "success")
                 return redirect(url_for("intake.order_new", household=household.id))
     elif len(villages) == 1:
@@ -216,17 +210,15 @@ def order_new():
 
 
 def _save_order(shown: OrderForm, save: Callable[[], Order]):
-    """Run ``save`` when the form read cleanly: the order's page after a commit, or None
+    """Run ``save`` (one use case) when the form read cleanly: the order's page once saved, or None
     with the service's errors added to the form and nothing saved."""
     if shown.errors:
         return None
     try:
         order = save()
     except intake.IntakeError as error:
-        db.session.rollback()
         shown.errors.update(error.errors)
         return None
-    db.session.commit()
     flash(_("Order %(id)s saved.", id=order.id), "success")
     return redirect(url_for("orders.order_detail", order_id=order.id))
 
@@ -271,169 +263,3 @@ def order_edit(order_id: int):
         args.update(household=order.household, order=order)
         return _order_form_page(args, shown, 422)
     return _order_form_page(args, _order_values(order))
-
-
-@bp.route("/intake/orders/<int:order_id>/cancel", methods=["GET", "POST"])
-@role_required()
-def order_cancel(order_id: int):
-    order = scope.get_order_for(current_user, order_id)
-    reason = intake.why_not_editable(order)
-    if reason:
-        return render_template("intake/not_editable.html", order=order, reason=reason), (
-            409 if request.method == "POST" else 200
-        )
-    if request.method == "POST":
-        if request.form.get("confirm") != "1":
-            abort(400)
-        intake.cancel(current_user, order)
-        db.session.commit()
-        flash(_("Order %(id)s has been cancelled.", id=order.id), "success")
-        return redirect(url_for("orders.order_detail", order_id=order.id))
-    return render_template("intake/cancel.html", order=order)
-
-
-# Lists with filters, paging and export
-
-
-def read_list_filters(args, villages: list[Village]) -> ListFilters:
-    filters = ListFilters()
-    village_id = args.get("village", type=int)
-    if village_id in {village.id for village in villages}:
-        filters.village_id = village_id
-    status = args.get("status") or None
-    if status in {str(s) for s in OrderStatus}:
-        filters.status = status
-    product_id = args.get("product", type=int)
-    if product_id and db.session.get(Product, product_id) is not None:
-        filters.product_id = product_id
-    filters.date_from = parse_date(args.get("date_from"), filters.errors, "date_from")
-    filters.date_to = parse_date(args.get("date_to"), filters.errors, "date_to")
-    filters.q = (args.get("q") or "").strip()[:32]
-    return filters
-
-
-def _list_page(template: str, endpoint: str, query, filters: ListFilters, villages):
-    if filters.errors:
-        page = None
-    else:
-        page = db.paginate(
-            query, page=page_arg(), per_page=current_app.config["PAGE_SIZE"], error_out=False
-        )
-    return render_template(
-        template,
-        page=page,
-        filters=filters,
-        villages=villages,
-        products=_products(),
-        statuses=[str(s) for s in OrderStatus],
-        endpoint=endpoint,
-    ), 400 if filters.errors else 200
-
-
-@bp.get("/lists/orders")
-@role_required()
-def orders():
-    villages = _villages()
-    filters = read_list_filters(request.args, villages)
-    query = filtered_orders(current_user, filters).options(
-        selectinload(Order.lines).selectinload(OrderLine.product),
-        selectinload(Order.household)
-        .selectinload(Household.village)
-        .selectinload(Village.township),
-    )
-    return _list_page("intake/orders.html", "intake.orders", query, filters, villages)
-
-
-@bp.get("/lists/households")
-@role_required()
-def households():
-    villages = _villages()
-    filters = read_list_filters(request.args, villages)
-    query = filtered_households(current_user, filters).options(
-        selectinload(Household.village).selectinload(Village.township)
-    )
-    return _list_page("intake/households.html", "intake.households", query, filters, villages)
-
-
-ORDER_EXPORT = [
-    sheets.Column("id", "订单号", width=8),
-    sheets.Column("township", "乡镇", width=12),
-    sheets.Column("village", "村", width=12),
-    sheets.Column("group", "组", width=5),
-    sheets.Column("name", "户主姓名", width=10),
-    sheets.Column("mobile", "手机号", width=14),
-    sheets.Column("status", "状态", width=8),
-    sheets.Column("product", "产品", width=22),
-    sheets.Column("quantity", "数量", width=8),
-    sheets.Column("unit", "单位", width=6),
-    sheets.Column("point", "送货地点", width=12),
-    sheets.Column("wanted_from", "最早送货日期", width=14),
-    sheets.Column("wanted_to", "最晚送货日期", width=14),
-    sheets.Column("priority", "优先", width=6),
-    sheets.Column("note", "备注", width=20),
-]
-
-HOUSEHOLD_EXPORT = [
-    sheets.Column("township", "乡镇", width=12),
-    sheets.Column("village", "村", width=12),
-    sheets.Column("group", "组", width=5),
-    sheets.Column("name", "户主姓名", width=10),
-    sheets.Column("mobile", "手机号", width=14),
-    sheets.Column("lat", "纬度", width=10),
-    sheets.Column("lon", "经度", width=10),
-]
-
-STATUS_ZH = {
-    "submitted": "已提交",
-    "allocated": "已分配",
-    "scheduled": "已排车",
-    "delivered": "已送达",
-    "failed": "送货失败",
-    "cancelled": "已取消",
-}
-POINT_ZH = {"home": "送到家", "field": "送到田间", "collection": "村集中收货点"}
-
-
-@bp.get("/lists/orders/export.xlsx")
-@role_required()
-def orders_export():
-    filters = read_list_filters(request.args, _villages())
-    if filters.errors:
-        abort(400)
-    query = filtered_orders(current_user, filters).options(
-        selectinload(Order.lines).selectinload(OrderLine.product),
-        selectinload(Order.household)
-        .selectinload(Household.village)
-        .selectinload(Village.township),
-    )
-    rows = []
-    for order in db.session.scalars(query):
-        household = order.household
-        for line in order.lines:
-            rows.append(
-                [order.id, household.village.township.name, household.village.name,
-                 household.group_no, household.name, household.mobile,
-                 STATUS_ZH.get(order.status, order.status), line.product.name, line.quantity,
-                 line.product.unit, POINT_ZH.get(order.delivery_point, order.delivery_point),
-                 order.wanted_from.isoformat(), order.wanted_to.isoformat(),
-                 "是" if order.priority else "", order.note or ""]
-            )  # fmt: skip
-    data = sheets.write_xlsx(ORDER_EXPORT, rows, "订单")
-    return xlsx_response(data, f"订单-{date.today().isoformat()}.xlsx")
-
-
-@bp.get("/lists/households/export.xlsx")
-@role_required()
-def households_export():
-    filters = read_list_filters(request.args, _villages())
-    if filters.errors:
-        abort(400)
-    query = filtered_households(current_user, filters).options(
-        selectinload(Household.village).selectinload(Village.township)
-    )
-    rows = [
-        [h.village.township.name, h.village.name, h.group_no, h.name, h.mobile, h.lat, h.lon]
-        for h in db.session.scalars(query)
-    ]
-    data = sheets.write_xlsx(HOUSEHOLD_EXPORT, rows, "农户")
-    return xlsx_response(data, f"农户-{date.today().isoformat()}.xlsx")

@@ -1,98 +1,124 @@
-"""Orders and households, as far as the signed-in user may see them (services/scope.py)."""
+"""The one area for orders and households as far as the signed-in user may see them
+(services/scope.py): the lists with their filters and .xlsx exports, an order's page,
+and cancelling it. Adding and editing are the intake forms (routes/intake.py)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from datetime import date
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from routes.access import role_required
+from routes.helpers import page_arg, xlsx_response
 from supply_match.extensions import db
-from supply_match.models import Household, Order, OrderStatus, Village
+from supply_match.models import Household, Order, OrderLine, OrderStatus, Product, Village
 from supply_match.services import scope
-from supply_match.services.supply import matching
+from supply_match.services.intake import exports
+from supply_match.services.intake import forms as intake
+from supply_match.services.intake.listing import (
+    ListFilters,
+    filtered_households,
+    filtered_orders,
+    read_list_filters,
+)
 
 bp = Blueprint("orders", __name__)
 
-# Why an order cannot be cancelled any more, by status (English msgids).
-CANCEL_REFUSALS = {
-    OrderStatus.SCHEDULED: _l(
-        "This order is on a published delivery run. Ask the dispatcher to take it off "
-        "the run before cancelling it."
-    ),
-    OrderStatus.DELIVERED: _l("This order has already been delivered and cannot be cancelled."),
-    OrderStatus.CANCELLED: _l("This order is already cancelled."),
-}
-CANNOT_CANCEL = _l("This order cannot be cancelled.")
 
-
-def cancel_refusal(order) -> str | None:
-    if order.can_transition_to(OrderStatus.CANCELLED):
-        return None
-    return str(CANCEL_REFUSALS.get(OrderStatus(order.status), CANNOT_CANCEL))
-
-
-def _int_arg(name: str) -> int | None:
-    return request.args.get(name, type=int)
-
-
-def _filters():
-    villages = list(
+def _villages() -> list[Village]:
+    return list(
         db.session.scalars(
             scope.villages_query(current_user).options(selectinload(Village.township))
         )
     )
-    village_id = _int_arg("village")
-    if village_id not in {village.id for village in villages}:
-        village_id = None
-    status = request.args.get("status")
-    if status not in {str(s) for s in OrderStatus}:
-        status = None
-    return villages, village_id, status
+
+
+def _products() -> list[Product]:
+    return list(
+        db.session.scalars(
+            select(Product).where(Product.active.is_(True)).order_by(Product.category, Product.code)
+        )
+    )
+
+
+def _list_page(template: str, endpoint: str, query, filters: ListFilters, villages):
+    if filters.errors:
+        page = None
+    else:
+        page = db.paginate(
+            query, page=page_arg(), per_page=current_app.config["PAGE_SIZE"], error_out=False
+        )
+    return render_template(
+        template,
+        page=page,
+        filters=filters,
+        villages=villages,
+        products=_products(),
+        statuses=[str(s) for s in OrderStatus],
+        endpoint=endpoint,
+    ), 400 if filters.errors else 200
 
 
 @bp.get("/orders")
 @role_required()
 def order_list():
-    villages, village_id, status = _filters()
-    query = scope.orders_query(current_user, village_id=village_id, status=status).options(
-        selectinload(Order.household).selectinload(Household.village).selectinload(Village.township)
+    villages = _villages()
+    filters = read_list_filters(request.args, villages)
+    query = filtered_orders(current_user, filters).options(
+        selectinload(Order.lines).selectinload(OrderLine.product),
+        selectinload(Order.household)
+        .selectinload(Household.village)
+        .selectinload(Village.township),
     )
-    page = db.paginate(
-        query,
-        page=_int_arg("page") or 1,
-        per_page=current_app.config["PAGE_SIZE"],
-        error_out=False,
-    )
-    return render_template(
-        "orders/list.html",
-        page=page,
-        villages=villages,
-        village_id=village_id,
-        status=status,
-        statuses=[str(s) for s in OrderStatus],
-    )
+    return _list_page("orders/list.html", "orders.order_list", query, filters, villages)
+
+
+@bp.get("/orders/export.xlsx")
+@role_required()
+def orders_export():
+    filters = read_list_filters(request.args, _villages())
+    if filters.errors:
+        abort(400)
+    data = exports.orders_xlsx(current_user, filters)
+    return xlsx_response(data, f"订单-{date.today().isoformat()}.xlsx")
 
 
 @bp.get("/orders/<int:order_id>")
 @role_required()
 def order_detail(order_id: int):
     order = scope.get_order_for(current_user, order_id)
-    return render_template("orders/detail.html", order=order, refusal=cancel_refusal(order))
+    refusal = intake.why_not_editable(order)
+    return render_template("orders/detail.html", order=order, refusal=refusal)
 
 
-@bp.post("/orders/<int:order_id>/cancel")
+@bp.route("/orders/<int:order_id>/cancel", methods=["GET", "POST"])
 @role_required()
 def order_cancel(order_id: int):
+    """GET asks first (or says why not); POST cancels, from that page or the order's."""
     order = scope.get_order_for(current_user, order_id)
-    refusal = cancel_refusal(order)
-    if refusal is not None:
-        flash(refusal, "error")
-        return render_template("orders/detail.html", order=order, refusal=refusal), 409
-    matching.cancel_order(order, current_user, reason=_("Order %(id)s cancelled", id=order.id))
-    db.session.commit()
+    if request.method == "GET":
+        reason = intake.why_not_editable(order)
+        if reason:
+            return render_template("intake/not_editable.html", order=order, reason=reason)
+        return render_template("orders/cancel.html", order=order)
+    try:
+        intake.cancel(current_user, order)
+    except intake.NotEditable as refusal:
+        flash(str(refusal), "error")
+        return render_template("orders/detail.html", order=order, refusal=str(refusal)), 409
     flash(_("Order %(id)s has been cancelled.", id=order.id), "success")
     return redirect(url_for("orders.order_detail", order_id=order.id))
 
@@ -100,16 +126,19 @@ def order_cancel(order_id: int):
 @bp.get("/households")
 @role_required()
 def household_list():
-    villages, village_id, _status = _filters()
-    query = scope.households_query(current_user, village_id=village_id).options(
+    villages = _villages()
+    filters = read_list_filters(request.args, villages)
+    query = filtered_households(current_user, filters).options(
         selectinload(Household.village).selectinload(Village.township)
     )
-    page = db.paginate(
-        query,
-        page=_int_arg("page") or 1,
-        per_page=current_app.config["PAGE_SIZE"],
-        error_out=False,
-    )
-    return render_template(
-        "households/list.html", page=page, villages=villages, village_id=village_id
-    )
+    return _list_page("households/list.html", "orders.household_list", query, filters, villages)
+
+
+@bp.get("/households/export.xlsx")
+@role_required()
+def households_export():
+    filters = read_list_filters(request.args, _villages())
+    if filters.errors:
+        abort(400)
+    data = exports.households_xlsx(current_user, filters)
+    return xlsx_response(data, f"农户-{date.today().isoformat()}.xlsx")

@@ -20,17 +20,17 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from routes.access import role_required
-from supply_match import jobs, labels
+from supply_match import labels, urls
 from supply_match.extensions import db
 from supply_match.models import DeliveryRun, DeliveryStop, JobStatus, PlanningJob, Role, Volunteer
 from supply_match.services.delivery import links as volunteer_links
 from supply_match.services.documents import route_sheets
-from supply_match.services.planning import day as planning
-from supply_match.services.planning import delivery_days, publishing
+from supply_match.services.planning import delivery_days, publishing, reoptimizing
 from supply_match.services.planning import edits as run_edits
 from supply_match.services.planning import jobs as planning_jobs
 from supply_match.services.planning import views as plan_views
-from supply_match.services.planning.day import PlanningSettings, unassigned_reason_text
+from supply_match.services.planning.reasons import unassigned_reason_text
+from supply_match.services.planning.settings import PlanningError, PlanningSettings
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
 STAFF = (Role.DISPATCHER, Role.ADMIN)
@@ -44,12 +44,6 @@ def _day(text: str) -> date:
         abort(404)
 
 
-def _prepare_sheets(plan) -> None:
-    """The sheets' PDF takes seconds to lay out: the worker makes it now, before anyone
-    asks, for the plan as it is after this change."""
-    jobs.enqueue("render_sheets", plan.id, request.url_root)
-
-
 def _plan_or_404(day: date):
     plan = plan_views.plan_for(day)
     if plan is None:
@@ -57,7 +51,9 @@ def _plan_or_404(day: date):
     return plan
 
 
-volunteer_link = volunteer_links.link_for
+def volunteer_link(volunteer: Volunteer) -> str:
+    """The volunteer's phone page under the site's base URL (as the worker's sheets show it)."""
+    return volunteer_links.link_for(volunteer, urls.volunteer_link_builder(urls.site_url()))
 
 
 @bp.get("/")
@@ -132,7 +128,12 @@ def start(day: str):
     )
     try:
         job = planning_jobs.start_planning(
-            when, settings, current_user, order_ids=order_ids, volunteer_ids=volunteer_ids
+            when,
+            settings,
+            current_user,
+            order_ids=order_ids,
+            volunteer_ids=volunteer_ids,
+            site_url=urls.site_url(),
         )
     except planning_jobs.JobConflict as error:
         flash(str(error), "error")
@@ -165,13 +166,10 @@ def cancel_job(job_id: int):
 def publish(day: str):
     plan = _plan_or_404(_day(day))
     try:
-        change = publishing.publish(plan, current_user)
-        db.session.commit()
+        change = publishing.publish(plan, current_user, site_url=urls.site_url())
     except publishing.PublishError as error:
-        db.session.rollback()
         flash(str(error), "error")
         return redirect(url_for("plans.day", day=day))
-    _prepare_sheets(plan)
     flash(
         _(
             "Published version %(version)s: %(added)s orders scheduled, %(removed)s taken off.",
@@ -195,14 +193,19 @@ def move_stop(day: str, stop_id: int):
     position = (request.form.get("position", type=int) or 1) - 1
     stop_label, target_name = stop.label, labels.run_name(target)
     try:
-        warnings = run_edits.move_stop(stop, target, position, current_user)
+        warnings = run_edits.move_stop(
+            stop,
+            target,
+            position,
+            current_user,
+            confirmed=bool(request.form.get("confirmed")),
+            site_url=urls.site_url(),
+        )
     except run_edits.EditRefused as error:
-        db.session.rollback()
         flash(str(error), "error")
         return redirect(url_for("plans.day", day=day))
-    if warnings and not request.form.get("confirmed"):
+    except run_edits.MoveNotConfirmed as unconfirmed:
         # Show what the move would break, and save it only when the dispatcher confirms.
-        db.session.rollback()
         return render_template(
             "plans/confirm_move.html",
             day=day,
@@ -211,10 +214,8 @@ def move_stop(day: str, stop_id: int):
             position=position + 1,
             stop_label=stop_label,
             target_name=target_name,
-            warnings=[w.message for w in warnings],
+            warnings=[w.message for w in unconfirmed.warnings],
         )
-    db.session.commit()
-    _prepare_sheets(plan)
     for warning in warnings:
         flash(warning.message, "error")
     if not warnings:
@@ -230,7 +231,6 @@ def lock_run(day: str, run_id: int):
     if run.plan_id != plan.id:
         abort(404)
     run_edits.set_locked(run, not run.locked, current_user)
-    db.session.commit()
     return redirect(url_for("plans.day", day=day, _anchor=f"run-{run.id}"))
 
 
@@ -242,7 +242,6 @@ def lock_stop(day: str, stop_id: int):
     if stop.run.plan_id != plan.id:
         abort(404)
     run_edits.set_locked(stop, not stop.locked, current_user)
-    db.session.commit()
     return redirect(url_for("plans.day", day=day, _anchor=f"run-{stop.run_id}"))
 
 
@@ -255,13 +254,10 @@ def reoptimize(day: str):
         plan, solution_limit=current_app.config.get("PLANNING_SOLUTION_LIMIT")
     )
     try:
-        planning.reoptimize(plan, settings, user=current_user)
-        db.session.commit()
-    except planning.PlanningError as error:
-        db.session.rollback()
+        reoptimizing.reoptimize(plan, settings, user=current_user, site_url=urls.site_url())
+    except PlanningError as error:
         flash(str(error), "error")
         return redirect(url_for("plans.day", day=day))
-    _prepare_sheets(plan)
     flash(
         _("Re-optimized around the locked runs and stops. Publish again to send the changes."),
         "info",
@@ -284,8 +280,7 @@ def sheets(day: str):
 @role_required(*STAFF)
 def sheets_pdf(day: str):
     plan = _plan_or_404(_day(day))
-    pdf = route_sheets.render_pdf(route_sheets.sheets_for_plan(plan, volunteer_link))
-    db.session.commit()  # keeps the rendered PDF for the next request
+    pdf = route_sheets.pdf_for_plan(plan, volunteer_link)  # kept for the next request
     return Response(
         pdf,
         mimetype="application/pdf",
@@ -305,11 +300,7 @@ def board(day: str):
 @bp.get("/volunteers")
 @role_required(*STAFF)
 def volunteers():
-    from sqlalchemy import select
-
-    people = list(
-        db.session.scalars(select(Volunteer).order_by(Volunteer.township_id, Volunteer.id))
-    )
+    people = plan_views.all_volunteers()
     links = {v.id: volunteer_link(v) for v in people}
     qr = {v.id: route_sheets.qr_svg(links[v.id], scale=2) for v in people}
     return render_template(
@@ -326,7 +317,6 @@ def volunteers():
 def renew_link(volunteer_id: int):
     volunteer = db.get_or_404(Volunteer, volunteer_id)
     volunteer_links.revoke(volunteer)
-    db.session.commit()
     flash(_("%(name)s has a new link; the old one no longer opens.", name=volunteer.name), "info")
     return redirect(url_for("plans.volunteers", _anchor=f"volunteer-{volunteer.id}"))
 

@@ -20,6 +20,12 @@ def _configure_login(app: Flask) -> None:
     login_manager.login_message_category = "info"
 
 
+def _register_template_filters(app: Flask) -> None:
+    from supply_match import labels
+
+    app.jinja_env.filters["label"] = labels.label_filter
+
+
 def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     """Build the application. ``config`` is a settings class, or a dict of overrides on
     top of the environment's settings (what tests pass)."""
@@ -37,7 +43,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
 
-    from supply_match import cli, database, i18n, jobs, login, models, security  # noqa: F401
+    from supply_match import cli, database, i18n, login, models, queue, security, tasks  # noqa: F401
     from supply_match.extensions import csrf, db, migrate
 
     db.init_app(app)
@@ -47,10 +53,12 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     login.init_app(app)
     _configure_login(app)
     i18n.init_app(app)
+    _register_template_filters(app)
     security.init_app(app)
     cli.init_app(app)
-    jobs.create_queue(app)
-    app.cli.add_command(jobs.worker_command)
+    queue.create_queue(app)
+    tasks.register_tasks(app)
+    app.cli.add_command(tasks.worker_command)
 
     # Behind a reverse proxy the client address (login throttling counts by it) comes
     # from X-Forwarded-For; trust exactly as many proxies as the deployment has.

@@ -15,6 +15,7 @@ from supply_match import geo
 from supply_match.extensions import db
 from supply_match.services.documents import spreadsheets as sheets
 from supply_match.services.documents.spreadsheets import Column, RowErrors, SheetError
+from supply_match.services.unit_of_work import unit_of_work
 
 
 @click.command("init-db")
@@ -42,11 +43,10 @@ def seed_demo_command(seed: int | None, if_empty: bool) -> None:
         click.echo("数据库已有数据，跳过演示数据 / database not empty, demo not seeded")
     else:
         try:
-            figures = build_demo(seed if seed is not None else current_app.config["DEMO_SEED"])
+            with unit_of_work():
+                figures = build_demo(seed if seed is not None else current_app.config["DEMO_SEED"])
         except DemoError as error:
-            db.session.rollback()
             raise click.ClickException(str(error)) from None
-        db.session.commit()
         click.echo("演示数据 / demo figures: " + ", ".join(f"{k}={v}" for k, v in figures.items()))
     logins = demo_logins()
     if logins:
@@ -157,15 +157,14 @@ def load_coordinates_command(path: Path, gcj02: bool) -> None:
     """Replace townships' and villages' placed coordinates with surveyed ones from a
     .csv or .xlsx with columns code, lat, lon (WGS-84 unless --gcj02)."""
     try:
-        result = apply_coordinates(path.name, path.read_bytes(), gcj02=gcj02)
+        with unit_of_work():
+            result = apply_coordinates(path.name, path.read_bytes(), gcj02=gcj02)
     except SheetError as error:
-        db.session.rollback()
         for problem in error.errors:
             click.echo(str(problem), err=True)
         raise click.ClickException(
             f"{path.name}：{error.total} 处错误，未做任何修改 / nothing changed"
         ) from None
-    db.session.commit()
     click.echo(
         f"已更新坐标 / coordinates updated: 乡镇 townships={result.townships}, "
         f"村 villages={result.villages}"
@@ -199,8 +198,8 @@ def forget_login_attempts_command(days: int) -> None:
     """Delete old login attempts (run it from cron); the throttle never looks that far back."""
     from supply_match.services.county.accounts import forget_old_attempts
 
-    removed = forget_old_attempts(days * 24 * 3600)
-    db.session.commit()
+    with unit_of_work():
+        removed = forget_old_attempts(days * 24 * 3600)
     click.echo(f"已删除 {removed} 条旧的登录记录 / old login attempts removed")
 
 

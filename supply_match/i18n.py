@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from urllib.parse import quote
 
 from babel.dates import format_date as babel_format_date
@@ -78,10 +79,12 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(lang_url=lang_url, html_lang=html_lang)
     app.jinja_env.filters["weight"] = format_weight
     app.jinja_env.filters["day"] = format_day
+    # Older spellings of the ``label`` filter (supply_match/__init__.py), still used by
+    # the planning and dispatch templates: ``code|label("order_status")`` is the one way.
     app.jinja_env.globals.update(
-        status_label=lambda code: labels.label(labels.ORDER_STATUSES, code),
-        delivery_point_label=lambda code: labels.label(labels.DELIVERY_POINTS, code),
-        stop_status_label=lambda code: labels.label(labels.STOP_STATUSES, code),
-        plan_change_label=lambda code: labels.label(labels.PLAN_CHANGES, code),
+        status_label=partial(labels.label, labels.ORDER_STATUSES),
+        delivery_point_label=partial(labels.label, labels.DELIVERY_POINTS),
+        stop_status_label=partial(labels.label, labels.STOP_STATUSES),
+        plan_change_label=partial(labels.label, labels.PLAN_CHANGES),
         run_name=labels.run_name,
     )

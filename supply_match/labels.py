@@ -61,9 +61,27 @@ DELIVERY_POINTS = {
 
 
 def label(table: dict, code: str | None) -> str:
+    """The translated label of ``code`` in ``table``; an unknown code shows as itself."""
     if code is None:
         return ""
     return str(table.get(code, code))
+
+
+# The tables by the name templates use: ``{{ order.status|label("order_status") }}``.
+TABLES = {
+    "order_status": ORDER_STATUSES,
+    "delivery_point": DELIVERY_POINTS,
+    "stop_status": STOP_STATUSES,
+    "plan_change": PLAN_CHANGES,
+    "vehicle_type": VEHICLE_TYPES,
+    "product_category": PRODUCT_CATEGORIES,
+    "hazard_class": HAZARD_CLASSES,
+}
+
+
+def label_filter(code: str | None, table: str) -> str:
+    """The Jinja filter ``label``: ``code``'s label in the table named ``table``."""
+    return label(TABLES[table], code)
 
 
 def run_name(run) -> str:

@@ -143,6 +143,17 @@ class Order(db.Model):
         return OrderStatus(self.status) in EDITABLE_STATUSES
 
     @property
+    def delivery_location(self) -> tuple[float, float]:
+        """Where the goods go (WGS-84 lat, lon): the field point, the village's collection
+        point, or the household's home."""
+        if self.delivery_point == "field" and self.delivery_lat is not None:
+            return self.delivery_lat, self.delivery_lon
+        if self.delivery_point == "collection":
+            village = self.household.village
+            return village.collection_lat, village.collection_lon
+        return self.household.lat, self.household.lon
+
+    @property
     def total_weight_kg(self) -> Decimal:
         return sum((line.quantity * line.product.unit_weight_kg for line in self.lines), Decimal(0))
 

@@ -22,6 +22,8 @@ def parse_date(text: str | None, errors: dict[str, str], key: str) -> date | Non
 
 
 def parse_float(text: str | None, errors: dict[str, str], key: str) -> float | None:
+    """A number typed in a form, or None when blank; a message under ``key`` in ``errors``
+    when it is not a finite number."""
     text = (text or "").strip()
     if not text:
         return None
@@ -37,6 +39,8 @@ def parse_float(text: str | None, errors: dict[str, str], key: str) -> float | N
 
 
 def parse_decimal(text: str | None, errors: dict[str, str], key: str) -> Decimal | None:
+    """A required decimal typed in a form; a message under ``key`` in ``errors`` (and None)
+    when blank or not a finite number."""
     text = (text or "").strip()
     if not text:
         errors[key] = _("Please enter a number.")

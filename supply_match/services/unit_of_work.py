@@ -68,3 +68,9 @@ def use_case(function: Callable[P, R]) -> Callable[P, R]:
             return function(*args, **kwargs)
 
     return wrapped
+
+
+def discard_unfinished() -> None:
+    """Roll back whatever a failed request left in the session, so the error page (and the
+    next request on this connection) starts clean. For the error handlers only."""
+    db.session.rollback()

@@ -4,8 +4,8 @@ import pytest
 from sqlalchemy import select
 
 from supply_match.extensions import db
-from supply_match.jobs import work_one
 from supply_match.models import Order, OrderStatus
+from supply_match.queue import work_one
 from tests import factories
 from tests.days import DAY, allocated_orders
 

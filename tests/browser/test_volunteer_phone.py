@@ -7,8 +7,9 @@ from sqlalchemy import select
 from supply_match.extensions import db
 from supply_match.models import DeliveryStop, StopStatus, StopUpdate
 from supply_match.services.delivery import links as volunteer_links
-from supply_match.services.planning.day import PlanningSettings, plan_day
+from supply_match.services.planning.day import plan_day
 from supply_match.services.planning.publishing import publish
+from supply_match.services.planning.settings import PlanningSettings
 from tests import factories
 from tests.days import DAY, allocated_orders
 

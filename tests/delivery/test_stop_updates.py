@@ -19,8 +19,10 @@ from supply_match.models import (
 from supply_match.models._types import utcnow
 from supply_match.services.delivery import links as volunteer_links
 from supply_match.services.delivery import phone_updates as delivery
-from supply_match.services.planning.day import PlanningSettings, eligible_orders, plan_day
+from supply_match.services.planning.day import plan_day
+from supply_match.services.planning.loading import eligible_orders
 from supply_match.services.planning.publishing import publish
+from supply_match.services.planning.settings import PlanningSettings
 from tests.days import DAY, allocated_orders
 
 SETTINGS = PlanningSettings(solution_limit=30)

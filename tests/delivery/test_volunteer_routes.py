@@ -4,8 +4,9 @@ import pytest
 
 from supply_match.extensions import db
 from supply_match.services.delivery import links as volunteer_links
-from supply_match.services.planning.day import PlanningSettings, plan_day
+from supply_match.services.planning.day import plan_day
 from supply_match.services.planning.publishing import publish
+from supply_match.services.planning.settings import PlanningSettings
 from tests.conftest import make_app
 from tests.days import DAY, allocated_orders
 

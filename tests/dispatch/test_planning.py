@@ -8,13 +8,10 @@ from sqlalchemy import select
 import solver
 from supply_match.extensions import db
 from supply_match.models import DeliveryPlan, Order, OrderStatus, StopItem
-from supply_match.services.planning.day import (
-    PlanningError,
-    PlanningSettings,
-    build_problem,
-    load_day,
-    plan_day,
-)
+from supply_match.services.planning.day import plan_day
+from supply_match.services.planning.loading import load_day
+from supply_match.services.planning.problem import build_problem
+from supply_match.services.planning.settings import PlanningError, PlanningSettings
 from tests.days import DAY, allocated_orders
 
 SETTINGS = PlanningSettings(solution_limit=50)

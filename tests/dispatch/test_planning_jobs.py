@@ -7,11 +7,11 @@ import pytest
 from sqlalchemy import select, update
 
 from supply_match.extensions import db
-from supply_match.jobs import work_one
 from supply_match.models import DeliveryPlan, JobStatus, Order, OrderStatus, PlanningJob
 from supply_match.models._types import utcnow
+from supply_match.queue import work_one
 from supply_match.services.planning import jobs as planning_jobs
-from supply_match.services.planning.day import PlanningSettings
+from supply_match.services.planning.settings import PlanningSettings
 from tests import servers
 from tests.conftest import make_app
 from tests.days import DAY, allocated_orders
@@ -67,7 +67,7 @@ def test_a_job_that_raises_fails_visibly_and_leaves_every_order_as_it_was(app, c
     def broken_solver(*_args, **_kwargs):
         raise RuntimeError("solver exploded")
 
-    monkeypatch.setattr("supply_match.services.planning.day.solver.solve", broken_solver)
+    monkeypatch.setattr("supply_match.services.planning.solving.solver.solve", broken_solver)
     job = planning_jobs.start_planning(DAY, SETTINGS)
     work_one(app.extensions["queue"])
     db.session.expire_all()

@@ -13,8 +13,9 @@ from supply_match.models import (
     Stock,
     StockChange,
 )
-from supply_match.services.planning.day import PlanningSettings, plan_day
+from supply_match.services.planning.day import plan_day
 from supply_match.services.planning.publishing import PublishError, publish
+from supply_match.services.planning.settings import PlanningSettings
 from tests.days import DAY, allocated_orders
 
 SETTINGS = PlanningSettings(solution_limit=30)

@@ -19,7 +19,8 @@ from supply_match.services.documents.route_sheets import (
     render_pdf,
     sheets_for_plan,
 )
-from supply_match.services.planning.day import PlanningSettings, plan_day
+from supply_match.services.planning.day import plan_day
+from supply_match.services.planning.settings import PlanningSettings
 from tests import factories
 from tests.days import DAY, allocated_orders, household
 

@@ -7,8 +7,15 @@ import pytest
 
 from supply_match.extensions import db
 from supply_match.models import RunStatus
-from supply_match.services.planning.day import PlanningSettings, plan_day
-from supply_match.services.planning.edits import EditRefused, move_stop, retime, set_locked
+from supply_match.services.planning.day import plan_day
+from supply_match.services.planning.edits import (
+    EditRefused,
+    MoveNotConfirmed,
+    move_stop,
+    retime,
+    set_locked,
+)
+from supply_match.services.planning.settings import PlanningSettings
 from tests.days import DAY, allocated_orders
 
 SETTINGS = PlanningSettings(solution_limit=30)
@@ -42,6 +49,18 @@ def test_moving_a_heavy_stop_onto_a_full_run_warns_about_payload(plan):
     assert plan.changes[-1].action == "moved_stop"
 
 
+def test_an_unconfirmed_move_with_warnings_saves_nothing(plan):
+    small, big = sorted(plan.runs, key=lambda r: r.volunteer.payload_kg)
+    stop = max(big.stops, key=lambda s: s.weight_kg)
+    stop_id, changes = stop.id, len(plan.changes)
+    with pytest.raises(MoveNotConfirmed) as refused:
+        move_stop(stop, small, 0, confirmed=False)
+    assert any("超过车辆载重" in w.message for w in refused.value.warnings)
+    db.session.expire_all()
+    assert db.session.get(type(stop), stop_id).run_id == big.id
+    assert len(plan.changes) == changes
+
+
 def test_reordering_within_a_run_recomputes_arrivals(plan):
     run = max(plan.runs, key=lambda r: len(r.stops))
     assert len(run.stops) >= 2
@@ -63,7 +82,7 @@ def test_locked_and_started_runs_refuse_moves(plan):
 
 
 def test_reoptimizing_keeps_locked_runs_and_stops_exactly(plan, county):
-    from supply_match.services.planning.day import reoptimize
+    from supply_match.services.planning.reoptimizing import reoptimize
 
     locked_run, other = plan.runs
     set_locked(locked_run, True)
@@ -97,7 +116,7 @@ def _quantities(plan):
 
 
 def test_a_locked_stop_stays_with_its_volunteer_and_the_rest_is_planned_again(plan):
-    from supply_match.services.planning.day import reoptimize
+    from supply_match.services.planning.reoptimizing import reoptimize
 
     a, b = plan.runs
     stop = a.stops[0]
@@ -128,7 +147,7 @@ def test_a_locked_stop_stays_with_its_volunteer_and_the_rest_is_planned_again(pl
 
 
 def test_an_order_split_over_a_locked_run_is_planned_again_only_for_the_rest(county):
-    from supply_match.services.planning.day import reoptimize
+    from supply_match.services.planning.reoptimizing import reoptimize
 
     (big,) = allocated_orders(county, [[(county["urea"], 14)]])  # 700 kg over 500 + 400
     plan = plan_day(DAY, SETTINGS)
@@ -162,7 +181,7 @@ def test_moves_after_publishing_wait_for_the_next_publish(plan):
 def test_warnings_and_refusals_speak_the_readers_language(app, plan):
     from flask_babel import refresh
 
-    from supply_match.services.planning.day import unassigned_reason_text
+    from supply_match.services.planning.reasons import unassigned_reason_text
 
     small, big = sorted(plan.runs, key=lambda r: r.volunteer.payload_kg)
     stop = max(big.stops, key=lambda s: s.weight_kg)

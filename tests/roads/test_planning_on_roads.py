@@ -5,14 +5,11 @@ from __future__ import annotations
 import pytest
 
 from supply_match.geo import great_circle_m
-from supply_match.services.planning.day import (
-    PlanningError,
-    PlanningSettings,
-    build_problem,
-    load_day,
-    plan_day,
-)
+from supply_match.services.planning.day import plan_day
+from supply_match.services.planning.loading import load_day
+from supply_match.services.planning.problem import build_problem
 from supply_match.services.planning.roads.store import load_road_network
+from supply_match.services.planning.settings import PlanningError, PlanningSettings
 from tests.days import DAY, allocated_orders
 from tests.roads.osm_files import write_osm
 

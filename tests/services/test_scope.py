@@ -1,11 +1,11 @@
 """The scoping rule, without HTTP: what each role's queries return."""
 
 import pytest
-from werkzeug.exceptions import Forbidden, NotFound
 
 from supply_match.extensions import db
 from supply_match.models import Role
 from supply_match.services import scope
+from supply_match.services.errors import ForbiddenError, NotFoundError
 from tests import factories
 
 
@@ -49,18 +49,18 @@ def test_dispatchers_and_admins_see_the_county(county_people, who):
 def test_get_order_for_refuses_other_villages_and_missing_ids(county_people):
     cadre = county_people.cadre_a
     assert scope.get_order_for(cadre, county_people.order_a.id) == county_people.order_a
-    with pytest.raises(Forbidden):
+    with pytest.raises(ForbiddenError):
         scope.get_order_for(cadre, county_people.order_b.id)
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFoundError):
         scope.get_order_for(cadre, 987654)
 
 
 def test_get_household_for_refuses_other_villages(county_people):
     cadre = county_people.cadre_a
     assert scope.get_household_for(cadre, county_people.household_a.id).name == "张甲户"
-    with pytest.raises(Forbidden):
+    with pytest.raises(ForbiddenError):
         scope.get_household_for(cadre, county_people.household_b.id)
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFoundError):
         scope.get_household_for(cadre, 987654)
 
 

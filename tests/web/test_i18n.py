@@ -11,14 +11,15 @@ from openpyxl import Workbook
 from sqlalchemy import select
 
 from supply_match.extensions import db
-from supply_match.jobs import work_one
 from supply_match.models import JobStatus, PlanningJob, Role, StopUpdate
+from supply_match.queue import work_one
 from supply_match.services.delivery import phone_updates as delivery
 from supply_match.services.documents import spreadsheets as sheets
 from supply_match.services.intake import order_import
 from supply_match.services.planning import jobs as planning_jobs
-from supply_match.services.planning.day import PlanningSettings, plan_day
+from supply_match.services.planning.day import plan_day
 from supply_match.services.planning.publishing import publish
+from supply_match.services.planning.settings import PlanningSettings
 from tests import days, factories
 from tests.days import DAY, allocated_orders
 

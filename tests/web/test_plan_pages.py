@@ -8,8 +8,8 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from supply_match.extensions import db
-from supply_match.jobs import work_one
 from supply_match.models import DeliveryPlan, Order, OrderStatus, PlanningJob
+from supply_match.queue import work_one
 from tests import factories
 from tests.days import DAY, allocated_orders
 
@@ -136,6 +136,29 @@ def test_volunteer_links_page_shows_each_link_and_renewal_kills_the_old_one(
     assert client.get(old_link).status_code == 404
 
 
+def test_volunteer_links_use_the_configured_site_url(app, client, dispatcher, county):
+    from supply_match.services.delivery.links import token_for
+
+    app.config["SITE_URL"] = "https://peng.example.cn/songshu/"
+    page = client.get("/plans/volunteers").get_data(as_text=True)
+    token = token_for(county["volunteers"][0])
+    assert f"https://peng.example.cn/songshu/v/{token}" in page
+    assert "http://localhost/v/" not in page
+
+
+def test_a_link_built_without_a_request_is_the_one_the_request_makes(app, county):
+    from flask import url_for
+
+    from supply_match import urls
+    from supply_match.services.delivery.links import link_for, token_for
+
+    volunteer = county["volunteers"][0]
+    built = link_for(volunteer, urls.volunteer_link_builder("https://peng.example.cn/"))
+    with app.test_request_context("/", base_url="https://peng.example.cn/"):
+        made = url_for("volunteer.day_page", token=token_for(volunteer), _external=True)
+    assert built == made
+
+
 @pytest.mark.parametrize("url", ["/plans/", f"/plans/{DAY.isoformat()}", "/plans/volunteers"])
 def test_cadres_may_not_open_dispatch_pages(app, client, auth, url):
     village = factories.village()
@@ -149,8 +172,9 @@ def test_cadres_follow_their_villages_orders_and_see_failure_reasons(
     app, client, auth, county, day_orders
 ):
     from supply_match.services.delivery import phone_updates as delivery
-    from supply_match.services.planning.day import PlanningSettings, plan_day
+    from supply_match.services.planning.day import plan_day
     from supply_match.services.planning.publishing import publish
+    from supply_match.services.planning.settings import PlanningSettings
 
     plan = plan_day(DAY, PlanningSettings(solution_limit=30))
     publish(plan)

@@ -4,6 +4,7 @@ import io
 import re
 from datetime import date
 
+import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
@@ -133,9 +134,7 @@ def test_scheduled_order_page_says_why_it_cannot_change(client, auth, county_peo
     auth.login("cadre_a")
     page = client.get(f"/intake/orders/{order.id}/edit").get_data(as_text=True)
     assert "data-not-editable" in page and "配送趟次" in page
-    assert (
-        client.post(f"/intake/orders/{order.id}/cancel", data={"confirm": "1"}).status_code == 409
-    )
+    assert client.post(f"/orders/{order.id}/cancel", data={"confirm": "1"}).status_code == 409
     db.session.expire_all()
     assert db.session.get(Order, order.id).status == OrderStatus.SCHEDULED
 
@@ -143,11 +142,9 @@ def test_scheduled_order_page_says_why_it_cannot_change(client, auth, county_peo
 def test_cancel_asks_first_then_cancels(client, auth, county_people):
     order_id = county_people.order_a.id
     auth.login("cadre_a")
-    page = client.get(f"/intake/orders/{order_id}/cancel").get_data(as_text=True)
+    page = client.get(f"/orders/{order_id}/cancel").get_data(as_text=True)
     assert 'name="confirm"' in page
-    assert (
-        client.post(f"/intake/orders/{order_id}/cancel", data={"confirm": "1"}).status_code == 302
-    )
+    assert client.post(f"/orders/{order_id}/cancel", data={"confirm": "1"}).status_code == 302
     db.session.expire_all()
     assert db.session.get(Order, order_id).status == OrderStatus.CANCELLED
 
@@ -155,7 +152,7 @@ def test_cancel_asks_first_then_cancels(client, auth, county_people):
 def test_cadre_cannot_open_another_villages_order_forms(client, auth, county_people):
     order_id = county_people.order_b.id
     auth.login("cadre_a")
-    for path in (f"/intake/orders/{order_id}/edit", f"/intake/orders/{order_id}/cancel"):
+    for path in (f"/intake/orders/{order_id}/edit", f"/orders/{order_id}/cancel"):
         response = client.get(path)
         assert response.status_code in (403, 404)
         assert "李乙户" not in response.get_data(as_text=True)
@@ -172,9 +169,9 @@ def test_order_list_filters_by_product_and_date_and_exports_them(client, auth, c
     db.session.commit()
     auth.login("cadre_a")
     query = f"product={urea.id}&date_from=2020-04-02&date_to=2020-04-03"
-    page = client.get(f"/lists/orders?{query}").get_data(as_text=True)
+    page = client.get(f"/orders?{query}").get_data(as_text=True)
     assert re.findall(r'data-order-id="(\d+)"', page) == [str(wanted.id)]
-    response = client.get(f"/lists/orders/export.xlsx?{query}")
+    response = client.get(f"/orders/export.xlsx?{query}")
     rows = list(load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True))
     assert rows[0][0] == "订单号"
     assert [(row[0], row[4], row[7], row[8]) for row in rows[1:]] == [
@@ -188,12 +185,12 @@ def test_household_list_is_scoped_paged_and_exported(app, client, auth, county_p
         factories.household(village=county_people.village_a, name=f"甲户{n}")
     db.session.commit()
     auth.login("cadre_a")
-    first = client.get("/lists/households").get_data(as_text=True)
+    first = client.get("/households").get_data(as_text=True)
     assert first.count('data-household-id="') == 2 and "李乙户" not in first
     rows = list(
-        load_workbook(
-            io.BytesIO(client.get("/lists/households/export.xlsx").data)
-        ).active.iter_rows(values_only=True)
+        load_workbook(io.BytesIO(client.get("/households/export.xlsx").data)).active.iter_rows(
+            values_only=True
+        )
     )
     names = {row[3] for row in rows[1:]}
     assert names == {"张甲户", "甲户0", "甲户1", "甲户2"}
@@ -226,3 +223,32 @@ def test_editing_an_allocated_order_gives_its_stock_back(client, auth, county_pe
     assert db.session.scalar(select(Stock).where(Stock.product_id == product.id)).reserved == 0
     released = db.session.scalar(select(StockChange).where(StockChange.kind == "released"))
     assert released.user_id == county_people.cadre_a.id
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("/lists/orders?status=submitted&page=2", "/orders?status=submitted&page=2"),
+        ("/lists/households?village=7", "/households?village=7"),
+        ("/lists/orders/export.xlsx?q=%E5%BC%A0", "/orders/export.xlsx?q=%E5%BC%A0"),
+        ("/lists/households/export.xlsx", "/households/export.xlsx"),
+        ("/intake/orders/12/cancel", "/orders/12/cancel"),
+    ],
+)
+def test_old_list_and_cancel_addresses_redirect_with_their_query(client, old, new):
+    response = client.get(old)
+    assert response.status_code in (301, 308)
+    assert response.location == new
+
+
+def test_an_old_cancel_address_still_cancels_after_its_redirect(client, auth, county_people):
+    order_id = county_people.order_a.id
+    auth.login("cadre_a")
+    response = client.post(f"/intake/orders/{order_id}/cancel", data={"confirm": "1"})
+    assert response.status_code == 308 and response.location == f"/orders/{order_id}/cancel"
+    followed = client.post(
+        f"/intake/orders/{order_id}/cancel", data={"confirm": "1"}, follow_redirects=True
+    )
+    assert followed.status_code == 200
+    db.session.expire_all()
+    assert db.session.get(Order, order_id).status == OrderStatus.CANCELLED

@@ -22,6 +22,7 @@ from sqlalchemy import delete, func, select
 from supply_match.extensions import db
 from supply_match.models import LoginAttempt, Role, User, Village
 from supply_match.models._types import MOBILE_PATTERN, utcnow
+from supply_match.services.unit_of_work import use_case
 
 MOBILE_RE = re.compile(MOBILE_PATTERN)
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{3,32}$")
@@ -93,6 +94,8 @@ def locked_until(keys: list[tuple[str, int]], now: datetime | None = None) -> da
 
 
 def find_user(login: str) -> User | None:
+    """The account signing in as ``login``: an 11-digit mobile number first, else the
+    username (any case); None when there is none."""
     login = login.strip()
     if not login:
         return None
@@ -140,6 +143,7 @@ class AccountError(ValueError):
         super().__init__("; ".join(f"{field}: {message}" for field, message in errors.items()))
 
 
+@use_case
 def create_user(
     *,
     username: str,
@@ -149,8 +153,8 @@ def create_user(
     mobile: str | None = None,
     village_ids: list[int] | tuple[int, ...] = (),
 ) -> User:
-    """Add an account after checking its details; raises AccountError. Flushes, does not
-    commit."""
+    """Add an account after checking its details, in one transaction; raises
+    AccountError (English msgids by field)."""
     username = username.strip()
     display_name = display_name.strip()
     mobile = (mobile or "").strip() or None
@@ -197,6 +201,7 @@ def create_user(
     return user
 
 
+@use_case
 def reset_password(user: User, password: str) -> None:
     """Give an account a new password (the admin tells its owner); raises AccountError."""
     if len(password) < MIN_PASSWORD_LENGTH:
@@ -204,6 +209,7 @@ def reset_password(user: User, password: str) -> None:
     user.set_password(password)
 
 
+@use_case
 def set_active(user: User, active: bool, acting: User) -> None:
     """Deactivate or reactivate an account; nobody can deactivate themselves."""
     if not active and user.id == acting.id:
@@ -212,4 +218,5 @@ def set_active(user: User, active: bool, acting: User) -> None:
 
 
 def users_query():
+    """Every account, by role then username (a select for the admin's list)."""
     return select(User).order_by(User.role, User.username)

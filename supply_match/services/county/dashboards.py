@@ -42,6 +42,8 @@ class AdminFigures:
 
 
 def admin_figures() -> AdminFigures:
+    """What the admin's home page counts: active accounts by role, townships, villages,
+    households, orders, active outlets and volunteers."""
     rows = db.session.execute(
         select(User.role, func.count()).where(User.active.is_(True)).group_by(User.role)
     ).all()
@@ -84,6 +86,8 @@ class DispatcherFigures:
 
 
 def dispatcher_figures() -> DispatcherFigures:
+    """What the dispatcher's home page counts: orders by status, county-wide and per
+    township, the weight ordered (kg), active outlets and volunteers."""
     by_status = {status: 0 for status in STATUS_ORDER}
     for status, count in db.session.execute(
         select(Order.status, func.count()).group_by(Order.status)
@@ -129,6 +133,8 @@ class CadreFigures:
 
 
 def cadre_figures(user: User, recent: int = 10) -> CadreFigures:
+    """What a cadre's home page shows: their villages' orders by status and the ``recent``
+    newest."""
     orders = scope.orders_query(user).subquery()
     by_status = {status: 0 for status in STATUS_ORDER}
     for status, count in db.session.execute(

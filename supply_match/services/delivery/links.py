@@ -4,11 +4,14 @@ which kills every earlier link at once."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from supply_match.extensions import db
 from supply_match.models import Volunteer
+from supply_match.services.unit_of_work import use_case
 
 SALT = "supply-match-volunteer-link"
 
@@ -18,6 +21,7 @@ def _serializer() -> URLSafeSerializer:
 
 
 def token_for(volunteer: Volunteer) -> str:
+    """The signed token of the volunteer's current link."""
     return _serializer().dumps([volunteer.id, volunteer.token_version])
 
 
@@ -33,15 +37,15 @@ def volunteer_for_token(token: str) -> Volunteer | None:
     return volunteer
 
 
+@use_case
 def revoke(volunteer: Volunteer) -> str:
-    """Invalidate every earlier link and return the new one's token."""
+    """Invalidate every earlier link (committed) and return the new one's token."""
     volunteer.token_version += 1
     db.session.flush()
     return token_for(volunteer)
 
 
-def link_for(volunteer: Volunteer) -> str:
-    """The volunteer's personal page, as an absolute URL of the current request's host."""
-    from flask import url_for
-
-    return url_for("volunteer.day_page", token=token_for(volunteer), _external=True)
+def link_for(volunteer: Volunteer, page_url: Callable[[str], str]) -> str:
+    """The volunteer's personal page: ``page_url`` turns a token into an absolute URL
+    (``urls.volunteer_link_builder`` at the door)."""
+    return page_url(token_for(volunteer))

@@ -39,6 +39,7 @@ from supply_match.models import (
 )
 from supply_match.models._types import utcnow
 from supply_match.services.supply import stock as ledger
+from supply_match.services.unit_of_work import unit_of_work
 
 UNDO_WINDOW_S = 5 * 60
 FAILURE_REASONS = {
@@ -123,7 +124,9 @@ def apply_stop_update(
     plan_version: int | None = None,
     happened_at: datetime | None = None,
 ) -> UpdateResult:
-    """Apply one change from a phone (the caller commits)."""
+    """Apply one change from a phone; flushes, never commits (``apply_from_phone`` is the
+    use case that owns the transaction). Raises ``StopNotYours`` for a stop not on the
+    volunteer's runs."""
     if not change_id or len(change_id) > 64:
         raise ValueError("change_id must be 1 to 64 characters")
     action = StopUpdateAction(action)
@@ -348,27 +351,24 @@ def apply_from_phone(volunteer: Volunteer, change: object) -> dict[str, object]:
     change_id = change.get("change_id")
     for _attempt in range(ATTEMPTS):
         try:
-            result = apply_stop_update(
-                volunteer,
-                change_id=str(change["change_id"]),
-                stop_id=int(change["stop_id"]),
-                action=str(change["action"]),
-                reason=change.get("reason") or None,
-                received_by=change.get("received_by") or None,
-                note=change.get("note") or None,
-                plan_version=change.get("plan_version"),
-            )
-            db.session.commit()
+            with unit_of_work():
+                result = apply_stop_update(
+                    volunteer,
+                    change_id=str(change["change_id"]),
+                    stop_id=int(change["stop_id"]),
+                    action=str(change["action"]),
+                    reason=change.get("reason") or None,
+                    received_by=change.get("received_by") or None,
+                    note=change.get("note") or None,
+                    plan_version=change.get("plan_version"),
+                )
         except StopNotYours:
-            db.session.rollback()
             return {"change_id": change_id, "outcome": "conflict", "message": _("No such stop.")}
         except (KeyError, TypeError, ValueError):
-            db.session.rollback()
             return {"change_id": change_id, "outcome": "invalid", "message": _("Invalid change.")}
         except (IntegrityError, OperationalError):
             # The same change id stored by a concurrent retry, or a busy database: the
-            # next attempt reads what the other request did.
-            db.session.rollback()
+            # unit of work rolled back, and the next attempt reads what the other did.
             continue
         return {
             "change_id": change_id,

@@ -47,6 +47,8 @@ def runs_for(volunteer: Volunteer, today: date) -> list[DeliveryRun]:
 
 
 def day_data(volunteer: Volunteer, today: date) -> dict:
+    """The phone page's data (JSON-ready): the volunteer's runs with load, stops, items,
+    navigation links and each stop's state; times as ``HH:MM``, weights in kg."""
     runs = []
     for run in runs_for(volunteer, today):
         load: dict[tuple[str, str], object] = {}

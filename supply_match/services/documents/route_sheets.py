@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import segno
-from flask import current_app, render_template
+from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
@@ -34,17 +34,22 @@ from supply_match.models import (
     Village,
     Volunteer,
 )
+from supply_match.queue import enqueue
 from supply_match.services.delivery import links as volunteer_links
 from supply_match.services.documents import svg_map
+from supply_match.services.unit_of_work import after_commit, use_case
 
 SHEET_LOCALE = "zh_Hans_CN"
+RENDER_TASK = "render_sheets"
 
 
 def clock(seconds: int) -> str:
+    """Seconds after midnight as ``HH:MM``."""
     return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
 
 
 def quantity_text(quantity: Decimal) -> str:
+    """A quantity without trailing zeros (``2``, ``1.5``)."""
     return f"{quantity.normalize():f}"
 
 
@@ -94,10 +99,12 @@ class RouteSheet:
 
 
 def qr_code(link: str) -> segno.QRCode:
+    """The QR code of ``link`` (medium error correction)."""
     return segno.make(link, error="m")
 
 
 def qr_svg(link: str, scale: int = 3) -> str:
+    """The QR code of ``link`` as inline SVG, ``scale`` pixels per module."""
     return qr_code(link).svg_inline(scale=scale, border=1)
 
 
@@ -113,6 +120,7 @@ def qr_png_data_uri(code: segno.QRCode) -> str:
 
 
 def run_map(run: DeliveryRun, colour_index: int, width: int = 520, height: int = 300) -> str:
+    """A small SVG map (``width`` x ``height`` pixels) of one run from its outlet."""
     outlet = run.outlet
     points = [(outlet.lat, outlet.lon)] + [(s.lat, s.lon) for s in run.stops]
     layer = svg_map.MapLayer(
@@ -127,6 +135,7 @@ def run_map(run: DeliveryRun, colour_index: int, width: int = 520, height: int =
 
 
 def build_sheet(run: DeliveryRun, link: str, colour_index: int = 0) -> RouteSheet:
+    """The sheet of one run; ``link`` is the volunteer's page, shown as text and QR code."""
     volunteer = run.volunteer
     code = qr_code(link)
     load: dict[tuple[str, str], list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
@@ -208,10 +217,12 @@ def sheets_for_plan(plan: DeliveryPlan, link_for: Callable[[Volunteer], str]) ->
 
 
 def render_html(sheets: list[RouteSheet], *, for_pdf: bool = False) -> str:
+    """The sheets as one HTML page, in Chinese. Rendered with the app's templates and no
+    request, so the worker can lay out a PDF; the browser page (``for_pdf=False``) links
+    the stylesheet with ``url_for`` and so needs a request."""
+    template = current_app.jinja_env.get_template("sheets/route_sheets.html")
     with force_locale(SHEET_LOCALE):
-        return render_template(
-            "sheets/route_sheets.html", sheets=sheets, for_pdf=for_pdf, quantity_text=quantity_text
-        )
+        return template.render(sheets=sheets, for_pdf=for_pdf, quantity_text=quantity_text)
 
 
 # Documents kept in the database, newest first; older ones are deleted as new ones come.
@@ -224,7 +235,8 @@ def render_pdf(sheets: list[RouteSheet], *, cache: bool = True) -> bytes:
 
     Kept in ``RenderedDocument`` by a digest of everything it is made from (the HTML holds
     all a sheet shows), so the same day asked for again, by any web process, comes back at
-    once, and a changed plan can never be answered with an old PDF. The caller commits.
+    once, and a changed plan can never be answered with an old PDF. Flushes the kept
+    document; ``pdf_for_plan`` is the use case that commits it.
     """
     import weasyprint
 
@@ -261,14 +273,33 @@ def _keep(digest: str, pdf: bytes) -> None:
         db.session.execute(delete(RenderedDocument).where(RenderedDocument.digest.in_(old)))
 
 
-def prerender(plan_id: int, url_root: str) -> bool:
-    """Render a plan's sheets ahead of the dispatcher's click (the worker does this when a
-    plan is published). ``url_root`` is the host the dispatcher uses, so the links in the
-    sheets, and with them the digest, are the ones their request will make."""
+@use_case
+def pdf_for_plan(plan: DeliveryPlan, link_for: Callable[[Volunteer], str]) -> bytes:
+    """The plan's sheets as one PDF, kept (committed) for the next request that asks."""
+    return render_pdf(sheets_for_plan(plan, link_for))
+
+
+def queue_sheets(plan: DeliveryPlan, site_url: str | None) -> None:
+    """Have the worker lay out the plan's sheets once the current change is committed: the
+    PDF takes seconds, so it is made before anyone asks. ``site_url`` is the base of the
+    volunteers' links (their digest must be the one the dispatcher's request makes); with
+    none known, nothing is queued and the PDF is made when asked for."""
+    if not site_url:
+        return
+    plan_id = plan.id
+    after_commit(lambda: enqueue(RENDER_TASK, plan_id, site_url))
+
+
+@use_case
+def prerender(plan_id: int, page_url: Callable[[str], str]) -> bool:
+    """Render a plan's sheets ahead of the dispatcher's click (the worker does this after a
+    plan changes) and keep the PDF. ``page_url`` turns a volunteer's token into the link
+    their request will show, so the digest is the one that request makes. False when the
+    plan is gone or has no runs."""
     plan = db.session.get(DeliveryPlan, plan_id)
     if plan is None or not plan.runs:
         return False
-    with current_app.test_request_context("/", base_url=url_root):
-        render_pdf(sheets_for_plan(plan, volunteer_links.link_for))
-    db.session.commit()
+    render_pdf(
+        sheets_for_plan(plan, lambda volunteer: volunteer_links.link_for(volunteer, page_url))
+    )
     return True

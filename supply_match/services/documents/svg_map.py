@@ -44,6 +44,7 @@ def _text_width(text: str, font_px: int) -> float:
 
 
 def run_colour(index: int) -> str:
+    """The colour of the ``index``-th run, the same on the map, the board and the sheets."""
     return RUN_COLOURS[index % len(RUN_COLOURS)]
 
 

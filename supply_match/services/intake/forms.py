@@ -1,7 +1,7 @@
 """Order intake by village cadres, one household and one order at a time.
 
 Each function checks everything first and raises ``IntakeError`` with a message per field
-(in the user's language) before anything is written; the caller commits. Scope: a cadre may
+(in the user's language) before anything is written; each public function is one transaction (``@use_case``). Scope: a cadre may
 only touch households and orders of their own villages (``scope``).
 """
 
@@ -31,6 +31,7 @@ from supply_match.models.order import EDITABLE_STATUSES
 from supply_match.services import scope
 from supply_match.services.supply.matching import cancel_order as cancel_and_release
 from supply_match.services.supply.matching import release_allocations
+from supply_match.services.unit_of_work import use_case
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 # Orders are for the planting season: a range longer than this is almost always a typo.
@@ -88,7 +89,10 @@ def _point(lat, lon, gcj02: bool, errors: dict[str, str], key: str) -> tuple[flo
     return geo.gcj02_to_wgs84(lat, lon) if gcj02 else (lat, lon)
 
 
+@use_case
 def add_household(user: User, data: HouseholdInput) -> Household:
+    """Add a household to one of ``user``'s villages (coordinates WGS-84, or GCJ-02 when
+    ``data.gcj02``, converted). Raises ``IntakeError`` with a message per field."""
     errors: dict[str, str] = {}
     village = db.session.get(Village, data.village_id) if data.village_id else None
     if village is None or not scope.may_see_village(user, village.id):
@@ -207,7 +211,10 @@ def _field_point(data: OrderInput, errors: dict) -> tuple[float | None, float | 
     return point if point else (None, None)
 
 
+@use_case
 def create_order(user: User, data: OrderInput) -> Order:
+    """Submit a new order for a household ``user`` may see (quantities in each product's
+    unit). Raises ``IntakeError`` with a message per field; writes nothing then."""
     household, lines, errors = _check_order(user, data)
     field_lat, field_lon = _field_point(data, errors)
     if errors:
@@ -234,13 +241,15 @@ def create_order(user: User, data: OrderInput) -> Order:
 
 
 def why_not_editable(order: Order) -> str | None:
+    """Why ``order`` may no longer be changed or cancelled (in the user's language), or
+    None while it may. The one rule for editing and cancelling, pages and API alike."""
     status = OrderStatus(order.status)
     if status in EDITABLE_STATUSES:
         return None
     if status == OrderStatus.SCHEDULED:
         return _(
-            "The order is on a delivery run and can no longer be changed or cancelled; "
-            "ask the county dispatcher to adjust it."
+            "This order is on a published delivery run and can no longer be changed or "
+            "cancelled; ask the county dispatcher to take it off the run first."
         )
     if status == OrderStatus.DELIVERED:
         return _("The order has been delivered and can no longer be changed.")
@@ -249,6 +258,7 @@ def why_not_editable(order: Order) -> str | None:
     return _("The order cannot be changed in its current status.")
 
 
+@use_case
 def update_order(user: User, order: Order, data: OrderInput) -> Order:
     """Change an order until it is on a published run. Changing an allocated order gives its
     reserved stock back: it goes through matching again."""
@@ -288,7 +298,10 @@ def update_order(user: User, order: Order, data: OrderInput) -> Order:
     return order
 
 
+@use_case
 def cancel(user: User, order: Order) -> None:
+    """Cancel ``order`` and give its reserved stock back. Raises ``NotEditable`` once it is
+    on a published run (or delivered, or cancelled), ``ForbiddenError`` outside scope."""
     scope.get_order_for(user, order.id)
     reason = why_not_editable(order)
     if reason:

@@ -8,12 +8,16 @@ from datetime import date
 
 from sqlalchemy import select
 
-from supply_match.models import Household, Order, OrderLine
+from supply_match.extensions import db
+from supply_match.models import Household, Order, OrderLine, OrderStatus, Product, Village
 from supply_match.services import scope
+from supply_match.services.fields import parse_date
 
 
 @dataclass
 class ListFilters:
+    """What a list of orders or households is narrowed to; ``errors`` names bad dates."""
+
     village_id: int | None = None
     status: str | None = None
     product_id: int | None = None
@@ -21,6 +25,26 @@ class ListFilters:
     date_to: date | None = None
     q: str = ""
     errors: dict[str, str] = field(default_factory=dict)
+
+
+def read_list_filters(args, villages: list[Village]) -> ListFilters:
+    """The list pages' filters from query arguments (a mapping such as ``request.args``):
+    a village not among ``villages``, an unknown status or product is ignored; a bad
+    date is named in ``errors``."""
+    filters = ListFilters()
+    village_id = args.get("village", type=int)
+    if village_id in {village.id for village in villages}:
+        filters.village_id = village_id
+    status = args.get("status") or None
+    if status in {str(s) for s in OrderStatus}:
+        filters.status = status
+    product_id = args.get("product", type=int)
+    if product_id and db.session.get(Product, product_id) is not None:
+        filters.product_id = product_id
+    filters.date_from = parse_date(args.get("date_from"), filters.errors, "date_from")
+    filters.date_to = parse_date(args.get("date_to"), filters.errors, "date_to")
+    filters.q = (args.get("q") or "").strip()[:32]
+    return filters
 
 
 def filtered_orders(user, filters: ListFilters):
@@ -45,6 +69,8 @@ def filtered_orders(user, filters: ListFilters):
 
 
 def filtered_households(user, filters: ListFilters):
+    """Households the user may see, by name or mobile part; order filters (status,
+    product, dates) select the households having such an order."""
     query = scope.households_query(user, village_id=filters.village_id)
     if filters.q:
         query = query.where(

@@ -53,6 +53,7 @@ class GreatCircleProvider:
     def matrices(
         self, points: Sequence[tuple[float, float]], speed_classes: Iterable[str]
     ) -> Matrices:
+        """Great-circle distances (m) times ``circuity``, and durations (s) per speed class."""
         coordinates = np.radians(np.asarray(points, dtype=np.float64).reshape(-1, 2))
         lat, lon = coordinates[:, 0:1], coordinates[:, 1:2]
         # Haversine over all pairs at once: 2,000 points take well under a second.

@@ -21,19 +21,30 @@ from supply_match.models import (
     StopStatus,
     User,
 )
-from supply_match.services.planning.day import seconds
+from supply_match.services.documents import route_sheets
 from supply_match.services.planning.distances import DistanceError, provider_for
+from supply_match.services.planning.loading import seconds
 from supply_match.services.planning.pooling import BASE_SERVICE_S, MAX_SERVICE_S, SERVICE_PER_UNIT_S
+from supply_match.services.unit_of_work import use_case
 
 
 class EditRefused(ValueError):
-    pass
+    """The edit breaks a hard rule (locked, started, another outlet); nothing changed."""
 
 
 @dataclass(frozen=True)
 class EditWarning:
     run_id: int
     message: str
+
+
+class MoveNotConfirmed(Exception):
+    """The move would break soft rules (``warnings``) and was not confirmed: it was rolled
+    back, to be shown to the dispatcher and saved only once they confirm."""
+
+    def __init__(self, warnings: list[EditWarning]) -> None:
+        super().__init__("; ".join(w.message for w in warnings))
+        self.warnings = warnings
 
 
 def _service_s(stop: DeliveryStop) -> int:
@@ -172,10 +183,22 @@ def _editable(run: DeliveryRun) -> None:
         raise EditRefused(_("%(name)s's run is locked; unlock it first.", name=run.volunteer.name))
 
 
+@use_case
 def move_stop(
-    stop: DeliveryStop, target: DeliveryRun, position: int, user: User | None = None
+    stop: DeliveryStop,
+    target: DeliveryRun,
+    position: int,
+    user: User | None = None,
+    *,
+    confirmed: bool = True,
+    site_url: str | None = None,
 ) -> list[EditWarning]:
-    """Move ``stop`` to ``target`` at ``position`` (0-based); returns the warnings."""
+    """Move ``stop`` to ``target`` at ``position`` (0-based), re-time both runs and commit;
+    returns the warnings (payload, windows, shifts). The route sheets are queued with links
+    under ``site_url``.
+
+    Raises ``EditRefused`` for a move no rule allows, and ``MoveNotConfirmed`` (nothing
+    saved) when the move has warnings and ``confirmed`` is false."""
     source = stop.run
     if target.plan_id != source.plan_id:
         raise EditRefused(_("A stop can only move within the same day's plan."))
@@ -226,10 +249,15 @@ def move_stop(
         )
     )
     db.session.flush()
+    if warnings and not confirmed:
+        raise MoveNotConfirmed(warnings)
+    route_sheets.queue_sheets(source.plan, site_url)
     return warnings
 
 
+@use_case
 def set_locked(target: DeliveryRun | DeliveryStop, locked: bool, user: User | None = None) -> None:
+    """Lock or unlock a run or a stop (re-optimizing keeps what is locked), committed."""
     target.locked = locked
     plan = target.plan if isinstance(target, DeliveryRun) else target.run.plan
     kind = "run" if isinstance(target, DeliveryRun) else "stop"

@@ -1,7 +1,9 @@
 """Planning as a background job: start, run (in a worker), report progress, cancel.
 
-Progress, heartbeats and the cancel flag are written on their own short transactions, so
-the web can read them while the worker's planning transaction is still open. A job that
+Progress, heartbeats and the cancel flag are written on their own short transactions, on
+purpose outside the unit of work of the planning itself: the web must read them (and a
+dispatcher set the cancel flag) while the worker's planning transaction is still open, and
+a failed planning must still leave its job marked failed. A job that
 fails or is cancelled rolls its planning transaction back: every order stays as it was.
 A worker that dies stops its heartbeat; the job is then shown as failed, never stuck.
 
@@ -14,34 +16,38 @@ from __future__ import annotations
 import os
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import date, timedelta
 from typing import Any
 
-from flask import current_app, has_request_context, request
+from flask import current_app
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from supply_match.extensions import db
-from supply_match.jobs import enqueue
-from supply_match.models import JobStatus, PlanningJob, User
+from supply_match.models import DeliveryPlan, JobStatus, PlanningJob, User
 from supply_match.models._types import utcnow
-from supply_match.services.planning.day import PlanningError, PlanningSettings, plan_day
+from supply_match.queue import enqueue
+from supply_match.services.documents import route_sheets
+from supply_match.services.planning.day import plan_day
+from supply_match.services.planning.settings import PlanningError, PlanningSettings
+from supply_match.services.unit_of_work import after_commit, unit_of_work, use_case
 
 HEARTBEAT_S = 5
 STALE_AFTER_S = 60
 ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING)
+SOLVE_TASK = "solve_day"
 
 
 class JobConflict(RuntimeError):
-    pass
+    """Another planning job for the same day is queued or running."""
 
 
 class JobCancelled(Exception):
-    pass
+    """The dispatcher asked to cancel: the planning transaction is rolled back."""
 
 
 def _write(job_id: int, **values: Any) -> None:
@@ -88,6 +94,7 @@ def fail_stale_jobs() -> int:
     return failed
 
 
+@use_case
 def start_planning(
     day: date,
     settings: PlanningSettings,
@@ -95,8 +102,13 @@ def start_planning(
     *,
     order_ids: list[int] | None = None,
     volunteer_ids: list[int] | None = None,
+    site_url: str | None = None,
 ) -> PlanningJob:
-    """Queue a planning job for ``day``; refuses while another one for that day is active."""
+    """Store a planning job for ``day`` and queue it once committed.
+
+    ``site_url`` is the base of the volunteers' links on the route sheets laid out after
+    planning (``SITE_URL`` when configured). Raises ``JobConflict`` while another job for
+    that day is active."""
     fail_stale_jobs()
     active = db.session.scalar(
         select(PlanningJob).where(
@@ -122,17 +134,20 @@ def start_planning(
             "volunteer_ids": volunteer_ids,
             "locale": str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]),
             # The host the dispatcher uses, for the links on the route sheets made after.
-            "url_root": request.url_root if has_request_context() else None,
+            "site_url": site_url,
         },
         requested_by=user,
     )
     db.session.add(job)
-    db.session.commit()
-    enqueue("solve_day", job.id)
+    db.session.flush()
+    job_id = job.id
+    after_commit(lambda: enqueue(SOLVE_TASK, job_id))
     return job
 
 
 def cancel(job: PlanningJob) -> None:
+    """Cancel a queued job at once, or ask a running one to stop (written at once, on its
+    own transaction, so that the worker sees it); a finished job stays as it is."""
     if job.finished:
         return
     with _job_language(job.params):
@@ -157,7 +172,9 @@ class _Heartbeat(threading.Thread):
 
 
 def run_planning_job(job_id: int) -> None:
-    """Run in a worker, inside an app context."""
+    """Run the job ``job_id`` in a worker, inside an app context: plan the day and commit
+    the draft in one transaction, or roll it all back and mark the job failed or
+    cancelled. Never raises: the job ends visibly, whatever broke."""
     with db.engine.connect() as connection:
         params = connection.execute(
             select(PlanningJob.params).where(PlanningJob.id == job_id)
@@ -166,24 +183,56 @@ def run_planning_job(job_id: int) -> None:
         _run_planning_job(job_id)
 
 
-def _run_planning_job(job_id: int) -> None:
+def _claim(job_id: int) -> bool:
+    """Mark a queued job running for this worker; False when it was cancelled while queued
+    or another worker took it."""
     with db.engine.begin() as connection:
-        claimed = connection.execute(
-            update(PlanningJob)
-            .where(PlanningJob.id == job_id, PlanningJob.status == JobStatus.QUEUED)
-            .values(
-                status=JobStatus.RUNNING,
-                started_at=utcnow(),
-                heartbeat_at=utcnow(),
-                worker=f"{socket.gethostname()}:{os.getpid()}"[:64],
-                message=_("Planning started"),
-            )
-        ).rowcount
-    if not claimed:
-        return  # cancelled while queued, or already taken by another worker
-    job = db.session.get(PlanningJob, job_id)
+        return bool(
+            connection.execute(
+                update(PlanningJob)
+                .where(PlanningJob.id == job_id, PlanningJob.status == JobStatus.QUEUED)
+                .values(
+                    status=JobStatus.RUNNING,
+                    started_at=utcnow(),
+                    heartbeat_at=utcnow(),
+                    worker=f"{socket.gethostname()}:{os.getpid()}"[:64],
+                    message=_("Planning started"),
+                )
+            ).rowcount
+        )
+
+
+def _plan_and_store(job: PlanningJob, progress: Callable[[int, str], None]) -> DeliveryPlan:
+    """Plan the job's day and commit the draft, unless a cancel came first."""
     params = job.params
-    settings = PlanningSettings(**params["settings"])
+    with unit_of_work():
+        plan = plan_day(
+            job.delivery_date,
+            PlanningSettings(**params["settings"]),
+            order_ids=params.get("order_ids"),
+            volunteer_ids=params.get("volunteer_ids"),
+            user=job.requested_by,
+            progress=progress,
+        )
+        if _cancel_requested(job.id):
+            raise JobCancelled
+    return plan
+
+
+def _failed(job_id: int, error: str) -> None:
+    _write(
+        job_id,
+        status=JobStatus.FAILED,
+        finished_at=utcnow(),
+        error=error[:500],
+        message=_("Planning failed"),
+    )
+
+
+def _run_planning_job(job_id: int) -> None:
+    if not _claim(job_id):
+        return
+    job = db.session.get(PlanningJob, job_id)
     heartbeat = _Heartbeat(current_app._get_current_object(), job_id)
     heartbeat.start()
 
@@ -193,23 +242,13 @@ def _run_planning_job(job_id: int) -> None:
         _write(job_id, progress=percent, message=message[:200], heartbeat_at=utcnow())
 
     try:
-        plan = plan_day(
-            job.delivery_date,
-            settings,
-            order_ids=params.get("order_ids"),
-            volunteer_ids=params.get("volunteer_ids"),
-            user=job.requested_by,
-            progress=progress,
-        )
-        if _cancel_requested(job_id):
-            raise JobCancelled
+        plan = _plan_and_store(job, progress)
         result = {
             "plan_id": plan.id,
             "runs": len(plan.runs),
             "stops": sum(len(run.stops) for run in plan.runs),
             "unassigned_orders": len(plan.unassigned),
         }
-        db.session.commit()
         _write(
             job_id,
             status=JobStatus.SUCCEEDED,
@@ -218,11 +257,10 @@ def _run_planning_job(job_id: int) -> None:
             finished_at=utcnow(),
             message=_("Planning finished"),
         )
-        if params.get("url_root"):
-            # The route sheets of the draft are laid out next, before anyone prints them.
-            enqueue("render_sheets", plan.id, params["url_root"])
+        # The route sheets of the draft are laid out next, before anyone prints them.
+        site_url = job.params.get("site_url") or job.params.get("url_root")  # url_root: older
+        route_sheets.queue_sheets(plan, site_url or current_app.config.get("SITE_URL"))
     except JobCancelled:
-        db.session.rollback()
         _write(
             job_id,
             status=JobStatus.CANCELLED,
@@ -230,24 +268,11 @@ def _run_planning_job(job_id: int) -> None:
             message=_("Cancelled; no order was changed"),
         )
     except PlanningError as error:
-        db.session.rollback()
-        _write(
-            job_id,
-            status=JobStatus.FAILED,
-            finished_at=utcnow(),
-            error=str(error)[:500],
-            message=_("Planning failed"),
-        )
+        _failed(job_id, str(error))
     except Exception as error:  # noqa: BLE001 - the job must end visibly, whatever broke
-        db.session.rollback()
-        _write(
+        _failed(
             job_id,
-            status=JobStatus.FAILED,
-            finished_at=utcnow(),
-            error=_("Internal error (%(kind)s): %(error)s", kind=type(error).__name__, error=error)[
-                :500
-            ],
-            message=_("Planning failed"),
+            _("Internal error (%(kind)s): %(error)s", kind=type(error).__name__, error=error),
         )
         current_app.logger.exception("planning job %s failed", job_id)
     finally:

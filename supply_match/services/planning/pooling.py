@@ -99,6 +99,9 @@ class PooledStop:
 
 
 def pool_orders(orders: Iterable[PoolOrder], separate_pesticide: bool = True) -> list[PooledStop]:
+    """Items for the same place (a household, or a village's collection point), from the
+    same outlet and in the same time window, become one stop; pesticide becomes a stop of
+    its own when ``separate_pesticide``."""
     stops: dict[tuple, PooledStop] = {}
     for order in orders:
         collection = order.delivery_point == DeliveryPoint.COLLECTION

@@ -22,13 +22,16 @@ from supply_match.models import (
     User,
 )
 from supply_match.models._types import utcnow
+from supply_match.services.documents import route_sheets
+from supply_match.services.unit_of_work import use_case
 
 
 class PublishError(RuntimeError):
-    pass
+    """The plan cannot be published as it is; nothing changed."""
 
 
 def planned_order_ids(plan: DeliveryPlan) -> set[int]:
+    """Ids of the orders with goods on the plan's runs."""
     return {item.order_id for run in plan.runs for stop in run.stops for item in stop.items}
 
 
@@ -39,8 +42,16 @@ def _last_published_order_ids(plan: DeliveryPlan) -> set[int]:
     return set()
 
 
-def publish(plan: DeliveryPlan, user: User | None = None) -> PlanChange:
-    """Publish ``plan`` (the caller commits)."""
+@use_case
+def publish(
+    plan: DeliveryPlan, user: User | None = None, *, site_url: str | None = None
+) -> PlanChange:
+    """Publish ``plan``, committed: its orders become scheduled, orders taken off go back
+    to allocated; the route sheets are queued with links under ``site_url``. Returns the
+    recorded change (version, added and removed order ids).
+
+    Raises ``PublishError`` for a plan without runs, one a volunteer started, or an order
+    no longer allocated; nothing is written then."""
     if not plan.runs:
         raise PublishError(_("The plan has no delivery runs, so it cannot be published."))
     started = [run for run in plan.runs if run.status != RunStatus.PLANNED]
@@ -91,4 +102,5 @@ def publish(plan: DeliveryPlan, user: User | None = None) -> PlanChange:
     )
     plan.changes.append(change)
     db.session.flush()
+    route_sheets.queue_sheets(plan, site_url)
     return change

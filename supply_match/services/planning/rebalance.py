@@ -26,10 +26,12 @@ MAX_ROUNDS = 3
 
 
 def vehicle_id(volunteer_id: int, trip: int = 1) -> str:
+    """The solver's vehicle id of a volunteer's ``trip``-th trip (``7``, ``7/2``)."""
     return str(volunteer_id) if trip == 1 else f"{volunteer_id}{TRIP_SEPARATOR}{trip}"
 
 
 def volunteer_and_trip(vehicle: str) -> tuple[int, int]:
+    """The volunteer id and trip number a vehicle id stands for."""
     volunteer, _, trip = vehicle.partition(TRIP_SEPARATOR)
     return int(volunteer), int(trip or 1)
 

@@ -25,11 +25,8 @@ from supply_match.models import (
 from supply_match.services import scope
 from supply_match.services.delivery import phone_updates as delivery
 from supply_match.services.documents import svg_map
-from supply_match.services.planning.day import (
-    eligible_orders,
-    unassigned_reason_text,
-    volunteers_on_duty,
-)
+from supply_match.services.planning.loading import eligible_orders, volunteers_on_duty
+from supply_match.services.planning.reasons import unassigned_reason_text
 from supply_match.services.supply.matching import delivery_point_of
 
 
@@ -49,14 +46,17 @@ class DayCandidates:
 
 
 def candidates(day: date) -> DayCandidates:
+    """What can be planned for ``day``: its eligible orders and the volunteers on duty."""
     return DayCandidates(day, eligible_orders(day), volunteers_on_duty(day))
 
 
 def plan_for(day: date) -> DeliveryPlan | None:
+    """The plan of ``day``, or None before it is planned."""
     return db.session.scalar(select(DeliveryPlan).where(DeliveryPlan.delivery_date == day))
 
 
 def recent_plans(limit: int = 60) -> list[DeliveryPlan]:
+    """The ``limit`` latest-dated plans, newest day first."""
     return list(
         db.session.scalars(
             select(DeliveryPlan).order_by(DeliveryPlan.delivery_date.desc()).limit(limit)
@@ -65,6 +65,7 @@ def recent_plans(limit: int = 60) -> list[DeliveryPlan]:
 
 
 def latest_job(day: date) -> PlanningJob | None:
+    """The newest planning job of ``day``, finished or not; None if it never had one."""
     return db.session.scalar(
         select(PlanningJob)
         .where(PlanningJob.delivery_date == day)
@@ -74,6 +75,7 @@ def latest_job(day: date) -> PlanningJob | None:
 
 
 def plan_map(plan: DeliveryPlan, width: int = 900, height: int = 560) -> str:
+    """An SVG map (``width`` x ``height`` pixels) of every run, outlet and unassigned order."""
     layer = svg_map.MapLayer()
     outlets = {}
     for index, run in enumerate(plan.runs):
@@ -102,6 +104,7 @@ def plan_map(plan: DeliveryPlan, width: int = 900, height: int = 560) -> str:
 
 
 def summary(plan: DeliveryPlan) -> dict[str, object]:
+    """The plan's figures: runs, stops, orders, load (kg), distance (km), unassigned by reason."""
     stops = sum(len(run.stops) for run in plan.runs)
     weight = sum((run.load_kg for run in plan.runs), Decimal(0))
     reasons: dict[str, int] = {}
@@ -122,6 +125,7 @@ def summary(plan: DeliveryPlan) -> dict[str, object]:
 
 
 def board(plan: DeliveryPlan) -> list[dict[str, object]]:
+    """One row per run, in the plan's order, with its colour and delivery progress."""
     figures = delivery.progress_by_run(plan)
     rows = []
     for index, run in enumerate(plan.runs):
@@ -131,6 +135,7 @@ def board(plan: DeliveryPlan) -> list[dict[str, object]]:
 
 
 def all_volunteers() -> list[Volunteer]:
+    """Every volunteer, active or not, by township then id."""
     return list(db.session.scalars(select(Volunteer).order_by(Volunteer.township_id, Volunteer.id)))
 
 

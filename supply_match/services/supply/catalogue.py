@@ -15,11 +15,14 @@ from supply_match import labels
 from supply_match.extensions import db
 from supply_match.models import Outlet, Product, Township
 from supply_match.services.fields import parse_decimal, parse_float
+from supply_match.services.unit_of_work import use_case
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 
 
 def read_product(form, product: Product | None) -> tuple[dict, dict[str, str]]:
+    """Check a product form (a mapping of strings): the values to save and a message per
+    bad field (nothing is written)."""
     errors: dict[str, str] = {}
     values = {
         "code": (form.get("code") or "").strip(),
@@ -67,6 +70,8 @@ def _time(text: str | None, errors: dict, key: str) -> time | None:
 
 
 def read_outlet(form, outlet: Outlet | None) -> tuple[dict, dict[str, str]]:
+    """Check an outlet form (a mapping of strings): the values to save and a message per
+    bad field (nothing is written)."""
     errors: dict[str, str] = {}
     values: dict = {
         "name": (form.get("name") or "").strip(),
@@ -110,13 +115,14 @@ def read_outlet(form, outlet: Outlet | None) -> tuple[dict, dict[str, str]]:
 Record = TypeVar("Record", Product, Outlet)
 
 
+@use_case
 def save(model: type[Record], record: Record | None, values: dict) -> Record:
     """Write checked form values to a product or outlet, a new one when ``record`` is None,
-    and commit."""
+    in one transaction."""
     if record is None:
         record = model()
         db.session.add(record)
     for key, value in values.items():
         setattr(record, key, value)
-    db.session.commit()
+    db.session.flush()
     return record

@@ -39,6 +39,7 @@ from supply_match.models import (
     Village,
 )
 from supply_match.services.supply import stock as stock_ledger
+from supply_match.services.unit_of_work import use_case
 
 # Quantities are decimals with two places; the model counts hundredths.
 SCALE = 100
@@ -82,13 +83,8 @@ class MatchingResult:
 
 
 def delivery_point_of(order: Order) -> tuple[float, float]:
-    """Where the goods go: the field point, the village collection point, or home."""
-    if order.delivery_point == "field" and order.delivery_lat is not None:
-        return order.delivery_lat, order.delivery_lon
-    if order.delivery_point == "collection":
-        village = order.household.village
-        return village.collection_lat, village.collection_lon
-    return order.household.lat, order.household.lon
+    """Kept for planning's imports: ``Order.delivery_location`` is the rule."""
+    return order.delivery_location
 
 
 def _open_orders() -> list[Order]:
@@ -140,8 +136,24 @@ def _home_outlet(
     return best
 
 
+@dataclass
+class _Haulage:
+    """What a unit's transport costs: road distances from each order to its nearest
+    outlets, each order's home outlet, and each order's urgency rank."""
+
+    distance_km: dict[tuple[int, int], float]
+    home: dict[int, int | None]
+    max_haul: int  # tenths of a km, longer than any haul considered
+    rank: dict[int, int]  # oldest order first
+    total: int
+
+
+@use_case
 def run_matching(user: User | None = None) -> MatchingResult:
-    """Allocate open order lines to outlets' stock and reserve it. The caller commits."""
+    """Allocate open order lines to outlets' stock and reserve it, in one transaction.
+
+    Quantities are in each product's unit (two decimals). Raises ``MatchingError``
+    (nothing changed) when a product's flow model cannot be solved."""
     orders = _open_orders()
     stock_rows = _available_stock()
     result = MatchingResult()
@@ -154,10 +166,26 @@ def run_matching(user: User | None = None) -> MatchingResult:
 
     outlets = {row.outlet_id: row.outlet for row in stock_rows.values()}
     available = {key: int(row.available * SCALE) for key, row in stock_rows.items()}
+    haulage = _haulage(orders, outlets, available)
+    lines_by_product: dict[int, list[tuple[Order, OrderLine]]] = defaultdict(list)
+    for order, line in open_lines:
+        lines_by_product[line.product_id].append((order, line))
+
+    planned: list[tuple[Order, OrderLine, int, int]] = []  # order, line, outlet, hundredths
+    for product_id, entries in sorted(lines_by_product.items()):
+        planned += _solve_product(product_id, entries, available, haulage)
+    result.solver_status = "OPTIMAL"
+    _write(result, planned, orders, stock_rows, outlets, haulage, user)
+    return result
+
+
+def _haulage(
+    orders: list[Order], outlets: dict[int, Outlet], available: dict[tuple[int, int], int]
+) -> _Haulage:
     distance_km: dict[tuple[int, int], float] = {}
     home: dict[int, int | None] = {}
     for order in orders:
-        lat, lon = delivery_point_of(order)
+        lat, lon = order.delivery_location
         wanted = {line.product_id for line in order.lines if line.shortfall > 0}
         near = sorted(
             (geo.road_distance_m(lat, lon, outlet.lat, outlet.lon) / 1000, outlet_id)
@@ -167,84 +195,106 @@ def run_matching(user: User | None = None) -> MatchingResult:
         for d, outlet_id in near:
             distance_km[order.id, outlet_id] = d
         home[order.id] = _home_outlet(order, near, available)
+    return _Haulage(
+        distance_km=distance_km,
+        home=home,
+        max_haul=int(max(distance_km.values(), default=1.0) * 10) + 1,
+        rank={order.id: index for index, order in enumerate(orders)},
+        total=len(orders),
+    )
 
-    max_haul = int(max(distance_km.values(), default=1.0) * 10) + 1  # tenths of a km
-    rank = {order.id: index for index, order in enumerate(orders)}  # oldest first
-    total = len(orders)
-    lines_by_product: dict[int, list[tuple[Order, OrderLine]]] = defaultdict(list)
-    for order, line in open_lines:
-        lines_by_product[line.product_id].append((order, line))
 
-    planned: list[tuple[Order, OrderLine, int, int]] = []  # order, line, outlet, hundredths
-    for product_id, entries in sorted(lines_by_product.items()):
-        product_outlets = sorted(o for (o, p) in available if p == product_id)
-        if not product_outlets:
-            continue
-        unit_tenths_kg = max(1, round(float(entries[0][1].product.unit_weight_kg) * 10))
-        # Per hundredth of a unit: transport <= unit * 2 * max_haul (with the away cost);
-        # a unit left short costs more than that, scaled by urgency.
-        worst_transport = unit_tenths_kg * 2 * max_haul
-        line_nodes = len(entries)
-        outlet_node = {o: line_nodes + i for i, o in enumerate(product_outlets)}
-        short_node = line_nodes + len(product_outlets)
-        sink = short_node + 1
-        tails, heads, caps, costs = [], [], [], []
-        for index, (order, line) in enumerate(entries):
-            need = int(line.shortfall * SCALE)
-            for outlet_id in product_outlets:
-                if (order.id, outlet_id) not in distance_km:
-                    continue
-                haul = int(distance_km[order.id, outlet_id] * 10)
-                away = 0 if outlet_id == home[order.id] else max_haul
-                tails.append(index)
-                heads.append(outlet_node[outlet_id])
-                caps.append(need)
-                costs.append(unit_tenths_kg * (haul + away))
-            urgency = 1 + order.priority * (2 * total + 2) + (total - rank[order.id])
-            tails.append(index)
-            heads.append(short_node)
-            caps.append(need)
-            costs.append((worst_transport + 1) * urgency)
+def _solve_product(
+    product_id: int,
+    entries: list[tuple[Order, OrderLine]],
+    available: dict[tuple[int, int], int],
+    haulage: _Haulage,
+) -> list[tuple[Order, OrderLine, int, int]]:
+    """One product's transportation problem as a min-cost flow: line nodes, one node per
+    outlet holding the product, a shortfall node, a sink. Returns the planned
+    (order, line, outlet id, hundredths) flows to outlets."""
+    product_outlets = sorted(o for (o, p) in available if p == product_id)
+    if not product_outlets:
+        return []
+    distance_km, home, max_haul = haulage.distance_km, haulage.home, haulage.max_haul
+    rank, total = haulage.rank, haulage.total
+    unit_tenths_kg = max(1, round(float(entries[0][1].product.unit_weight_kg) * 10))
+    # Per hundredth of a unit: transport <= unit * 2 * max_haul (with the away cost);
+    # a unit left short costs more than that, scaled by urgency.
+    worst_transport = unit_tenths_kg * 2 * max_haul
+    line_nodes = len(entries)
+    outlet_node = {o: line_nodes + i for i, o in enumerate(product_outlets)}
+    short_node = line_nodes + len(product_outlets)
+    sink = short_node + 1
+    tails, heads, caps, costs = [], [], [], []
+    for index, (order, line) in enumerate(entries):
+        need = int(line.shortfall * SCALE)
         for outlet_id in product_outlets:
-            tails.append(outlet_node[outlet_id])
-            heads.append(sink)
-            caps.append(available[outlet_id, product_id])
-            costs.append(0)
-        tails.append(short_node)
+            if (order.id, outlet_id) not in distance_km:
+                continue
+            haul = int(distance_km[order.id, outlet_id] * 10)
+            away = 0 if outlet_id == home[order.id] else max_haul
+            tails.append(index)
+            heads.append(outlet_node[outlet_id])
+            caps.append(need)
+            costs.append(unit_tenths_kg * (haul + away))
+        urgency = 1 + order.priority * (2 * total + 2) + (total - rank[order.id])
+        tails.append(index)
+        heads.append(short_node)
+        caps.append(need)
+        costs.append((worst_transport + 1) * urgency)
+    for outlet_id in product_outlets:
+        tails.append(outlet_node[outlet_id])
         heads.append(sink)
-        caps.append(sum(int(line.shortfall * SCALE) for _order, line in entries))
+        caps.append(available[outlet_id, product_id])
         costs.append(0)
+    tails.append(short_node)
+    heads.append(sink)
+    caps.append(sum(int(line.shortfall * SCALE) for _order, line in entries))
+    costs.append(0)
 
-        flow = min_cost_flow.SimpleMinCostFlow()
-        arcs = flow.add_arcs_with_capacity_and_unit_cost(
-            np.array(tails, dtype=np.int64),
-            np.array(heads, dtype=np.int64),
-            np.array(caps, dtype=np.int64),
-            np.array(costs, dtype=np.int64),
-        )
-        supplies = [int(line.shortfall * SCALE) for _order, line in entries]
-        supplies += [0] * (len(product_outlets) + 1) + [-sum(supplies)]
-        flow.set_nodes_supplies(
-            np.arange(len(supplies), dtype=np.int64), np.array(supplies, dtype=np.int64)
-        )
-        status = flow.solve()
-        if status != flow.OPTIMAL:
-            raise MatchingError(
-                _(
-                    "The matching model could not be solved (status %(status)s); no order "
-                    "or stock was changed.",
-                    status=status,
-                )
+    flow = min_cost_flow.SimpleMinCostFlow()
+    arcs = flow.add_arcs_with_capacity_and_unit_cost(
+        np.array(tails, dtype=np.int64),
+        np.array(heads, dtype=np.int64),
+        np.array(caps, dtype=np.int64),
+        np.array(costs, dtype=np.int64),
+    )
+    supplies = [int(line.shortfall * SCALE) for _order, line in entries]
+    supplies += [0] * (len(product_outlets) + 1) + [-sum(supplies)]
+    flow.set_nodes_supplies(
+        np.arange(len(supplies), dtype=np.int64), np.array(supplies, dtype=np.int64)
+    )
+    status = flow.solve()
+    if status != flow.OPTIMAL:
+        raise MatchingError(
+            _(
+                "The matching model could not be solved (status %(status)s); no order "
+                "or stock was changed.",
+                status=status,
             )
-        node_outlet = {node: outlet_id for outlet_id, node in outlet_node.items()}
-        for arc in arcs:
-            amount = flow.flow(arc)
-            head = flow.head(arc)
-            if amount > 0 and head in node_outlet:
-                order, line = entries[flow.tail(arc)]
-                planned.append((order, line, node_outlet[head], amount))
-    result.solver_status = "OPTIMAL"
+        )
+    node_outlet = {node: outlet_id for outlet_id, node in outlet_node.items()}
+    planned = []
+    for arc in arcs:
+        amount = flow.flow(arc)
+        head = flow.head(arc)
+        if amount > 0 and head in node_outlet:
+            order, line = entries[flow.tail(arc)]
+            planned.append((order, line, node_outlet[head], amount))
+    return planned
 
+
+def _write(
+    result: MatchingResult,
+    planned: list[tuple[Order, OrderLine, int, int]],
+    orders: list[Order],
+    stock_rows: dict[tuple[int, int], Stock],
+    outlets: dict[int, Outlet],
+    haulage: _Haulage,
+    user: User | None,
+) -> None:
+    """Allocate and reserve the planned flows; orders fully covered become allocated."""
     for order, line, outlet_id, amount in sorted(planned, key=lambda p: (p[1].id, p[2])):
         quantity = Decimal(amount) / SCALE
         _allocate(line, stock_rows[outlet_id, line.product_id], quantity, user)
@@ -255,7 +305,7 @@ def run_matching(user: User | None = None) -> MatchingResult:
                 product_name=line.product.name,
                 outlet_name=outlets[outlet_id].name,
                 quantity=quantity,
-                distance_km=round(distance_km[order.id, outlet_id], 1),
+                distance_km=round(haulage.distance_km[order.id, outlet_id], 1),
             )
         )
     for order in orders:
@@ -264,7 +314,6 @@ def run_matching(user: User | None = None) -> MatchingResult:
             result.orders_allocated.append(order.id)
     result.shortfalls = _shortfalls(orders)
     db.session.flush()
-    return result
 
 
 def _allocate(line: OrderLine, stock: Stock, quantity: Decimal, user: User | None) -> None:
@@ -306,3 +355,28 @@ def cancel_order(order: Order, user: User | None = None, reason: str | None = No
     """Cancel an order and release whatever it had reserved."""
     order.transition_to(OrderStatus.CANCELLED)
     release_allocations(order, reason or _("Order cancelled"), user)
+
+
+@dataclass
+class MatchSummary:
+    """A matching run in brief: counts, and per product the quantity and lines short."""
+
+    changed: bool
+    allocations: int
+    orders_allocated: list[int]
+    shortfalls: list[tuple[str, Decimal, int]]  # product, missing quantity, lines short
+
+
+def summarise(result: MatchingResult) -> MatchSummary:
+    """What a matching run did, for the page: shortfalls summed per product."""
+    missing: dict[str, Decimal] = defaultdict(Decimal)
+    lines: dict[str, int] = defaultdict(int)
+    for shortfall in result.shortfalls:
+        missing[shortfall.product_name] += shortfall.missing
+        lines[shortfall.product_name] += 1
+    return MatchSummary(
+        changed=result.changed,
+        allocations=len(result.allocations),
+        orders_allocated=sorted(result.orders_allocated),
+        shortfalls=sorted((name, missing[name], lines[name]) for name in missing),
+    )

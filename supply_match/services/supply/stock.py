@@ -72,6 +72,8 @@ def _record(
 
 
 def receive(stock: Stock, quantity: Decimal, reason: str, user: User | None = None) -> StockChange:
+    """Record goods received (``quantity`` > 0, in the product's unit). Raises
+    ``StockError``."""
     if quantity <= 0:
         raise StockError(_("The quantity received must be more than zero."))
     return _record(
@@ -102,6 +104,8 @@ def set_count(
 def reserve(
     stock: Stock, quantity: Decimal, order_line: OrderLine, user: User | None = None
 ) -> StockChange:
+    """Reserve ``quantity`` of the stock for an order line (matching); the ledger says
+    which order."""
     return _record(
         stock,
         StockChangeKind.RESERVED,
@@ -115,6 +119,7 @@ def reserve(
 def release(
     stock: Stock, quantity: Decimal, order_line: OrderLine, reason: str, user: User | None = None
 ) -> StockChange:
+    """Give back ``quantity`` reserved for an order line, with the reason the ledger keeps."""
     return _record(
         stock,
         StockChangeKind.RELEASED,

@@ -18,6 +18,7 @@ from supply_match.models import Outlet, Product, Stock, User
 from supply_match.services.documents import spreadsheets as sheets
 from supply_match.services.documents.spreadsheets import Column, RowErrors
 from supply_match.services.supply import stock as ledger
+from supply_match.services.unit_of_work import use_case
 
 OUTLET = Column(
     "outlet", "网点", aliases=("网点名称", "销售网点"), example="彭水县农资公司汉葭门市部", width=28
@@ -43,10 +44,15 @@ TEMPLATE_NOTES = [
 
 
 def template_xlsx() -> bytes:
+    """The blank stock import sheet (.xlsx) with its headers, an example row and notes."""
     return sheets.template_xlsx(STOCK_COLUMNS, "库存", TEMPLATE_NOTES)
 
 
+@use_case
 def import_stock(filename: str, data: bytes, user: User) -> StockImportResult:
+    """Check a whole stock sheet (.xlsx or .csv), then set each outlet's counted stock,
+    one ledger entry per change. Raises ``sheets.SheetError`` (unreadable file) or
+    ``RowErrors`` (every bad cell) and then writes nothing."""
     rows = sheets.read_table(filename, data, STOCK_COLUMNS)
     errors = RowErrors()
     outlets = {o.name: o for o in db.session.scalars(select(Outlet))}

@@ -1,0 +1,106 @@
+"""What every area of the API shares: bad input as 422, another village's record as
+404, the JSON body, paging and the list filters read from query arguments."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from flask import abort, jsonify, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from supply_match.extensions import db
+from supply_match.models import Role
+from supply_match.services.errors import ForbiddenError
+from supply_match.services.intake.listing import ListFilters
+
+MAX_PER_PAGE = 200
+
+
+class Unprocessable(Exception):
+    def __init__(self, errors: dict[str, str]):
+        self.errors = errors
+
+
+DISPATCH = (Role.DISPATCHER, Role.ADMIN)
+
+
+def visible(getter, object_id: int):
+    """Another village's record is answered exactly like a missing one."""
+    try:
+        return getter(current_user, object_id)
+    except ForbiddenError:
+        abort(404)
+
+
+def json_body() -> dict:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise Unprocessable({"body": _("The request body must be a JSON object.")})
+    return body
+
+
+def number(value) -> str:
+    return f"{Decimal(value).normalize():f}"
+
+
+# Reading query arguments
+
+
+def paging(errors: dict | None = None) -> tuple[int, int]:
+    errors = {} if errors is None else errors
+    page = request.args.get("page", "1")
+    per_page = request.args.get("per_page", "50")
+    if not page.isdigit() or int(page) < 1:
+        errors["page"] = _("The page must be a positive whole number.")
+    if not per_page.isdigit() or not 1 <= int(per_page) <= MAX_PER_PAGE:
+        errors["per_page"] = _("per_page must be between 1 and %(max)s.", max=MAX_PER_PAGE)
+    if errors:
+        raise Unprocessable(errors)
+    return int(page), int(per_page)
+
+
+def int_param(name: str, errors: dict) -> int | None:
+    text = request.args.get(name, "").strip()
+    if not text:
+        return None
+    if not text.isdigit():
+        errors[name] = _("Must be a whole-number id.")
+        return None
+    return int(text)
+
+
+def list_filters() -> ListFilters:
+    errors: dict[str, str] = {}
+    filters = ListFilters()
+    # Another village's id selects nothing: the scoped queries never reach its rows.
+    filters.village_id = int_param("village", errors)
+    status = request.args.get("status") or None
+    if status is not None and status not in {"submitted", "allocated", "scheduled",
+                                              "delivered", "failed", "cancelled"}:  # fmt: skip
+        errors["status"] = _("Unknown order status.")
+    filters.status = status
+    filters.product_id = int_param("product", errors)
+    for key in ("date_from", "date_to"):
+        text = request.args.get(key, "").strip()
+        if text:
+            try:
+                setattr(filters, key, date.fromisoformat(text))
+            except ValueError:
+                errors[key] = _("Dates are written YYYY-MM-DD.")
+    filters.q = (request.args.get("q") or "").strip()[:32]
+    paging(errors)  # raises with the filters' errors and the paging's together
+    return filters
+
+
+def page_of(query, serialise):
+    page, per_page = paging()
+    result = db.paginate(query, page=page, per_page=per_page, error_out=False)
+    return jsonify(
+        items=[serialise(item) for item in result.items],
+        page=result.page,
+        per_page=result.per_page,
+        total=result.total,
+        pages=result.pages,
+    )

@@ -1,0 +1,398 @@
+"""Households and orders: lists with the list filters, create, read, cancel (village scope
+as on the pages: another village's record answers 404)."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+from flask import jsonify
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from routes.api import bp
+from routes.api.common import (
+    Unprocessable,
+    json_body,
+    list_filters,
+    number,
+    page_of,
+    visible,
+)
+from routes.api.openapi import (
+    DECIMAL,
+    ERRORS,
+    NOT_FOUND,
+    content,
+    create_operation,
+    list_operation,
+    one_operation,
+    path_id_param,
+    ref,
+)
+from supply_match.models import Household, Order, OrderLine
+from supply_match.services import scope
+from supply_match.services.intake import forms as intake
+from supply_match.services.intake.listing import filtered_households, filtered_orders
+
+
+def household_json(household: Household) -> dict:
+    return {
+        "id": household.id,
+        "village_id": household.village_id,
+        "village": household.village.full_name,
+        "name": household.name,
+        "mobile": household.mobile,
+        "group_no": household.group_no,
+        "lat": household.lat,
+        "lon": household.lon,
+    }
+
+
+def order_json(order: Order) -> dict:
+    return {
+        "id": order.id,
+        "household_id": order.household_id,
+        "household": order.household.name,
+        "village_id": order.household.village_id,
+        "status": order.status,
+        "editable": order.editable,
+        "not_editable_reason": intake.why_not_editable(order),
+        "delivery_point": order.delivery_point,
+        "field_lat": order.delivery_lat,
+        "field_lon": order.delivery_lon,
+        "wanted_from": order.wanted_from.isoformat(),
+        "wanted_to": order.wanted_to.isoformat(),
+        "window_start": order.window_start.strftime("%H:%M") if order.window_start else None,
+        "window_end": order.window_end.strftime("%H:%M") if order.window_end else None,
+        "priority": order.priority,
+        "note": order.note,
+        "created_at": order.created_at.isoformat(),
+        "lines": [
+            {
+                "product_id": line.product_id,
+                "product": line.product.name,
+                "unit": line.product.unit,
+                "quantity": number(line.quantity),
+                "allocated": number(line.allocated_quantity),
+            }
+            for line in order.lines
+        ],
+    }
+
+
+@bp.get("/households")
+def households_list():
+    query = filtered_households(current_user, list_filters()).options(
+        selectinload(Household.village)
+    )
+    return page_of(query, household_json)
+
+
+def _optional_float(body: dict, key: str, errors: dict) -> float | None:
+    value = body.get(key)
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        errors[key] = _("Must be a number.")
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        errors[key] = _("Must be a number.")
+        return None
+
+
+def _optional_int(body: dict, key: str, errors: dict) -> int | None:
+    value = body.get(key)
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, str)) or not str(value).isdigit():
+        errors[key] = _("Must be a positive integer.")
+        return None
+    return int(value)
+
+
+@bp.post("/households")
+def households_create():
+    body = json_body()
+    errors: dict[str, str] = {}
+    data = intake.HouseholdInput(
+        village_id=_optional_int(body, "village_id", errors),
+        name=str(body.get("name") or ""),
+        mobile=str(body.get("mobile") or ""),
+        group_no=_optional_int(body, "group_no", errors),
+        lat=_optional_float(body, "lat", errors),
+        lon=_optional_float(body, "lon", errors),
+        gcj02=bool(body.get("gcj02")),
+    )
+    if errors:
+        raise Unprocessable(errors)
+    household = intake.add_household(current_user, data)
+    return jsonify(household_json(household)), 201
+
+
+@bp.get("/households/<int:household_id>")
+def households_read(household_id: int):
+    return jsonify(household_json(visible(scope.get_household_for, household_id)))
+
+
+@bp.get("/orders")
+def orders_list():
+    query = filtered_orders(current_user, list_filters()).options(
+        selectinload(Order.lines).selectinload(OrderLine.product),
+        selectinload(Order.lines).selectinload(OrderLine.allocations),
+        selectinload(Order.household),
+    )
+    return page_of(query, order_json)
+
+
+def _date(body: dict, key: str, errors: dict) -> date | None:
+    value = body.get(key)
+    if value in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        errors[key] = _("Dates are written YYYY-MM-DD.")
+        return None
+
+
+def _time(body: dict, key: str, errors: dict) -> time | None:
+    value = body.get(key)
+    if value in (None, ""):
+        return None
+    try:
+        return time.fromisoformat(str(value))
+    except ValueError:
+        errors[key] = _("Times are written HH:MM.")
+        return None
+
+
+def order_input(body: dict, household_id: int | None) -> intake.OrderInput:
+    errors: dict[str, str] = {}
+    raw_lines = body.get("lines")
+    lines: list[tuple[int | None, str]] = []
+    if not isinstance(raw_lines, list) or not raw_lines:
+        errors["lines"] = _("Enter at least one product: lines must be a non-empty array.")
+    else:
+        for index, line in enumerate(raw_lines, start=1):
+            if not isinstance(line, dict):
+                errors[f"lines-{index}"] = _("Each line must be an object {product_id, quantity}.")
+                continue
+            product_id = _optional_int(line, "product_id", errors)
+            quantity = line.get("quantity")
+            if isinstance(quantity, bool) or not isinstance(quantity, (int, float, str)):
+                quantity = ""
+            lines.append((product_id, str(quantity)))
+    priority = body.get("priority", 0)
+    if isinstance(priority, bool) or not isinstance(priority, int):
+        errors["priority"] = _("The priority must be a whole number from 0 to 9.")
+        priority = 0
+    data = intake.OrderInput(
+        household_id=household_id,
+        lines=lines,
+        delivery_point=str(body.get("delivery_point") or "home"),
+        field_lat=_optional_float(body, "field_lat", errors),
+        field_lon=_optional_float(body, "field_lon", errors),
+        field_gcj02=bool(body.get("field_gcj02")),
+        wanted_from=_date(body, "wanted_from", errors),
+        wanted_to=_date(body, "wanted_to", errors),
+        window_start=_time(body, "window_start", errors),
+        window_end=_time(body, "window_end", errors),
+        priority=priority,
+        note=str(body["note"]) if body.get("note") is not None else None,
+    )
+    if errors:
+        raise Unprocessable(errors)
+    return data
+
+
+@bp.post("/orders")
+def orders_create():
+    body = json_body()
+    errors: dict[str, str] = {}
+    household_id = _optional_int(body, "household_id", errors)
+    if errors:
+        raise Unprocessable(errors)
+    order = intake.create_order(current_user, order_input(body, household_id))
+    return jsonify(order_json(order)), 201
+
+
+@bp.get("/orders/<int:order_id>")
+def orders_read(order_id: int):
+    return jsonify(order_json(visible(scope.get_order_for, order_id)))
+
+
+@bp.post("/orders/<int:order_id>/cancel")
+def orders_cancel(order_id: int):
+    order = visible(scope.get_order_for, order_id)
+    try:
+        intake.cancel(current_user, order)
+    except intake.NotEditable as error:
+        return jsonify(errors={"status": str(error)}), 409
+    return jsonify(order_json(order))
+
+
+# The OpenAPI piece of this area (routes/api/openapi.py puts the pieces together).
+
+SCHEMAS = {
+    "Household": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "village_id": {"type": "integer"},
+            "village": {"type": "string"},
+            "name": {"type": "string"},
+            "mobile": {"type": "string", "pattern": r"^1[3-9]\d{9}$"},
+            "group_no": {"type": "integer"},
+            "lat": {"type": "number", "description": "WGS-84"},
+            "lon": {"type": "number", "description": "WGS-84"},
+        },
+    },
+    "NewHousehold": {
+        "type": "object",
+        "required": ["village_id", "name", "mobile", "group_no"],
+        "properties": {
+            "village_id": {"type": "integer"},
+            "name": {"type": "string", "maxLength": 32},
+            "mobile": {"type": "string", "description": "11-digit mobile number"},
+            "group_no": {"type": "integer", "minimum": 1},
+            "lat": {"type": ["number", "null"]},
+            "lon": {"type": ["number", "null"]},
+            "gcj02": {
+                "type": "boolean",
+                "description": "lat/lon come from Amap or Tencent maps (GCJ-02); stored as WGS-84",
+            },
+        },
+    },
+    "OrderLine": {
+        "type": "object",
+        "properties": {
+            "product_id": {"type": "integer"},
+            "product": {"type": "string"},
+            "unit": {"type": "string"},
+            "quantity": DECIMAL,
+            "allocated": DECIMAL,
+        },
+    },
+    "Order": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "household_id": {"type": "integer"},
+            "household": {"type": "string"},
+            "village_id": {"type": "integer"},
+            "status": {"type": "string"},
+            "editable": {"type": "boolean"},
+            "not_editable_reason": {"type": ["string", "null"]},
+            "delivery_point": {"type": "string", "enum": ["home", "field", "collection"]},
+            "field_lat": {"type": ["number", "null"]},
+            "field_lon": {"type": ["number", "null"]},
+            "wanted_from": {"type": "string", "format": "date"},
+            "wanted_to": {"type": "string", "format": "date"},
+            "window_start": {"type": ["string", "null"], "description": "HH:MM"},
+            "window_end": {"type": ["string", "null"], "description": "HH:MM"},
+            "priority": {"type": "integer", "minimum": 0, "maximum": 9},
+            "note": {"type": ["string", "null"]},
+            "created_at": {"type": "string", "format": "date-time"},
+            "lines": {"type": "array", "items": ref("OrderLine")},
+        },
+    },
+    "NewOrder": {
+        "type": "object",
+        "required": ["household_id", "lines", "wanted_from", "wanted_to"],
+        "properties": {
+            "household_id": {"type": "integer"},
+            "lines": {
+                "type": "array",
+                "minItems": 1,
+                "items": {
+                    "type": "object",
+                    "required": ["product_id", "quantity"],
+                    "properties": {
+                        "product_id": {"type": "integer"},
+                        "quantity": {
+                            "type": ["number", "string"],
+                            "description": "> 0, 2 decimals",
+                        },
+                    },
+                },
+            },
+            "delivery_point": {
+                "type": "string",
+                "enum": ["home", "field", "collection"],
+                "default": "home",
+            },
+            "field_lat": {"type": ["number", "null"], "description": "required for field"},
+            "field_lon": {"type": ["number", "null"], "description": "required for field"},
+            "field_gcj02": {"type": "boolean"},
+            "wanted_from": {"type": "string", "format": "date"},
+            "wanted_to": {"type": "string", "format": "date", "description": "<= 60 days later"},
+            "window_start": {"type": ["string", "null"], "description": "HH:MM"},
+            "window_end": {"type": ["string", "null"], "description": "HH:MM"},
+            "priority": {"type": "integer", "minimum": 0, "maximum": 9, "default": 0},
+            "note": {"type": ["string", "null"], "maxLength": 200},
+        },
+    },
+}
+
+PATHS = {
+    "/households": {
+        "get": list_operation(
+            "listHouseholds",
+            "Households of the villages you serve",
+            "Household",
+            "One page of households",
+        ),
+        "post": create_operation(
+            "createHousehold",
+            "Add a household to one of your villages",
+            "NewHousehold",
+            "Household",
+            "The new household",
+        ),
+    },
+    "/households/{household_id}": {
+        "get": one_operation(
+            "getHousehold",
+            "One household",
+            ("household_id", "Household id"),
+            "Household",
+            "The household",
+        )
+    },
+    "/orders": {
+        "get": list_operation(
+            "listOrders",
+            "Orders of the villages you serve, newest first",
+            "Order",
+            "One page of orders",
+        ),
+        "post": create_operation(
+            "createOrder",
+            "Enter an order for a household",
+            "NewOrder",
+            "Order",
+            "The new order, submitted",
+        ),
+    },
+    "/orders/{order_id}": {
+        "get": one_operation(
+            "getOrder", "One order with its lines", ("order_id", "Order id"), "Order", "The order"
+        )
+    },
+    "/orders/{order_id}/cancel": {
+        "post": {
+            "operationId": "cancelOrder",
+            "summary": "Cancel an order that is not yet on a published run",
+            "parameters": [path_id_param("order_id", "Order id")],
+            "responses": {
+                "200": content(ref("Order"), "The cancelled order; its reserved stock is released"),
+                "404": NOT_FOUND,
+                "409": content(ref("Errors"), "The order can no longer change; says why"),
+                **ERRORS,
+            },
+        }
+    },
+}  # fmt: skip

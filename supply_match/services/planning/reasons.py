@@ -1,0 +1,32 @@
+"""Why an order stayed off every run, in words a dispatcher reads."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+import solver
+
+REASON_TEXT = {
+    solver.Reason.TOO_HEAVY: _l("Heavier than every vehicle on duty can carry"),
+    solver.Reason.NO_VEHICLE_AT_OUTLET: _l("No volunteer loads at this outlet"),
+    solver.Reason.OUTSIDE_SHIFTS: _l(
+        "The delivery time asked for is outside every volunteer's shift"
+    ),
+    solver.Reason.TIME_WINDOW_UNREACHABLE: _l(
+        "Cannot be reached within the delivery time asked for"
+    ),
+    solver.Reason.BEYOND_RUN_LIMITS: _l("Too far for any run's time or distance limit"),
+    solver.Reason.DROPPED_FOR_PRIORITY: _l("Not enough vehicles that day; other orders came first"),
+    solver.Reason.NO_ALLOWED_VEHICLE: _l(
+        "The volunteer it is locked to does not load at this outlet"
+    ),
+    solver.Reason.SEARCH_LIMIT: _l("The planning time ran out before it could be placed"),
+}
+
+
+def unassigned_reason_text(code: str) -> str:
+    """The text of a stored reason code; an unknown code is shown as it is."""
+    try:
+        return str(REASON_TEXT[solver.Reason(code)])
+    except ValueError:
+        return code
