@@ -25,7 +25,7 @@ from supply_match.extensions import db
 from supply_match.models import DeliveryRun, DeliveryStop, JobStatus, PlanningJob, Role, Volunteer
 from supply_match.services.delivery import links as volunteer_links
 from supply_match.services.documents import route_sheets
-from supply_match.services.planning import delivery_days, publishing, reoptimizing
+from supply_match.services.planning import delivery_days, publishing, reoptimizing, vehicles
 from supply_match.services.planning import edits as run_edits
 from supply_match.services.planning import jobs as planning_jobs
 from supply_match.services.planning import views as plan_views
@@ -91,6 +91,7 @@ def day(day: str):
             job=job,
             time_limits=TIME_LIMITS_S,
             vehicle_label=lambda code: labels.label(labels.VEHICLE_TYPES, code),
+            range_km=lambda volunteer: vehicles.range_m(volunteer) // 1000,
         )
     return render_template(
         "plans/plan.html",

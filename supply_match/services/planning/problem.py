@@ -23,6 +23,7 @@ from supply_match.services.planning.pooling import (
     pool_orders,
 )
 from supply_match.services.planning.settings import PlanningError, PlanningSettings
+from supply_match.services.planning.vehicles import item_limit, range_m
 from supply_match.services.supply.matching import delivery_point_of
 
 # Using a volunteer at all costs as much as driving this far: fewer, fuller runs.
@@ -188,7 +189,8 @@ def _vehicles(
     outlet_location: dict[int, int],
     vehicle_outlet: dict[int, int],
 ) -> list[solver.Vehicle]:
-    """One vehicle per volunteer, from home and back, loading at its assigned outlet."""
+    """One vehicle per volunteer, from home and back, loading at its assigned outlet; a run
+    never goes farther than the vehicle's range nor holds more packages than its limit."""
     vehicles = []
     for v in volunteers:
         home = places.index(("home", v.id), v.home_lat, v.home_lon)
@@ -201,6 +203,8 @@ def _vehicles(
                 shift=solver.TimeWindow(seconds(v.shift_start), seconds(v.shift_end)),
                 speed_class=v.vehicle_type,
                 outlet=outlet_location[vehicle_outlet[v.id]],
+                max_items=item_limit(v.vehicle_type),
+                max_distance_m=range_m(v),
                 fixed_cost=VEHICLE_FIXED_COST_M,
             )
         )
