@@ -77,6 +77,14 @@ def test_a_file_without_drivable_ways_is_an_empty_network():
         build_graph([_way([1], [(0, 0)])])
 
 
+def test_a_single_one_way_street_or_an_expressway_alone_is_an_empty_network():
+    """Neither lets a vehicle come back: there is no network to plan on."""
+    with pytest.raises(EmptyNetworkError):
+        build_graph([_way([1, 2], [(0, 0), (1000, 0)], oneway=True)])
+    with pytest.raises(EmptyNetworkError):
+        build_graph([_way([1, 2], [(0, 0), (1000, 0)], road_class="motorway")])
+
+
 def test_the_graph_survives_its_round_trip_through_bytes():
     graph = build_graph(_triangle_with([_way([1, 2, 1], [(0, 0), (1000, 0), (0, 0)])]))
     again = type(graph).from_bytes(graph.to_bytes())

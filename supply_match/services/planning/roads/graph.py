@@ -171,6 +171,8 @@ def build_graph(ways: Iterable[WayRecord]) -> RoadGraph:
         np.array([class_names[c] not in NO_STOPPING for c in chain_class], dtype=bool),
     )
     kept = [c for c in range(len(chain_from)) if keep[chain_from[c]] and keep[chain_to[c]]]
+    if not kept:
+        raise EmptyNetworkError("no road where a vehicle can drive there and back")
     merged = _merge_pass_through(
         [(chain_from[c], chain_to[c], chain_oneway[c], chain_class[c]) for c in kept]
     )
@@ -293,5 +295,7 @@ def _strong_core(
     # Junctions only on expressways are alone in their component; never the largest.
     touched = np.zeros(junctions, dtype=bool)
     touched[rows] = True
+    if not touched.any():
+        return touched
     sizes = np.bincount(labels[touched], minlength=labels.max() + 1)
     return labels == int(np.argmax(sizes))
