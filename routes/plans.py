@@ -28,7 +28,7 @@ from supply_match.services.county import settings as county_settings
 from supply_match.services.delivery import links as volunteer_links
 from supply_match.services.documents import route_sheets
 from supply_match.services.outlets import handover
-from supply_match.services.planning import delivery_days, publishing, reoptimizing
+from supply_match.services.planning import delivery_days, publishing, reoptimizing, vehicles
 from supply_match.services.planning import edits as run_edits
 from supply_match.services.planning import jobs as planning_jobs
 from supply_match.services.planning import views as plan_views
@@ -94,6 +94,7 @@ def day(day: str):
             job=job,
             time_limits=TIME_LIMITS_S,
             county_defaults=county_settings.current(),
+            range_m=vehicles.range_m,
         )
     return render_template(
         "plans/plan.html",

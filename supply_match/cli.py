@@ -1,5 +1,5 @@
 """Maintenance commands: ``flask --app supply_match init-db``, ``seed-demo``,
-``load-coordinates``."""
+``load-coordinates``, ``load-roads``."""
 
 from __future__ import annotations
 
@@ -171,6 +171,27 @@ def load_coordinates_command(path: Path, gcj02: bool) -> None:
     )
 
 
+@click.command("load-roads")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def load_roads_command(path: Path) -> None:
+    """Make the drivable roads of an OpenStreetMap extract of the county (.osm.pbf, .osm)
+    the network planning measures distances on, replacing the one loaded before."""
+    from supply_match.services.planning.roads.graph import EmptyNetworkError
+    from supply_match.services.planning.roads.osm import OsmFileError
+    from supply_match.services.planning.roads.store import load_road_network
+
+    try:
+        loaded = load_road_network(path)
+    except (OsmFileError, EmptyNetworkError) as error:
+        raise click.ClickException(
+            f"{path.name}：{error}；未做任何修改 / nothing changed"
+        ) from None
+    click.echo(
+        f"道路网已载入 / road network loaded: {loaded.osm_nodes} nodes, "
+        f"{loaded.junctions} junctions, {loaded.chains} road sections, {loaded.length_km:.1f} km"
+    )
+
+
 @click.command("forget-login-attempts")
 @click.option("--days", type=int, default=30, show_default=True, help="Keep this many days.")
 def forget_login_attempts_command(days: int) -> None:
@@ -190,3 +211,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(init_db_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(load_coordinates_command)
+    app.cli.add_command(load_roads_command)

@@ -46,6 +46,7 @@ from supply_match.models.plan import (
     UnassignedOrder,
 )
 from supply_match.models.price import GuidePrice, OutletPrice, SubsidyProgramme
+from supply_match.models.road import RoadLegs, RoadNetwork, RoadPoint
 from supply_match.models.volunteer import VehicleType, Volunteer
 
 __all__ = [
@@ -72,6 +73,9 @@ __all__ = [
     "PlanningJob",
     "PlanStatus",
     "RenderedDocument",
+    "RoadLegs",
+    "RoadNetwork",
+    "RoadPoint",
     "RunStatus",
     "StopItem",
     "StopStatus",

@@ -36,6 +36,7 @@ class Volunteer(db.Model):
         one_of("vehicle_type", VehicleType, "vehicle_type_valid"),
         mobile_check("mobile", "mobile_valid"),
         CheckConstraint("payload_kg > 0", name="payload_positive"),
+        CheckConstraint("range_km IS NULL OR range_km > 0", name="range_positive"),
         CheckConstraint(f"duty_days BETWEEN 1 AND {ALL_DAYS}", name="duty_days_valid"),
         CheckConstraint("shift_end > shift_start", name="shift_order"),
         CheckConstraint("token_version >= 1", name="token_version_positive"),
@@ -52,6 +53,8 @@ class Volunteer(db.Model):
     vehicle_type: Mapped[str] = mapped_column(String(24))
     plate: Mapped[str | None] = mapped_column(String(16))
     payload_kg: Mapped[int]
+    # On a charge or a full tank; None: the vehicle type's default (planning.vehicles).
+    range_km: Mapped[int | None]
     home_lat: Mapped[float]
     home_lon: Mapped[float]
     # Bit 0 is Monday ... bit 6 is Sunday.

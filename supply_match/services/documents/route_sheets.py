@@ -39,6 +39,7 @@ from supply_match.models import (
 from supply_match.queue import enqueue
 from supply_match.services.delivery import links as volunteer_links
 from supply_match.services.documents import svg_map
+from supply_match.services.planning.distances import road_network_loaded
 from supply_match.services.supply.amounts import stop_dues
 from supply_match.services.unit_of_work import after_commit, use_case
 
@@ -98,6 +99,7 @@ class RouteSheet:
     qr_svg: str = ""  # for the browser
     qr_png: str = ""  # the same code as a PNG data URI, for the PDF
     map_svg: str = ""
+    distances_estimated: bool = False  # straight line times circuity: no road network loaded
 
     @property
     def total_weight_kg(self) -> Decimal:
@@ -150,8 +152,11 @@ def _collection_label(stop: DeliveryStop) -> str:
     return f"{stop.label}（{contact}）" if contact else stop.label
 
 
-def build_sheet(run: DeliveryRun, link: str, colour_index: int = 0) -> RouteSheet:
-    """The sheet of one run; ``link`` is the volunteer's page, shown as text and QR code."""
+def build_sheet(
+    run: DeliveryRun, link: str, colour_index: int = 0, *, distances_estimated: bool = False
+) -> RouteSheet:
+    """The sheet of one run; ``link`` is the volunteer's page, shown as text and QR code;
+    ``distances_estimated`` says the distance is a straight-line estimate."""
     volunteer = run.volunteer
     code = qr_code(link)
     load: dict[tuple[str, str], list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
@@ -201,6 +206,7 @@ def build_sheet(run: DeliveryRun, link: str, colour_index: int = 0) -> RouteShee
         qr_svg=code.svg_inline(scale=3, border=1),
         qr_png=qr_png_data_uri(code),
         map_svg=run_map(run, colour_index),
+        distances_estimated=distances_estimated,
     )
 
 
@@ -237,8 +243,12 @@ def sheets_for_plan(
     """One sheet per run, in the order of ``plan.runs``, worded in ``locale``."""
     runs = plan.runs
     load_for_sheets(plan)  # fills in the same run objects
+    estimated = not road_network_loaded()
     with force_locale(locale):
-        return [build_sheet(run, link_for(run.volunteer), index) for index, run in enumerate(runs)]
+        return [
+            build_sheet(run, link_for(run.volunteer), index, distances_estimated=estimated)
+            for index, run in enumerate(runs)
+        ]
 
 
 def render_html(

@@ -28,6 +28,10 @@ DEFAULT_SPEEDS_KMH: dict[str, float] = {
 }
 
 
+class DistanceError(ValueError):
+    """Distances cannot be computed for these places (the message says why)."""
+
+
 @dataclass(frozen=True)
 class Matrices:
     distance_m: np.ndarray
@@ -63,3 +67,21 @@ class GreatCircleProvider:
             metres_per_second = self.speeds_kmh.get(speed_class, 25) / 3.6
             durations[speed_class] = np.rint(road / metres_per_second).astype(np.int64)
         return Matrices(distance_m=road, duration_s=durations)
+
+
+def provider_for(circuity: float = DEFAULT_CIRCUITY, *, remember: bool = True) -> DistanceProvider:
+    """Road distances when a road network is loaded, else the straight-line estimate.
+
+    ``remember=False`` stores no newly computed legs (for callers inside a transaction that
+    already wrote, where a second connection would wait for it)."""
+    # Imported here: scipy and the network are only needed once a network is loaded.
+    from supply_match.services.planning.roads.store import current_provider
+
+    return current_provider(remember=remember) or GreatCircleProvider(circuity=circuity)
+
+
+def road_network_loaded() -> bool:
+    """Whether distances come from a road network (else they are straight-line estimates)."""
+    from supply_match.services.planning.roads.store import current_network
+
+    return current_network() is not None

@@ -22,7 +22,7 @@ from supply_match.models import (
     User,
 )
 from supply_match.services.documents import route_sheets
-from supply_match.services.planning.distances import GreatCircleProvider
+from supply_match.services.planning.distances import DistanceError, provider_for
 from supply_match.services.planning.loading import seconds
 from supply_match.services.planning.pooling import BASE_SERVICE_S, MAX_SERVICE_S, SERVICE_PER_UNIT_S
 from supply_match.services.unit_of_work import use_case
@@ -59,7 +59,11 @@ def retime(run: DeliveryRun, circuity: float | None = None) -> list[EditWarning]
     points = [(volunteer.home_lat, volunteer.home_lon), (run.outlet.lat, run.outlet.lon)]
     points += [(stop.lat, stop.lon) for stop in run.stops]
     points.append((volunteer.home_lat, volunteer.home_lon))
-    matrices = GreatCircleProvider(circuity=circuity).matrices(points, [volunteer.vehicle_type])
+    try:
+        # Inside the edit's transaction: read stored legs, write none.
+        matrices = provider_for(circuity, remember=False).matrices(points, [volunteer.vehicle_type])
+    except DistanceError as error:
+        raise EditRefused(str(error)) from None
     warnings = _time_stops(run, matrices.distance_m, matrices.duration_s[volunteer.vehicle_type])
     run.duration_s = run.end_s - run.start_s
     run.load_kg = sum((stop.weight_kg for stop in run.stops), Decimal(0))

@@ -13,7 +13,7 @@ import solver
 from supply_match.geo import great_circle_m
 from supply_match.models import Order, Outlet, Volunteer
 from supply_match.services.planning import outlet_assignment, rebalance
-from supply_match.services.planning.distances import DistanceProvider, GreatCircleProvider
+from supply_match.services.planning.distances import DistanceError, DistanceProvider, provider_for
 from supply_match.services.planning.loading import DayInput, seconds
 from supply_match.services.planning.pooling import (
     INCOMPATIBLE_CLASSES,
@@ -23,6 +23,7 @@ from supply_match.services.planning.pooling import (
     pool_orders,
 )
 from supply_match.services.planning.settings import PlanningError, PlanningSettings
+from supply_match.services.planning.vehicles import item_limit, range_m
 from supply_match.services.supply.matching import delivery_point_of
 
 # Using a volunteer at all costs as much as driving this far: fewer, fuller runs.
@@ -188,7 +189,8 @@ def _vehicles(
     outlet_location: dict[int, int],
     vehicle_outlet: dict[int, int],
 ) -> list[solver.Vehicle]:
-    """One vehicle per volunteer, from home and back, loading at its assigned outlet."""
+    """One vehicle per volunteer, from home and back, loading at its assigned outlet; a run
+    never goes farther than the vehicle's range nor holds more packages than its limit."""
     vehicles = []
     for v in volunteers:
         home = places.index(("home", v.id), v.home_lat, v.home_lon)
@@ -201,6 +203,8 @@ def _vehicles(
                 shift=solver.TimeWindow(seconds(v.shift_start), seconds(v.shift_end)),
                 speed_class=v.vehicle_type,
                 outlet=outlet_location[vehicle_outlet[v.id]],
+                max_items=item_limit(v.vehicle_type),
+                max_distance_m=range_m(v),
                 fixed_cost=VEHICLE_FIXED_COST_M,
             )
         )
@@ -213,10 +217,11 @@ def build_problem(
     provider: DistanceProvider | None = None,
     pins: Pins | None = None,
 ) -> BuiltProblem:
-    """The solver's problem for ``day_input``: distances from ``provider`` (great-circle
-    times ``settings.circuity`` by default), locked stops pinned by ``pins``.
+    """The solver's problem for ``day_input``: distances from ``provider`` (the loaded road
+    network, else great-circle times ``settings.circuity``), locked stops pinned by ``pins``.
 
-    Raises ``PlanningError`` when no order is waiting or no volunteer is on duty."""
+    Raises ``PlanningError`` when no order is waiting, no volunteer is on duty, or a place
+    is too far from every road of the loaded network."""
     stops = pool_orders(
         to_pool_orders(day_input.orders, day_input.kept_quantities), settings.separate_pesticide
     )
@@ -227,7 +232,7 @@ def build_problem(
         raise PlanningError(_("No volunteer is on duty on this day."))
     pins = pins or Pins()
     vehicle_outlet = assign_outlets(volunteers, stops, day_input.outlets, pins.outlets)
-    provider = provider or GreatCircleProvider(circuity=settings.circuity)
+    provider = provider or provider_for(settings.circuity)
 
     # Outlets first, then stops, then homes: the numbering the stored plans were made with.
     places = _Locations()
@@ -236,7 +241,10 @@ def build_problem(
     }
     jobs, locked_keys = _jobs(stops, places, outlet_location, pins)
     vehicles = _vehicles(volunteers, places, outlet_location, vehicle_outlet)
-    matrices = provider.matrices(places.points, {v.vehicle_type for v in volunteers})
+    try:
+        matrices = provider.matrices(places.points, {v.vehicle_type for v in volunteers})
+    except DistanceError as error:
+        raise PlanningError(str(error)) from None
     problem = solver.Problem(
         locations=[solver.Location(str(i), lat, lon) for i, (lat, lon) in enumerate(places.points)],
         distance_m=matrices.distance_m,

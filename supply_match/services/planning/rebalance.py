@@ -18,10 +18,13 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 
 import solver
+from supply_match.services.planning.vehicles import recharged_between_trips
 
 TRIP_SEPARATOR = "/"
-# A next trip is worth planning only when this much of the shift is left.
+# A next trip is worth planning only when this much of the shift is left, and this much of
+# a battery's charge.
 MIN_TRIP_S = 3600
+MIN_TRIP_M = 5000
 MAX_ROUNDS = 3
 
 
@@ -144,6 +147,12 @@ def _next_trips(problem: solver.Problem, solution: solver.Solution) -> list[solv
         v = vehicles[run.vehicle_id]
         if v.shift.end_s - run.end_s < MIN_TRIP_S:
             continue
+        range_left = v.max_distance_m
+        if range_left is not None and not recharged_between_trips(v.speed_class):
+            # A battery is not charged between two trips: the next has what is left.
+            range_left -= int(run.distance_m)
+            if range_left < MIN_TRIP_M:
+                continue
         trip = volunteer_and_trip(run.vehicle_id)[1] + 1
         trips.append(
             replace(
@@ -151,6 +160,7 @@ def _next_trips(problem: solver.Problem, solution: solver.Solution) -> list[solv
                 id=vehicle_id(volunteer, trip),
                 start=v.end,
                 shift=solver.TimeWindow(int(run.end_s), v.shift.end_s),
+                max_distance_m=range_left,
             )
         )
     return trips

@@ -25,6 +25,7 @@ from supply_match.models import (
 from supply_match.services import scope
 from supply_match.services.delivery import phone_updates as delivery
 from supply_match.services.documents import svg_map
+from supply_match.services.planning.distances import road_network_loaded
 from supply_match.services.planning.loading import eligible_orders, volunteers_on_duty
 from supply_match.services.planning.reasons import unassigned_reason_text
 from supply_match.services.supply.matching import delivery_point_of
@@ -104,7 +105,8 @@ def plan_map(plan: DeliveryPlan, width: int = 900, height: int = 560) -> str:
 
 
 def summary(plan: DeliveryPlan) -> dict[str, object]:
-    """The plan's figures: runs, stops, orders, load (kg), distance (km), unassigned by reason."""
+    """The plan's figures: runs, stops, orders, load (kg), distance (km) and whether it is a
+    straight-line estimate, unassigned by reason."""
     stops = sum(len(run.stops) for run in plan.runs)
     weight = sum((run.load_kg for run in plan.runs), Decimal(0))
     reasons: dict[str, int] = {}
@@ -116,6 +118,9 @@ def summary(plan: DeliveryPlan) -> dict[str, object]:
         "stops": stops,
         "weight_kg": weight,
         "distance_km": round(sum(run.distance_m for run in plan.runs) / 1000, 1),
+        # Straight lines times a circuity factor until the county's roads are loaded.
+        "distances_estimated": not road_network_loaded(),
+        "circuity": (plan.settings or {}).get("circuity", 1.4),
         "unassigned": len(plan.unassigned),
         "unassigned_reasons": reasons,
         "orders": len(
