@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
 
 from supply_match.demo import facts, names
+from supply_match.demo.party_members import township_party_members
 from supply_match.extensions import db
 from supply_match.models import (
     DeliveryPoint,
@@ -254,6 +255,7 @@ class _Builder:
         orders = self.orders(households, products, cadres)
         outlets, stock = self.outlets(townships, products, orders, received_by=users[0])
         volunteers = self.volunteers(townships, villages, outlets)
+        volunteers += township_party_members(self, townships, villages)
 
         db.session.add_all(townships)
         db.session.add_all(villages)

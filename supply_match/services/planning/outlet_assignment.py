@@ -24,6 +24,9 @@ from ortools.linear_solver import pywraplp
 SHORTFALL_PER_KG = 1
 # Demand is covered with this margin: runs rarely fill a vehicle to the last kilogram.
 COVER_MARGIN = 1.3
+# Leaving an area's goods at an outlet without any volunteer who may carry them costs as
+# much as 150 km of approach legs: small loads from a far outlet still get someone.
+UNSERVED_GROUP_COST = 1500
 SOLVE_SECONDS = 5
 
 
@@ -112,6 +115,7 @@ def assign(
         return (c.volunteer_id, o) in choice and (group is None or c.volunteer_id in group)
 
     shortfall = []
+    unserved_groups = []
     for number, ((o, group), kg) in enumerate(sorted(demand_kg.items(), key=_demand_order)):
         short = model.NumVar(0, model.infinity(), f"short_{o}_{number}")
         covered = [
@@ -119,6 +123,15 @@ def assign(
         ]
         model.Add(short >= kg * COVER_MARGIN - sum(covered))
         shortfall.append(short)
+        if group is not None:
+            # Nobody at all for an area's goods at an outlet leaves them all undone.
+            nobody = model.BoolVar(f"nobody_{o}_{number}")
+            model.Add(
+                sum(choice[(c.volunteer_id, o)] for c in candidates if may_carry(c, o, group))
+                + nobody
+                >= 1
+            )
+            unserved_groups.append(nobody)
     for number, ((o, group, window), kg) in enumerate(
         sorted(windowed_kg.items(), key=_demand_order)
     ):
@@ -132,7 +145,11 @@ def assign(
         shortfall.append(short)
     approach_m = {c.volunteer_id: c.approach_m for c in candidates}
     approach = [2 * approach_m[vid].get(o, 0) / 100 * var for (vid, o), var in choice.items()]
-    model.Minimize(SHORTFALL_PER_KG * sum(shortfall) + sum(approach))
+    model.Minimize(
+        SHORTFALL_PER_KG * sum(shortfall)
+        + UNSERVED_GROUP_COST * sum(unserved_groups)
+        + sum(approach)
+    )
     model.SetTimeLimit(SOLVE_SECONDS * 1000)
     status = model.Solve()
     if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):

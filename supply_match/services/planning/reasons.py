@@ -21,7 +21,8 @@ REASON_TEXT = {
     solver.Reason.BEYOND_RUN_LIMITS: _l("Too far for any run's time or distance limit"),
     solver.Reason.DROPPED_FOR_PRIORITY: _l("Not enough vehicles that day; other orders came first"),
     solver.Reason.NO_ALLOWED_VEHICLE: _l(
-        "The volunteer it is locked to does not load at this outlet"
+        "No volunteer who may take it (its area's, or the one it is locked to) loads at this"
+        " outlet that day"
     ),
     solver.Reason.SEARCH_LIMIT: _l("The planning time ran out before it could be placed"),
 }

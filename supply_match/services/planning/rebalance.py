@@ -23,6 +23,9 @@ TRIP_SEPARATOR = "/"
 # A next trip is worth planning only when this much of the shift is left.
 MIN_TRIP_S = 3600
 MAX_ROUNDS = 3
+# What a further round may still serve: a job capacity ran out for, and one whose allowed
+# volunteers (their areas hold it) were all sent to other outlets in the first round.
+RETRIED = (solver.Reason.DROPPED_FOR_PRIORITY, solver.Reason.NO_ALLOWED_VEHICLE)
 
 
 def vehicle_id(volunteer_id: int, trip: int = 1) -> str:
@@ -128,11 +131,12 @@ def _with_trips(job: solver.Job, candidates: list[solver.Vehicle]) -> solver.Job
 def _dropped_whole(
     problem: solver.Problem, solution: solver.Solution, locked: frozenset[str]
 ) -> list[solver.Job]:
-    """Jobs dropped for capacity, all of their parts, and not locked to a volunteer."""
+    """Jobs dropped for capacity, or whose area's volunteers all load at other outlets, all
+    of their parts, and not locked to a volunteer."""
     parts_dropped: dict[str, int] = defaultdict(int)
     parts_of: dict[str, int] = {}
     for missing in solution.unassigned:
-        if missing.reason == solver.Reason.DROPPED_FOR_PRIORITY:
+        if missing.reason in RETRIED:
             parts_dropped[missing.job_id] += 1
             parts_of[missing.job_id] = missing.parts
     return [
