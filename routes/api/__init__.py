@@ -1,5 +1,5 @@
 """The JSON API, /api/v1: households, orders, products, outlets and stock, supply against
-demand. Same login, roles and village scopes as the pages (services/scope.py).
+demand, matching and plans. Same login, roles and village scopes as the pages (services/scope.py).
 
 Authentication is the session cookie of /login; every request that changes something
 must carry the CSRF token (from GET /api/v1/session) in an ``X-CSRFToken`` header.
@@ -39,4 +39,4 @@ def signed_in():
 
 # The areas register their views on ``bp``; one module per area (openapi.AREAS lists them
 # for the document).
-from routes.api import catalogue, households, session, supply  # noqa: E402, F401
+from routes.api import catalogue, households, plans, session, supply  # noqa: E402, F401

@@ -166,7 +166,7 @@ RESPONSES = {
 }
 
 
-AREAS = ("session", "households", "catalogue", "supply")
+AREAS = ("session", "households", "catalogue", "supply", "plans")
 
 
 def spec() -> dict:
