@@ -34,6 +34,7 @@ from supply_match.services.intake.listing import (
     filtered_orders,
     read_list_filters,
 )
+from supply_match.services.planning import order_plans
 
 bp = Blueprint("orders", __name__)
 
@@ -101,7 +102,8 @@ def orders_export():
 def order_detail(order_id: int):
     order = scope.get_order_for(current_user, order_id)
     refusal = intake.why_not_editable(order)
-    return render_template("orders/detail.html", order=order, refusal=refusal)
+    on_plan = order_plans.order_on_plan(order)
+    return render_template("orders/detail.html", order=order, refusal=refusal, on_plan=on_plan)
 
 
 @bp.route("/orders/<int:order_id>/cancel", methods=["GET", "POST"])

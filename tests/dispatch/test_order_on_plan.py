@@ -1,0 +1,46 @@
+"""The cadre and the dispatcher see where an order stands in the plan: partly on runs
+(部分排车) with planned and unplanned quantities, or left off with the reason."""
+
+from supply_match.extensions import db
+from supply_match.models import Role
+from supply_match.services.planning.day import plan_day
+from supply_match.services.planning.order_plans import order_on_plan
+from supply_match.services.planning.settings import PlanningSettings
+from tests import factories
+from tests.days import DAY, allocated_orders
+
+ONE_TRIP = PlanningSettings(solution_limit=50, second_trips=False)
+
+
+def test_an_order_bigger_than_the_day_s_payload_is_partly_scheduled(county, client):
+    # 20 bags of 50 kg: 1,000 kg against 900 kg of payload on one trip each.
+    (big,) = allocated_orders(county, [[(county["urea"], 20)]])
+    plan_day(DAY, ONE_TRIP)
+    db.session.commit()
+
+    on_plan = order_on_plan(big)
+    assert on_plan.partly
+    (line,) = on_plan.lines
+    assert 0 < line.planned < 20 and line.planned + line.unplanned == 20
+    assert on_plan.reason
+
+    factories.user(Role.CADRE, villages=[county["village"]], username="cadre-x")
+    db.session.commit()
+    client.post("/login", data={"login": "cadre-x", "password": factories.PASSWORD})
+    page = client.get(f"/orders/{big.id}").get_data(as_text=True)
+    assert "部分排车" in page
+    assert f"{line.unplanned:f}".rstrip("0").rstrip(".") in page
+
+
+def test_an_order_nobody_covers_tells_the_cadre_why(county, client):
+    township = factories.township(name="大垭乡", lat=29.33, lon=108.21)
+    village = factories.village(township=township)
+    (far,) = allocated_orders({**county, "village": village}, [[(county["urea"], 1)]])
+    plan_day(DAY, ONE_TRIP)
+    db.session.commit()
+    factories.user(Role.CADRE, villages=[village], username="cadre-y")
+    db.session.commit()
+    client.post("/login", data={"login": "cadre-y", "password": factories.PASSWORD})
+    page = client.get(f"/orders/{far.id}").get_data(as_text=True)
+    assert "没有值班志愿者负责大垭乡" in page
+    assert "留待其他日期" in page
