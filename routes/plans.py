@@ -25,7 +25,7 @@ from supply_match.extensions import db
 from supply_match.models import DeliveryRun, DeliveryStop, JobStatus, PlanningJob, Role, Volunteer
 from supply_match.services.delivery import links as volunteer_links
 from supply_match.services.documents import route_sheets
-from supply_match.services.planning import delivery_days, publishing, reoptimizing
+from supply_match.services.planning import delivery_days, order_plans, publishing, reoptimizing
 from supply_match.services.planning import edits as run_edits
 from supply_match.services.planning import jobs as planning_jobs
 from supply_match.services.planning import views as plan_views
@@ -98,6 +98,7 @@ def day(day: str):
         summary=plan_views.summary(plan),
         map_svg=plan_views.plan_map(plan),
         reason_text=unassigned_reason_text,
+        left_off=order_plans.left_off(plan),
         job=job,
         vehicle_label=lambda code: labels.label(labels.VEHICLE_TYPES, code),
     )

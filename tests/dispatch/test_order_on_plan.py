@@ -32,6 +32,23 @@ def test_an_order_bigger_than_the_day_s_payload_is_partly_scheduled(county, clie
     assert f"{line.unplanned:f}".rstrip("0").rstrip(".") in page
 
 
+def test_the_dispatcher_sees_a_partly_scheduled_order_on_the_plan_page_and_in_the_api(
+    county, client
+):
+    (big,) = allocated_orders(county, [[(county["urea"], 20)]])
+    plan_day(DAY, ONE_TRIP)
+    db.session.commit()
+    factories.user(Role.DISPATCHER, username="disp-x")
+    db.session.commit()
+    client.post("/login", data={"login": "disp-x", "password": factories.PASSWORD})
+    page = client.get(f"/plans/{DAY.isoformat()}").get_data(as_text=True)
+    assert 'data-partly="yes"' in page and "部分排车" in page
+    (missing,) = client.get(f"/api/v1/plans/{DAY.isoformat()}").get_json()["unassigned"]
+    assert missing["order_id"] == big.id and missing["partly_scheduled"] is True
+    (line,) = missing["lines"]
+    assert float(line["planned"]) + float(line["unplanned"]) == 20
+
+
 def test_an_order_nobody_covers_tells_the_cadre_why(county, client):
     township = factories.township(name="大垭乡", lat=29.33, lon=108.21)
     village = factories.village(township=township)

@@ -82,10 +82,14 @@ class _ItemShares:
     def __init__(self, built: BuiltProblem, solution: solver.Solution) -> None:
         self.stop_by_key = {stop.key: stop for stop in built.stops}
         self.volunteers = {v.id: v for v in built.volunteers}
-        self._parts_of: dict[str, list[solver.Stop]] = defaultdict(list)
+        # Every part's weight, served or not: a dropped part's goods stay off the runs
+        # (the last part takes the rounding remainder, so it must not take a dropped one's).
+        self._parts_of: dict[str, list[solver.Stop | solver.Unassigned]] = defaultdict(list)
         for run in solution.runs:
             for stop in run.stops:
                 self._parts_of[stop.job_id].append(stop)
+        for missing in solution.unassigned:
+            self._parts_of[missing.job_id].append(missing)
         self._split: dict[str, list[Handed]] = {}
 
     def of(self, stop: solver.Stop) -> Handed:

@@ -24,6 +24,7 @@ from supply_match.services.planning.reasons import unassigned_reason_text
 
 @dataclass
 class LineOnPlan:
+    order_line_id: int
     product: str
     unit: str
     ordered: Decimal
@@ -72,20 +73,25 @@ def order_on_plan(order: Order) -> OrderOnPlan | None:
     )
     if plan is None:
         return None
+    return _on_plan(plan, order)
+
+
+def _on_plan(plan: DeliveryPlan, order: Order) -> OrderOnPlan:
     planned: dict[int, Decimal] = {}
-    for item in db.session.scalars(
-        select(StopItem)
-        .join(DeliveryStop)
-        .join(DeliveryRun)
-        .where(DeliveryRun.plan_id == plan.id, StopItem.order_id == order.id)
-    ):
-        planned[item.order_line_id] = planned.get(item.order_line_id, Decimal(0)) + item.quantity
+    for run in plan.runs:
+        for stop in run.stops:
+            for item in stop.items:
+                if item.order_id == order.id:
+                    planned[item.order_line_id] = (
+                        planned.get(item.order_line_id, Decimal(0)) + item.quantity
+                    )
     missing = next((u for u in plan.unassigned if u.order_id == order.id), None)
     return OrderOnPlan(
         plan.delivery_date,
         plan.status == "published",
         [
             LineOnPlan(
+                line.id,
                 line.product.name,
                 line.product.unit,
                 line.quantity,
@@ -95,3 +101,8 @@ def order_on_plan(order: Order) -> OrderOnPlan | None:
         ],
         unassigned_reason_text(missing.reason, order) if missing else None,
     )
+
+
+def left_off(plan: DeliveryPlan) -> dict[int, OrderOnPlan]:
+    """Order id -> the order in ``plan``, for every order left off it wholly or in part."""
+    return {missing.order_id: _on_plan(plan, missing.order) for missing in plan.unassigned}

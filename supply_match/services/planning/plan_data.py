@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from supply_match.models import DeliveryPlan, DeliveryRun, PlanningJob, Volunteer
+from supply_match.services.planning.order_plans import left_off
 
 
 def _clock(seconds: int) -> str:
@@ -51,14 +52,31 @@ def _run(run: DeliveryRun) -> dict:
 
 def plan_data(plan: DeliveryPlan) -> dict:
     """The plan: status, version, runs in order with their stops, unassigned orders with
-    reason codes (the solver's, or ``no_volunteer_in_area``). Distances in metres."""
+    reason codes (the solver's, or ``no_volunteer_in_area``) and, for those partly on
+    runs (``partly_scheduled``), the planned and unplanned quantity of each line. Distances
+    in metres."""
+    left = left_off(plan)
     return {
         "delivery_date": plan.delivery_date.isoformat(),
         "status": plan.status,
         "version": plan.version,
         "runs": [_run(run) for run in plan.runs],
         "unassigned": [
-            {"order_id": missing.order_id, "reason": missing.reason} for missing in plan.unassigned
+            {
+                "order_id": missing.order_id,
+                "reason": missing.reason,
+                "partly_scheduled": standing.partly,
+                "lines": [
+                    {
+                        "order_line_id": line.order_line_id,
+                        "planned": f"{line.planned.normalize():f}",
+                        "unplanned": f"{line.unplanned.normalize():f}",
+                    }
+                    for line in standing.lines
+                ],
+            }
+            for missing in plan.unassigned
+            for standing in [left[missing.order_id]]
         ],
     }
 
