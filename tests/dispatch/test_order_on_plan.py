@@ -61,3 +61,17 @@ def test_an_order_nobody_covers_tells_the_cadre_why(county, client):
     page = client.get(f"/orders/{far.id}").get_data(as_text=True)
     assert "没有值班志愿者负责大垭乡" in page
     assert "留待其他日期" in page
+
+
+def test_the_plan_page_shows_the_runs_table_first_and_folds_each_run(county, client):
+    allocated_orders(county, [[(county["urea"], 2)], [(county["seed"], 3)], [(county["urea"], 4)]])
+    plan = plan_day(DAY, ONE_TRIP)
+    db.session.commit()
+    factories.user(Role.DISPATCHER, username="disp-z")
+    db.session.commit()
+    client.post("/login", data={"login": "disp-z", "password": factories.PASSWORD})
+    page = client.get(f"/plans/{DAY.isoformat()}").get_data(as_text=True)
+    table, drawing = page.index("run-overview"), page.index('class="plan-map')
+    details = [page.index(f'<details class="run card" id="run-{run.id}">') for run in plan.runs]
+    assert plan.runs and table < drawing < min(details)
+    assert "<details open" not in page and "js/sort-table.js" in page
