@@ -33,6 +33,7 @@ from supply_match.services.intake.listing import (
     filtered_orders,
     read_list_filters,
 )
+from supply_match.services.planning import order_plans
 from supply_match.services.supply.amounts import order_amounts
 
 bp = Blueprint("orders", __name__)
@@ -101,12 +102,14 @@ def orders_export():
 def order_detail(order_id: int):
     order = scope.get_order_for(current_user, order_id)
     refusal = intake.why_not_editable(order)
+    on_plan = order_plans.order_on_plan(order)
     return render_template(
         "orders/detail.html",
         order=order,
         refusal=refusal,
         amounts=order_amounts(order),
         payment_label=payments.payment_label,
+        on_plan=on_plan,
     )
 
 

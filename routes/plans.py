@@ -28,7 +28,13 @@ from supply_match.services.county import settings as county_settings
 from supply_match.services.delivery import links as volunteer_links
 from supply_match.services.documents import route_sheets
 from supply_match.services.outlets import handover
-from supply_match.services.planning import delivery_days, publishing, reoptimizing, vehicles
+from supply_match.services.planning import (
+    delivery_days,
+    order_plans,
+    publishing,
+    reoptimizing,
+    vehicles,
+)
 from supply_match.services.planning import edits as run_edits
 from supply_match.services.planning import jobs as planning_jobs
 from supply_match.services.planning import views as plan_views
@@ -102,6 +108,7 @@ def day(day: str):
         summary=plan_views.summary(plan),
         map_svg=plan_views.plan_map(plan),
         reason_text=unassigned_reason_text,
+        left_off=order_plans.left_off(plan),
         job=job,
     )
 

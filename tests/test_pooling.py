@@ -99,3 +99,17 @@ def test_a_stop_takes_the_highest_priority_and_service_grows_with_units():
     small = pool_orders([order(3, items=[item(3, quantity=1)])])[0]
     assert stops[0].service_s > small.service_s
     assert stops[0].units == 21
+
+
+def test_pesticide_stays_with_fertilizer_in_one_stop_when_no_seed_comes():
+    """The household is visited once: only seed forces pesticide onto another run."""
+    mixed = order(1, items=[item(1, "pesticide", weight=1), item(1, "fertilizer")])
+    (stop,) = pool_orders([mixed], separate_pesticide=True)
+    assert stop.classes == {"pesticide", "fertilizer"}
+
+
+def test_a_household_s_pesticide_order_joins_its_fertilizer_order_in_one_stop():
+    fertilizer = order(1, items=[item(1, "fertilizer")])
+    spray = order(2, items=[item(2, "pesticide", weight=1)])
+    (stop,) = pool_orders([fertilizer, spray], separate_pesticide=True)
+    assert stop.order_ids == [1, 2]

@@ -1,5 +1,5 @@
 """The JSON API, /api/v1: households, orders, products, outlets and stock, supply against
-demand. Same login, roles and village scopes as the pages (services/scope.py).
+demand, matching and plans. Same login, roles and village scopes as the pages (services/scope.py).
 
 Authentication is the session cookie of /login; every request that changes something
 must carry the CSRF token (from GET /api/v1/session) in an ``X-CSRFToken`` header.
@@ -56,6 +56,7 @@ from routes.api import (  # noqa: E402, F401
     outlet_writes,
     outlets,
     places,
+    plans,
     session,
     supply,
     volunteers,

@@ -184,6 +184,7 @@ AREAS = (
     "volunteers",
     "outlet_writes",
     "outlets",
+    "plans",
 )
 
 

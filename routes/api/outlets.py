@@ -80,7 +80,7 @@ def _runs_json(plan, outlet_id: int | None) -> list[dict]:
     return runs
 
 
-@bp.get("/plans/<day>")
+@bp.get("/plans/<day>/runs")
 @role_required(*OUTLET_ROLES)
 def plan_day(day: str):
     the_day = _day(day)
@@ -340,7 +340,7 @@ SCHEMAS = {
 }  # fmt: skip
 
 PATHS = {
-    "/plans/{day}": {
+    "/plans/{day}/runs": {
         "get": {
             "operationId": "getPlanDay",
             "summary": "A published day's runs with the cash each collects (outlet staff: their outlet's runs)",

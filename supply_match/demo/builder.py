@@ -22,6 +22,7 @@ from werkzeug.security import check_password_hash
 
 from supply_match.demo import facts, names
 from supply_match.demo.money import OUTLET_PASSWORD, build_money, staff_username
+from supply_match.demo.party_members import township_party_members
 from supply_match.extensions import db
 from supply_match.models import (
     DeliveryPoint,
@@ -300,6 +301,9 @@ class _Builder:
         outlets, stock = self.outlets(townships, products, orders, received_by=users[0])
         db.session.add_all(stock)
         volunteers = self.volunteers(townships, villages, outlets)
+        party_members = township_party_members(self, townships, villages)
+        db.session.add_all(party_members)
+        volunteers += party_members
         money, staff = build_money(self.seed, outlets, products, stock, orders, self.mobile)
         _share_password(staff, OUTLET_PASSWORD)
         for user in staff:

@@ -6,7 +6,7 @@ import enum
 from datetime import time
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from supply_match.extensions import db
@@ -28,6 +28,21 @@ class VehicleType(enum.StrEnum):
 
 
 ALL_DAYS = 0b1111111
+
+# A volunteer's service area, when it is not simply their home township: the townships and
+# villages they carry goods to (a township's volunteers may cover a neighbouring one).
+volunteer_townships = Table(
+    "volunteer_township",
+    db.metadata,
+    Column("volunteer_id", ForeignKey("volunteer.id", ondelete="CASCADE"), primary_key=True),
+    Column("township_id", ForeignKey("township.id", ondelete="CASCADE"), primary_key=True),
+)
+volunteer_villages = Table(
+    "volunteer_village",
+    db.metadata,
+    Column("volunteer_id", ForeignKey("volunteer.id", ondelete="CASCADE"), primary_key=True),
+    Column("village_id", ForeignKey("village.id", ondelete="CASCADE"), primary_key=True),
+)
 
 
 class Volunteer(db.Model):
@@ -67,6 +82,32 @@ class Volunteer(db.Model):
 
     township: Mapped[Township] = relationship()
     home_village: Mapped[Village | None] = relationship()
+    area_townships: Mapped[list[Township]] = relationship(
+        secondary=volunteer_townships, order_by="Township.code"
+    )
+    area_villages: Mapped[list[Village]] = relationship(
+        secondary=volunteer_villages, order_by="Village.code"
+    )
+
+    @property
+    def has_own_area(self) -> bool:
+        """False when the volunteer serves their home township (the default)."""
+        return bool(self.area_townships or self.area_villages)
+
+    def covers(self, village_id: int, township_id: int) -> bool:
+        """Whether the village ``village_id`` (in ``township_id``) is in the service area."""
+        if not self.has_own_area:
+            return township_id == self.township_id
+        return any(t.id == township_id for t in self.area_townships) or any(
+            v.id == village_id for v in self.area_villages
+        )
+
+    @property
+    def service_area_codes(self) -> list[str]:
+        """The township (9-digit) and village (12-digit) codes the volunteer covers."""
+        if not self.has_own_area:
+            return [self.township.code]
+        return [t.code for t in self.area_townships] + [v.code for v in self.area_villages]
 
     def on_duty(self, weekday: int) -> bool:
         """``weekday`` as ``date.weekday()``: 0 is Monday."""

@@ -2,12 +2,13 @@
 a message per field, another village's records are 404, lists stay in scope."""
 
 import re
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
 
 from supply_match.extensions import db
-from supply_match.models import Household, Order, OrderStatus
+from supply_match.models import DeliveryPlan, Household, Order, OrderStatus, PlanningJob
 from tests import factories
 from tests.conftest import make_app
 
@@ -40,6 +41,9 @@ def _calls(people, cat):
     order = factories.order(household=people.household_a, lines=[(cat["product"], 1)])
     village = people.village_a
     volunteer = factories.volunteer(township=village.township, mobile="13983500001")
+    job = PlanningJob(delivery_date=date(2020, 3, 4), status="succeeded", message="")
+    db.session.add(job)
+    db.session.add(DeliveryPlan(delivery_date=date(2020, 3, 5), status="draft"))
     db.session.commit()
     township_ids = {"township_id": village.township_id}
     new_volunteer = {
@@ -112,6 +116,13 @@ def _calls(people, cat):
             {"prices": [{"product_id": cat["product"].id, "price_fen": 10500}]}, 200,
         ),
         "listSubsidyProgrammes": ({}, {}, None, 200),
+        "startPlanningJob": ({"day": "2020-03-03"}, {}, {"time_limit_s": 5}, 202),
+        "getPlanningJob": ({"job_id": job.id}, {}, None, 200),
+        "getPlan": ({"day": "2020-03-05"}, {}, None, 200),
+        # A plan without runs cannot be published: the documented 409 (tests/api/test_plans.py
+        # publishes a planned day).
+        "publishPlan": ({"day": "2020-03-05"}, {}, None, 409),
+        "runMatching": ({}, {}, None, 200),
     }  # fmt: skip
 
 

@@ -27,6 +27,7 @@ DEMO_TABLES = [
     "stock",
     "stock_change",
     "volunteer",
+    "volunteer_township",
 ]
 # Each password hash carries a fresh random salt, so hashes differ between builds.
 SALTED = {("user", "password_hash")}

@@ -46,7 +46,7 @@ def test_outlet_staff_see_only_their_outlet(client, auth, priced_day):
     assert client.get(f"{API}/outlets/{outlet.id}/days/{day}").status_code == 404
     assert client.get(f"{API}/outlets/{outlet.id}/prices").status_code == 404
     assert client.get(f"{API}/plans/{day}/packing?outlet={outlet.id}").status_code == 404
-    assert client.get(f"{API}/plans/{day}").get_json()["runs"] == []
+    assert client.get(f"{API}/plans/{day}/runs").get_json()["runs"] == []
     assert client.get(f"{API}/orders").status_code in (200, 403)
     assert client.get(f"{API}/supply").status_code == 403
 

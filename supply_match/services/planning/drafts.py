@@ -27,7 +27,7 @@ from supply_match.models import (
     UnassignedOrder,
     User,
 )
-from supply_match.services.planning import rebalance
+from supply_match.services.planning import areas, rebalance
 from supply_match.services.planning.pooling import PoolItem
 from supply_match.services.planning.problem import BuiltProblem
 from supply_match.services.planning.settings import PlanningError, PlanningSettings
@@ -82,10 +82,14 @@ class _ItemShares:
     def __init__(self, built: BuiltProblem, solution: solver.Solution) -> None:
         self.stop_by_key = {stop.key: stop for stop in built.stops}
         self.volunteers = {v.id: v for v in built.volunteers}
-        self._parts_of: dict[str, list[solver.Stop]] = defaultdict(list)
+        # Every part's weight, served or not: a dropped part's goods stay off the runs
+        # (the last part takes the rounding remainder, so it must not take a dropped one's).
+        self._parts_of: dict[str, list[solver.Stop | solver.Unassigned]] = defaultdict(list)
         for run in solution.runs:
             for stop in run.stops:
                 self._parts_of[stop.job_id].append(stop)
+        for missing in solution.unassigned:
+            self._parts_of[missing.job_id].append(missing)
         self._split: dict[str, list[Handed]] = {}
 
     def of(self, stop: solver.Stop) -> Handed:
@@ -144,14 +148,20 @@ def _store_run(
         db_run.stops.append(db_stop)
 
 
-def _store_unassigned(plan: DeliveryPlan, solution: solver.Solution, shares: _ItemShares) -> int:
-    """One row per order left off every run, with the first reason found; returns how many."""
-    reasons: dict[int, solver.Reason] = {}
+def _store_unassigned(
+    plan: DeliveryPlan, built: BuiltProblem, solution: solver.Solution, shares: _ItemShares
+) -> int:
+    """One row per order left off every run, with the first reason found; returns how many.
+    Orders no volunteer's area covers come first: that reason is the one to act on."""
+    reasons: dict[int, str] = {}
+    for stop in built.uncovered:
+        for order_id in stop.order_ids:
+            reasons.setdefault(order_id, areas.NO_VOLUNTEER_IN_AREA)
     for missing in solution.unassigned:
         for order_id in shares.stop_by_key[missing.job_id].order_ids:
-            reasons.setdefault(order_id, missing.reason)
+            reasons.setdefault(order_id, missing.reason.value)
     for order_id, reason in sorted(reasons.items()):
-        plan.unassigned.append(UnassignedOrder(order_id=order_id, reason=reason.value))
+        plan.unassigned.append(UnassignedOrder(order_id=order_id, reason=reason))
     return len(reasons)
 
 
@@ -182,7 +192,7 @@ def store_draft(
     runs = sorted(solution.runs, key=lambda r: rebalance.volunteer_and_trip(r.vehicle_id))
     for position, run in enumerate(runs, start=len(plan.runs)):
         _store_run(plan, run, position, built, shares)
-    unassigned_orders = _store_unassigned(plan, solution, shares)
+    unassigned_orders = _store_unassigned(plan, built, solution, shares)
     plan.changes.append(
         PlanChange(
             user=user,

@@ -64,7 +64,16 @@ def outlets_of(orders: Sequence[Order]) -> dict[int, Outlet]:
 
 def volunteers_on_duty(day: date) -> list[Volunteer]:
     """Active volunteers whose duty days include ``day``'s weekday, by id."""
-    statement = select(Volunteer).where(Volunteer.active.is_(True)).order_by(Volunteer.id)
+    statement = (
+        select(Volunteer)
+        .where(Volunteer.active.is_(True))
+        .options(
+            selectinload(Volunteer.area_townships),
+            selectinload(Volunteer.area_villages),
+            selectinload(Volunteer.township),
+        )
+        .order_by(Volunteer.id)
+    )
     return [v for v in db.session.scalars(statement) if v.on_duty(day.weekday())]
 
 

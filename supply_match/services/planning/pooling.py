@@ -1,9 +1,10 @@
 """Pooling (集中运送): the day's allocated orders become delivery stops.
 
 Orders handed over at the same place from the same outlet merge into one stop: the same
-household's home or field point, or one village collection point. When pesticide must
-not ride with seed (a setting, on by default), a place's pesticides form a stop of their
-own, so that the solver can keep them apart. An order bigger than any vehicle stays one
+household's home or field point, or one village collection point: two orders of a
+household are one hand-over. When pesticide must not ride with seed (a setting, on by
+default), a place's pesticides form a stop of their own only where the place gets seed
+too, so that the solver can keep them apart. An order bigger than any vehicle stays one
 stop here; the solver splits it into parts that fit.
 """
 
@@ -100,41 +101,48 @@ class PooledStop:
 
 def pool_orders(orders: Iterable[PoolOrder], separate_pesticide: bool = True) -> list[PooledStop]:
     """Items for the same place (a household, or a village's collection point), from the
-    same outlet and in the same time window, become one stop; pesticide becomes a stop of
-    its own when ``separate_pesticide``."""
-    stops: dict[tuple, PooledStop] = {}
+    same outlet and in the same time window, become one stop: one hand-over, whatever
+    orders they come from. When ``separate_pesticide``, a place's pesticide becomes a stop
+    of its own only where the place also gets seed (the two may not share a run); with
+    fertilizer alone it stays in the one stop, so the household is visited once."""
+    places: dict[tuple, list[tuple[PoolOrder, PoolItem]]] = {}
     for order in orders:
         collection = order.delivery_point == DeliveryPoint.COLLECTION
+        place = (
+            ("collection", order.village_id)
+            if collection
+            else (
+                "household",
+                order.household_id,
+                order.delivery_point,
+                round(order.lat, 5),
+                round(order.lon, 5),
+            )
+        )
         for item in order.items:
-            group = (
-                "pesticide"
-                if separate_pesticide and item.category == PESTICIDE_CLASS
-                else "general"
+            places.setdefault((item.outlet_id, place, order.window_s), []).append((order, item))
+    stops: list[PooledStop] = []
+    for entries in places.values():
+        categories = {item.category for _order, item in entries}
+        split = separate_pesticide and {PESTICIDE_CLASS, SEED_CLASS} <= categories
+        groups: dict[bool, list[tuple[PoolOrder, PoolItem]]] = {}
+        for order, item in entries:
+            groups.setdefault(split and item.category == PESTICIDE_CLASS, []).append((order, item))
+        for group in groups.values():
+            first = group[0][0]
+            collection = first.delivery_point == DeliveryPoint.COLLECTION
+            stop = PooledStop(
+                outlet_id=group[0][1].outlet_id,
+                delivery_point=first.delivery_point,
+                household_id=None if collection else first.household_id,
+                village_id=first.village_id,
+                lat=first.lat,
+                lon=first.lon,
+                label=first.label,
+                window_s=first.window_s,
             )
-            place = (
-                ("collection", order.village_id)
-                if collection
-                else (
-                    "household",
-                    order.household_id,
-                    order.delivery_point,
-                    round(order.lat, 5),
-                    round(order.lon, 5),
-                )
-            )
-            key = (item.outlet_id, place, order.window_s, group)
-            stop = stops.get(key)
-            if stop is None:
-                stop = stops[key] = PooledStop(
-                    outlet_id=item.outlet_id,
-                    delivery_point=order.delivery_point,
-                    household_id=None if collection else order.household_id,
-                    village_id=order.village_id,
-                    lat=order.lat,
-                    lon=order.lon,
-                    label=order.label,
-                    window_s=order.window_s,
-                )
-            stop.items.append(item)
-            stop.priority = max(stop.priority, order.priority)
-    return sorted(stops.values(), key=lambda stop: stop.key)
+            for order, item in group:
+                stop.items.append(item)
+                stop.priority = max(stop.priority, order.priority)
+            stops.append(stop)
+    return sorted(stops, key=lambda stop: stop.key)

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 import solver
 from supply_match.geo import great_circle_m
 from supply_match.models import Order, Outlet, Volunteer
-from supply_match.services.planning import outlet_assignment, rebalance
+from supply_match.services.planning import areas, outlet_assignment, rebalance
 from supply_match.services.planning.distances import DistanceError, DistanceProvider, provider_for
 from supply_match.services.planning.loading import DayInput, seconds
 from supply_match.services.planning.pooling import (
@@ -86,12 +86,17 @@ def assign_outlets(
     stops: Sequence[PooledStop],
     outlets: dict[int, Outlet],
     fixed: dict[int, int] | None = None,
+    volunteers_of: dict[str, frozenset[int]] | None = None,
 ) -> dict[int, int]:
     """Which outlet each volunteer loads at (``outlet_assignment``): payload to cover each
-    outlet's goods, from volunteers living near it. ``fixed`` volunteers (those with locked
+    outlet's goods, from volunteers living near it and (``volunteers_of``: stop key ->
+    volunteer ids) whose areas hold the stops. ``fixed`` volunteers (those with locked
     stops) keep the outlet they load at."""
+    volunteers_of = volunteers_of or {}
     demands = [
-        outlet_assignment.Demand(stop.outlet_id, float(stop.weight_kg), stop.window_s)
+        outlet_assignment.Demand(
+            stop.outlet_id, float(stop.weight_kg), stop.window_s, volunteers_of.get(stop.key)
+        )
         for stop in stops
     ]
     used_outlets = sorted({stop.outlet_id for stop in stops})
@@ -138,6 +143,8 @@ class BuiltProblem:
     locked_keys: frozenset[str] = frozenset()
     outlet_at: dict[int, int] = field(default_factory=dict)
     """Location index -> outlet id."""
+    uncovered: list[PooledStop] = field(default_factory=list)
+    """Stops no volunteer on duty covers (their areas): not in the problem."""
 
 
 class _Locations:
@@ -155,9 +162,14 @@ class _Locations:
 
 
 def _jobs(
-    stops: Sequence[PooledStop], places: _Locations, outlet_location: dict[int, int], pins: Pins
+    stops: Sequence[PooledStop],
+    places: _Locations,
+    outlet_location: dict[int, int],
+    pins: Pins,
+    volunteers_of: dict[str, frozenset[int]],
 ) -> tuple[list[solver.Job], frozenset[str]]:
-    """One job per pooled stop, and the keys of those pinned to volunteers."""
+    """One job per pooled stop, riding only with the volunteers who may serve it (locked
+    ones with their volunteers, the others within areas), and the keys of the locked."""
     jobs = []
     locked_keys = set()
     for stop in stops:
@@ -177,7 +189,7 @@ def _jobs(
                 items=stop.units,
                 priority=1 + stop.priority,
                 classes=frozenset(stop.classes),
-                vehicles=tuple(rebalance.vehicle_id(v) for v in sorted(pinned_to)),
+                vehicles=tuple(rebalance.vehicle_id(v) for v in sorted(volunteers_of[stop.key])),
             )
         )
     return jobs, frozenset(locked_keys)
@@ -218,7 +230,9 @@ def build_problem(
     pins: Pins | None = None,
 ) -> BuiltProblem:
     """The solver's problem for ``day_input``: distances from ``provider`` (the loaded road
-    network, else great-circle times ``settings.circuity``), locked stops pinned by ``pins``.
+    network, else great-circle times ``settings.circuity``), locked stops pinned by ``pins``,
+    every other stop open only to volunteers whose service areas hold it. Stops no volunteer
+    covers are left out (``BuiltProblem.uncovered``), and so are volunteers who cover no stop.
 
     Raises ``PlanningError`` when no order is waiting, no volunteer is on duty, or a place
     is too far from every road of the loaded network."""
@@ -231,7 +245,16 @@ def build_problem(
     if not volunteers:
         raise PlanningError(_("No volunteer is on duty on this day."))
     pins = pins or Pins()
-    vehicle_outlet = assign_outlets(volunteers, stops, day_input.outlets, pins.outlets)
+    township_of_village = {
+        o.household.village_id: o.household.village.township_id for o in day_input.orders
+    }
+    pinned = {stop.key: pins.volunteers_for(stop) for stop in stops if pins.volunteers_for(stop)}
+    covered = areas.coverage(stops, volunteers, township_of_village, pinned)
+    stops = [stop for stop in stops if stop.key in covered.volunteers_of]
+    volunteers = covered.useful_volunteers
+    vehicle_outlet = assign_outlets(
+        volunteers, stops, day_input.outlets, pins.outlets, covered.volunteers_of
+    )
     provider = provider or provider_for(settings.circuity)
 
     # Outlets first, then stops, then homes: the numbering the stored plans were made with.
@@ -239,7 +262,7 @@ def build_problem(
     outlet_location = {
         o.id: places.index(("outlet", o.id), o.lat, o.lon) for o in day_input.outlets.values()
     }
-    jobs, locked_keys = _jobs(stops, places, outlet_location, pins)
+    jobs, locked_keys = _jobs(stops, places, outlet_location, pins, covered.volunteers_of)
     vehicles = _vehicles(volunteers, places, outlet_location, vehicle_outlet)
     try:
         matrices = provider.matrices(places.points, {v.vehicle_type for v in volunteers})
@@ -260,4 +283,5 @@ def build_problem(
         places.points,
         locked_keys,
         {location: outlet_id for outlet_id, location in outlet_location.items()},
+        covered.uncovered,
     )

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 import solver
+from supply_match.models import Order
+from supply_match.services.planning.areas import NO_VOLUNTEER_IN_AREA
 
 REASON_TEXT = {
     solver.Reason.TOO_HEAVY: _l("Heavier than every vehicle on duty can carry"),
@@ -18,14 +21,23 @@ REASON_TEXT = {
     solver.Reason.BEYOND_RUN_LIMITS: _l("Too far for any run's time or distance limit"),
     solver.Reason.DROPPED_FOR_PRIORITY: _l("Not enough vehicles that day; other orders came first"),
     solver.Reason.NO_ALLOWED_VEHICLE: _l(
-        "The volunteer it is locked to does not load at this outlet"
+        "No volunteer who may take it (its area's, or the one it is locked to) loads at this"
+        " outlet that day"
     ),
     solver.Reason.SEARCH_LIMIT: _l("The planning time ran out before it could be placed"),
 }
 
 
-def unassigned_reason_text(code: str) -> str:
-    """The text of a stored reason code; an unknown code is shown as it is."""
+def unassigned_reason_text(code: str, order: Order | None = None) -> str:
+    """The text of a stored reason code; an unknown code is shown as it is. ``order``
+    names the township that no volunteer on duty covers."""
+    if code == NO_VOLUNTEER_IN_AREA:
+        if order is None:
+            return str(_l("No volunteer on duty covers this place"))
+        return gettext(
+            "No volunteer on duty covers %(township)s",
+            township=order.household.village.township.name,
+        )
     try:
         return str(REASON_TEXT[solver.Reason(code)])
     except ValueError:

@@ -26,6 +26,9 @@ TRIP_SEPARATOR = "/"
 MIN_TRIP_S = 3600
 MIN_TRIP_M = 5000
 MAX_ROUNDS = 3
+# What a further round may still serve: a job capacity ran out for, and one whose allowed
+# volunteers (their areas hold it) were all sent to other outlets in the first round.
+RETRIED = (solver.Reason.DROPPED_FOR_PRIORITY, solver.Reason.NO_ALLOWED_VEHICLE)
 
 
 def vehicle_id(volunteer_id: int, trip: int = 1) -> str:
@@ -55,17 +58,23 @@ def further_rounds(
     max_rounds: int = MAX_ROUNDS,
     *,
     next_trips: bool = True,
+    locked: frozenset[str] = frozenset(),
 ) -> Rounds:
     """Plan the dropped stops with idle volunteers and (``next_trips``) further trips until
-    nothing more is gained; ``first`` comes back unchanged when there is nothing to do."""
+    nothing more is gained; ``first`` comes back unchanged when there is nothing to do.
+
+    ``locked`` are the ids of jobs the dispatcher locked to their volunteers: they stay
+    where they are. Other jobs naming vehicles (volunteers' areas) may ride with any trip
+    of those volunteers."""
     solution, done = first, 0
     for round_number in range(max_rounds):
-        dropped = _dropped_whole(problem, solution)
-        candidates = _idle(problem, solution)
+        dropped = _dropped_whole(problem, solution, locked)
+        candidates = _idle(problem, solution, locked)
         if next_trips:
             candidates += _next_trips(problem, solution)
         if not dropped or not candidates:
             break
+        dropped = [_with_trips(job, candidates) for job in dropped]
         where = _send_to_short_outlets(problem, candidates, dropped)
         if not where:
             break
@@ -82,8 +91,10 @@ def further_rounds(
         ran = {run.vehicle_id for run in extra.runs}
         used = {v.id: v for v in vehicles if v.id in ran}
         known = {v.id for v in problem.vehicles}
+        widened = {job.id: job for job in jobs}
         problem = replace(
             problem,
+            jobs=[widened.get(job.id, job) for job in problem.jobs],
             vehicles=[used.get(v.id, v) for v in problem.vehicles]
             + [v for v in used.values() if v.id not in known],
         )
@@ -107,30 +118,48 @@ def further_rounds(
     return Rounds(problem, solution, done)
 
 
-def _dropped_whole(problem: solver.Problem, solution: solver.Solution) -> list[solver.Job]:
-    """Jobs dropped for capacity, all of their parts, and not pinned to a volunteer."""
+def _with_trips(job: solver.Job, candidates: list[solver.Vehicle]) -> solver.Job:
+    """``job``, also open to the further trips of the volunteers it may ride with."""
+    if not job.vehicles:
+        return job
+    volunteers = {volunteer_and_trip(v)[0] for v in job.vehicles}
+    more = tuple(
+        v.id
+        for v in candidates
+        if v.id not in job.vehicles and volunteer_and_trip(v.id)[0] in volunteers
+    )
+    return replace(job, vehicles=job.vehicles + more) if more else job
+
+
+def _dropped_whole(
+    problem: solver.Problem, solution: solver.Solution, locked: frozenset[str]
+) -> list[solver.Job]:
+    """Jobs dropped for capacity, or whose area's volunteers all load at other outlets, all
+    of their parts, and not locked to a volunteer."""
     parts_dropped: dict[str, int] = defaultdict(int)
     parts_of: dict[str, int] = {}
     for missing in solution.unassigned:
-        if missing.reason == solver.Reason.DROPPED_FOR_PRIORITY:
+        if missing.reason in RETRIED:
             parts_dropped[missing.job_id] += 1
             parts_of[missing.job_id] = missing.parts
     return [
         job
         for job in problem.jobs
         if job.id in parts_dropped
-        and not job.vehicles
+        and job.id not in locked
         and parts_dropped[job.id] == parts_of[job.id]
     ]
 
 
-def _pinned(problem: solver.Problem) -> set[str]:
-    return {v for job in problem.jobs for v in job.vehicles}
+def _pinned(problem: solver.Problem, locked: frozenset[str]) -> set[str]:
+    return {v for job in problem.jobs if job.id in locked for v in job.vehicles}
 
 
-def _idle(problem: solver.Problem, solution: solver.Solution) -> list[solver.Vehicle]:
+def _idle(
+    problem: solver.Problem, solution: solver.Solution, locked: frozenset[str]
+) -> list[solver.Vehicle]:
     used = {run.vehicle_id for run in solution.runs}
-    pinned = _pinned(problem)
+    pinned = _pinned(problem, locked)
     return [v for v in problem.vehicles if v.id not in used and v.id not in pinned]
 
 
@@ -170,14 +199,21 @@ def _send_to_short_outlets(
     problem: solver.Problem, candidates: list[solver.Vehicle], dropped: list[solver.Job]
 ) -> dict[str, int]:
     """Vehicle id -> outlet location: the nearest outlet (by the vehicle's own travel time
-    from where it starts) that still has dropped weight not covered by vehicles sent there."""
+    from where it starts) that still has dropped weight not covered by vehicles sent there,
+    among the outlets with dropped jobs the vehicle may carry."""
     short_kg: dict[int, float] = defaultdict(float)
+    may_carry: dict[int, set[str] | None] = {}
     for job in dropped:
         short_kg[job.outlet] += job.weight_kg
+        if not job.vehicles:
+            may_carry[job.outlet] = None
+        elif may_carry.get(job.outlet, set()) is not None:
+            may_carry[job.outlet] = may_carry.get(job.outlet, set()) | set(job.vehicles)
     pairs = sorted(
         (problem.duration_s[v.speed_class][v.start][outlet], v.id, outlet)
         for v in candidates
         for outlet in short_kg
+        if may_carry[outlet] is None or v.id in may_carry[outlet]
     )
     payload = {v.id: v.payload_kg for v in candidates}
     sent: dict[str, int] = {}

@@ -32,7 +32,11 @@ def solve_and_check(
         second_limits = solver.MaxRuntime(limits.time_s * (1 - FIRST_ROUND_SHARE))
     first = solver.solve(built.problem, first_limits)
     result = rebalance.further_rounds(
-        built.problem, first, second_limits, next_trips=settings.second_trips
+        built.problem,
+        first,
+        second_limits,
+        next_trips=settings.second_trips,
+        locked=built.locked_keys,
     )
     built = replace(built, problem=result.problem)
     verdict = solver.check(built.problem, result.solution)

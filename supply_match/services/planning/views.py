@@ -95,7 +95,7 @@ def plan_map(plan: DeliveryPlan, width: int = 900, height: int = 560) -> str:
                 _(
                     "%(name)s: %(reason)s",
                     name=missing.order.household.name,
-                    reason=unassigned_reason_text(missing.reason),
+                    reason=unassigned_reason_text(missing.reason, missing.order),
                 ),
             )
         )
@@ -111,7 +111,7 @@ def summary(plan: DeliveryPlan) -> dict[str, object]:
     weight = sum((run.load_kg for run in plan.runs), Decimal(0))
     reasons: dict[str, int] = {}
     for missing in plan.unassigned:
-        text = unassigned_reason_text(missing.reason)
+        text = unassigned_reason_text(missing.reason, missing.order)
         reasons[text] = reasons.get(text, 0) + 1
     return {
         "runs": len(plan.runs),

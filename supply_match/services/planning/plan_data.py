@@ -1,0 +1,93 @@
+"""A day's plan and a planning job as plain data, for the JSON API and other systems."""
+
+from __future__ import annotations
+
+from supply_match.models import DeliveryPlan, DeliveryRun, PlanningJob, Volunteer
+from supply_match.services.planning.order_plans import left_off
+
+
+def _clock(seconds: int) -> str:
+    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
+
+
+def _range_m(volunteer: Volunteer) -> int | None:
+    """The volunteer's range in metres, once the model has one (road-distances work)."""
+    range_km = getattr(volunteer, "range_km", None)
+    return None if range_km is None else int(range_km * 1000)
+
+
+def _run(run: DeliveryRun) -> dict:
+    volunteer = run.volunteer
+    return {
+        "id": run.id,
+        "trip": run.trip,
+        "status": run.status,
+        "volunteer": {
+            "id": volunteer.id,
+            "name": volunteer.name,
+            "service_area": volunteer.service_area_codes,
+        },
+        "outlet_id": run.outlet_id,
+        "vehicle_type": volunteer.vehicle_type,
+        "range_m": _range_m(volunteer),
+        "distance_m": run.distance_m,
+        "duration_s": run.duration_s,
+        "load_kg": f"{run.load_kg.normalize():f}",
+        "stops": [
+            {
+                "id": stop.id,
+                "position": stop.position,
+                "order_ids": sorted({item.order_id for item in stop.items}),
+                "household_id": stop.household_id,
+                "village": stop.village.code,
+                "township": stop.village.township.code,
+                "delivery_point": stop.delivery_point,
+                "planned_arrival": _clock(stop.arrival_s),
+                "status": stop.status,
+            }
+            for stop in run.stops
+        ],
+    }
+
+
+def plan_data(plan: DeliveryPlan) -> dict:
+    """The plan: status, version, runs in order with their stops, unassigned orders with
+    reason codes (the solver's, or ``no_volunteer_in_area``) and, for those partly on
+    runs (``partly_scheduled``), the planned and unplanned quantity of each line. Distances
+    in metres."""
+    left = left_off(plan)
+    return {
+        "delivery_date": plan.delivery_date.isoformat(),
+        "status": plan.status,
+        "version": plan.version,
+        "runs": [_run(run) for run in plan.runs],
+        "unassigned": [
+            {
+                "order_id": missing.order_id,
+                "reason": missing.reason,
+                "partly_scheduled": standing.partly,
+                "lines": [
+                    {
+                        "order_line_id": line.order_line_id,
+                        "planned": f"{line.planned.normalize():f}",
+                        "unplanned": f"{line.unplanned.normalize():f}",
+                    }
+                    for line in standing.lines
+                ],
+            }
+            for missing in plan.unassigned
+            for standing in [left[missing.order_id]]
+        ],
+    }
+
+
+def job_data(job: PlanningJob) -> dict:
+    """A planning job's state: status, progress (0-100), message, error."""
+    return {
+        "id": job.id,
+        "delivery_date": job.delivery_date.isoformat(),
+        "status": job.status,
+        "progress": job.progress,
+        "message": job.message,
+        "error": job.error,
+    }
