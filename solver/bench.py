@@ -14,11 +14,11 @@ from . import SearchOptions, SolveLimits, check, solve
 from .formats import read_instance
 
 
-def _one(path: str, limits: SolveLimits, options: SearchOptions) -> dict:
+def _one(path: str, limits: SolveLimits, options: SearchOptions, seed: int = 1) -> dict:
     # One OR-Tools search per process, single-threaded: the bench's parallelism is processes.
     instance = read_instance(path)
     t0 = time.perf_counter()
-    solution = solve(instance.problem, limits, options)
+    solution = solve(instance.problem, limits, options, seed=seed)
     seconds = time.perf_counter() - t0
     result = check(instance.problem, solution)
     return {
@@ -46,6 +46,7 @@ def run_bench(
     options: SearchOptions | None = None,
     jobs: int = 1,
     pattern: str | None = None,
+    seed: int = 1,
 ) -> int:
     options = options or SearchOptions()
     root = Path(folder)
@@ -62,11 +63,13 @@ def run_bench(
     )
     jobs = max(1, jobs)
     if jobs == 1:
-        results = [_one(str(p), limits, options) for p in files]
+        results = [_one(str(p), limits, options, seed) for p in files]
     else:
         with ProcessPoolExecutor(max_workers=min(jobs, os.cpu_count() or 1)) as pool:
             n = len(files)
-            results = list(pool.map(_one, [str(p) for p in files], [limits] * n, [options] * n))
+            results = list(
+                pool.map(_one, [str(p) for p in files], [limits] * n, [options] * n, [seed] * n)
+            )
 
     print(
         f"{'instance':10} {'distance':>10} {'veh':>4} {'bks':>10} {'gap%':>7} {'sec':>6} feasible"
