@@ -304,15 +304,23 @@ def _pyvrp(spec: dict) -> dict:
 
 
 def to_pyvrp(problem: Problem):
-    """The same problem for PyVRP: outlets are depots, stops optional clients whose prize is
-    our drop cost x priority. Needs vehicles that start and end at their outlet, one window
-    per job and no splitting. PyVRP lets any vehicle serve any client of the data given."""
+    """The same problem for PyVRP (see ``pyvrp_data``)."""
+    return pyvrp_data(problem)[0]
+
+
+def pyvrp_data(problem: Problem):
+    """The same problem for PyVRP, and for each PyVRP vehicle type the indices of our
+    vehicles it stands for (to map PyVRP's routes back). Outlets are depots; with a
+    ``drop_cost`` stops are optional clients whose prize is our drop cost x priority,
+    without one every stop is required (benchmark instances). Needs vehicles that start and
+    end at their outlet, one window per job and no splitting. PyVRP lets any vehicle serve
+    any client of the data given."""
     import pyvrp
 
     outlets = sorted({v.load_at for v in problem.vehicles})
     depot_of = {o: i for i, o in enumerate(outlets)}
     assert all(v.start == v.end == v.load_at for v in problem.vehicles)
-    assert problem.drop_cost is not None, "prizes must match our drop cost"
+    optional = problem.drop_cost is not None
     n_out = len(outlets)
     stop_locs = [j.location for j in problem.jobs]
     order = outlets + stop_locs
@@ -336,13 +344,13 @@ def to_pyvrp(problem: Problem):
                 delivery=[round(j.weight_kg * 1000)],
                 service_duration=j.service_s,
                 tw_early=tw.start_s if tw else 0,
-                tw_late=tw.end_s if tw else 24 * HOUR,
-                prize=problem.drop_cost * j.priority,
-                required=False,
+                tw_late=tw.end_s if tw else max(v.shift.end_s for v in problem.vehicles),
+                prize=problem.drop_cost * j.priority if optional else 0,
+                required=not optional,
             )
         )
-    groups: dict[tuple, int] = {}
-    for v in problem.vehicles:
+    groups: dict[tuple, list[int]] = {}
+    for index, v in enumerate(problem.vehicles):
         key = (
             v.load_at,
             round(v.payload_kg * 1000),
@@ -351,11 +359,11 @@ def to_pyvrp(problem: Problem):
             v.max_duration_s,
             v.max_distance_m,
         )
-        groups[key] = groups.get(key, 0) + 1
+        groups.setdefault(key, []).append(index)
     big = np.iinfo(np.int64).max
     vehicle_types = [
         pyvrp.VehicleType(
-            num_available=count,
+            num_available=len(members),
             capacity=[grams],
             start_depot=depot_of[outlet],
             end_depot=depot_of[outlet],
@@ -365,9 +373,9 @@ def to_pyvrp(problem: Problem):
             max_distance=max_dist if max_dist is not None else big,
             profile=profiles.index(cls),
         )
-        for (outlet, grams, shift, cls, max_dur, max_dist), count in groups.items()
+        for (outlet, grams, shift, cls, max_dur, max_dist), members in groups.items()
     ]
-    return pyvrp.ProblemData(
+    data = pyvrp.ProblemData(
         locations=locations,
         clients=clients,
         depots=depots,
@@ -375,6 +383,7 @@ def to_pyvrp(problem: Problem):
         distance_matrices=[dist] * len(profiles),
         duration_matrices=durations,
     )
+    return data, list(groups.values())
 
 
 def _in_child(fn, spec: dict) -> dict:
