@@ -5,7 +5,8 @@
 Each instance is searched from empty runs for a fixed number of steps with fixed seeds, so
 the objective printed is the same before and after a change that keeps the search's logic
 (a check that a refactoring changed nothing), and the steps per second measure the hot
-loops alone (no OR-Tools). Instances: Solomon R101 and RC208 (100 customers), and the
+loops alone (no OR-Tools). Instances: Solomon R101 and RC208 (100 customers), the
+1,000-customer R1_10_2, and the
 largest outlet of the generated 1,000-stop county day (seed 7).
 """
 
@@ -47,10 +48,14 @@ def _largest_outlet(problem):
 
 
 def _instances():
-    for name in ("R101", "RC208"):
-        path = shared_benchmarks() / "solomon" / f"{name}.txt"
+    for folder, name in (
+        ("solomon", "R101.txt"),
+        ("solomon", "RC208.txt"),
+        ("gh1000", "R1_10_2.vrp"),
+    ):
+        path = shared_benchmarks() / folder / name
         if path.exists():
-            yield name, read_instance(path).problem
+            yield path.stem, read_instance(path).problem
     day = generate(
         1000,
         60,
@@ -69,8 +74,11 @@ def _instances():
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--steps", type=int, default=3000)
+    parser.add_argument("--only", default=None, help="names containing this")
     args = parser.parse_args(argv)
     for name, problem in _instances():
+        if args.only and args.only not in name:
+            continue
         prepared = prepare(problem)
         layout = _Layout(problem, prepared.parts)
         penalty = _drop_penalty_unit(layout, layout.matrix(problem.distance_m), problem)

@@ -58,10 +58,12 @@ class Annealing:
 
 @dataclass(frozen=True)
 class SoftMode:
-    """Late arrivals (time warp) and overloads allowed at an adaptive price (``enabled``);
+    """Late arrivals (time warp) and overloads allowed at an adaptive price (``enabled``)
+    on models of at most ``max_vehicles`` vehicles (a county outlet, Solomon's 25);
     ``clean_drops``: a part dropped before the step comes back only without violations."""
 
     enabled: bool = True
+    max_vehicles: int = 60
     clean_drops: bool = True
 
 

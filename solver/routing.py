@@ -234,6 +234,7 @@ def _solve_one(
     _add_incompatibilities(problem, parts, manager, routing)
     _restrict_vehicles(problem, prepared, layout, routing)
 
+    model_s = time.perf_counter() - t0
     search_limits = limits
     if limits.time_s is not None:
         # The limit covers the whole call: model building so far, the search, and the
@@ -249,6 +250,7 @@ def _solve_one(
         guard = routing.solver().FailuresLimit(GUARD_FAILURES_PER_SOLUTION * limits.solutions)
         routing.AddSearchMonitor(guard)
     assignment = routing.SolveWithParameters(params)
+    first_s = time.perf_counter() - t0
     status = routing.status()
     if assignment is None:
         # With every part optional this only happens when the limit hit before a first solution.
@@ -262,6 +264,7 @@ def _solve_one(
     rr_iterations = 0
     if options.ruin_recreate.share > 0:
         best, rr_iterations = _sisr(search, best)
+    loop_s = time.perf_counter() - t0
     routes, objective, moves = _eject_and_fill(search, best)
 
     runs = []
@@ -283,6 +286,10 @@ def _solve_one(
             "nodes": layout.size,
             "ruin_recreate_iterations": rr_iterations,
             "eject_fill_moves": moves,
+            # Seconds from the start of this (outlet's) solve to the end of each stage.
+            "model_built_ms": round(model_s * 1000),
+            "first_search_ms": round(first_s * 1000),
+            "ruin_recreate_ms": round(loop_s * 1000),
         },
     )
 
