@@ -310,9 +310,14 @@ def _load() -> str:
 
 
 def _header(args: argparse.Namespace) -> None:
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
-    ).stdout.strip()
+    # BENCH_COMMIT: set when running from an exported copy of a commit (no .git there), so
+    # that edits in the worktree cannot reach a long run's later solves.
+    commit = (
+        os.environ.get("BENCH_COMMIT")
+        or subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
+        ).stdout.strip()
+    )
     print(
         f"# {time.strftime('%Y-%m-%d %H:%M:%S')} commit {commit or '?'}, time limit "
         f"{args.time_limit:g} s, {args.jobs} solve(s) at a time, one core each, "
