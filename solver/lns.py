@@ -37,6 +37,11 @@ NEIGHBOURS = 100  # nearest parts kept per part for the ruin step
 # 1,000-customer VRPTW (1,500 nodes, 2 matrices: 36 MB) gets them, a 2,000-stop single-outlet
 # county day (2,200 nodes, 6 matrices: 232 MB) does not.
 TRANSPOSE_MAX_BYTES = 160 * 1024 * 1024
+# Granular insertion (as in Toth & Vigo's granular tabu search and HGS): on models with more
+# than GRANULAR_MIN_PARTS parts a part is tried only next to its GRANULAR nearest parts (after
+# or before each) and at the start of one idle vehicle of each kind, not at every place.
+GRANULAR_MIN_PARTS = 400
+GRANULAR = 40
 FEASIBLE_SHARE = (0.4, 0.6)  # soft mode: the share of steps without violations aimed at
 
 
@@ -200,16 +205,24 @@ class FastModel:
         # Neighbours of each part (both directions of the arc), for the ruin step.
         if n:
             pd = self.dist[:n, :n] + self.dist[:n, :n].T
-            self.neighbours = np.argsort(pd, axis=1, kind="stable")[:, :NEIGHBOURS].tolist()
+            order = np.argsort(pd, axis=1, kind="stable")
+            self.neighbours = order[:, :NEIGHBOURS].tolist()
+            # The part itself sorts first (distance 0); left out of its granular places.
+            self.near = np.ascontiguousarray(order[:, 1 : GRANULAR + 1])
             self.outlet_dist = (self.dist[n + 0 : n + nv, :n].min(axis=0)).tolist()
         else:
             self.neighbours, self.outlet_dist = [], []
+            self.near = np.zeros((0, GRANULAR), dtype=np.int64)
+        self.granular = n > GRANULAR_MIN_PARTS
+        self.kind_of = np.array(self.kind, dtype=np.int64)
+        self.end_of = np.arange(n + nv, n + 2 * nv, dtype=np.int64)
 
         # Solution state.
         self.routes: list[list[int]] = [[] for _ in range(nv)]
         self.earliest = np.zeros(size, dtype=np.int64)
         self.latest = np.zeros(size, dtype=np.int64)
         self.succ = np.zeros(n + nv, dtype=np.int64)
+        self.pred = np.zeros(size, dtype=np.int64)  # kept for parts and end nodes
         self.succ_cost = np.zeros(n + nv, dtype=np.int64)  # metres[node, succ[node]]
         self.veh = np.full(n + nv, -1, dtype=np.int64)
         self.veh[n:] = np.arange(nv)
@@ -299,6 +312,7 @@ class FastModel:
             latest_starts.reverse()
             self.latest[seq] = latest_starts
             self.succ[[s, *seq]] = [*seq, e]
+            self.pred[[*seq, e]] = [s, *seq]
             self.succ_cost[[s, *seq]] = [
                 metres[a, b] for a, b in zip([s, *seq], [*seq, e], strict=True)
             ]
@@ -307,6 +321,7 @@ class FastModel:
             self.load_items[v] = sum(items[x] for x in seq)
         else:
             self.succ[s] = e
+            self.pred[e] = s
             self.succ_cost[s] = 0
             self.load[v] = 0
             self.load_items[v] = 0
@@ -403,6 +418,7 @@ class FastModel:
             self.earliest.copy(),
             self.latest.copy(),
             self.succ.copy(),
+            self.pred.copy(),
             self.succ_cost.copy(),
             self.veh.copy(),
             self.load.copy(),
@@ -418,6 +434,7 @@ class FastModel:
             self.earliest,
             self.latest,
             self.succ,
+            self.pred,
             self.succ_cost,
             self.veh,
             self.load,
@@ -598,11 +615,18 @@ class FastModel:
             vok &= self.load_items + self.items_l[u] <= self.cap_items
         if self.ntypes and self.part_type[u] >= 0:
             vok &= ~(self.type_count[:, self.conflict[self.part_type[u]]] > 0).any(axis=1)
-        ok = vok[self.veh]
-        ok &= self.veh >= 0
-        if self.blink > 0:
-            ok &= self.nrng.random(len(ok)) >= self.blink
-        prev = np.flatnonzero(ok)
+        if self.granular:
+            places = self._granular_places(u)
+            ok = vok[self.veh[places]]
+            if self.blink > 0:
+                ok &= self.nrng.random(len(ok)) >= self.blink
+            prev = places[ok]
+        else:
+            ok = vok[self.veh]
+            ok &= self.veh >= 0
+            if self.blink > 0:
+                ok &= self.nrng.random(len(ok)) >= self.blink
+            prev = np.flatnonzero(ok)
         if not len(prev):
             return None
         v = self.veh[prev]
@@ -659,6 +683,18 @@ class FastModel:
             cost = cost + self.fixed[v] * ((prev >= n) & (nxt >= n))  # opens an empty run
         return np.where(ok, cost, BIG), v, prev, warp
 
+    def _granular_places(self, u: int) -> np.ndarray:
+        """The nodes after which part u is tried on big models: its nearest served parts,
+        the node before each, and the start node of one idle vehicle of each kind."""
+        near = self.near[u]
+        near = near[self.veh[near] >= 0]
+        n, nv = self.n, self.nv
+        idle = np.flatnonzero(self.succ[n : n + nv] == self.end_of)
+        if len(idle):
+            _, first = np.unique(self.kind_of[idle], return_index=True)
+            idle = idle[first] + n
+        return np.concatenate((near, self.pred[near], idle))
+
     def _insert(self, u: int, v: int, p: int, warp: int = 0) -> None:
         """Put part u after node p in run v; times are updated only as far as they change."""
         n = self.n
@@ -670,6 +706,8 @@ class FastModel:
         self.veh[u] = v
         self.succ[p] = u
         self.succ[u] = nxt
+        self.pred[u] = p
+        self.pred[nxt] = u
         self.succ_cost[p] = metres[p, u]
         self.succ_cost[u] = metres[u, nxt]
         self.run_dist[v] += metres[p, u] + metres[u, nxt] - metres[p, nxt]

@@ -140,3 +140,27 @@ def test_clean_insertions_add_no_violation_in_soft_mode():
                 assert warp <= 0
                 assert fast.load[v] + fast.grams[u] <= fast.cap[v]
     assert late_offers > 0  # without ``clean`` the cheapest place did add violations
+
+
+def test_granular_places_are_next_to_near_parts_and_the_search_stays_feasible():
+    inst = read_instance(DATA / "R101_25.txt")
+    prepared = prepare(inst.problem)
+    fast = FastModel(inst.problem, prepared, 10**7, _loop_options(), seed=7)
+    fast.granular = True  # on its own only above GRANULAR_MIN_PARTS parts
+    fast.near = fast.near[:, :5]
+    routes, best, _ = fast.search([[] for _ in inst.problem.vehicles], None, 300)
+    assert all(fast.run_ok(v, r) for v, r in enumerate(routes))
+    assert sorted(x for r in routes for x in r) == list(range(len(prepared.parts)))
+    fast.set_routes(routes)
+    assert fast.objective() == best
+    n = fast.n
+    for u in range(n):
+        places = set(fast._granular_places(u).tolist())
+        before = {}
+        for v, r in enumerate(fast.routes):
+            for a, b in zip([n + v, *r], r, strict=False):
+                before[b] = a
+        near = [c for c in fast.near[u].tolist() if fast.veh[c] >= 0]
+        idle = [n + v for v, r in enumerate(fast.routes) if not r]
+        # After each near part, before it, and at the start of one idle vehicle (one kind).
+        assert places == set(near) | {before[c] for c in near} | set(idle[:1])
