@@ -36,7 +36,16 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
-from solver import MaxRuntime, Problem, Reason, Solution, Unassigned, check, solve
+from solver import (
+    MaxRuntime,
+    Problem,
+    Reason,
+    SearchOptions,
+    Solution,
+    Unassigned,
+    check,
+    solve,
+)
 from solver.bench import _class_of
 from solver.formats import read_instance
 from solver.model import to_grams
@@ -106,7 +115,11 @@ def _instance_task(task: dict) -> dict:
     problem = instance.problem
     t0 = time.perf_counter()
     if task["engine"] == "ours":
-        solution = solve(problem, MaxRuntime(task["limit"]), seed=task["seed"])
+        options = SearchOptions()
+        for item in task.get("search", []):
+            key, _, value = item.partition("=")
+            options = options.with_value(key, value)
+        solution = solve(problem, MaxRuntime(task["limit"]), options, seed=task["seed"])
         steps = solution.stats.get("ruin_recreate_iterations", 0)
     else:
         solution, steps, _ = _pyvrp_solve(problem, task["limit"], task["seed"])
@@ -155,7 +168,13 @@ def compare_instances(args: argparse.Namespace) -> int:
         and (args.only is None or any(fnmatch.fnmatch(p.stem, g) for g in args.only.split(",")))
     )
     tasks = [
-        {"path": str(p), "engine": engine, "limit": args.time_limit, "seed": args.seed}
+        {
+            "path": str(p),
+            "engine": engine,
+            "limit": args.time_limit,
+            "seed": args.seed,
+            "search": args.search or [],
+        }
         for p in files
         for engine in ("ours", "pyvrp")
     ]
@@ -339,6 +358,9 @@ def main(argv: list[str] | None = None) -> int:
     instances.add_argument("dir")
     instances.add_argument("--only", default=None, help="globs on names, e.g. 'R1*,RC2*'")
     instances.add_argument("--seed", type=int, default=1)
+    instances.add_argument(
+        "--search", action="append", help="our SearchOptions group.field=value (tuning)"
+    )
     county = sub.add_parser("county", help="generated county days")
     county.add_argument("--stops", type=int, required=True)
     county.add_argument("--vehicles", type=int, required=True)

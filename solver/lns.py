@@ -38,9 +38,8 @@ NEIGHBOURS = 100  # nearest parts kept per part for the ruin step
 # county day (2,200 nodes, 6 matrices: 232 MB) does not.
 TRANSPOSE_MAX_BYTES = 160 * 1024 * 1024
 # Granular insertion (as in Toth & Vigo's granular tabu search and HGS): on models with more
-# than GRANULAR_MIN_PARTS parts a part is tried only next to its GRANULAR nearest parts (after
-# or before each) and at the start of one idle vehicle of each kind, not at every place.
-GRANULAR_MIN_PARTS = 400
+# than ``RuinRecreate.granular_min_parts`` parts a part is tried only next to its GRANULAR
+# nearest parts (after or before each) and at the start of one idle vehicle of each kind.
 GRANULAR = 40
 FEASIBLE_SHARE = (0.4, 0.6)  # soft mode: the share of steps without violations aimed at
 
@@ -213,7 +212,7 @@ class FastModel:
         else:
             self.neighbours, self.outlet_dist = [], []
             self.near = np.zeros((0, GRANULAR), dtype=np.int64)
-        self.granular = n > GRANULAR_MIN_PARTS
+        self.granular = n > options.granular_min_parts
         self.kind_of = np.array(self.kind, dtype=np.int64)
         self.end_of = np.arange(n + nv, n + 2 * nv, dtype=np.int64)
 

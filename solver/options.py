@@ -71,11 +71,14 @@ class SoftMode:
 class RuinRecreate:
     """Our loop (``lns.py``). ``share``: its part of the time (0 switches it off).
     ``steps_per_solution``: steps per unit of a ``MaxSolutions`` limit. ``blink``: the
-    probability of skipping a place during the cheapest insertion."""
+    probability of skipping a place during the cheapest insertion. ``granular_min_parts``:
+    above this many parts, a part is tried only next to its nearest parts (granular
+    insertion) instead of at every place."""
 
     share: float = 0.9
     steps_per_solution: int = 4
     blink: float = 0.01
+    granular_min_parts: int = 400
     ruin: Ruin = field(default_factory=Ruin)
     annealing: Annealing = field(default_factory=Annealing)
     soft: SoftMode = field(default_factory=SoftMode)

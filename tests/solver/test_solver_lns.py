@@ -146,7 +146,7 @@ def test_granular_places_are_next_to_near_parts_and_the_search_stays_feasible():
     inst = read_instance(DATA / "R101_25.txt")
     prepared = prepare(inst.problem)
     fast = FastModel(inst.problem, prepared, 10**7, _loop_options(), seed=7)
-    fast.granular = True  # on its own only above GRANULAR_MIN_PARTS parts
+    fast.granular = True  # by default only above 400 parts
     fast.near = fast.near[:, :5]
     routes, best, _ = fast.search([[] for _ in inst.problem.vehicles], None, 300)
     assert all(fast.run_ok(v, r) for v, r in enumerate(routes))
