@@ -211,6 +211,21 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def outlet_pieces(problem: Problem) -> list[Problem]:
+    """The day as one problem per outlet with jobs (its jobs and the vehicles loading there):
+    exactly the split our solver makes, for PyVRP and for per-outlet measurements."""
+    outlets = sorted({v.load_at for v in problem.vehicles})
+    pieces = [
+        replace(
+            problem,
+            jobs=[j for j in problem.jobs if j.outlet == o],
+            vehicles=[v for v in problem.vehicles if v.load_at == o],
+        )
+        for o in outlets
+    ]
+    return [p for p in pieces if p.jobs]
+
+
 def _ours(spec: dict) -> dict:
     t0 = time.perf_counter()
     problem = generate(**spec["problem"])
@@ -251,19 +266,7 @@ def _pyvrp(spec: dict) -> dict:
 
     problem = generate(**spec["problem"])
     per_outlet = spec.get("per_outlet", False)
-    if per_outlet:
-        outlets = sorted({v.load_at for v in problem.vehicles})
-        pieces = [
-            replace(
-                problem,
-                jobs=[j for j in problem.jobs if j.outlet == o],
-                vehicles=[v for v in problem.vehicles if v.load_at == o],
-            )
-            for o in outlets
-        ]
-        pieces = [p for p in pieces if p.jobs]
-    else:
-        pieces = [problem]
+    pieces = outlet_pieces(problem) if per_outlet else [problem]
     t0 = time.perf_counter()
     total, used, served, foreign, iterations, feasible, penalty = 0, 0, 0, 0, 0, True, 0
     left_stops = len(problem.jobs)

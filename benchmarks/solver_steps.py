@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import argparse
 import time
-from dataclasses import replace
 from pathlib import Path
 
-from benchmarks.county import generate
+from benchmarks.county import generate, outlet_pieces
 from solver.formats import read_instance
 from solver.lns import FastModel
 from solver.options import RuinRecreate
@@ -35,16 +34,7 @@ def shared_benchmarks() -> Path:
 
 
 def _largest_outlet(problem):
-    outlets = sorted({v.load_at for v in problem.vehicles})
-    pieces = [
-        replace(
-            problem,
-            jobs=[j for j in problem.jobs if j.outlet == o],
-            vehicles=[v for v in problem.vehicles if v.load_at == o],
-        )
-        for o in outlets
-    ]
-    return max(pieces, key=lambda p: len(p.jobs))
+    return max(outlet_pieces(problem), key=lambda p: len(p.jobs))
 
 
 def _instances():

@@ -23,8 +23,6 @@ PyVRP is a benchmark-only dependency (requirements-test.txt); solver/ never impo
 from __future__ import annotations
 
 import argparse
-import csv
-import fnmatch
 import json
 import multiprocessing as mp
 import os
@@ -33,8 +31,6 @@ import statistics
 import subprocess
 import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import replace
-from pathlib import Path
 
 from solver import (
     MaxRuntime,
@@ -46,7 +42,7 @@ from solver import (
     check,
     solve,
 )
-from solver.bench import _class_of
+from solver.bench import _class_of, benchmark_folder
 from solver.formats import read_instance
 from solver.model import to_grams
 from solver.prepare import Part
@@ -155,18 +151,7 @@ def _run_tasks(fn, tasks: list[dict], jobs: int, out) -> list[dict]:
 
 
 def compare_instances(args: argparse.Namespace) -> int:
-    root = Path(args.dir)
-    bks: dict[str, tuple[float, str | None]] = {}
-    with (root / "bks.csv").open() as f:
-        for row in csv.DictReader(f):
-            bks[row["instance"]] = (float(row["distance"]), row.get("class"))
-    files = sorted(
-        p
-        for p in root.iterdir()
-        if p.suffix.lower() in (".txt", ".vrp")
-        and p.stem in bks
-        and (args.only is None or any(fnmatch.fnmatch(p.stem, g) for g in args.only.split(",")))
-    )
+    files, bks = benchmark_folder(args.dir, args.only)
     tasks = [
         {
             "path": str(p),
@@ -231,21 +216,8 @@ def _class_line(label: str, pairs: list[tuple[dict, dict]]) -> None:
 # ----------------------------------------------------------------------- county days
 
 
-def _outlet_pieces(problem: Problem) -> list[Problem]:
-    outlets = sorted({v.load_at for v in problem.vehicles})
-    pieces = [
-        replace(
-            problem,
-            jobs=[j for j in problem.jobs if j.outlet == o],
-            vehicles=[v for v in problem.vehicles if v.load_at == o],
-        )
-        for o in outlets
-    ]
-    return sorted((p for p in pieces if p.jobs), key=lambda p: -len(p.jobs))
-
-
 def _county_task(task: dict) -> dict:
-    from benchmarks.county import generate
+    from benchmarks.county import generate, outlet_pieces
 
     problem = generate(task["stops"], task["vehicles"], task["seed"], **COUNTY_DAY)
     t0 = time.perf_counter()
@@ -256,7 +228,7 @@ def _county_task(task: dict) -> dict:
     else:
         pieces, steps = [], 0
         left_stops = len(problem.jobs)
-        for piece in _outlet_pieces(problem):
+        for piece in sorted(outlet_pieces(problem), key=lambda p: -len(p.jobs)):
             left = task["limit"] - (time.perf_counter() - t0)
             share = max(0.1, left * len(piece.jobs) / left_stops)
             left_stops -= len(piece.jobs)

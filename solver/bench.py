@@ -40,6 +40,28 @@ def _class_of(name: str, bks_class: str | None) -> str:
     return stripped + digits[:1]
 
 
+def benchmark_folder(
+    folder: str | Path, patterns: str | None = None
+) -> tuple[list[Path], dict[str, tuple[float, str | None]]]:
+    """The instance files of a folder that ``bks.csv`` names (those matching one of the
+    comma-separated globs ``patterns``, if given), and the best-known distance and class of
+    each instance."""
+    root = Path(folder)
+    bks: dict[str, tuple[float, str | None]] = {}
+    with (root / "bks.csv").open() as f:
+        for row in csv.DictReader(f):
+            bks[row["instance"]] = (float(row["distance"]), row.get("class"))
+    globs = patterns.split(",") if patterns else None
+    files = sorted(
+        p
+        for p in root.iterdir()
+        if p.suffix.lower() in (".txt", ".vrp")
+        and p.stem in bks
+        and (globs is None or any(fnmatch.fnmatch(p.stem, g) for g in globs))
+    )
+    return files, bks
+
+
 def run_bench(
     folder: str,
     limits: SolveLimits,
@@ -49,18 +71,7 @@ def run_bench(
     seed: int = 1,
 ) -> int:
     options = options or SearchOptions()
-    root = Path(folder)
-    bks: dict[str, tuple[float, str | None]] = {}
-    with (root / "bks.csv").open() as f:
-        for row in csv.DictReader(f):
-            bks[row["instance"]] = (float(row["distance"]), row.get("class"))
-    files = sorted(
-        p
-        for p in root.iterdir()
-        if p.suffix.lower() in (".txt", ".vrp")
-        and p.stem in bks
-        and (pattern is None or fnmatch.fnmatch(p.stem, pattern))
-    )
+    files, bks = benchmark_folder(folder, pattern)
     jobs = max(1, jobs)
     if jobs == 1:
         results = [_one(str(p), limits, options, seed) for p in files]

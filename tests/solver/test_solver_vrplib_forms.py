@@ -31,6 +31,13 @@ WINDOWS = """TIME_WINDOW_SECTION
 5 0 900
 """
 
+# How the 1,000-customer VRPTW instances are distributed: one SERVICE_TIME in the header.
+GH_LIKE = (
+    "NAME : gh_like\nTYPE : VRPTW\nDIMENSION : 5\nVEHICLES : 3\nCAPACITY : 20\n"
+    "SERVICE_TIME : 9\nEDGE_WEIGHT_TYPE : EUC_2D\n" + COORDS + "DEMAND_SECTION\n"
+    "1 0\n2 5\n3 5\n4 5\n5 5\n" + WINDOWS + "DEPOT_SECTION\n1\n-1\nEOF\n"
+)
+
 
 def _write(tmp_path: Path, text: str, name: str = "x.vrp") -> Path:
     path = tmp_path / name
@@ -50,9 +57,7 @@ def test_service_time_once_in_the_header_applies_to_every_customer_not_the_depot
     # How the 1,000-customer VRPTW instances are distributed (the reader crashed on it).
     path = _write(
         tmp_path,
-        "NAME : gh_like\nTYPE : VRPTW\nDIMENSION : 5\nVEHICLES : 3\nCAPACITY : 20\n"
-        "SERVICE_TIME : 9\nEDGE_WEIGHT_TYPE : EUC_2D\n" + COORDS + "DEMAND_SECTION\n"
-        "1 0\n2 5\n3 5\n4 5\n5 5\n" + WINDOWS + "DEPOT_SECTION\n1\n-1\nEOF\n",
+        GH_LIKE,
     )
     instance, solution = _solved(path)
     assert instance.scale == 10
@@ -66,9 +71,7 @@ def test_service_time_once_in_the_header_applies_to_every_customer_not_the_depot
 def test_the_command_line_solves_the_header_service_time_form(tmp_path):
     path = _write(
         tmp_path,
-        "NAME : gh_like\nTYPE : VRPTW\nDIMENSION : 5\nVEHICLES : 3\nCAPACITY : 20\n"
-        "SERVICE_TIME : 9\nEDGE_WEIGHT_TYPE : EUC_2D\n" + COORDS + "DEMAND_SECTION\n"
-        "1 0\n2 5\n3 5\n4 5\n5 5\n" + WINDOWS + "DEPOT_SECTION\n1\n-1\nEOF\n",
+        GH_LIKE,
     )
     out = subprocess.run(
         [sys.executable, "-m", "solver", "solve", str(path), "--solutions", "20"],
