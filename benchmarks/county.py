@@ -211,6 +211,21 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def outlet_pieces(problem: Problem) -> list[Problem]:
+    """The day as one problem per outlet with jobs (its jobs and the vehicles loading there):
+    exactly the split our solver makes, for PyVRP and for per-outlet measurements."""
+    outlets = sorted({v.load_at for v in problem.vehicles})
+    pieces = [
+        replace(
+            problem,
+            jobs=[j for j in problem.jobs if j.outlet == o],
+            vehicles=[v for v in problem.vehicles if v.load_at == o],
+        )
+        for o in outlets
+    ]
+    return [p for p in pieces if p.jobs]
+
+
 def _ours(spec: dict) -> dict:
     t0 = time.perf_counter()
     problem = generate(**spec["problem"])
@@ -251,19 +266,7 @@ def _pyvrp(spec: dict) -> dict:
 
     problem = generate(**spec["problem"])
     per_outlet = spec.get("per_outlet", False)
-    if per_outlet:
-        outlets = sorted({v.load_at for v in problem.vehicles})
-        pieces = [
-            replace(
-                problem,
-                jobs=[j for j in problem.jobs if j.outlet == o],
-                vehicles=[v for v in problem.vehicles if v.load_at == o],
-            )
-            for o in outlets
-        ]
-        pieces = [p for p in pieces if p.jobs]
-    else:
-        pieces = [problem]
+    pieces = outlet_pieces(problem) if per_outlet else [problem]
     t0 = time.perf_counter()
     total, used, served, foreign, iterations, feasible, penalty = 0, 0, 0, 0, 0, True, 0
     left_stops = len(problem.jobs)
@@ -304,15 +307,23 @@ def _pyvrp(spec: dict) -> dict:
 
 
 def to_pyvrp(problem: Problem):
-    """The same problem for PyVRP: outlets are depots, stops optional clients whose prize is
-    our drop cost x priority. Needs vehicles that start and end at their outlet, one window
-    per job and no splitting. PyVRP lets any vehicle serve any client of the data given."""
+    """The same problem for PyVRP (see ``pyvrp_data``)."""
+    return pyvrp_data(problem)[0]
+
+
+def pyvrp_data(problem: Problem):
+    """The same problem for PyVRP, and for each PyVRP vehicle type the indices of our
+    vehicles it stands for (to map PyVRP's routes back). Outlets are depots; with a
+    ``drop_cost`` stops are optional clients whose prize is our drop cost x priority,
+    without one every stop is required (benchmark instances). Needs vehicles that start and
+    end at their outlet, one window per job and no splitting. PyVRP lets any vehicle serve
+    any client of the data given."""
     import pyvrp
 
     outlets = sorted({v.load_at for v in problem.vehicles})
     depot_of = {o: i for i, o in enumerate(outlets)}
     assert all(v.start == v.end == v.load_at for v in problem.vehicles)
-    assert problem.drop_cost is not None, "prizes must match our drop cost"
+    optional = problem.drop_cost is not None
     n_out = len(outlets)
     stop_locs = [j.location for j in problem.jobs]
     order = outlets + stop_locs
@@ -336,13 +347,13 @@ def to_pyvrp(problem: Problem):
                 delivery=[round(j.weight_kg * 1000)],
                 service_duration=j.service_s,
                 tw_early=tw.start_s if tw else 0,
-                tw_late=tw.end_s if tw else 24 * HOUR,
-                prize=problem.drop_cost * j.priority,
-                required=False,
+                tw_late=tw.end_s if tw else max(v.shift.end_s for v in problem.vehicles),
+                prize=problem.drop_cost * j.priority if optional else 0,
+                required=not optional,
             )
         )
-    groups: dict[tuple, int] = {}
-    for v in problem.vehicles:
+    groups: dict[tuple, list[int]] = {}
+    for index, v in enumerate(problem.vehicles):
         key = (
             v.load_at,
             round(v.payload_kg * 1000),
@@ -351,11 +362,11 @@ def to_pyvrp(problem: Problem):
             v.max_duration_s,
             v.max_distance_m,
         )
-        groups[key] = groups.get(key, 0) + 1
+        groups.setdefault(key, []).append(index)
     big = np.iinfo(np.int64).max
     vehicle_types = [
         pyvrp.VehicleType(
-            num_available=count,
+            num_available=len(members),
             capacity=[grams],
             start_depot=depot_of[outlet],
             end_depot=depot_of[outlet],
@@ -365,9 +376,9 @@ def to_pyvrp(problem: Problem):
             max_distance=max_dist if max_dist is not None else big,
             profile=profiles.index(cls),
         )
-        for (outlet, grams, shift, cls, max_dur, max_dist), count in groups.items()
+        for (outlet, grams, shift, cls, max_dur, max_dist), members in groups.items()
     ]
-    return pyvrp.ProblemData(
+    data = pyvrp.ProblemData(
         locations=locations,
         clients=clients,
         depots=depots,
@@ -375,6 +386,7 @@ def to_pyvrp(problem: Problem):
         distance_matrices=[dist] * len(profiles),
         duration_matrices=durations,
     )
+    return data, list(groups.values())
 
 
 def _in_child(fn, spec: dict) -> dict:

@@ -5,6 +5,7 @@ Public API::
     from solver import (
         Problem, Location, Vehicle, Job, TimeWindow,   # what to plan
         solve, SolveLimits, MaxRuntime, MaxSolutions,  # how long to search
+        SearchOptions,                                 # how to search (rarely needed)
         Solution, Run, Stop, Unassigned, Reason,       # what comes back
         check, CheckResult,                            # independent feasibility check
     )
@@ -35,22 +36,28 @@ from .model import (
     Unassigned,
     Vehicle,
 )
-from .routing import SearchOptions, solve_model
+from .options import SearchOptions
+from .routing import solve_model
 
 
 def solve(
     problem: Problem,
     limits: SolveLimits | None = None,
     options: SearchOptions | None = None,
+    *,
+    seed: int = 1,
 ) -> Solution:
     """Plan runs for ``problem``, searching until ``limits`` (default: 10 s of wall time).
 
-    Uses one core. With ``MaxSolutions(n)`` and no time limit the result is reproducible.
+    Uses one core. With ``MaxSolutions(n)`` and no time limit the result is reproducible
+    for a given ``seed`` (the seed of our ruin-and-recreate loop; the default, 1, is the
+    one every figure in solver/README.md was measured with). ``options`` tune the search
+    (``SearchOptions``; the defaults are what the benchmarks picked).
     """
     limits = limits or MaxRuntime(10)
     if limits.time_s is None and limits.solutions is None:
         raise ValueError("SolveLimits needs a time or a solution limit")
-    return solve_model(problem, limits, options or SearchOptions())
+    return solve_model(problem, limits, options or SearchOptions(), seed)
 
 
 __all__ = [

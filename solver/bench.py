@@ -14,11 +14,11 @@ from . import SearchOptions, SolveLimits, check, solve
 from .formats import read_instance
 
 
-def _one(path: str, limits: SolveLimits, options: SearchOptions) -> dict:
+def _one(path: str, limits: SolveLimits, options: SearchOptions, seed: int = 1) -> dict:
     # One OR-Tools search per process, single-threaded: the bench's parallelism is processes.
     instance = read_instance(path)
     t0 = time.perf_counter()
-    solution = solve(instance.problem, limits, options)
+    solution = solve(instance.problem, limits, options, seed=seed)
     seconds = time.perf_counter() - t0
     result = check(instance.problem, solution)
     return {
@@ -40,33 +40,47 @@ def _class_of(name: str, bks_class: str | None) -> str:
     return stripped + digits[:1]
 
 
+def benchmark_folder(
+    folder: str | Path, patterns: str | None = None
+) -> tuple[list[Path], dict[str, tuple[float, str | None]]]:
+    """The instance files of a folder that ``bks.csv`` names (those matching one of the
+    comma-separated globs ``patterns``, if given), and the best-known distance and class of
+    each instance."""
+    root = Path(folder)
+    bks: dict[str, tuple[float, str | None]] = {}
+    with (root / "bks.csv").open() as f:
+        for row in csv.DictReader(f):
+            bks[row["instance"]] = (float(row["distance"]), row.get("class"))
+    globs = patterns.split(",") if patterns else None
+    files = sorted(
+        p
+        for p in root.iterdir()
+        if p.suffix.lower() in (".txt", ".vrp")
+        and p.stem in bks
+        and (globs is None or any(fnmatch.fnmatch(p.stem, g) for g in globs))
+    )
+    return files, bks
+
+
 def run_bench(
     folder: str,
     limits: SolveLimits,
     options: SearchOptions | None = None,
     jobs: int = 1,
     pattern: str | None = None,
+    seed: int = 1,
 ) -> int:
     options = options or SearchOptions()
-    root = Path(folder)
-    bks: dict[str, tuple[float, str | None]] = {}
-    with (root / "bks.csv").open() as f:
-        for row in csv.DictReader(f):
-            bks[row["instance"]] = (float(row["distance"]), row.get("class"))
-    files = sorted(
-        p
-        for p in root.iterdir()
-        if p.suffix.lower() in (".txt", ".vrp")
-        and p.stem in bks
-        and (pattern is None or fnmatch.fnmatch(p.stem, pattern))
-    )
+    files, bks = benchmark_folder(folder, pattern)
     jobs = max(1, jobs)
     if jobs == 1:
-        results = [_one(str(p), limits, options) for p in files]
+        results = [_one(str(p), limits, options, seed) for p in files]
     else:
         with ProcessPoolExecutor(max_workers=min(jobs, os.cpu_count() or 1)) as pool:
             n = len(files)
-            results = list(pool.map(_one, [str(p) for p in files], [limits] * n, [options] * n))
+            results = list(
+                pool.map(_one, [str(p) for p in files], [limits] * n, [options] * n, [seed] * n)
+            )
 
     print(
         f"{'instance':10} {'distance':>10} {'veh':>4} {'bks':>10} {'gap%':>7} {'sec':>6} feasible"

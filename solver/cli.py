@@ -17,23 +17,18 @@ def _limits(args: argparse.Namespace) -> SolveLimits:
 
 
 def _options(args: argparse.Namespace) -> SearchOptions:
-    """``--search metaheuristic=ILS --search gls_lambda=0.2``: for tuning experiments."""
-    fields = {}
+    """``--search ruin_recreate.ruin.max_string=20 --search first.gls_lambda=0.3``: for
+    tuning experiments (the groups and fields of ``SearchOptions``)."""
+    options = SearchOptions()
     for item in args.search or []:
         key, _, value = item.partition("=")
-        default = getattr(SearchOptions(), key)
-        if isinstance(default, tuple):
-            fields[key] = tuple(v for v in value.split(",") if v)
-        elif isinstance(default, bool):
-            fields[key] = value.lower() in ("1", "true", "yes")
-        else:
-            fields[key] = type(default)(value)
-    return SearchOptions(**fields)
+        options = options.with_value(key, value)
+    return options
 
 
 def _solve(args: argparse.Namespace) -> int:
     instance = read_instance(args.file)
-    solution = solve(instance.problem, _limits(args), _options(args))
+    solution = solve(instance.problem, _limits(args), _options(args), seed=args.seed)
     result = check(instance.problem, solution)
     out = result_json(instance, solution)
     if solution.unassigned:
@@ -48,7 +43,9 @@ def _solve(args: argparse.Namespace) -> int:
 def _bench(args: argparse.Namespace) -> int:
     from .bench import run_bench
 
-    return run_bench(args.dir, _limits(args), _options(args), jobs=args.jobs, pattern=args.only)
+    return run_bench(
+        args.dir, _limits(args), _options(args), jobs=args.jobs, pattern=args.only, seed=args.seed
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -59,7 +56,8 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("file" if name == "solve" else "dir")
         p.add_argument("--time-limit", type=float, default=None, help="seconds per instance")
         p.add_argument("--solutions", type=int, default=None, help="solution limit (reproducible)")
-        p.add_argument("--search", action="append", help="SearchOptions field=value (tuning)")
+        p.add_argument("--search", action="append", help="SearchOptions group.field=value (tuning)")
+        p.add_argument("--seed", type=int, default=1, help="seed of the search")
         if name == "bench":
             p.add_argument("--jobs", type=int, default=1, help="instances solved in parallel")
             p.add_argument("--only", default=None, help="glob on instance names, e.g. 'R1*'")

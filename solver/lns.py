@@ -11,7 +11,8 @@ time windows (several per part), shifts, max run distance, max run duration (an 
 check of the whole run, only for vehicles that have one), incompatible classes, the
 vehicles each part may use (``prepare(...).allowed``), fixed vehicle costs and drop
 penalties. Feasibility of an insertion is O(1) per position from the earliest service
-start ``A`` (forward) and the latest feasible service start ``Z`` (backward) of each node;
+start ``earliest`` (forward) and the latest feasible service start ``latest`` (backward) of
+each node;
 all positions of all runs are evaluated at once with numpy.
 
 Node numbering: parts ``0..n-1``, then the start node of each vehicle ``n..n+V-1``, then
@@ -27,11 +28,19 @@ import time
 import numpy as np
 
 from .model import Problem, to_grams
+from .options import RuinRecreate
 from .prepare import Prepared
 
 BIG = 1 << 60
 NEIGHBOURS = 100  # nearest parts kept per part for the ruin step
-TRANSPOSE_MAX_NODES = 1200
+# Transposed copies of the arc matrices while all matrices together stay under this: a
+# 1,000-customer VRPTW (1,500 nodes, 2 matrices: 36 MB) gets them, a 2,000-stop single-outlet
+# county day (2,200 nodes, 6 matrices: 232 MB) does not.
+TRANSPOSE_MAX_BYTES = 160 * 1024 * 1024
+# Granular insertion (as in Toth & Vigo's granular tabu search and HGS): on models with more
+# than ``RuinRecreate.granular_min_parts`` parts a part is tried only next to its GRANULAR
+# nearest parts (after or before each) and at the start of one idle vehicle of each kind.
+GRANULAR = 40
 FEASIBLE_SHARE = (0.4, 0.6)  # soft mode: the share of steps without violations aimed at
 
 
@@ -43,33 +52,33 @@ class FastModel:
         problem: Problem,
         prepared: Prepared,
         penalty_unit: int,
+        options: RuinRecreate | None = None,
         seed: int = 1,
-        blink: float = 0.01,
-        max_string: int = 10,
-        avg_removed: int = 10,
-        route_removal: float = 0.0,
-        vehicle_swap: float = 0.0,
-        soft: bool = False,
-        clean_drops: bool = True,
     ) -> None:
+        options = options or RuinRecreate()
         parts = prepared.parts
         vehicles = list(problem.vehicles)
         n, nv = len(parts), len(vehicles)
         self.n, self.nv = n, nv
         self.size = size = n + 2 * nv
-        self.blink = blink
-        self.max_string = max_string
-        self.avg_removed = avg_removed
-        self.route_removal = route_removal
-        self.vehicle_swap = vehicle_swap
+        self.blink = options.blink
+        self.max_string = options.ruin.max_string
+        self.avg_removed = options.ruin.avg_removed
+        self.route_removal = options.ruin.route_removal
+        self.vehicle_swap = options.ruin.vehicle_swap
+        self.annealing = options.annealing
         # Soft mode: late arrivals ("time warp", Vidal et al. 2013) and overloads are
         # allowed at a price per second and per gram that adapts during the search; only
         # solutions without either can become the best. Vehicles with a max run duration
         # stay hard (their check needs a real schedule).
-        self.soft = soft
-        self.clean_drops = clean_drops
-        self.lam = 10.0  # cost (metres) per second of time warp, to start with
-        self.mu = 0.1  # cost per gram over payload, to start with
+        # Not with many vehicles: with a hundred runs some run nearly always carries a
+        # violation, the solution is seldom violation-free as a whole, and the best stops
+        # improving (1,000-customer VRPTW, 250 vehicles: not once in 1,500 steps, where the
+        # feasible-only loop went from 77,164 to 60,792).
+        self.soft = options.soft.enabled and nv <= options.soft.max_vehicles
+        self.clean_drops = options.soft.clean_drops
+        self.warp_price = 10.0  # cost (metres) per second of time warp, to start with
+        self.overload_price = 0.1  # cost per gram over payload, to start with
         self.rng = random.Random(seed)
         self.nrng = np.random.default_rng(seed)
         jobs = [problem.jobs[pt.job_index] for pt in parts]
@@ -90,15 +99,17 @@ class FastModel:
             np.fill_diagonal(out, 0)
             return out  # start -> end (empty run) stays 0, as in OR-Tools
 
-        self.D = arcs(problem.distance_m, False)
+        self.dist = arcs(problem.distance_m, False)
         # Python loops index these through memoryviews: Python ints without nested lists
         # (lists of lists took ~1 GB on a 2,000-stop single-outlet model).
-        self.Dl = memoryview(self.D)
+        self.dist_view = memoryview(self.dist)
         classes = sorted({v.speed_class for v in vehicles})
-        self.T3 = np.stack([arcs(problem.duration_s[c], True) for c in classes])
-        self.Tl = [memoryview(t) for t in self.T3]
-        self.vcls = np.array([classes.index(v.speed_class) for v in vehicles], dtype=np.int64)
-        self.vcls_l = self.vcls.tolist()
+        self.travel = np.stack([arcs(problem.duration_s[c], True) for c in classes])
+        self.travel_view = [memoryview(t) for t in self.travel]
+        self.speed_class = np.array(
+            [classes.index(v.speed_class) for v in vehicles], dtype=np.int64
+        )
+        self.speed_class_of = self.speed_class.tolist()
 
         horizon = max(v.shift.end_s for v in vehicles)
         self.grams = np.array([pt.grams for pt in parts], dtype=np.int64)
@@ -163,12 +174,13 @@ class FastModel:
         self.w_lo = [w[0][0] for w in self.wins]
         self.w_hi = [w[-1][1] for w in self.wins]
         self.grams_l = self.grams.tolist()
-        # Transposed copies make the column gathers of the insertion step contiguous; left
-        # out on big models, where they would double the memory.
-        self.transposed = size <= TRANSPOSE_MAX_NODES
+        # Transposed copies make the column gathers of the insertion step contiguous (a
+        # column of a 1,500-node matrix is a cache miss per element); left out on big
+        # models, where they would double the memory.
+        self.transposed = self.dist.nbytes + self.travel.nbytes <= TRANSPOSE_MAX_BYTES
         if self.transposed:
-            self.DT = np.ascontiguousarray(self.D.T)
-            self.T3T = np.ascontiguousarray(self.T3.transpose(0, 2, 1))
+            self.dist_to = np.ascontiguousarray(self.dist.T)
+            self.travel_to = np.ascontiguousarray(self.travel.transpose(0, 2, 1))
         self.one_class = len(classes) == 1
         self.has_items = any(v.max_items is not None for v in vehicles)
         self.has_max_dist = any(v.max_distance_m is not None for v in vehicles)
@@ -177,11 +189,11 @@ class FastModel:
 
         # Incompatible classes: one type per distinct class set, a conflict matrix of types.
         types: dict[frozenset[str], int] = {}
-        self.ptype = [-1] * n
+        self.part_type = [-1] * n
         if problem.incompatible:
             for i, j in enumerate(jobs):
                 if j.classes:
-                    self.ptype[i] = types.setdefault(j.classes, len(types))
+                    self.part_type[i] = types.setdefault(j.classes, len(types))
         nt = len(types)
         self.conflict = np.zeros((max(1, nt), max(1, nt)), dtype=bool)
         for a, ta in types.items():
@@ -191,25 +203,33 @@ class FastModel:
 
         # Neighbours of each part (both directions of the arc), for the ruin step.
         if n:
-            pd = self.D[:n, :n] + self.D[:n, :n].T
-            self.neighbours = np.argsort(pd, axis=1, kind="stable")[:, :NEIGHBOURS].tolist()
-            self.outlet_dist = (self.D[n + 0 : n + nv, :n].min(axis=0)).tolist()
+            pd = self.dist[:n, :n] + self.dist[:n, :n].T
+            order = np.argsort(pd, axis=1, kind="stable")
+            self.neighbours = order[:, :NEIGHBOURS].tolist()
+            # The part itself sorts first (distance 0); left out of its granular places.
+            self.near = np.ascontiguousarray(order[:, 1 : GRANULAR + 1])
+            self.outlet_dist = (self.dist[n + 0 : n + nv, :n].min(axis=0)).tolist()
         else:
             self.neighbours, self.outlet_dist = [], []
+            self.near = np.zeros((0, GRANULAR), dtype=np.int64)
+        self.granular = n > options.granular_min_parts
+        self.kind_of = np.array(self.kind, dtype=np.int64)
+        self.end_of = np.arange(n + nv, n + 2 * nv, dtype=np.int64)
 
         # Solution state.
         self.routes: list[list[int]] = [[] for _ in range(nv)]
-        self.A = np.zeros(size, dtype=np.int64)
-        self.Z = np.zeros(size, dtype=np.int64)
+        self.earliest = np.zeros(size, dtype=np.int64)
+        self.latest = np.zeros(size, dtype=np.int64)
         self.succ = np.zeros(n + nv, dtype=np.int64)
-        self.succ_cost = np.zeros(n + nv, dtype=np.int64)  # D[node, succ[node]]
+        self.pred = np.zeros(size, dtype=np.int64)  # kept for parts and end nodes
+        self.succ_cost = np.zeros(n + nv, dtype=np.int64)  # metres[node, succ[node]]
         self.veh = np.full(n + nv, -1, dtype=np.int64)
         self.veh[n:] = np.arange(nv)
         self.load = np.zeros(nv, dtype=np.int64)
         self.load_items = np.zeros(nv, dtype=np.int64)
-        self.rdist = np.zeros(nv, dtype=np.int64)
-        self.rtw = np.zeros(nv, dtype=np.int64)  # time warp of each run (soft mode)
-        self.tcount = np.zeros((nv, max(1, nt)), dtype=np.int64)
+        self.run_dist = np.zeros(nv, dtype=np.int64)
+        self.warp = np.zeros(nv, dtype=np.int64)  # time warp of each run (soft mode)
+        self.type_count = np.zeros((nv, max(1, nt)), dtype=np.int64)
         for v in range(nv):
             self._refresh(v)
 
@@ -249,14 +269,14 @@ class FastModel:
         """Recompute the forward/backward times, load, distance and types of run ``v``."""
         n, nv = self.n, self.nv
         seq = self.routes[v]
-        Tc, D = self.Tl[self.vcls_l[v]], self.Dl
+        travel, metres = self.travel_view[self.speed_class_of[v]], self.dist_view
         s, e = n + v, n + nv + v
         lo, hi, multi = self.w_lo, self.w_hi, self.multi
         t = self.shift_start[v]
-        times = []
+        earliest_starts = []
         prev, dist, warp = s, 0, 0
         for x in seq:
-            t += Tc[prev, x]
+            t += travel[prev, x]
             if multi[x]:
                 t, late = self._serve(x, t)
                 warp += late
@@ -265,58 +285,62 @@ class FastModel:
             elif t > hi[x]:
                 warp += t - hi[x]
                 t = hi[x]
-            times.append(t)
-            dist += D[prev, x]
+            earliest_starts.append(t)
+            dist += metres[prev, x]
             prev = x
-        warp += max(0, t + Tc[prev, e] - self.shift_end[v])
-        self.rtw[v] = warp
+        warp += max(0, t + travel[prev, e] - self.shift_end[v])
+        self.warp[v] = warp
         z = self.shift_end[v]
-        latest = []
+        latest_starts = []
         nxt = e
         for x in reversed(seq):
-            z -= Tc[x, nxt]
+            z -= travel[x, nxt]
             if multi[x]:
                 z = self._latest_start(x, z)
             elif z > hi[x]:
                 z = hi[x]
             elif z < lo[x]:
                 z = lo[x]
-            latest.append(z)
+            latest_starts.append(z)
             nxt = x
-        self.A[s] = self.shift_start[v]
-        self.Z[e] = self.shift_end[v]
+        self.earliest[s] = self.shift_start[v]
+        self.latest[e] = self.shift_end[v]
         if seq:
-            dist += D[prev, e]
-            self.A[seq] = times
-            latest.reverse()
-            self.Z[seq] = latest
+            dist += metres[prev, e]
+            self.earliest[seq] = earliest_starts
+            latest_starts.reverse()
+            self.latest[seq] = latest_starts
             self.succ[[s, *seq]] = [*seq, e]
-            self.succ_cost[[s, *seq]] = [D[a, b] for a, b in zip([s, *seq], [*seq, e], strict=True)]
+            self.pred[[*seq, e]] = [s, *seq]
+            self.succ_cost[[s, *seq]] = [
+                metres[a, b] for a, b in zip([s, *seq], [*seq, e], strict=True)
+            ]
             grams, items = self.grams_l, self.items_l
             self.load[v] = sum(grams[x] for x in seq)
             self.load_items[v] = sum(items[x] for x in seq)
         else:
             self.succ[s] = e
+            self.pred[e] = s
             self.succ_cost[s] = 0
             self.load[v] = 0
             self.load_items[v] = 0
-        self.rdist[v] = dist
+        self.run_dist[v] = dist
         if self.ntypes:
-            self.tcount[v] = 0
+            self.type_count[v] = 0
             for x in seq:
-                if self.ptype[x] >= 0:
-                    self.tcount[v, self.ptype[x]] += 1
+                if self.part_type[x] >= 0:
+                    self.type_count[v, self.part_type[x]] += 1
 
     def min_duration(self, v: int, seq: list[int]) -> int | None:
         """Shortest run duration of ``seq`` on ``v`` (departure delayed to absorb waiting),
         or None if the times do not work; as in routing._schedule_run."""
         n, nv = self.n, self.nv
-        Tc = self.Tl[self.vcls_l[v]]
+        travel = self.travel_view[self.speed_class_of[v]]
         t = self.shift_start[v]
         prev = n + v
         waits, delay = 0, None
         for x in seq:
-            arrive = t + Tc[prev, x]
+            arrive = t + travel[prev, x]
             serve = self._earliest(x, arrive)
             if serve is None:
                 return None
@@ -325,7 +349,7 @@ class FastModel:
             room = end_w - serve + waits
             delay = room if delay is None else min(delay, room)
             t, prev = serve, x
-        end = t + Tc[prev, n + nv + v]
+        end = t + travel[prev, n + nv + v]
         if end > self.shift_end[v]:
             return None
         delay = max(0, min(waits, delay if delay is not None else 0))
@@ -344,12 +368,12 @@ class FastModel:
         if not self.allowed[idx, v].all():
             return False
         if self.ntypes:
-            ts = [self.ptype[x] for x in seq if self.ptype[x] >= 0]
+            ts = [self.part_type[x] for x in seq if self.part_type[x] >= 0]
             if any(self.conflict[a, b] for a in ts for b in ts):
                 return False
         n, nv = self.n, self.nv
         nodes = [n + v, *seq, n + nv + v]
-        dist = sum(self.Dl[a, b] for a, b in zip(nodes, nodes[1:], strict=False))
+        dist = sum(self.dist_view[a, b] for a, b in zip(nodes, nodes[1:], strict=False))
         if dist > self.max_dist[v]:
             return False
         span = self.min_duration(v, seq)
@@ -378,43 +402,45 @@ class FastModel:
         dropped = (
             sum(self.prio[x] for x in range(self.n) if self.veh[x] < 0) if served < self.n else 0
         )
-        return int(self.rdist.sum()) + int(self.fixed[used].sum()), dropped
+        return int(self.run_dist.sum()) + int(self.fixed[used].sum()), dropped
 
     def _violations(self) -> float:
         """Soft mode's price of the time warp and overloads of all runs."""
         if not self.soft:
             return 0.0
         over = int(np.maximum(self.load - self.cap, 0).sum())
-        return self.lam * int(self.rtw.sum()) + self.mu * over
+        return self.warp_price * int(self.warp.sum()) + self.overload_price * over
 
     def _snapshot(self):
         return (
             [r[:] for r in self.routes],
-            self.A.copy(),
-            self.Z.copy(),
+            self.earliest.copy(),
+            self.latest.copy(),
             self.succ.copy(),
+            self.pred.copy(),
             self.succ_cost.copy(),
             self.veh.copy(),
             self.load.copy(),
             self.load_items.copy(),
-            self.rdist.copy(),
-            self.rtw.copy(),
-            self.tcount.copy(),
+            self.run_dist.copy(),
+            self.warp.copy(),
+            self.type_count.copy(),
         )
 
     def _restore(self, snap) -> None:
         (
             self.routes,
-            self.A,
-            self.Z,
+            self.earliest,
+            self.latest,
             self.succ,
+            self.pred,
             self.succ_cost,
             self.veh,
             self.load,
             self.load_items,
-            self.rdist,
-            self.rtw,
-            self.tcount,
+            self.run_dist,
+            self.warp,
+            self.type_count,
         ) = snap
 
     # ----------------------------------------------------------------- ruin
@@ -502,19 +528,19 @@ class FastModel:
                 out.append(x)
             gone = set(out)
             kept = [x for x in kept if x not in gone]
-        Tc = self.Tl[self.vcls_l[v]]
+        travel = self.travel_view[self.speed_class_of[v]]
         timely: list[int] = []
         starts: list[int] = []  # earliest service start at each kept part
         for x in kept:
             prev, t = (timely[-1], starts[-1]) if timely else (n + v, self.shift_start[v])
-            serve = self._earliest(x, t + Tc[prev, x])
+            serve = self._earliest(x, t + travel[prev, x])
             if serve is None:
                 out.append(x)
             else:
                 timely.append(x)
                 starts.append(serve)
         # Parts at the end go while the run cannot get back within the shift.
-        while timely and starts[-1] + Tc[timely[-1], n + nv + v] > self.shift_end[v]:
+        while timely and starts[-1] + travel[timely[-1], n + nv + v] > self.shift_end[v]:
             out.append(timely.pop())
             starts.pop()
         if not self.run_ok(v, timely):
@@ -586,25 +612,32 @@ class FastModel:
         vok = self.allowed[u] & (fits | ~self.hard) if soft else self.allowed[u] & fits
         if self.has_items:
             vok &= self.load_items + self.items_l[u] <= self.cap_items
-        if self.ntypes and self.ptype[u] >= 0:
-            vok &= ~(self.tcount[:, self.conflict[self.ptype[u]]] > 0).any(axis=1)
-        ok = vok[self.veh]
-        ok &= self.veh >= 0
-        if self.blink > 0:
-            ok &= self.nrng.random(len(ok)) >= self.blink
-        prev = np.flatnonzero(ok)
+        if self.ntypes and self.part_type[u] >= 0:
+            vok &= ~(self.type_count[:, self.conflict[self.part_type[u]]] > 0).any(axis=1)
+        if self.granular:
+            places = self._granular_places(u)
+            ok = vok[self.veh[places]]
+            if self.blink > 0:
+                ok &= self.nrng.random(len(ok)) >= self.blink
+            prev = places[ok]
+        else:
+            ok = vok[self.veh]
+            ok &= self.veh >= 0
+            if self.blink > 0:
+                ok &= self.nrng.random(len(ok)) >= self.blink
+            prev = np.flatnonzero(ok)
         if not len(prev):
             return None
         v = self.veh[prev]
         nxt = self.succ[prev]
         if self.one_class:
-            to_u = self.T3T[0, u][prev] if self.transposed else self.T3[0][prev, u]
-            back = self.T3[0, u][nxt]
+            to_u = self.travel_to[0, u][prev] if self.transposed else self.travel[0][prev, u]
+            back = self.travel[0, u][nxt]
         else:
-            c = self.vcls[v]
-            to_u = self.T3T[c, u, prev] if self.transposed else self.T3[c, prev, u]
-            back = self.T3[c, u, nxt]
-        at_prev, z_next = self.A[prev], self.Z[nxt]
+            c = self.speed_class[v]
+            to_u = self.travel_to[c, u, prev] if self.transposed else self.travel[c, prev, u]
+            back = self.travel[c, u, nxt]
+        at_prev, z_next = self.earliest[prev], self.latest[nxt]
         arrive = at_prev + to_u
         if self.multi[u]:
             ws, we = self.wstart[u], self.wend[u]
@@ -617,14 +650,18 @@ class FastModel:
             late = np.maximum(serve - self.w_hi[u], 0)
             serve -= late
         behind = serve + back - z_next
-        cost = (self.DT[u][prev] if self.transposed else self.D[prev, u]) + self.D[u][nxt]
+        cost = (self.dist_to[u][prev] if self.transposed else self.dist[prev, u]) + self.dist[u][
+            nxt
+        ]
         cost -= self.succ_cost[prev]
         if self.has_max_dist:
-            too_far = self.rdist[v] + cost > self.max_dist[v]
+            too_far = self.run_dist[v] + cost > self.max_dist[v]
         if soft:
             # Vidal's concatenation: the run's time warp changes by what u's arrival and
             # the join to the rest of the run add, less the old join's warp.
-            was = at_prev + (self.T3[0][prev, nxt] if self.one_class else self.T3[c, prev, nxt])
+            was = at_prev + (
+                self.travel[0][prev, nxt] if self.one_class else self.travel[c, prev, nxt]
+            )
             warp = late + np.maximum(behind, 0) - np.maximum(was - z_next, 0)
             if self.hard.any():
                 ok = ~self.hard[v] | ((late == 0) & (behind <= 0))
@@ -635,7 +672,7 @@ class FastModel:
             over -= np.maximum(self.load - self.cap, 0)
             if clean:
                 ok &= (warp <= 0) & (over[v] <= 0)
-            cost = cost + self.lam * warp + (self.mu * over)[v]
+            cost = cost + self.warp_price * warp + (self.overload_price * over)[v]
         else:
             warp = np.zeros(len(prev), dtype=np.int64)
             ok = (late == 0) & (behind <= 0)
@@ -645,52 +682,72 @@ class FastModel:
             cost = cost + self.fixed[v] * ((prev >= n) & (nxt >= n))  # opens an empty run
         return np.where(ok, cost, BIG), v, prev, warp
 
+    def _granular_places(self, u: int) -> np.ndarray:
+        """The nodes after which part u is tried on big models: its nearest served parts,
+        the node before each, and the start node of one idle vehicle of each kind."""
+        near = self.near[u]
+        near = near[self.veh[near] >= 0]
+        n, nv = self.n, self.nv
+        idle = np.flatnonzero(self.succ[n : n + nv] == self.end_of)
+        if len(idle):
+            _, first = np.unique(self.kind_of[idle], return_index=True)
+            idle = idle[first] + n
+        return np.concatenate((near, self.pred[near], idle))
+
     def _insert(self, u: int, v: int, p: int, warp: int = 0) -> None:
         """Put part u after node p in run v; times are updated only as far as they change."""
         n = self.n
         route = self.routes[v]
         pos = 0 if p >= n else route.index(p) + 1
         nxt = route[pos] if pos < len(route) else n + self.nv + v
-        Tc, D = self.Tl[self.vcls_l[v]], self.Dl
+        travel, metres = self.travel_view[self.speed_class_of[v]], self.dist_view
         route.insert(pos, u)
         self.veh[u] = v
         self.succ[p] = u
         self.succ[u] = nxt
-        self.succ_cost[p] = D[p, u]
-        self.succ_cost[u] = D[u, nxt]
-        self.rdist[v] += D[p, u] + D[u, nxt] - D[p, nxt]
+        self.pred[u] = p
+        self.pred[nxt] = u
+        self.succ_cost[p] = metres[p, u]
+        self.succ_cost[u] = metres[u, nxt]
+        self.run_dist[v] += metres[p, u] + metres[u, nxt] - metres[p, nxt]
         self.load[v] += self.grams_l[u]
         self.load_items[v] += self.items_l[u]
-        if self.ntypes and self.ptype[u] >= 0:
-            self.tcount[v, self.ptype[u]] += 1
-        self.rtw[v] += warp
-        lo, hi, multi, A, Z = self.w_lo, self.w_hi, self.multi, self.A, self.Z
-        t, prev = int(A[p]), p
+        if self.ntypes and self.part_type[u] >= 0:
+            self.type_count[v, self.part_type[u]] += 1
+        self.warp[v] += warp
+        lo, hi, multi, earliest, latest = (
+            self.w_lo,
+            self.w_hi,
+            self.multi,
+            self.earliest,
+            self.latest,
+        )
+        t, prev = int(earliest[p]), p
         for x in route[pos:]:
-            t += Tc[prev, x]
+            t += travel[prev, x]
             if multi[x]:
                 t = self._serve(x, t)[0]
             elif t < lo[x]:
                 t = lo[x]
             elif t > hi[x]:
                 t = hi[x]
-            if x != u and t == A[x]:
+            if x != u and t == earliest[x]:
                 break
-            A[x] = t
+            earliest[x] = t
             prev = x
-        z, after = int(Z[nxt]), nxt
+        z, after = int(latest[nxt]), nxt
         for i in range(pos, -1, -1):
             x = route[i]
-            z -= Tc[x, after]
+            z -= travel[x, after]
             if multi[x]:
                 z = self._latest_start(x, z)
             elif z > hi[x]:
                 z = hi[x]
             elif z < lo[x]:
                 z = lo[x]
-            if x != u and z == Z[x]:
+            if x != u and z == latest[x]:
                 break
-            Z[x] = z
+            latest[x] = z
             after = x
 
     def _recreate(
@@ -719,31 +776,21 @@ class FastModel:
     # ----------------------------------------------------------------- the loop
 
     def search(
-        self,
-        routes: list[list[int]],
-        deadline: float | None,
-        budget: int | None,
-        t0_factor: float = 1.0,
-        tf_factor: float = 0.01,
-        soft_drop: float = 0.0,
-        stage: tuple[float, float] = (0.0, 1.0),
+        self, routes: list[list[int]], deadline: float | None, budget: int | None
     ) -> tuple[list[list[int]], int, int]:
         """Simulated-annealing ruin and recreate from ``routes``; returns the best routes,
         their objective and the number of iterations. Stops at ``deadline`` (perf_counter)
-        or after ``budget`` iterations, whichever comes first. ``stage``: the part of the
-        whole cooling schedule this call covers (the search may come in several calls)."""
+        or after ``budget`` iterations, whichever comes first."""
         self.set_routes(routes)
         cur_cost, cur_drop = self._costs()
         best = cur_cost + self.penalty_unit * cur_drop
         best_routes = [r[:] for r in self.routes]
         served = int((self.veh[: self.n] >= 0).sum())
         arcs = served + sum(1 for r in self.routes if r)
-        mean_arc = max(1.0, float(self.rdist.sum()) / max(1, arcs))
-        t_start, t_end = t0_factor * mean_arc, tf_factor * mean_arc
-        # Acceptance sees a drop penalty that starts at soft_drop mean arcs per priority
-        # point and grows to the real one by 80 % of the search: runs full to the last gram
-        # can then trade parts through a dropped state. Best solutions use the real penalty.
-        soft0 = min(float(self.penalty_unit), soft_drop * mean_arc) if soft_drop > 0 else 0.0
+        mean_arc = max(1.0, float(self.run_dist.sum()) / max(1, arcs))
+        t_start = self.annealing.start * mean_arc
+        t_end = self.annealing.end * mean_arc
+        unit = self.penalty_unit
         start = time.perf_counter()
         done = 0
         cur_viol = self._violations()
@@ -758,12 +805,7 @@ class FastModel:
                 progress = done / max(1, budget)
             else:
                 progress = (now - start) / max(1e-9, deadline - start)
-            progress = stage[0] + progress * (stage[1] - stage[0])
             temp = t_start * (t_end / t_start) ** progress if t_start > 0 else 0.0
-            if soft0 > 0 and progress < 0.8:
-                unit = soft0 * (self.penalty_unit / soft0) ** (progress / 0.8)
-            else:
-                unit = self.penalty_unit
             done += 1
             snap = self._snapshot()
             swapped = []
@@ -790,11 +832,11 @@ class FastModel:
             else:
                 self._restore(snap)
             if self.soft:
-                timely += not self.rtw.any()
+                timely += not self.warp.any()
                 light += not (self.load > self.cap).any()
                 if done % 100 == 0:
-                    self.lam = _adapted(self.lam, timely / 100, 0.01, 1e6)
-                    self.mu = _adapted(self.mu, light / 100, 1e-4, 1e4)
+                    self.warp_price = _adapted(self.warp_price, timely / 100, 0.01, 1e6)
+                    self.overload_price = _adapted(self.overload_price, light / 100, 1e-4, 1e4)
                     cur_viol = self._violations()
                     timely = light = 0
         return best_routes, best, done

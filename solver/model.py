@@ -57,6 +57,18 @@ class Vehicle:
     max_distance_m: int | None = None
     fixed_cost: int = 0
 
+    def __post_init__(self) -> None:
+        if not self.payload_kg >= 0:
+            raise ValueError(f"vehicle {self.id!r}: payload_kg must be >= 0, got {self.payload_kg}")
+        for name in ("max_items", "max_duration_s", "max_distance_m"):
+            value = getattr(self, name)
+            if value is not None and value < 0:
+                raise ValueError(f"vehicle {self.id!r}: {name} must be >= 0, got {value}")
+        if self.fixed_cost < 0:
+            raise ValueError(f"vehicle {self.id!r}: fixed_cost must be >= 0, got {self.fixed_cost}")
+        if not isinstance(self.shift, TimeWindow):
+            raise ValueError(f"vehicle {self.id!r}: shift must be a TimeWindow, got {self.shift!r}")
+
     @property
     def load_at(self) -> int:
         """The location where this vehicle loads its goods."""
@@ -85,6 +97,19 @@ class Job:
     classes: frozenset[str] = frozenset()
     vehicles: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        # ``not x >= 0`` also refuses NaN.
+        if not self.weight_kg >= 0:
+            raise ValueError(f"job {self.id!r}: weight_kg must be >= 0, got {self.weight_kg}")
+        if self.service_s < 0:
+            raise ValueError(f"job {self.id!r}: service_s must be >= 0, got {self.service_s}")
+        if self.items < 0:
+            raise ValueError(f"job {self.id!r}: items must be >= 0, got {self.items}")
+        if self.priority < 1:
+            raise ValueError(f"job {self.id!r}: priority must be >= 1, got {self.priority}")
+        if not all(isinstance(w, TimeWindow) for w in self.time_windows):
+            raise ValueError(f"job {self.id!r}: time_windows must be TimeWindows")
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -109,9 +134,53 @@ class Problem:
     """Objective cost (in metres of driving) of leaving one priority point undone. ``None``:
     large enough that serving one more job is always worth more than the detour."""
 
+    def __post_init__(self) -> None:
+        """Every index names a location, every matrix is square over the locations, every
+        vehicle's speed class has a matrix, ids are unique: a clear error here rather than
+        an IndexError deep in the search."""
+        n = len(self.locations)
+        _check_square("distance_m", self.distance_m, n)
+        for speed_class, matrix in self.duration_s.items():
+            _check_square(f"duration_s[{speed_class!r}]", matrix, n)
+        for v in self.vehicles:
+            for name in ("start", "end", "outlet"):
+                index = getattr(v, name)
+                if index is not None and not 0 <= index < n:
+                    raise ValueError(
+                        f"vehicle {v.id!r}: {name} {index} is not a location (0..{n - 1})"
+                    )
+            if v.speed_class not in self.duration_s:
+                raise ValueError(
+                    f"vehicle {v.id!r}: no duration_s matrix for speed class {v.speed_class!r}"
+                )
+        for j in self.jobs:
+            for name in ("location", "outlet"):
+                index = getattr(j, name)
+                if not 0 <= index < n:
+                    raise ValueError(f"job {j.id!r}: {name} {index} is not a location (0..{n - 1})")
+        for what, ids in (
+            ("job", [j.id for j in self.jobs]),
+            ("vehicle", [v.id for v in self.vehicles]),
+        ):
+            if len(set(ids)) < len(ids):
+                twice = sorted({i for i in ids if ids.count(i) > 1})[:3]
+                raise ValueError(f"{what} ids must be unique; repeated: {twice}")
+        if self.drop_cost is not None and self.drop_cost < 0:
+            raise ValueError(f"drop_cost must be >= 0, got {self.drop_cost}")
+
     def conflicts(self, a: frozenset[str], b: frozenset[str]) -> bool:
         """True when goods of classes ``a`` and ``b`` may not ride in the same run."""
         return any((x in a and y in b) or (y in a and x in b) for x, y in self.incompatible)
+
+
+def _check_square(name: str, matrix: Matrix, n: int) -> None:
+    shape = getattr(matrix, "shape", None)
+    if shape is not None:
+        ok = tuple(shape) == (n, n)
+    else:
+        ok = len(matrix) == n and all(len(row) == n for row in matrix)
+    if not ok:
+        raise ValueError(f"{name} must be {n} x {n} (one row and column per location)")
 
 
 class Reason(enum.StrEnum):

@@ -8,7 +8,6 @@ the arcs stay plain matrices registered in C++ (no Python callback in the search
 
 from __future__ import annotations
 
-import random
 import time
 from dataclasses import dataclass, replace
 
@@ -18,60 +17,8 @@ from ortools.util import optional_boolean_pb2
 
 from .lns import FastModel
 from .model import Problem, Reason, Run, Solution, SolveLimits, Stop, Unassigned, to_grams
-from .prepare import Part, prepare
-
-
-@dataclass(frozen=True)
-class SearchOptions:
-    """How the search runs. The defaults are what the Solomon benchmark picked.
-
-    ``first_solution``: an OR-Tools first-solution strategy name, e.g. ``"PARALLEL_CHEAPEST_INSERTION"``.
-    ``metaheuristic``: ``"GUIDED_LOCAL_SEARCH"``, ``"SIMULATED_ANNEALING"``, ``"TABU_SEARCH"``,
-    or ``"GREEDY_DESCENT"`` (OR-Tools' own iterated local search had no effect in 9.15).
-    ``gls_lambda``: the guided-local-search penalty factor.
-    ``ruin_recreate_share``: share of the search time given, after the metaheuristic, to our
-    ruin-and-recreate loop (remove ``rr_min_removed``..``rr_max_removed`` parts close to a
-    random one, let a greedy descent put them back; record-to-record acceptance within
-    ``rr_threshold`` of the best, shrinking to 0). 0 switches it off.
-    ``rr_disabled_operators``, ``rr_lns_ms``: operators off and LNS time per call in the
-    loop's descents. ``extra_operators`` / ``disabled_operators``: OR-Tools local-search
-    operators to switch on / off in the metaheuristic (field names of
-    ``local_search_operators``, e.g. ``use_cross_exchange``). ``neighbors_ratio``,
-    ``min_neighbors``, ``bandit``: the matching OR-Tools search parameters.
-    """
-
-    first_solution: str = "PARALLEL_CHEAPEST_INSERTION"
-    metaheuristic: str = "GUIDED_LOCAL_SEARCH"
-    gls_lambda: float = 0.2
-    extra_operators: tuple[str, ...] = ()
-    disabled_operators: tuple[str, ...] = ()
-    ruin_recreate_share: float = 0.9
-    rr_min_removed: int = 5
-    rr_max_removed: int = 15
-    rr_threshold: float = 0.01
-    rr_seed: int = 1
-    rr_disabled_operators: tuple[str, ...] = ()
-    rr_lns_ms: int = 100
-    rr_engine: str = "sisr"
-    sa_t0: float = 1.0
-    sa_tf: float = 0.01
-    sisr_per_solution: int = 4
-    sisr_blink: float = 0.01
-    sisr_avg_removed: int = 15
-    sisr_max_string: int = 10
-    sisr_soft_drop: float = 0.0
-    final_metaheuristic: str = "GREEDY_DESCENT"
-    final_share: float = 0.02
-    sisr_rounds: int = 1
-    sisr_route_removal: float = 0.05
-    sisr_vehicle_swap: float = 0.05
-    sisr_soft: bool = True
-    sisr_clean_drops: bool = True
-    neighbors_ratio: float = 1.0
-    min_neighbors: int = 1
-    bandit: bool = False
-    log_search: bool = False
-
+from .options import FirstSearch, SearchOptions
+from .prepare import Part, Prepared, prepare
 
 GUARD_FAILURES_PER_SOLUTION = 200
 MAX_POLISH_ATTEMPTS = 200
@@ -125,7 +72,7 @@ def _register(routing: pywrapcp.RoutingModel, matrix: np.ndarray) -> int:
     return routing.RegisterTransitMatrix(matrix.tolist())
 
 
-def _search_parameters(limits: SolveLimits, options: SearchOptions):
+def _search_parameters(limits: SolveLimits, options: FirstSearch):
     params = pywrapcp.DefaultRoutingSearchParameters()
     params.first_solution_strategy = getattr(
         routing_enums_pb2.FirstSolutionStrategy, options.first_solution
@@ -162,7 +109,9 @@ def _drop_penalty_unit(layout: _Layout, dist: np.ndarray, problem: Problem) -> i
     return 4 * max_arc + max_fixed + 1
 
 
-def solve_model(problem: Problem, limits: SolveLimits, options: SearchOptions) -> Solution:
+def solve_model(
+    problem: Problem, limits: SolveLimits, options: SearchOptions, seed: int = 1
+) -> Solution:
     """Solve, one outlet at a time when there are several.
 
     A job rides only with vehicles loading at its outlet, so outlets share nothing: the day
@@ -173,7 +122,7 @@ def solve_model(problem: Problem, limits: SolveLimits, options: SearchOptions) -
     t0 = time.perf_counter()
     outlets = sorted({v.load_at for v in problem.vehicles} | {j.outlet for j in problem.jobs})
     if len(outlets) < 2:
-        return _solve_one(problem, limits, options)
+        return _solve_one(problem, limits, options, seed)
     groups = []
     for o in outlets:
         jobs = [j for j in problem.jobs if j.outlet == o]
@@ -190,7 +139,7 @@ def solve_model(problem: Problem, limits: SolveLimits, options: SearchOptions) -
                 time_s=max(0.05, left * len(g.jobs) / remaining_jobs), solutions=limits.solutions
             )
         remaining_jobs -= len(g.jobs)
-        part = _solve_one(g, share, options)
+        part = _solve_one(g, share, options, seed)
         runs += part.runs
         unassigned += part.unassigned
         objective += part.objective
@@ -202,7 +151,9 @@ def solve_model(problem: Problem, limits: SolveLimits, options: SearchOptions) -
     return Solution(tuple(runs), tuple(unassigned), objective, time.perf_counter() - t0, stats)
 
 
-def _solve_one(problem: Problem, limits: SolveLimits, options: SearchOptions) -> Solution:
+def _solve_one(
+    problem: Problem, limits: SolveLimits, options: SearchOptions, seed: int
+) -> Solution:
     t0 = time.perf_counter()
     prepared = prepare(problem)
     parts = prepared.parts
@@ -218,7 +169,6 @@ def _solve_one(problem: Problem, limits: SolveLimits, options: SearchOptions) ->
     routing = pywrapcp.RoutingModel(manager)
 
     dist = layout.matrix(problem.distance_m)
-    near = dist[: len(parts), : len(parts)].copy()  # part-to-part distances for the ruin step
     penalty_unit = _drop_penalty_unit(layout, dist, problem)
     dist_cb = _register(routing, dist)
     routing.SetArcCostEvaluatorOfAllVehicles(dist_cb)
@@ -284,14 +234,15 @@ def _solve_one(problem: Problem, limits: SolveLimits, options: SearchOptions) ->
     _add_incompatibilities(problem, parts, manager, routing)
     _restrict_vehicles(problem, prepared, layout, routing)
 
+    model_s = time.perf_counter() - t0
     search_limits = limits
     if limits.time_s is not None:
         # The limit covers the whole call: model building so far, the search, and the
         # eject-and-fill polish, which gets the last 5 %.
         left = limits.time_s - (time.perf_counter() - t0)
-        first = 0.95 * left * (1 - options.ruin_recreate_share)
+        first = 0.95 * left * (1 - options.ruin_recreate.share)
         search_limits = SolveLimits(time_s=max(0.05, first), solutions=limits.solutions)
-    params = _search_parameters(search_limits, options)
+    params = _search_parameters(search_limits, options.first)
     guard = None
     if limits.solutions is not None and limits.time_s is None:
         # A metaheuristic can wander forever without finding a new solution on a tiny problem;
@@ -299,42 +250,22 @@ def _solve_one(problem: Problem, limits: SolveLimits, options: SearchOptions) ->
         guard = routing.solver().FailuresLimit(GUARD_FAILURES_PER_SOLUTION * limits.solutions)
         routing.AddSearchMonitor(guard)
     assignment = routing.SolveWithParameters(params)
+    first_s = time.perf_counter() - t0
     status = routing.status()
     if assignment is None:
         # With every part optional this only happens when the limit hit before a first solution.
         unassigned += [_unassigned(problem, pt, Reason.SEARCH_LIMIT) for pt in parts]
         return Solution((), tuple(unassigned), 0, time.perf_counter() - t0, {"status": int(status)})
 
-    routes = _routes(routing, manager, assignment)
-    objective = int(assignment.ObjectiveValue())
-    rr_iterations = 0
-    if options.ruin_recreate_share > 0 and options.rr_engine == "sisr":
-        routes, objective, rr_iterations, assignment = _sisr(
-            problem,
-            prepared,
-            penalty_unit,
-            routing,
-            manager,
-            assignment,
-            routes,
-            objective,
-            limits,
-            t0,
-            options,
-        )
-    elif options.ruin_recreate_share > 0:
-        if limits.time_s is not None:
-            rr_deadline, rr_budget = t0 + 0.95 * limits.time_s, None
-        else:
-            # One ruin-and-recreate step costs about as much as five metaheuristic solutions.
-            rr_deadline = None
-            rr_budget = int((limits.solutions or 0) * options.ruin_recreate_share / 5)
-        routes, objective, rr_iterations, assignment = _ruin_recreate(
-            routing, manager, assignment, objective, near, rr_deadline, rr_budget, options
-        )
-    routes, objective, moves = _eject_and_fill(
-        problem, prepared, manager, routing, routes, objective, limits, t0, assignment
+    search = _Search(problem, prepared, routing, manager, penalty_unit, limits, t0, options, seed)
+    best = _Incumbent(
+        _routes(routing, manager, assignment), int(assignment.ObjectiveValue()), assignment
     )
+    rr_iterations = 0
+    if options.ruin_recreate.share > 0:
+        best, rr_iterations = _sisr(search, best)
+    loop_s = time.perf_counter() - t0
+    routes, objective, moves = _eject_and_fill(search, best)
 
     runs = []
     served: set[int] = set()
@@ -355,175 +286,111 @@ def _solve_one(problem: Problem, limits: SolveLimits, options: SearchOptions) ->
             "nodes": layout.size,
             "ruin_recreate_iterations": rr_iterations,
             "eject_fill_moves": moves,
+            # Seconds from the start of this (outlet's) solve to the end of each stage.
+            "model_built_ms": round(model_s * 1000),
+            "first_search_ms": round(first_s * 1000),
+            "ruin_recreate_ms": round(loop_s * 1000),
         },
     )
 
 
-def _sisr(
-    problem,
-    prepared,
-    penalty_unit,
-    routing,
-    manager,
-    assignment,
-    routes,
-    objective,
-    limits,
-    t0,
-    options,
-):
-    """Our own ruin-and-recreate (``lns.py``) from the OR-Tools solution, in
-    ``sisr_rounds`` stages; after each, the best routes go back into OR-Tools:
-    ReadAssignmentFromRoutes re-checks them and a greedy descent of OR-Tools' operators
-    polishes them, and the next stage starts from the result. Returns OR-Tools' routes
-    unchanged if anything does not add up."""
-    fast = FastModel(
-        problem,
-        prepared,
-        penalty_unit,
-        seed=options.rr_seed,
-        blink=options.sisr_blink,
-        max_string=options.sisr_max_string,
-        avg_removed=options.sisr_avg_removed,
-        route_removal=options.sisr_route_removal,
-        vehicle_swap=options.sisr_vehicle_swap,
-        soft=options.sisr_soft,
-        clean_drops=options.sisr_clean_drops,
-    )
-    if not all(fast.run_ok(v, r) for v, r in enumerate(routes)):
-        return routes, objective, 0, assignment
-    rounds = max(1, options.sisr_rounds)
-    start = time.perf_counter()
-    if limits.time_s is not None:
-        end, budget = t0 + (0.97 - options.final_share) * limits.time_s, None
-    else:
-        end, budget = None, (limits.solutions or 0) * options.sisr_per_solution
-    done = 0
-    current = routes
-    for k in range(rounds):
-        deadline = None if end is None else start + (k + 1) / rounds * (end - start)
-        steps = None if budget is None else budget * (k + 1) // rounds - done
-        found, value, d = fast.search(
-            current,
-            deadline,
-            steps,
-            options.sa_t0,
-            options.sa_tf,
-            options.sisr_soft_drop,
-            stage=(k / rounds, (k + 1) / rounds),
+@dataclass
+class _Search:
+    """One (single-outlet) solve: the OR-Tools model and what the stages after the first
+    search share."""
+
+    problem: Problem
+    prepared: Prepared
+    routing: pywrapcp.RoutingModel
+    manager: pywrapcp.RoutingIndexManager
+    penalty_unit: int
+    limits: SolveLimits
+    started: float  # perf_counter at the start of the solve
+    options: SearchOptions
+    seed: int
+
+    def routes_of(self, assignment) -> list[list[int]]:
+        return _routes(self.routing, self.manager, assignment)
+
+    def read_routes(self, routes: list[list[int]]):
+        """OR-Tools' assignment of ``routes`` (None when its constraints reject them)."""
+        return self.routing.ReadAssignmentFromRoutes(
+            [[self.manager.NodeToIndex(x) for x in r] for r in routes], True
         )
-        done += d
-        last = k == rounds - 1
-        if limits.time_s is not None:
-            left = (0.97 * limits.time_s + t0) if last else (deadline + 0.02 * (end - start))
-            polish_until = max(time.perf_counter() + 0.01, left)
-        else:
-            polish_until = None
-        polished = _polish(routing, manager, assignment, found, polish_until, options)
-        if polished is None:
-            return routes, objective, -done, assignment  # never seen; the sign flags it
-        current = _routes(routing, manager, polished)
-        if int(polished.ObjectiveValue()) <= objective:
-            routes, objective = current, int(polished.ObjectiveValue())
-            assignment = polished
-    return routes, objective, done, assignment
 
 
-def _polish(routing, manager, assignment, routes, until, options):
+@dataclass
+class _Incumbent:
+    """The best solution so far: part nodes per vehicle, objective, OR-Tools assignment."""
+
+    routes: list[list[int]]
+    objective: int
+    assignment: object
+
+
+def _sisr(search: _Search, best: _Incumbent) -> tuple[_Incumbent, int]:
+    """Our own ruin-and-recreate (``lns.py``) from the OR-Tools solution; its best routes
+    go back into OR-Tools: ReadAssignmentFromRoutes re-checks them and a greedy descent of
+    OR-Tools' operators polishes them. Returns the better of the two and the number of
+    steps; OR-Tools' solution unchanged (and a negative count) if anything does not add up."""
+    options, limits = search.options, search.limits
+    fast = FastModel(
+        search.problem, search.prepared, search.penalty_unit, options.ruin_recreate, search.seed
+    )
+    if not all(fast.run_ok(v, r) for v, r in enumerate(best.routes)):
+        return best, 0
+    if limits.time_s is not None:
+        end = search.started + (0.97 - options.polish.share) * limits.time_s
+        found, _, steps = fast.search(best.routes, end, None)
+        polish_until = max(time.perf_counter() + 0.01, search.started + 0.97 * limits.time_s)
+    else:
+        budget = (limits.solutions or 0) * options.ruin_recreate.steps_per_solution
+        found, _, steps = fast.search(best.routes, None, budget)
+        polish_until = None
+    polished = _polish(search, best.assignment, found, polish_until)
+    if polished is None:
+        return best, -steps  # never seen; the sign flags it
+    if int(polished.ObjectiveValue()) <= best.objective:
+        best = _Incumbent(search.routes_of(polished), int(polished.ObjectiveValue()), polished)
+    return best, steps
+
+
+def _renew_search_limit(routing, assignment) -> None:
+    """After a time-limited OR-Tools search the model's search limit is spent, and
+    ReadAssignmentFromRoutes then rejects every route set, silently (found on RC208: all
+    17,000 steps of an earlier loop rejected). A search that stops at its first solution
+    (the given assignment) renews it at no cost."""
+    params = pywrapcp.DefaultRoutingSearchParameters()
+    params.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GREEDY_DESCENT
+    params.solution_limit = 1
+    routing.SolveFromAssignmentWithParameters(assignment, params)
+
+
+def _polish(search: _Search, assignment, routes: list[list[int]], until: float | None):
     """``routes`` read into OR-Tools and improved by a greedy descent (until ``until``, a
     perf_counter time, or to the end); a copy of the resulting assignment, or None if
     OR-Tools rejects the routes."""
-    params = pywrapcp.DefaultRoutingSearchParameters()
-    params.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GREEDY_DESCENT
-    # After a time-limited OR-Tools search the model's search limit is spent and
-    # ReadAssignmentFromRoutes rejects every route set (see _ruin_recreate). A search that
-    # stops at its first solution (the given assignment) renews it at no cost.
-    params.solution_limit = 1
-    routing.SolveFromAssignmentWithParameters(assignment, params)
-    initial = routing.ReadAssignmentFromRoutes(
-        [[manager.NodeToIndex(x) for x in r] for r in routes], True
-    )
+    routing, polish = search.routing, search.options.polish
+    _renew_search_limit(routing, assignment)
+    initial = search.read_routes(routes)
     if initial is None:
         return None
     initial = routing.solver().Assignment(initial)
     params = pywrapcp.DefaultRoutingSearchParameters()
     params.local_search_metaheuristic = getattr(
         routing_enums_pb2.LocalSearchMetaheuristic,
-        options.final_metaheuristic if until is not None else "GREEDY_DESCENT",
+        polish.metaheuristic if until is not None else "GREEDY_DESCENT",
     )
-    params.guided_local_search_lambda_coefficient = options.gls_lambda
+    params.guided_local_search_lambda_coefficient = search.options.first.gls_lambda
     if until is not None:
         params.time_limit.FromMilliseconds(max(1, int((until - time.perf_counter()) * 1000)))
-        params.lns_time_limit.FromMilliseconds(options.rr_lns_ms)
+        params.lns_time_limit.FromMilliseconds(polish.lns_ms)
     else:
         params.lns_time_limit.FromSeconds(60)
     result = routing.SolveFromAssignmentWithParameters(initial, params)
     if result is not None and result.ObjectiveValue() <= initial.ObjectiveValue():
         return routing.solver().Assignment(result)
     return initial
-
-
-def _ruin_recreate(routing, manager, assignment, objective, near, deadline, budget, options):
-    """Our ruin-and-recreate loop around OR-Tools (its own ILS did nothing in 9.15's Python
-    build). Each step removes the parts nearest a random part (string-removal in spirit),
-    and a greedy descent of OR-Tools' operators re-inserts and repairs. Deterministic when
-    run by iteration ``budget`` instead of a ``deadline`` (fixed seed)."""
-    params = pywrapcp.DefaultRoutingSearchParameters()
-    params.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GREEDY_DESCENT
-    for name in options.rr_disabled_operators:
-        setattr(params.local_search_operators, name, optional_boolean_pb2.BOOL_FALSE)
-    if deadline is not None:
-        params.lns_time_limit.FromMilliseconds(options.rr_lns_ms)
-    rng = random.Random(options.rr_seed)
-    # Start with a descent from the metaheuristic's assignment. Besides polishing it, this
-    # renews the model's search limit: right after a time-limited search the limit is spent,
-    # and ReadAssignmentFromRoutes then rejects every route set (found on RC208, all 17,000
-    # steps rejected).
-    if deadline is not None:
-        params.time_limit.FromMilliseconds(max(1, int((deadline - time.perf_counter()) * 1000)))
-    primed = routing.SolveFromAssignmentWithParameters(assignment, params)
-    if primed is not None and primed.ObjectiveValue() <= objective:
-        assignment, objective = primed, int(primed.ObjectiveValue())
-    routes = _routes(routing, manager, assignment)
-    best_assignment = routing.solver().Assignment(assignment)
-    n = near.shape[0]
-    best_routes, best = routes, objective
-    current, value_now = routes, objective
-    start = time.perf_counter()
-    done = 0
-    while n > 0:
-        now = time.perf_counter()
-        if budget is not None and done >= budget:
-            break
-        if deadline is not None and now >= deadline:
-            break
-        done += 1
-        k = min(n, rng.randint(options.rr_min_removed, options.rr_max_removed))
-        seed = rng.randrange(n)
-        removed = set(np.argpartition(near[seed], k - 1)[:k].tolist()) if k < n else set(range(n))
-        trial = [[x for x in r if x not in removed] for r in current]
-        initial = routing.ReadAssignmentFromRoutes(
-            [[manager.NodeToIndex(x) for x in r] for r in trial], True
-        )
-        if initial is None:  # truncated distances can break the triangle inequality
-            continue
-        if deadline is not None:
-            params.time_limit.FromMilliseconds(max(1, int((deadline - now) * 1000)))
-        result = routing.SolveFromAssignmentWithParameters(initial, params)
-        if result is None:
-            continue
-        value = int(result.ObjectiveValue())
-        if budget is not None:
-            progress = done / max(1, budget)
-        else:
-            progress = (now - start) / max(1e-9, deadline - start)
-        threshold = best + abs(best) * options.rr_threshold * max(0.0, 1 - progress)
-        if value < value_now or value <= threshold:
-            current, value_now = _routes(routing, manager, result), value
-            if value < best:
-                best_routes, best = current, value
-                best_assignment = routing.solver().Assignment(result)
-    return best_routes, best, done, best_assignment
 
 
 def _routes(routing, manager, assignment) -> list[list[int]]:
@@ -539,7 +406,7 @@ def _routes(routing, manager, assignment) -> list[list[int]]:
     return routes
 
 
-def _eject_and_fill(problem, prepared, manager, routing, routes, objective, limits, t0, assignment):
+def _eject_and_fill(search: _Search, best: _Incumbent) -> tuple[list[list[int]], int, int]:
     """Our own move around OR-Tools: a run gives up some parts so dropped parts can ride.
 
     OR-Tools' operators insert, remove or swap one node at a time, and the drop penalty is
@@ -547,11 +414,20 @@ def _eject_and_fill(problem, prepared, manager, routing, routes, objective, limi
     jobs" is never reached one step at a time. Here a run ejects one or two parts (or every part
     that conflicts with a dropped class), takes in dropped parts while it stays feasible,
     then a greedy descent re-places everything; the result is kept when the objective drops.
+    Returns the routes, their objective and the number of moves kept.
     """
+    problem, prepared, manager, routing = (
+        search.problem,
+        search.prepared,
+        search.manager,
+        search.routing,
+    )
+    routes, objective = best.routes, best.objective
     parts = prepared.parts
     params = pywrapcp.DefaultRoutingSearchParameters()
     params.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GREEDY_DESCENT
-    deadline = None if limits.time_s is None else t0 + limits.time_s
+    limits = search.limits
+    deadline = None if limits.time_s is None else search.started + limits.time_s
     allowed = [set(ok) for ok in prepared.allowed]
     classes = [problem.jobs[pt.job_index].classes for pt in parts]
     priority = [problem.jobs[pt.job_index].priority for pt in parts]
@@ -565,9 +441,7 @@ def _eject_and_fill(problem, prepared, manager, routing, routes, objective, limi
     if any(n not in {m for r in routes for m in r} for n in range(len(parts))) and (
         deadline is not None
     ):
-        # Renew the model's spent search limit (see _ruin_recreate) before reading routes.
-        params.time_limit.FromMilliseconds(max(1, int((deadline - time.perf_counter()) * 1000)))
-        routing.SolveFromAssignmentWithParameters(assignment, params)
+        _renew_search_limit(routing, best.assignment)
     while improved and attempts < MAX_POLISH_ATTEMPTS:
         improved = False
         served = {n for r in routes for n in r}

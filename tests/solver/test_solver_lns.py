@@ -8,9 +8,19 @@ from pathlib import Path
 from solver import MaxSolutions, check, solve
 from solver.formats import read_instance
 from solver.lns import FastModel
+from solver.options import Ruin, RuinRecreate, SoftMode
 from solver.prepare import prepare
 
 DATA = Path(__file__).parent / "data"
+
+
+def _loop_options(blink: float = 0.01, soft: bool = False) -> RuinRecreate:
+    """The loop without run removal and vehicle swap, feasible-only unless ``soft``."""
+    return RuinRecreate(
+        blink=blink,
+        ruin=Ruin(avg_removed=10, route_removal=0.0, vehicle_swap=0.0),
+        soft=SoftMode(enabled=soft),
+    )
 
 
 def test_search_runs_and_its_routes_are_accepted_by_ortools():
@@ -25,7 +35,7 @@ def test_search_runs_and_its_routes_are_accepted_by_ortools():
 def test_best_objective_matches_a_recount_and_every_run_is_feasible():
     inst = read_instance(DATA / "R101_25.txt")
     prepared = prepare(inst.problem)
-    fast = FastModel(inst.problem, prepared, penalty_unit=10**7, seed=3)
+    fast = FastModel(inst.problem, prepared, 10**7, _loop_options(), seed=3)
     empty = [[] for _ in inst.problem.vehicles]
     routes, best, done = fast.search(empty, None, 300)
     assert done == 300
@@ -49,11 +59,11 @@ def _scrambled(n_parts: int, n_vehicles: int, seed: int) -> list[list[int]]:
 def test_soft_insertions_keep_time_warp_and_times_equal_to_a_recount():
     inst = read_instance(DATA / "R101_25.txt")
     prepared = prepare(inst.problem)
-    fast = FastModel(inst.problem, prepared, penalty_unit=10**7, seed=5, blink=0.0, soft=True)
+    fast = FastModel(inst.problem, prepared, 10**7, _loop_options(blink=0.0, soft=True), seed=5)
     nv = len(inst.problem.vehicles)
     for seed in range(5):
         fast.set_routes(_scrambled(len(prepared.parts), nv, seed))
-        assert fast.rtw.sum() > 0  # the test needs late arrivals to mean anything
+        assert fast.warp.sum() > 0  # the test needs late arrivals to mean anything
         for u in [x for x in range(fast.n) if fast.veh[x] < 0]:
             # Every place, not only the cheapest: those avoid late joins.
             cost, vs, prevs, warps = fast._insertions(u)
@@ -61,12 +71,12 @@ def test_soft_insertions_keep_time_warp_and_times_equal_to_a_recount():
             for v, p, warp in zip(vs.tolist(), prevs.tolist(), warps.tolist(), strict=True):
                 snap = fast._snapshot()
                 fast._insert(u, v, p, warp)
-                incremental = (fast.rtw.copy(), fast.A.copy(), fast.Z.copy())
+                incremental = (fast.warp.copy(), fast.earliest.copy(), fast.latest.copy())
                 fast.set_routes(fast.routes)
-                assert (fast.rtw == incremental[0]).all()
+                assert (fast.warp == incremental[0]).all()
                 served = [x for r in fast.routes for x in r]
-                assert (fast.A[served] == incremental[1][served]).all()
-                assert (fast.Z[served] == incremental[2][served]).all()
+                assert (fast.earliest[served] == incremental[1][served]).all()
+                assert (fast.latest[served] == incremental[2][served]).all()
                 fast._restore(snap)
             fast._insert(u, *fast._best_insertion(u)[1:])
 
@@ -74,12 +84,12 @@ def test_soft_insertions_keep_time_warp_and_times_equal_to_a_recount():
 def test_soft_search_returns_only_feasible_routes():
     inst = read_instance(DATA / "R101_25.txt")
     prepared = prepare(inst.problem)
-    fast = FastModel(inst.problem, prepared, penalty_unit=10**7, seed=2, soft=True)
+    fast = FastModel(inst.problem, prepared, 10**7, _loop_options(soft=True), seed=2)
     routes, best, _ = fast.search([[] for _ in inst.problem.vehicles], None, 1000)
     assert all(fast.run_ok(v, r) for v, r in enumerate(routes))
     fast.set_routes(routes)
     assert fast.objective() == best
-    assert fast.rtw.sum() == 0
+    assert fast.warp.sum() == 0
     assert sorted(x for r in routes for x in r) == list(range(len(prepared.parts)))
 
 
@@ -96,7 +106,7 @@ def test_vehicle_swap_hands_runs_over_without_breaking_any():
         vehicles[i] = replace(vehicles[i], shift=replace(shift, end_s=shift.start_s + 120))
     problem = replace(inst.problem, vehicles=tuple(vehicles))
     prepared = prepare(problem)
-    fast = FastModel(problem, prepared, penalty_unit=10**7, seed=4)
+    fast = FastModel(problem, prepared, 10**7, _loop_options(), seed=4)
     routes, _, _ = fast.search([[] for _ in vehicles], None, 200)
     fast.set_routes(routes)
     left_out_seen = 0
@@ -116,7 +126,7 @@ def test_vehicle_swap_hands_runs_over_without_breaking_any():
 def test_clean_insertions_add_no_violation_in_soft_mode():
     inst = read_instance(DATA / "R101_25.txt")
     prepared = prepare(inst.problem)
-    fast = FastModel(inst.problem, prepared, penalty_unit=10**7, seed=6, blink=0.0, soft=True)
+    fast = FastModel(inst.problem, prepared, 10**7, _loop_options(blink=0.0, soft=True), seed=6)
     fast.cap[:] = fast.cap // 4  # overloads possible too
     late_offers = 0
     for seed in range(5):
@@ -130,3 +140,27 @@ def test_clean_insertions_add_no_violation_in_soft_mode():
                 assert warp <= 0
                 assert fast.load[v] + fast.grams[u] <= fast.cap[v]
     assert late_offers > 0  # without ``clean`` the cheapest place did add violations
+
+
+def test_granular_places_are_next_to_near_parts_and_the_search_stays_feasible():
+    inst = read_instance(DATA / "R101_25.txt")
+    prepared = prepare(inst.problem)
+    fast = FastModel(inst.problem, prepared, 10**7, _loop_options(), seed=7)
+    fast.granular = True  # by default only above 400 parts
+    fast.near = fast.near[:, :5]
+    routes, best, _ = fast.search([[] for _ in inst.problem.vehicles], None, 300)
+    assert all(fast.run_ok(v, r) for v, r in enumerate(routes))
+    assert sorted(x for r in routes for x in r) == list(range(len(prepared.parts)))
+    fast.set_routes(routes)
+    assert fast.objective() == best
+    n = fast.n
+    for u in range(n):
+        places = set(fast._granular_places(u).tolist())
+        before = {}
+        for v, r in enumerate(fast.routes):
+            for a, b in zip([n + v, *r], r, strict=False):
+                before[b] = a
+        near = [c for c in fast.near[u].tolist() if fast.veh[c] >= 0]
+        idle = [n + v for v, r in enumerate(fast.routes) if not r]
+        # After each near part, before it, and at the start of one idle vehicle (one kind).
+        assert places == set(near) | {before[c] for c in near} | set(idle[:1])
