@@ -14,6 +14,7 @@ from routes.helpers import page_arg
 from supply_match import labels
 from supply_match.extensions import db
 from supply_match.models import Outlet, Product, Role, Stock, StockChange, Township
+from supply_match.services.fields import id_value
 from supply_match.services.supply import catalogue, stock_changes
 
 bp = Blueprint("catalogue", __name__, url_prefix="/catalogue")
@@ -148,7 +149,7 @@ def stock_change(outlet_id: int):
     outlet = db.get_or_404(Outlet, outlet_id)
     form = request.form
     data = stock_changes.StockChangeInput(
-        product_id=form.get("product_id", type=int),
+        product_id=form.get("product_id", type=id_value),
         kind=form.get("kind"),
         quantity=form.get("quantity"),
         reason=form.get("reason"),

@@ -1,6 +1,6 @@
 """What every request's input goes through before a view sees it: ids in URLs within the
 database's integer range and written in ASCII digits, JSON bodies of bounded depth with
-finite numbers only. Anything else never reaches a view (404 for a URL, 400 for a body)."""
+finite numbers only, no NUL bytes in fields. Anything else never reaches a view (404 for a URL, 400 for a body)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import json
 import math
 from typing import Any
 
-from flask import Flask
+from flask import Flask, abort, request
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.routing import IntegerConverter
 
@@ -72,7 +72,17 @@ class BoundedJSONProvider(DefaultJSONProvider):
         return value
 
 
+def refuse_nul_bytes() -> None:
+    """A NUL byte in a query argument or a form field is never typed by a person, and
+    PostgreSQL cannot store or compare it: 400 before any view runs."""
+    for values in (request.args, request.form):
+        for key, value in values.items(multi=True):
+            if "\x00" in key or "\x00" in value:
+                abort(400, description="NUL byte in a field")
+
+
 def init_app(app: Flask) -> None:
     """Before the blueprints are registered: their rules pick the converter up."""
     app.url_map.converters["int"] = RecordIdConverter
     app.json = BoundedJSONProvider(app)
+    app.before_request(refuse_nul_bytes)

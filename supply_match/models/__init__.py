@@ -29,7 +29,7 @@ from supply_match.models.plan import (
     StopUpdateAction,
     UnassignedOrder,
 )
-from supply_match.models.volunteer import VehicleType, Volunteer
+from supply_match.models.volunteer import LinkPostCount, VehicleType, Volunteer
 
 __all__ = [
     "DeliveryPlan",
@@ -67,5 +67,6 @@ __all__ = [
     "VehicleType",
     "Village",
     "Volunteer",
+    "LinkPostCount",
     "user_villages",
 ]

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from supply_match.extensions import db
 from supply_match.models import Household, Order, OrderLine, OrderStatus, Product, Village
 from supply_match.services import scope
-from supply_match.services.fields import parse_date
+from supply_match.services.fields import id_value, parse_date
 
 
 @dataclass
@@ -32,13 +32,13 @@ def read_list_filters(args, villages: list[Village]) -> ListFilters:
     a village not among ``villages``, an unknown status or product is ignored; a bad
     date is named in ``errors``."""
     filters = ListFilters()
-    village_id = args.get("village", type=int)
+    village_id = args.get("village", type=id_value)
     if village_id in {village.id for village in villages}:
         filters.village_id = village_id
     status = args.get("status") or None
     if status in {str(s) for s in OrderStatus}:
         filters.status = status
-    product_id = args.get("product", type=int)
+    product_id = args.get("product", type=id_value)
     if product_id and db.session.get(Product, product_id) is not None:
         filters.product_id = product_id
     filters.date_from = parse_date(args.get("date_from"), filters.errors, "date_from")
