@@ -71,7 +71,8 @@ def household_new():
         form = request.form
         values = form.to_dict()
         group_text = (form.get("group_no") or "").strip()
-        group_no = parse_whole(group_text, errors, "group_no", high=999)
+        # Not a whole number: None, which the service names under group_no with the rest.
+        group_no = parse_whole(group_text, {}, "group_no", high=999)
         lat = parse_float(form.get("lat"), errors, "location")
         lon = parse_float(form.get("lon"), errors, "location")
         if not errors:
