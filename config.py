@@ -80,6 +80,10 @@ class Config:
     # wind), and pesticide never rides with seed unless switched off per day.
     PLANNING_CIRCUITY = float(os.environ.get("PLANNING_CIRCUITY", "1.4"))
 
+    # A volunteer's link may post updates this often per minute (a phone back online sends
+    # its queued changes in one post); more is answered 429. Counted in the database.
+    VOLUNTEER_POSTS_PER_MINUTE = int(os.environ.get("VOLUNTEER_POSTS_PER_MINUTE", "30"))
+
     DEMO_SEED = 2020
     PAGE_SIZE = 50
 

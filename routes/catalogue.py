@@ -15,6 +15,7 @@ from supply_match import labels
 from supply_match.extensions import db
 from supply_match.models import Outlet, Product, Role, Stock, StockChange, Township
 from supply_match.services import scope
+from supply_match.services.fields import id_value
 from supply_match.services.supply import catalogue, stock_changes
 
 bp = Blueprint("catalogue", __name__, url_prefix="/catalogue")
@@ -154,7 +155,7 @@ def stock_change(outlet_id: int):
     outlet = scope.get_outlet_for(current_user, outlet_id)
     form = request.form
     data = stock_changes.StockChangeInput(
-        product_id=form.get("product_id", type=int),
+        product_id=form.get("product_id", type=id_value),
         kind=form.get("kind"),
         quantity=form.get("quantity"),
         reason=form.get("reason"),

@@ -7,7 +7,13 @@ from urllib.parse import quote
 
 from flask import Response, request
 
-from supply_match.services.fields import parse_date, parse_decimal, parse_float  # noqa: F401
+from supply_match.services.fields import (  # noqa: F401  (the views import them from here)
+    parse_date,
+    parse_decimal,
+    parse_float,
+    parse_whole,
+    record_id,
+)
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -22,9 +28,13 @@ def xlsx_response(data: bytes, filename: str) -> Response:
 
 
 def int_arg(name: str) -> int | None:
-    return request.args.get(name, type=int)
+    """An id from the query string; None (nothing chosen) for anything that is not one."""
+    return record_id(request.args.get(name))
+
+
+MAX_PAGE = 100000
 
 
 def page_arg() -> int:
-    page = request.args.get("page", type=int) or 1
-    return max(page, 1)
+    page = record_id(request.args.get("page")) or 1
+    return min(page, MAX_PAGE)

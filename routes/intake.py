@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from routes.access import role_required
-from routes.helpers import parse_date, parse_float
+from routes.helpers import parse_date, parse_float, parse_whole, record_id
 from supply_match import labels
 from supply_match.extensions import db
 from supply_match.models import (
@@ -27,6 +27,7 @@ from supply_match.models import (
 )
 from supply_match.services import scope
 from supply_match.services.county import settings as county_settings
+from supply_match.services.fields import id_value
 from supply_match.services.intake import forms as intake
 from supply_match.services.intake import payments
 
@@ -72,12 +73,13 @@ def household_new():
         form = request.form
         values = form.to_dict()
         group_text = (form.get("group_no") or "").strip()
-        group_no = int(group_text) if group_text.isdigit() else None
+        # Not a whole number: None, which the service names under group_no with the rest.
+        group_no = parse_whole(group_text, {}, "group_no", high=999)
         lat = parse_float(form.get("lat"), errors, "location")
         lon = parse_float(form.get("lon"), errors, "location")
         if not errors:
             data = intake.HouseholdInput(
-                village_id=form.get("village_id", type=int),
+                village_id=form.get("village_id", type=id_value),
                 name=form.get("name", ""),
                 mobile=form.get("mobile", ""),
                 group_no=group_no,
@@ -116,7 +118,7 @@ class HouseholdSearch:
 
 def _household_choices() -> tuple[list[Household], HouseholdSearch]:
     villages = _villages()
-    village_id = request.args.get("village", type=int)
+    village_id = request.args.get("village", type=id_value)
     if village_id not in {village.id for village in villages}:
         village_id = None
     q = (request.args.get("q") or "").strip()[:32]
@@ -158,9 +160,7 @@ def _posted_lines(form) -> list[tuple[str, str]]:
 def read_order(form, household_id: int | None) -> tuple[intake.OrderInput, OrderForm]:
     shown = OrderForm(values=form.to_dict(), lines=_posted_lines(form))
     errors = shown.errors
-    lines = [
-        (int(product) if product.isdigit() else None, quantity) for product, quantity in shown.lines
-    ]
+    lines = [(record_id(product), quantity) for product, quantity in shown.lines]
     data = intake.OrderInput(
         household_id=household_id,
         lines=lines,
@@ -172,7 +172,7 @@ def read_order(form, household_id: int | None) -> tuple[intake.OrderInput, Order
         wanted_to=parse_date(form.get("wanted_to"), errors, "wanted_to"),
         window_start=_time(form.get("window_start"), errors, "window_start"),
         window_end=_time(form.get("window_end"), errors, "window_end"),
-        priority=int(form.get("priority") or 0) if (form.get("priority") or "0").isdigit() else 0,
+        priority=parse_whole(form.get("priority"), errors, "priority", high=9) or 0,
         note=form.get("note"),
         payment_method=form.get("payment_method"),
         subsidy_programme=form.get("subsidy_programme") or None,
@@ -196,7 +196,7 @@ def _order_form_page(template_args: dict, shown: OrderForm, status: int = 200):
 @role_required()
 def order_new():
     household = None
-    household_id = request.values.get("household", type=int)
+    household_id = request.values.get("household", type=id_value)
     if household_id:
         household = scope.get_household_for(current_user, household_id)
     households, search = ([], None) if household else _household_choices()

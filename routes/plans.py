@@ -27,6 +27,7 @@ from supply_match.models import DeliveryRun, DeliveryStop, JobStatus, PlanningJo
 from supply_match.services.county import settings as county_settings
 from supply_match.services.delivery import links as volunteer_links
 from supply_match.services.documents import route_sheets
+from supply_match.services.fields import id_value
 from supply_match.services.outlets import handover
 from supply_match.services.planning import (
     delivery_days,
@@ -117,9 +118,9 @@ def day(day: str):
 @role_required(*STAFF)
 def start(day: str):
     when = _day(day)
-    order_ids = request.form.getlist("order", type=int)
-    volunteer_ids = request.form.getlist("volunteer", type=int)
-    time_limit = request.form.get("time_limit", type=int)
+    order_ids = request.form.getlist("order", type=id_value)
+    volunteer_ids = request.form.getlist("volunteer", type=id_value)
+    time_limit = request.form.get("time_limit", type=id_value)
     if time_limit not in TIME_LIMITS_S:
         time_limit = 30
     if not volunteer_ids:
@@ -197,10 +198,10 @@ def publish(day: str):
 def move_stop(day: str, stop_id: int):
     plan = _plan_or_404(_day(day))
     stop = db.get_or_404(DeliveryStop, stop_id)
-    target = db.session.get(DeliveryRun, request.form.get("run", type=int) or 0)
+    target = db.session.get(DeliveryRun, request.form.get("run", type=id_value) or 0)
     if stop.run.plan_id != plan.id or target is None or target.plan_id != plan.id:
         abort(404)
-    position = (request.form.get("position", type=int) or 1) - 1
+    position = (request.form.get("position", type=id_value) or 1) - 1
     stop_label, target_name = stop.label, labels.run_name(target)
     try:
         warnings = run_edits.move_stop(
@@ -279,7 +280,7 @@ def reoptimize(day: str):
 @role_required(*STAFF)
 def sheets(day: str):
     plan = _plan_or_404(_day(day))
-    runs = request.args.getlist("run", type=int)
+    runs = request.args.getlist("run", type=id_value)
     locale = str(get_locale())
     sheets = route_sheets.sheets_for_plan(plan, volunteer_link, locale)
     if runs:

@@ -62,6 +62,9 @@ def day_json(token: str):
 @bp.post("/<token>/updates")
 def post_updates(token: str):
     volunteer = _volunteer_or_404(token)
+    if not volunteer_links.count_post(volunteer, current_app.config["VOLUNTEER_POSTS_PER_MINUTE"]):
+        response = jsonify(error="too many posts from this link; send again in a minute")
+        return response, 429, {"Retry-After": str(volunteer_links.POST_WINDOW_S)}
     payload = request.get_json(silent=True)
     changes = payload.get("changes") if isinstance(payload, dict) else None
     if not isinstance(changes, list) or not changes or len(changes) > MAX_CHANGES_PER_POST:

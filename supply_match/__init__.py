@@ -43,9 +43,10 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     app.config.update(overrides)
     instance.prepare(app)
 
-    from supply_match import cli, database, i18n, login, models, queue, security, tasks  # noqa: F401
+    from supply_match import cli, database, door, i18n, login, models, queue, security, tasks  # noqa: F401
     from supply_match.extensions import csrf, db, migrate
 
+    door.init_app(app)
     db.init_app(app)
     database.enable_sqlite_foreign_keys(app)
     migrate.init_app(app, db, directory=str(INSTANCE_DIR.parent / "supply_match" / "migrations"))

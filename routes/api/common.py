@@ -12,9 +12,11 @@ from flask_login import current_user
 from supply_match.extensions import db
 from supply_match.models import Role
 from supply_match.services.errors import ForbiddenError
+from supply_match.services.fields import record_id
 from supply_match.services.intake.listing import ListFilters, read_list_filters
 
 MAX_PER_PAGE = 200
+MAX_PAGE = 100000
 
 
 class Unprocessable(Exception):
@@ -49,25 +51,25 @@ def number(value) -> str:
 
 def paging(errors: dict | None = None) -> tuple[int, int]:
     errors = {} if errors is None else errors
-    page = request.args.get("page", "1")
-    per_page = request.args.get("per_page", "50")
-    if not page.isdigit() or int(page) < 1:
+    page = record_id(request.args.get("page", "1"))
+    per_page = record_id(request.args.get("per_page", "50"))
+    if page is None or page > MAX_PAGE:
         errors["page"] = _("The page must be a positive whole number.")
-    if not per_page.isdigit() or not 1 <= int(per_page) <= MAX_PER_PAGE:
+    if per_page is None or per_page > MAX_PER_PAGE:
         errors["per_page"] = _("per_page must be between 1 and %(max)s.", max=MAX_PER_PAGE)
     if errors:
         raise Unprocessable(errors)
-    return int(page), int(per_page)
+    return page, per_page
 
 
 def int_param(name: str, errors: dict) -> int | None:
     text = request.args.get(name, "").strip()
     if not text:
         return None
-    if not text.isdigit():
+    found = record_id(text)
+    if found is None:
         errors[name] = _("Must be a whole-number id.")
-        return None
-    return int(text)
+    return found
 
 
 def list_filters() -> ListFilters:

@@ -32,6 +32,13 @@ from routes.api.openapi import (
 )
 from supply_match.models import Household, Order, OrderLine
 from supply_match.services import scope
+from supply_match.services.fields import (
+    parse_date,
+    parse_float,
+    parse_whole,
+    record_id,
+    text_field,
+)
 from supply_match.services.intake import forms as intake
 from supply_match.services.intake.listing import filtered_households, filtered_orders
 from supply_match.services.supply.amounts import order_amounts
@@ -102,26 +109,22 @@ def households_list():
 
 def _optional_float(body: dict, key: str, errors: dict) -> float | None:
     value = body.get(key)
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+    if isinstance(value, bool) or not isinstance(value, (int, float, str, type(None))):
         errors[key] = _("Must be a number.")
         return None
-    try:
-        return float(value)
-    except ValueError:
-        errors[key] = _("Must be a number.")
-        return None
+    return parse_float(value, errors, key)
 
 
 def _optional_int(body: dict, key: str, errors: dict) -> int | None:
     value = body.get(key)
     if value is None or value == "":
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, str)) or not str(value).isdigit():
+    found = (
+        record_id(value) if isinstance(value, (int, str)) and not isinstance(value, bool) else None
+    )
+    if found is None:
         errors[key] = _("Must be a positive integer.")
-        return None
-    return int(value)
+    return found
 
 
 @bp.post("/households")
@@ -130,9 +133,9 @@ def households_create():
     errors: dict[str, str] = {}
     data = intake.HouseholdInput(
         village_id=_optional_int(body, "village_id", errors),
-        name=str(body.get("name") or ""),
-        mobile=str(body.get("mobile") or ""),
-        group_no=_optional_int(body, "group_no", errors),
+        name=text_field(body.get("name"), errors, "name", max_length=64),
+        mobile=text_field(body.get("mobile"), errors, "mobile", max_length=32),
+        group_no=parse_whole(body.get("group_no"), errors, "group_no", high=10**6),
         lat=_optional_float(body, "lat", errors),
         lon=_optional_float(body, "lon", errors),
         gcj02=bool(body.get("gcj02")),
@@ -162,11 +165,10 @@ def _date(body: dict, key: str, errors: dict) -> date | None:
     value = body.get(key)
     if value in (None, ""):
         return None
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
+    found = parse_date(value, errors, key) if isinstance(value, str) else None
+    if found is None:
         errors[key] = _("Dates are written YYYY-MM-DD.")
-        return None
+    return found
 
 
 def _time(body: dict, key: str, errors: dict) -> time | None:
@@ -174,7 +176,9 @@ def _time(body: dict, key: str, errors: dict) -> time | None:
     if value in (None, ""):
         return None
     try:
-        return time.fromisoformat(str(value))
+        if not isinstance(value, str) or not value.isascii() or len(value) > 8:
+            raise ValueError(value)
+        return time.fromisoformat(value)
     except ValueError:
         errors[key] = _("Times are written HH:MM.")
         return None
@@ -195,15 +199,20 @@ def order_input(body: dict, household_id: int | None) -> intake.OrderInput:
             quantity = line.get("quantity")
             if isinstance(quantity, bool) or not isinstance(quantity, (int, float, str)):
                 quantity = ""
+            elif isinstance(quantity, float) or (isinstance(quantity, int) and quantity > 10**12):
+                quantity = repr(float(quantity)) if abs(quantity) < 1e300 else ""
             lines.append((product_id, str(quantity)))
     priority = body.get("priority", 0)
-    if isinstance(priority, bool) or not isinstance(priority, int):
+    if isinstance(priority, bool) or not isinstance(priority, int) or not 0 <= priority <= 9:
         errors["priority"] = _("The priority must be a whole number from 0 to 9.")
         priority = 0
     data = intake.OrderInput(
         household_id=household_id,
         lines=lines,
-        delivery_point=str(body.get("delivery_point") or "home"),
+        delivery_point=text_field(
+            body.get("delivery_point"), errors, "delivery_point", max_length=16
+        )
+        or "home",
         field_lat=_optional_float(body, "field_lat", errors),
         field_lon=_optional_float(body, "field_lon", errors),
         field_gcj02=bool(body.get("field_gcj02")),
@@ -212,7 +221,7 @@ def order_input(body: dict, household_id: int | None) -> intake.OrderInput:
         window_start=_time(body, "window_start", errors),
         window_end=_time(body, "window_end", errors),
         priority=priority,
-        note=str(body["note"]) if body.get("note") is not None else None,
+        note=text_field(body.get("note"), errors, "note", max_length=500) or None,
     )
     payment = body.get("payment")
     if payment is not None:

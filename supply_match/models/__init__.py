@@ -47,7 +47,7 @@ from supply_match.models.plan import (
 )
 from supply_match.models.price import GuidePrice, OutletPrice, SubsidyProgramme
 from supply_match.models.road import RoadLegs, RoadNetwork, RoadPoint
-from supply_match.models.volunteer import VehicleType, Volunteer
+from supply_match.models.volunteer import LinkPostCount, VehicleType, Volunteer
 
 __all__ = [
     "ApiToken",
@@ -103,5 +103,6 @@ __all__ = [
     "VehicleType",
     "Village",
     "Volunteer",
+    "LinkPostCount",
     "user_villages",
 ]

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import enum
-from datetime import time
+from datetime import datetime, time
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table
+from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from supply_match.extensions import db
@@ -115,3 +115,21 @@ class Volunteer(db.Model):
 
     def __repr__(self) -> str:
         return f"<Volunteer {self.id} {self.name}>"
+
+
+class LinkPostCount(db.Model):
+    """How many times a volunteer's link posted updates in one minute: the counter that
+    limits a link's posts, kept in the database so that it holds across web processes."""
+
+    __tablename__ = "link_post_count"
+    __table_args__ = (
+        UniqueConstraint("volunteer_id", "window_start"),
+        CheckConstraint("posts >= 0", name="posts_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    volunteer_id: Mapped[int] = mapped_column(
+        ForeignKey("volunteer.id", ondelete="CASCADE"), index=True
+    )
+    window_start: Mapped[datetime]
+    posts: Mapped[int] = mapped_column(default=0)

@@ -5,12 +5,16 @@ which kills every earlier link at once."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 
 from supply_match.extensions import db
-from supply_match.models import Volunteer
+from supply_match.models import LinkPostCount, Volunteer
+from supply_match.models._types import utcnow
 from supply_match.services.unit_of_work import use_case
 
 SALT = "supply-match-volunteer-link"
@@ -49,3 +53,57 @@ def link_for(volunteer: Volunteer, page_url: Callable[[str], str]) -> str:
     """The volunteer's personal page: ``page_url`` turns a token into an absolute URL
     (``urls.volunteer_link_builder`` at the door)."""
     return page_url(token_for(volunteer))
+
+
+POST_WINDOW_S = 60
+
+
+@use_case
+def count_post(volunteer: Volunteer, limit: int, now: datetime | None = None) -> bool:
+    """Count one post of updates from the volunteer's link in the current minute; False
+    when the link has already posted ``limit`` times in it (the post is then refused and
+    not counted). One conditional UPDATE, so concurrent web processes share the count."""
+    now = now or utcnow()
+    window = now.replace(second=0, microsecond=0)
+    counted = db.session.execute(
+        update(LinkPostCount)
+        .where(
+            LinkPostCount.volunteer_id == volunteer.id,
+            LinkPostCount.window_start == window,
+            LinkPostCount.posts < limit,
+        )
+        .values(posts=LinkPostCount.posts + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if counted:
+        return True
+    if db.session.scalar(
+        select(LinkPostCount.id).where(
+            LinkPostCount.volunteer_id == volunteer.id, LinkPostCount.window_start == window
+        )
+    ):
+        return False  # the minute's row is there and full
+    db.session.execute(
+        delete(LinkPostCount).where(
+            LinkPostCount.volunteer_id == volunteer.id,
+            LinkPostCount.window_start < window - timedelta(seconds=POST_WINDOW_S),
+        )
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(LinkPostCount(volunteer_id=volunteer.id, window_start=window, posts=1))
+    except IntegrityError:
+        # Another process opened the minute first: count on its row.
+        return bool(
+            db.session.execute(
+                update(LinkPostCount)
+                .where(
+                    LinkPostCount.volunteer_id == volunteer.id,
+                    LinkPostCount.window_start == window,
+                    LinkPostCount.posts < limit,
+                )
+                .values(posts=LinkPostCount.posts + 1)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+        )
+    return limit >= 1

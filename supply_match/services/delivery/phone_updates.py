@@ -145,7 +145,9 @@ def apply_stop_update(
     action = StopUpdateAction(action)
     previous = db.session.scalar(select(StopUpdate).where(StopUpdate.change_id == change_id))
     stop = db.session.get(DeliveryStop, stop_id)
-    if stop is not None and stop.run.volunteer_id != volunteer.id:
+    if stop is None or stop.run.volunteer_id != volunteer.id:
+        if previous is not None and previous.volunteer_id == volunteer.id:
+            return _stored(previous, None)  # a retry after the dispatcher removed the stop
         raise StopNotYours(stop_id)
     if previous is not None:
         if previous.volunteer_id != volunteer.id:
@@ -366,6 +368,47 @@ def progress_by_run(plan: DeliveryPlan) -> dict[int, dict[str, object]]:
 
 
 ATTEMPTS = 3
+# What a phone may send in one change, field by field: (type, longest text).
+CHANGE_TEXT_FIELDS = {"change_id": 64, "action": 16, "reason": 32, "received_by": 32, "note": 200}
+REQUIRED_FIELDS = ("change_id", "stop_id", "action", "plan_version")
+
+
+def read_change(change: object) -> dict[str, object] | None:
+    """The fields of one change as a phone sent it, checked: ``change_id`` (1 to 64
+    characters), ``stop_id`` and ``plan_version`` (whole numbers), ``action`` (one of
+    ``StopUpdateAction``), and optional ``reason``, ``received_by``, ``note`` (text within
+    their columns' lengths). None for anything else: wrong types, a field too long, a
+    missing plan version (a change that names none cannot be checked against the plan)."""
+    if not isinstance(change, dict) or any(change.get(key) is None for key in REQUIRED_FIELDS):
+        return None
+    fields: dict[str, object] = {}
+    for key, longest in CHANGE_TEXT_FIELDS.items():
+        value = change.get(key)
+        if value is not None and (
+            not isinstance(value, str) or len(value) > longest or "\x00" in value
+        ):
+            return None
+        fields[key] = value or None
+    for key in ("stop_id", "plan_version"):
+        value = change[key]
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**31:
+            return None
+        fields[key] = value
+    if fields["change_id"] is None or fields["action"] not in {str(a) for a in StopUpdateAction}:
+        return None
+    return fields
+
+
+def _no_such_stop(change_id: str) -> dict[str, object]:
+    """The answer for a stop that does not exist and for another volunteer's stop alike,
+    so a link learns nothing about stops that are not its own."""
+    return {
+        "change_id": change_id,
+        "outcome": "conflict",
+        "message": message_text("stop_changed"),
+        "stop_status": None,
+        "duplicate": False,
+    }
 
 
 def apply_from_phone(volunteer: Volunteer, change: object) -> dict[str, object]:
@@ -373,28 +416,33 @@ def apply_from_phone(volunteer: Volunteer, change: object) -> dict[str, object]:
 
     Racing requests are settled here: a change id that another request stored first is
     answered from what was stored; a database busy with another writer is tried again, and
-    if it stays busy the phone is told to keep the change and send it later."""
-    if not isinstance(change, dict):
-        return {"change_id": None, "outcome": "invalid", "message": _("Invalid change.")}
-    change_id = change.get("change_id")
+    if it stays busy the phone is told to keep the change and send it later. A change that
+    ``read_change`` refuses is answered ``invalid`` and changes nothing."""
+    fields = read_change(change)
+    if fields is None:
+        change_id = change.get("change_id") if isinstance(change, dict) else None
+        if not isinstance(change_id, str) or len(change_id) > 64:
+            change_id = None
+        return {"change_id": change_id, "outcome": "invalid", "message": _("Invalid change.")}
+    change_id = fields["change_id"]
     for _attempt in range(ATTEMPTS):
         try:
             with unit_of_work():
                 result = apply_stop_update(
                     volunteer,
-                    change_id=str(change["change_id"]),
-                    stop_id=int(change["stop_id"]),
-                    action=str(change["action"]),
-                    reason=change.get("reason") or None,
-                    received_by=change.get("received_by") or None,
-                    note=change.get("note") or None,
-                    plan_version=change.get("plan_version"),
+                    change_id=change_id,
+                    stop_id=fields["stop_id"],
+                    action=fields["action"],
+                    reason=fields["reason"],
+                    received_by=fields["received_by"],
+                    note=fields["note"],
+                    plan_version=fields["plan_version"],
                     received=change.get("received"),
                     received_fen=change.get("received_fen"),
                     paid_by=change.get("paid_by"),
                 )
         except StopNotYours:
-            return {"change_id": change_id, "outcome": "conflict", "message": _("No such stop.")}
+            return _no_such_stop(change_id)
         except (KeyError, TypeError, ValueError):
             return {"change_id": change_id, "outcome": "invalid", "message": _("Invalid change.")}
         except (IntegrityError, OperationalError):

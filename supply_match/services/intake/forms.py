@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, time
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -29,6 +29,7 @@ from supply_match.models import (
 )
 from supply_match.models.order import EDITABLE_STATUSES
 from supply_match.services import scope
+from supply_match.services.fields import MAX_ORDER_QUANTITY, parse_quantity
 from supply_match.services.intake import payments
 from supply_match.services.supply.matching import cancel_order as cancel_and_release
 from supply_match.services.supply.matching import release_allocations
@@ -171,19 +172,10 @@ def _check_order(
                 '"%(product)s" is listed twice: put it on one line.', product=product.name
             )
             continue
-        try:
-            quantity = Decimal((quantity_text or "").strip())
-        except InvalidOperation:
-            quantity = None
-        if quantity is None or not quantity.is_finite() or quantity <= 0:
-            errors[f"lines-{index}-quantity"] = _(
-                "Please enter a quantity above 0 (%(unit)s).", unit=product.unit
-            )
-            continue
-        if quantity != quantity.quantize(Decimal("0.01")) or quantity >= 100000:
-            errors[f"lines-{index}-quantity"] = _(
-                "The quantity may have at most two decimals and must be below 100000."
-            )
+        quantity = parse_quantity(
+            quantity_text, errors, f"lines-{index}-quantity", high=MAX_ORDER_QUANTITY
+        )
+        if quantity is None:
             continue
         seen.add(product.id)
         lines.append((product, quantity))

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from supply_match.extensions import db
 from supply_match.models import (
@@ -52,8 +53,21 @@ def candidates(day: date) -> DayCandidates:
 
 
 def plan_for(day: date) -> DeliveryPlan | None:
-    """The plan of ``day``, or None before it is planned."""
-    return db.session.scalar(select(DeliveryPlan).where(DeliveryPlan.delivery_date == day))
+    """The plan of ``day``, or None before it is planned; its runs, their volunteers,
+    outlets, stops and stop items loaded in a fixed number of queries (the pages walk all
+    of them, and loading them one run or stop at a time cost hundreds of queries)."""
+    runs = selectinload(DeliveryPlan.runs)
+    stops = runs.selectinload(DeliveryRun.stops)
+    return db.session.scalar(
+        select(DeliveryPlan)
+        .where(DeliveryPlan.delivery_date == day)
+        .options(
+            runs.selectinload(DeliveryRun.volunteer),
+            runs.selectinload(DeliveryRun.outlet),
+            stops.selectinload(DeliveryStop.items),
+            selectinload(DeliveryPlan.unassigned),
+        )
+    )
 
 
 def recent_plans(limit: int = 60) -> list[DeliveryPlan]:

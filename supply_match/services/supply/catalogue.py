@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from supply_match import labels
 from supply_match.extensions import db
 from supply_match.models import Outlet, Product, Township
-from supply_match.services.fields import parse_decimal, parse_float
+from supply_match.services.fields import id_value, parse_decimal, parse_float
 from supply_match.services.unit_of_work import use_case
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
@@ -88,7 +88,7 @@ def read_outlet(form, outlet: Outlet | None) -> tuple[dict, dict[str, str]]:
         )
     ):
         errors["name"] = _("Another outlet already has this name.")
-    township_id = form.get("township_id", type=int)
+    township_id = form.get("township_id", type=id_value)
     if township_id is None or db.session.get(Township, township_id) is None:
         errors["township_id"] = _("Please choose a township from the list.")
     values["township_id"] = township_id

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 
 from supply_match.extensions import db
 from supply_match.models import OrderLine, Stock, StockChange, StockChangeKind, User
+from supply_match.services.fields import MAX_STOCK_QUANTITY
 
 
 class StockError(ValueError):
@@ -76,6 +77,15 @@ def receive(stock: Stock, quantity: Decimal, reason: str, user: User | None = No
     ``StockError``."""
     if quantity <= 0:
         raise StockError(_("The quantity received must be more than zero."))
+    if (stock.quantity or 0) + quantity >= MAX_STOCK_QUANTITY:
+        raise StockError(
+            _(
+                "%(product)s: an outlet holds less than %(high)s of a product; please check "
+                "the quantity.",
+                product=stock.product.name,
+                high=MAX_STOCK_QUANTITY,
+            )
+        )
     return _record(
         stock, StockChangeKind.RECEIVED, quantity_delta=quantity, reason=reason, user=user
     )

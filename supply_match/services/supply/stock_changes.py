@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from supply_match.extensions import db
 from supply_match.models import Outlet, Product, Stock, StockChange, User
-from supply_match.services.fields import parse_decimal
+from supply_match.services.fields import MAX_STOCK_QUANTITY, parse_quantity
 from supply_match.services.supply import stock as ledger
 from supply_match.services.unit_of_work import use_case
 
@@ -50,9 +50,9 @@ def _check(data: StockChangeInput) -> tuple[Product, str, Decimal, str]:
         errors["product_id"] = _("Please choose a product from the list.")
     if data.kind not in KINDS:
         errors["kind"] = _("Please choose goods received or a count.")
-    quantity = parse_decimal(data.quantity, errors, "quantity")
-    if quantity is not None and (quantity < 0 or quantity != quantity.quantize(Decimal("0.01"))):
-        errors["quantity"] = _("Please enter a quantity of 0 or more, with at most two decimals.")
+    quantity = parse_quantity(
+        data.quantity, errors, "quantity", high=MAX_STOCK_QUANTITY, allow_zero=True
+    )
     reason = (data.reason or "").strip()
     if not reason:
         errors["reason"] = _("Please say why the stock changes (delivery note, count…).")
