@@ -188,6 +188,31 @@ AREAS = (
 )
 
 
+def _document_role_refusals(paths: dict) -> None:
+    """A 403 on every operation whose view lets only some roles in (read off the views'
+    ``role_required``), so the document never forgets one an area added."""
+    import re
+
+    from flask import current_app, has_app_context
+
+    from supply_match.models import Role
+
+    if not has_app_context():
+        return
+    every_role = {str(role) for role in Role}
+    for rule in current_app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/v1/"):
+            continue
+        allowed = getattr(current_app.view_functions[rule.endpoint], "allowed_roles", None)
+        if not allowed or every_role <= set(allowed):
+            continue
+        path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule[len("/api/v1") :])
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            operation = paths.get(path, {}).get(method.lower())
+            if operation is not None:
+                operation["responses"].update(FORBIDDEN)
+
+
 def spec() -> dict:
     """The whole document: the shared parts and every area's schemas and paths."""
     from importlib import import_module
@@ -200,8 +225,10 @@ def spec() -> dict:
             # Two areas may share a path (the outlets list and adding an outlet).
             paths.setdefault(path, {}).update(operations)
     for item in paths.values():
-        if "post" in item:  # every change is refused without its CSRF token
-            item["post"]["responses"].setdefault("400", BAD_REQUEST)
+        for method in ("post", "put", "patch", "delete"):
+            if method in item:  # every change is refused without its CSRF token
+                item[method]["responses"].setdefault("400", BAD_REQUEST)
+    _document_role_refusals(paths)
     return deepcopy(
         {
             "openapi": "3.1.0",
