@@ -11,6 +11,7 @@ def load_user(session_id: str) -> User | None:
     """The user of ``"<id>.<generation>"`` (``User.get_id``), if the session is of the
     account's current generation: signing out or a new password raises it."""
     user_id, _dot, generation = session_id.partition(".")
+    generation = generation or "0"  # a bare id is the first generation's, no more
     if not (user_id.isdigit() and generation.isdigit()) or len(session_id) > 40:
         return None
     user = db.session.get(User, int(user_id))
