@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_user
 
 from routes.access import home_url_for, role_required
 from routes.helpers import xlsx_response
@@ -70,6 +70,8 @@ def change_password():
         except passwords.PasswordChangeError as error:
             errors = error.errors
         else:
+            # A new password ends every session, this one too: sign in again at once.
+            login_user(current_user._get_current_object())
             flash(_("Your password has been changed."), "success")
             return redirect(home_url_for(current_user))
     return render_template(

@@ -11,6 +11,7 @@ from flask_login import current_user, login_user, logout_user
 
 from routes.access import home_url_for
 from routes.forms import LoginForm
+from supply_match.login import load_user
 from supply_match.services.county import accounts
 
 bp = Blueprint("auth", __name__)
@@ -41,8 +42,14 @@ def drop_ended_sessions():
     # An account deactivated, signed out elsewhere or given a new password while signed
     # in loses this session on the next request. (The user loader refuses an ended
     # session already; this also holds where the user was loaded earlier in the context.)
+    # A machine's bearer token (no session id) is checked by its own loader instead.
+    session_id = session.get("_user_id")
     if current_user.is_authenticated and (
-        not current_user.is_active or session.get("_user_id") != current_user.get_id()
+        not current_user.is_active
+        or (
+            session_id is not None
+            and load_user(session_id) is not current_user._get_current_object()
+        )
     ):
         logout_user()
 

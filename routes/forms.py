@@ -39,9 +39,9 @@ class UserForm(FlaskForm):
     password = PasswordField(_l("Initial password"))
     role = SelectField(
         _l("Role"),
-        # A blank first choice: an administrator's account is never made by default.
-        choices=[SelectChoice("", _l("Please choose"))]
-        + [SelectChoice(str(role), label) for role, label in ROLE_LABELS.items()],
-        default="",
+        # Least power first and by default: an administrator's account is never made by
+        # a form left as it was.
+        choices=[SelectChoice(str(role), label) for role, label in ROLE_LABELS.items()],
+        default=str(Role.CADRE),
     )
     villages = SelectMultipleField(_l("Villages (village cadres only)"), coerce=int)

@@ -228,7 +228,12 @@ SCHEMAS = {
             },
             "outlet_id": {"type": "integer"},
             "vehicle_type": {"type": "string"},
-            "range_m": {**NULLABLE_INT, "description": "The vehicle's range; null while unknown"},
+            "range_m": {"type": "integer", "description": "The vehicle's range per charge or tank"},
+            "cash_to_collect_fen": {
+                **NULLABLE_INT,
+                "description": "What the run's pay-on-delivery orders collect, in fen; null "
+                "while a price is missing",
+            },
             "distance_m": {"type": "integer"},
             "duration_s": {"type": "integer"},
             "load_kg": {"type": "string"},

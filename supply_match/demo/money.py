@@ -15,6 +15,8 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from decimal import Decimal
 
+from sqlalchemy.orm.attributes import flag_modified
+
 from supply_match.demo.facts import DATA_DIR
 from supply_match.models import (
     GuidePrice,
@@ -104,6 +106,10 @@ def build_money(
             order.payment_method = PaymentMethod.PREPAID
         else:
             order.payment_method = PaymentMethod.ON_DELIVERY
+        # The payment way is part of the order as entered, not a later change: keep its
+        # demo timestamp instead of the clock's (the same seed builds the same rows).
+        order.updated_at = order.created_at
+        flag_modified(order, "updated_at")
     staff = []
     for index, outlet in enumerate(outlets):
         user = User(

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from supply_match.models import DeliveryPlan, DeliveryRun, PlanningJob, Volunteer
+from supply_match.models import DeliveryPlan, DeliveryRun, PlanningJob
 from supply_match.services.planning.order_plans import left_off
+from supply_match.services.planning.vehicles import range_m
+from supply_match.services.supply.amounts import stop_dues
 
 
 def _clock(seconds: int) -> str:
     return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
 
 
-def _range_m(volunteer: Volunteer) -> int | None:
-    """The volunteer's range in metres, once the model has one (road-distances work)."""
-    range_km = getattr(volunteer, "range_km", None)
-    return None if range_km is None else int(range_km * 1000)
+def _cash_to_collect(run: DeliveryRun, dues: dict[int, int | None]) -> int | None:
+    """The run's pay-on-delivery total in fen, None while any of its prices is missing."""
+    amounts = [dues.get(stop.id) for stop in run.stops]
+    return None if None in amounts else sum(amounts)
 
 
-def _run(run: DeliveryRun) -> dict:
+def _run(run: DeliveryRun, dues: dict[int, int | None]) -> dict:
     volunteer = run.volunteer
     return {
         "id": run.id,
@@ -29,7 +31,8 @@ def _run(run: DeliveryRun) -> dict:
         },
         "outlet_id": run.outlet_id,
         "vehicle_type": volunteer.vehicle_type,
-        "range_m": _range_m(volunteer),
+        "range_m": range_m(volunteer),
+        "cash_to_collect_fen": _cash_to_collect(run, dues),
         "distance_m": run.distance_m,
         "duration_s": run.duration_s,
         "load_kg": f"{run.load_kg.normalize():f}",
@@ -56,11 +59,12 @@ def plan_data(plan: DeliveryPlan) -> dict:
     runs (``partly_scheduled``), the planned and unplanned quantity of each line. Distances
     in metres."""
     left = left_off(plan)
+    dues = stop_dues(stop for run in plan.runs for stop in run.stops)
     return {
         "delivery_date": plan.delivery_date.isoformat(),
         "status": plan.status,
         "version": plan.version,
-        "runs": [_run(run) for run in plan.runs],
+        "runs": [_run(run, dues) for run in plan.runs],
         "unassigned": [
             {
                 "order_id": missing.order_id,
