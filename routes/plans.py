@@ -129,11 +129,10 @@ def start(day: str):
     if not order_ids:
         flash(_("Choose at least one order."), "error")
         return redirect(url_for("plans.day", day=day, replan=1))
-    settings = PlanningSettings(
+    settings = PlanningSettings.for_county(
+        float(time_limit),
         separate_pesticide=bool(request.form.get("separate_pesticide")),
         second_trips=bool(request.form.get("second_trips")),
-        time_limit_s=float(time_limit),
-        circuity=county_settings.current().circuity,
         # Tests set a solution limit: reproducible plans, and no waiting for the clock.
         solution_limit=current_app.config.get("PLANNING_SOLUTION_LIMIT"),
     )

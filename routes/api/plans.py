@@ -64,15 +64,16 @@ def _settings(body: dict, errors: dict) -> PlanningSettings:
         )
         time_limit = 30
     flags = {}
-    for key, default in (("separate_pesticide", True), ("second_trips", True)):
+    # Unset, pesticide follows the county's rule; second trips are on.
+    for key, default in (("separate_pesticide", None), ("second_trips", True)):
         flags[key] = body.get(key, default)
-        if not isinstance(flags[key], bool):
+        if flags[key] is not default and not isinstance(flags[key], bool):
             errors[key] = _("Must be true or false.")
-    return PlanningSettings(
-        separate_pesticide=bool(flags["separate_pesticide"]),
-        second_trips=bool(flags["second_trips"]),
-        time_limit_s=float(time_limit),
-        circuity=current_app.config["PLANNING_CIRCUITY"],
+            flags[key] = default
+    return PlanningSettings.for_county(
+        float(time_limit),
+        separate_pesticide=flags["separate_pesticide"],
+        second_trips=flags["second_trips"],
         solution_limit=current_app.config.get("PLANNING_SOLUTION_LIMIT"),
     )
 

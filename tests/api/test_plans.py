@@ -74,3 +74,26 @@ def test_a_cadre_may_not_plan(county, client):
     client.post("/login", data={"login": "api-cadre", "password": factories.PASSWORD})
     assert client.get(f"{API}/plans/{DAY.isoformat()}").status_code == 403
     assert client.post(f"{API}/matching").status_code == 403
+
+
+def test_a_planning_job_from_the_api_takes_the_countys_circuity_and_pesticide_rule(county, client):
+    """The pages and the API start a plan from the same county settings."""
+    from supply_match.models import PlanningJob
+    from supply_match.services.county import settings as county_settings
+
+    county_settings.save_settings(
+        county_code="500243",
+        county_name="彭水苗族土家族自治县",
+        service_title="彭水农资配送",
+        time_zone="Asia/Shanghai",
+        default_shift_start="08:00",
+        default_shift_end="17:00",
+        keep_pesticide_apart=False,
+        circuity="1.9",
+    )
+    _sign_in(client)
+    response = client.post(f"{API}/plans/{DAY.isoformat()}/jobs", json={"time_limit_s": 5})
+    assert response.status_code == 202, response.get_json()
+    job = db.session.get(PlanningJob, response.get_json()["id"])
+    assert job.params["settings"]["circuity"] == 1.9
+    assert job.params["settings"]["separate_pesticide"] is False

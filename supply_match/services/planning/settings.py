@@ -36,6 +36,30 @@ class PlanningSettings:
             solution_limit=solution_limit,
         )
 
+    @classmethod
+    def for_county(
+        cls,
+        time_limit_s: float,
+        *,
+        separate_pesticide: bool | None = None,
+        second_trips: bool = True,
+        solution_limit: int | None = None,
+    ) -> PlanningSettings:
+        """A new plan's settings: the circuity, and the pesticide rule unless chosen, are
+        the county's own (services/county/settings.py), for the pages and the API alike."""
+        from supply_match.services.county import settings as county_settings
+
+        county = county_settings.current()
+        return cls(
+            separate_pesticide=(
+                county.keep_pesticide_apart if separate_pesticide is None else separate_pesticide
+            ),
+            second_trips=second_trips,
+            circuity=county.circuity,
+            time_limit_s=time_limit_s,
+            solution_limit=solution_limit,
+        )
+
     def limits(self) -> solver.SolveLimits:
         """The solver's stopping rule: the solution limit if set, else the time limit."""
         if self.solution_limit is not None:
