@@ -58,6 +58,22 @@ def link_for(volunteer: Volunteer, page_url: Callable[[str], str]) -> str:
 POST_WINDOW_S = 60
 
 
+def _count_in_window(volunteer_id: int, window: datetime, limit: int) -> bool:
+    """One more post on the minute's row, if it exists and is not full (one UPDATE)."""
+    return bool(
+        db.session.execute(
+            update(LinkPostCount)
+            .where(
+                LinkPostCount.volunteer_id == volunteer_id,
+                LinkPostCount.window_start == window,
+                LinkPostCount.posts < limit,
+            )
+            .values(posts=LinkPostCount.posts + 1)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+    )
+
+
 @use_case
 def count_post(volunteer: Volunteer, limit: int, now: datetime | None = None) -> bool:
     """Count one post of updates from the volunteer's link in the current minute; False
@@ -65,17 +81,7 @@ def count_post(volunteer: Volunteer, limit: int, now: datetime | None = None) ->
     not counted). One conditional UPDATE, so concurrent web processes share the count."""
     now = now or utcnow()
     window = now.replace(second=0, microsecond=0)
-    counted = db.session.execute(
-        update(LinkPostCount)
-        .where(
-            LinkPostCount.volunteer_id == volunteer.id,
-            LinkPostCount.window_start == window,
-            LinkPostCount.posts < limit,
-        )
-        .values(posts=LinkPostCount.posts + 1)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if counted:
+    if _count_in_window(volunteer.id, window, limit):
         return True
     if db.session.scalar(
         select(LinkPostCount.id).where(
@@ -94,16 +100,5 @@ def count_post(volunteer: Volunteer, limit: int, now: datetime | None = None) ->
             db.session.add(LinkPostCount(volunteer_id=volunteer.id, window_start=window, posts=1))
     except IntegrityError:
         # Another process opened the minute first: count on its row.
-        return bool(
-            db.session.execute(
-                update(LinkPostCount)
-                .where(
-                    LinkPostCount.volunteer_id == volunteer.id,
-                    LinkPostCount.window_start == window,
-                    LinkPostCount.posts < limit,
-                )
-                .values(posts=LinkPostCount.posts + 1)
-                .execution_options(synchronize_session=False)
-            ).rowcount
-        )
+        return _count_in_window(volunteer.id, window, limit)
     return limit >= 1
