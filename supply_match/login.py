@@ -1,7 +1,9 @@
 """How Flask-Login finds the signed-in user for a request."""
 
-from flask import Flask, g
+from flask import Flask, g, request
+from flask_login import current_user
 
+from supply_match import acting
 from supply_match.extensions import db, login_manager
 from supply_match.models import User
 
@@ -37,6 +39,25 @@ def _forget_loaded_user() -> None:
     g.pop("_login_user", None)
 
 
+def _who_acts() -> acting.Acting:
+    origin = request.remote_addr or ""
+    if current_user.is_authenticated:
+        label = f"{current_user.display_name} ({current_user.username})"
+        return acting.Acting(user_id=current_user.id, name=label, origin=origin)
+    return acting.Acting(origin=origin)
+
+
+def _note_who_acts() -> None:
+    # Read only when a service writes to the audit log (supply_match/acting.py).
+    acting.set_acting(_who_acts)
+
+
+def _forget_who_acted(_error: BaseException | None) -> None:
+    acting.set_acting(acting.NOBODY)
+
+
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     app.before_request(_forget_loaded_user)
+    app.before_request(_note_who_acts)
+    app.teardown_request(_forget_who_acted)

@@ -9,20 +9,24 @@ from __future__ import annotations
 import click
 from flask import Flask, current_app
 
-from supply_match import queue, urls
+from supply_match import acting, queue, urls
 from supply_match.services.documents import route_sheets
 from supply_match.services.planning import jobs as planning_jobs
+
+WORKER = acting.Acting(name="worker", origin="worker")
 
 
 def solve_day(job_id: int) -> None:
     """Run the planning job ``job_id`` (see ``planning.jobs.run_planning_job``)."""
-    planning_jobs.run_planning_job(job_id)
+    with acting.acting_as(WORKER):
+        planning_jobs.run_planning_job(job_id)
 
 
 def render_sheets(plan_id: int, site_url: str) -> None:
     """Lay out a plan's route sheets ahead of the dispatcher's click, with the volunteers'
     links under ``site_url``."""
-    route_sheets.prerender(plan_id, urls.volunteer_link_builder(site_url))
+    with acting.acting_as(WORKER):
+        route_sheets.prerender(plan_id, urls.volunteer_link_builder(site_url))
 
 
 def register_tasks(app: Flask) -> None:

@@ -2,6 +2,7 @@
 
 from supply_match.models.account import LoginAttempt, Role, User, user_villages
 from supply_match.models.allocation import Allocation, StockChange, StockChangeKind
+from supply_match.models.audit import AuditEntry, AuditKind
 from supply_match.models.catalogue import HazardClass, Product, ProductCategory
 from supply_match.models.county import (
     ApiToken,
@@ -50,6 +51,8 @@ from supply_match.models.road import RoadLegs, RoadNetwork, RoadPoint
 from supply_match.models.volunteer import LinkPostCount, VehicleType, Volunteer
 
 __all__ = [
+    "AuditEntry",
+    "AuditKind",
     "ApiToken",
     "ApplicationStatus",
     "CountySettings",

@@ -27,8 +27,9 @@ from supply_match.models import (
     User,
     Village,
 )
+from supply_match.models.audit import AuditKind
 from supply_match.models.order import EDITABLE_STATUSES
-from supply_match.services import scope
+from supply_match.services import audit, scope
 from supply_match.services.fields import MAX_ORDER_QUANTITY, parse_quantity
 from supply_match.services.intake import payments
 from supply_match.services.supply.matching import cancel_order as cancel_and_release
@@ -324,4 +325,12 @@ def cancel(user: User, order: Order) -> None:
         order,
         user,
         reason=_("Order %(id)s cancelled by %(name)s", id=order.id, name=user.display_name),
+    )
+    audit.record(
+        AuditKind.ORDER,
+        "cancelled",
+        record_id=order.id,
+        summary=", ".join(f"{line.product.name} {line.quantity}" for line in order.lines),
+        detail={"household_id": order.household_id},
+        actor=user,
     )
