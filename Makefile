@@ -50,7 +50,7 @@ format: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix .
 
 test: test-deps $(VENV)/.installed-test translations lint
-	$(BIN)/python -m pytest -q -p no:cacheprovider
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n auto --dist worksteal
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache .hypothesis
