@@ -32,6 +32,7 @@ from supply_match.services.outlets import handover
 from supply_match.services.planning import (
     delivery_days,
     order_plans,
+    proposals,
     publishing,
     reoptimizing,
     vehicles,
@@ -156,6 +157,9 @@ def start(day: str):
 def job(job_id: int):
     planning_jobs.fail_stale_jobs()
     job = db.get_or_404(PlanningJob, job_id)
+    proposal = proposals.proposal_of(job)
+    if proposal is not None:  # a published day's change, worked out: accept or discard
+        return render_template("plans/proposal.html", job=job, proposal=proposal)
     if job.status == JobStatus.SUCCEEDED:
         flash(_("Planning finished."), "info")
         return redirect(url_for("plans.day", day=job.delivery_date.isoformat()))

@@ -13,6 +13,7 @@ from supply_match.models import (
     Order,
     OrderStatus,
     PlanningJob,
+    Role,
     RunStatus,
     StopStatus,
 )
@@ -231,3 +232,61 @@ def test_nonsense_changes_are_refused_before_any_job(day):
     with pytest.raises(PlanningError):
         proposals.request_change(day["plan"], DayChange(order_ids=(on_plan,)), SETTINGS)
     assert db.session.scalar(select(PlanningJob)) is None
+
+
+def sign_in(app, client):
+    app.config["CLOCK_NOW"] = "2020-03-03T02:00:00"  # 10:00 in Pengshui
+    factories.user(Role.DISPATCHER, username="disp-dayof")
+    db.session.commit()
+    client.post("/login", data={"login": "disp-dayof", "password": factories.PASSWORD})
+
+
+def test_the_pages_ask_before_withdrawing_then_show_the_proposal_to_accept(app, day, client):
+    sign_in(app, client)
+    busy = day["busy"]
+    mark_delivered(busy, busy.stops[:2], day["plan"].version)
+    moving = [s.label for s in busy.stops[2:]]
+    base = f"/plans/{DAY.isoformat()}"
+    plan_page = client.get(base).get_data(as_text=True)
+    assert f"{base}/volunteers/{busy.volunteer_id}/withdraw" in plan_page
+    asked = client.get(f"{base}/volunteers/{busy.volunteer_id}/withdraw").get_data(as_text=True)
+    assert busy.volunteer.name in asked and all(label in asked for label in moving)
+    assert db.session.scalar(select(PlanningJob)) is None  # asking changed nothing
+
+    started = client.post(f"{base}/volunteers/{busy.volunteer_id}/withdraw")
+    job = db.session.scalar(select(PlanningJob))
+    assert started.headers["Location"].endswith(f"/plans/jobs/{job.id}")
+    worked_out(app, job)
+    page = client.get(f"/plans/jobs/{job.id}").get_data(as_text=True)
+    assert 'data-figure="stops"' in page and "serves-fewer" not in page
+    assert client.get(base).get_data(as_text=True).count("proposal-waiting") == 1
+    accepted = client.post(f"/plans/jobs/{job.id}/accept")
+    assert accepted.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(DeliveryPlan, day["plan"].id).version == 2
+
+
+def test_the_add_orders_page_lists_waiting_orders_and_discarding_keeps_the_day(app, day, client):
+    sign_in(app, client)
+    county = day["county"]
+    urgent = factories.order(
+        household=household(county, 9), lines=[(county["seed"], 2)], wanted_from=DAY, wanted_to=DAY
+    )
+    db.session.commit()
+    from supply_match.services.supply.matching import run_matching
+
+    run_matching()
+    db.session.commit()
+    base = f"/plans/{DAY.isoformat()}"
+    page = client.get(f"{base}/add-orders").get_data(as_text=True)
+    assert f'value="{urgent.id}"' in page
+    assert client.post(f"{base}/add-orders", data={}).status_code == 302
+    assert db.session.scalar(select(PlanningJob)) is None
+    client.post(f"{base}/add-orders", data={"order": [str(urgent.id)]})
+    job = db.session.scalar(select(PlanningJob))
+    worked_out(app, job)
+    assert client.post(f"/plans/jobs/{job.id}/discard").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Order, urgent.id).status == OrderStatus.ALLOCATED
+    page = client.get(f"/plans/jobs/{job.id}").get_data(as_text=True)
+    assert "/accept" not in page

@@ -30,6 +30,7 @@ from supply_match.models import (
     DeliveryPlan,
     DeliveryRun,
     DeliveryStop,
+    Order,
     OrderStatus,
     Outlet,
     RunStatus,
@@ -37,7 +38,8 @@ from supply_match.models import (
 )
 from supply_match.services.planning.distances import DistanceError, DistanceProvider, provider_for
 from supply_match.services.planning.edits import _service_s, _window_of
-from supply_match.services.planning.loading import orders_by_ids, seconds
+from supply_match.services.errors import NotFoundError
+from supply_match.services.planning.loading import eligible_orders, orders_by_ids, seconds
 from supply_match.services.planning.pooling import (
     INCOMPATIBLE_CLASSES,
     PooledStop,
@@ -261,6 +263,35 @@ def validate(plan: DeliveryPlan, change: DayChange, settings: PlanningSettings) 
     moving = _moving_stops(_withdrawn_runs(plan, change.volunteer_id))
     if not moving and not _new_stops(plan, change.order_ids, settings):
         raise PlanningError(_("Nothing to re-plan: no stop to move and no order to add."))
+
+
+@dataclass(frozen=True)
+class WithdrawalPreview:
+    """What withdrawing a volunteer would do, for the confirmation: the stops that will
+    move (to be placed on other runs) and how many stay as delivered or failed."""
+
+    volunteer_name: str
+    moving: list[DeliveryStop]
+    staying: int
+
+
+def withdrawal_preview(plan: DeliveryPlan, volunteer_id: int) -> WithdrawalPreview:
+    """Raises ``NotFoundError`` for a volunteer with no run on the plan."""
+    runs = [r for r in plan.runs if r.volunteer_id == volunteer_id]
+    if not runs:
+        raise NotFoundError()
+    stops = [s for r in runs for s in r.stops]
+    return WithdrawalPreview(
+        runs[0].volunteer.name,
+        [s for s in stops if not _done(s)],
+        sum(1 for s in stops if _done(s)),
+    )
+
+
+def orders_to_add(plan: DeliveryPlan) -> list[Order]:
+    """Orders that may be added to the day: eligible for it and on none of its runs."""
+    on_plan = {item.order_id for run in plan.runs for stop in run.stops for item in stop.items}
+    return [o for o in eligible_orders(plan.delivery_date) if o.id not in on_plan]
 
 
 @dataclass
