@@ -36,9 +36,9 @@ from supply_match.models import (
     RunStatus,
     StopStatus,
 )
+from supply_match.services.errors import NotFoundError
 from supply_match.services.planning.distances import DistanceError, DistanceProvider, provider_for
 from supply_match.services.planning.edits import _service_s, _window_of
-from supply_match.services.errors import NotFoundError
 from supply_match.services.planning.loading import eligible_orders, orders_by_ids, seconds
 from supply_match.services.planning.pooling import (
     INCOMPATIBLE_CLASSES,
