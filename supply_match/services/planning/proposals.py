@@ -150,7 +150,9 @@ def _open_proposal(job: PlanningJob) -> dict:
     if proposal is None:
         raise ProposalError(_("This job holds no proposal."))
     if proposal["state"] != OPEN:
-        raise ProposalError(_("This proposal was already %(state)s.", state=_(proposal["state"])))
+        if proposal["state"] == ACCEPTED:
+            raise ProposalError(_("This proposal was already accepted."))
+        raise ProposalError(_("This proposal was already discarded."))
     return proposal
 
 
