@@ -17,6 +17,8 @@ runs changed, km and late stops before and after.
 from __future__ import annotations
 
 import argparse
+import cProfile
+import pstats
 import random
 import tempfile
 import time
@@ -68,6 +70,7 @@ def main() -> None:
     parser.add_argument("--plan-time-limit", type=float, default=120.0)
     parser.add_argument("--replan-time-limit", type=float, default=20.0)
     parser.add_argument("--at", default="11:00")
+    parser.add_argument("--profile", action="store_true", help="profile the worker's part")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp())
     app = create_app(
@@ -105,7 +108,12 @@ def main() -> None:
             PlanningSettings(time_limit_s=args.replan_time_limit, second_trips=False),
         )
         asked = time.perf_counter()
-        work_one(app.extensions["queue"])
+        if args.profile:
+            profile = cProfile.Profile()
+            profile.runcall(work_one, app.extensions["queue"])
+            pstats.Stats(profile).sort_stats("cumulative").print_stats(25)
+        else:
+            work_one(app.extensions["queue"])
         worked = time.perf_counter()
         db.session.expire_all()
         job = db.session.get(PlanningJob, job.id)

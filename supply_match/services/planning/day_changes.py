@@ -22,6 +22,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 import solver
 from supply_match import clock
@@ -31,10 +32,13 @@ from supply_match.models import (
     DeliveryRun,
     DeliveryStop,
     Order,
+    OrderLine,
     OrderStatus,
     Outlet,
     RunStatus,
+    StopItem,
     StopStatus,
+    Volunteer,
 )
 from supply_match.services.errors import NotFoundError
 from supply_match.services.planning.distances import DistanceError, DistanceProvider, provider_for
@@ -70,6 +74,29 @@ def now_on(day: date, zone: str) -> int:
     if moment.date() > day:
         return DAY_S
     return seconds(moment.time())
+
+
+def load_plan(day: date) -> DeliveryPlan | None:
+    """The day's plan with everything re-planning reads (runs, volunteers and their areas,
+    outlets, stops, their villages and goods), in a fixed number of queries: a 2,000-stop
+    day loaded one stop at a time costs thousands."""
+    runs = selectinload(DeliveryPlan.runs)
+    stops = runs.selectinload(DeliveryRun.stops)
+    items = stops.selectinload(DeliveryStop.items)
+    volunteer = runs.selectinload(DeliveryRun.volunteer)
+    return db.session.scalar(
+        select(DeliveryPlan)
+        .where(DeliveryPlan.delivery_date == day)
+        .options(
+            volunteer.selectinload(Volunteer.area_townships),
+            volunteer.selectinload(Volunteer.area_villages),
+            runs.selectinload(DeliveryRun.outlet),
+            stops.selectinload(DeliveryStop.village),
+            items.selectinload(StopItem.order),
+            items.selectinload(StopItem.order_line).selectinload(OrderLine.product),
+            selectinload(DeliveryPlan.unassigned),
+        )
+    )
 
 
 def _done(stop: DeliveryStop) -> bool:
@@ -127,9 +154,24 @@ def _vehicle_of(run, places, now_s, day, zone, earlier_end) -> _Vehicle:
     return _Vehicle(run, start, start_s, home, outlet, path)
 
 
-def _solver_vehicle(vehicle: _Vehicle, distance) -> solver.Vehicle:
+def _next_trip_starts(runs: Sequence[DeliveryRun]) -> dict[int, int]:
+    """Run id -> when the same volunteer's next trip leaves: a run that takes more goods
+    must be back by then."""
+    by_volunteer: dict[int, list[DeliveryRun]] = {}
+    for run in runs:
+        by_volunteer.setdefault(run.volunteer_id, []).append(run)
+    starts = {}
+    for trips in by_volunteer.values():
+        trips.sort(key=lambda r: r.trip)
+        for earlier, later in zip(trips, trips[1:], strict=False):
+            starts[earlier.id] = later.start_s
+    return starts
+
+
+def _solver_vehicle(vehicle: _Vehicle, distance, next_start: int | None) -> solver.Vehicle:
     v = vehicle.run.volunteer
-    end_s = max(vehicle.start_s, seconds(v.shift_end))
+    end_s = seconds(v.shift_end) if next_start is None else min(seconds(v.shift_end), next_start)
+    end_s = max(vehicle.start_s, end_s)
     reach = range_m(v)
     if reach is not None:
         reach = max(0, reach - _path_m(vehicle.done_path, distance))
@@ -340,6 +382,7 @@ def build(
     }
     jobs = _jobs(vehicles, moving, places, outlet_at)
     live = [v for key, v in vehicles.items() if key.startswith("r")]
+    next_start = _next_trip_starts(plan.runs)
     speed_classes = {v.run.volunteer.vehicle_type for v in vehicles.values()} or {"default"}
     try:
         matrices = provider_or_default(provider, settings).matrices(places.points, speed_classes)
@@ -349,7 +392,7 @@ def build(
         locations=[solver.Location(str(i), lat, lon) for i, (lat, lon) in enumerate(places.points)],
         distance_m=matrices.distance_m,
         duration_s=matrices.duration_s,
-        vehicles=[_solver_vehicle(v, matrices.distance_m) for v in live],
+        vehicles=[_solver_vehicle(v, matrices.distance_m, next_start.get(v.run.id)) for v in live],
         jobs=jobs,
         incompatible=INCOMPATIBLE_CLASSES if settings.separate_pesticide else (),
         # A stop stays one stop: a published stop cannot be shared between two runs.

@@ -124,9 +124,7 @@ def work_out(job: PlanningJob, progress: Callable[[int, str], None]) -> dict:
         now_s=params["change"].get("now_s"),
     )
     with unit_of_work():
-        plan = db.session.scalar(
-            select(DeliveryPlan).where(DeliveryPlan.delivery_date == job.delivery_date)
-        )
+        plan = day_changes.load_plan(job.delivery_date)
         if plan is None:
             raise PlanningError(_("The plan of this day is gone."))
         _published(plan)
@@ -182,8 +180,8 @@ def accept(job: PlanningJob, user: User | None = None, *, site_url: str | None =
     Raises ``ProposalError`` when the day moved on since it was worked out (another change,
     a stop marked): it must be re-planned then; nothing is written."""
     proposal = _open_proposal(job)
-    plan = db.session.get(DeliveryPlan, proposal["plan_id"])
-    if plan is None or plan.version != proposal["plan_version"]:
+    plan = day_changes.load_plan(job.delivery_date)
+    if plan is None or plan.id != proposal["plan_id"] or plan.version != proposal["plan_version"]:
         raise ProposalError(_("The plan changed since this proposal was made: ask for a new one."))
     stops = {stop.id: stop for run in plan.runs for stop in run.stops}
     _still_valid(plan, proposal, stops)
