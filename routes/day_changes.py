@@ -89,6 +89,12 @@ def accept(job_id: int):
     except proposals.ProposalError as error:
         flash(str(error), "error")
         return redirect(url_for("plans.job", job_id=job_id))
+    if proposals.proposal_of(job).get("kind") == proposals.REOPTIMIZE:
+        flash(
+            _("Re-optimized around the locked runs and stops. Publish again to send the changes."),
+            "info",
+        )
+        return redirect(url_for("plans.day", day=job.delivery_date.isoformat()))
     flash(
         _(
             "Version %(version)s is published: the volunteers whose runs changed see it on "

@@ -290,3 +290,41 @@ def test_the_add_orders_page_lists_waiting_orders_and_discarding_keeps_the_day(a
     assert db.session.get(Order, urgent.id).status == OrderStatus.ALLOCATED
     page = client.get(f"/plans/jobs/{job.id}").get_data(as_text=True)
     assert "/accept" not in page
+
+
+def test_reoptimizing_is_a_job_whose_proposal_changes_nothing_until_accepted(app, county):
+    allocated_orders(county, [[(county["urea"], 2)]] * 6)
+    plan = plan_day(DAY, SETTINGS)
+    db.session.commit()
+    before = sorted((s.id, s.run_id) for s in db.session.scalars(select(DeliveryStop)))
+    job = worked_out(app, proposals.request_reoptimize(plan, SETTINGS))
+    proposal = proposals.proposal_of(job)
+    assert proposal["kind"] == "reoptimize" and proposal["before"]["stops"] == 6
+    db.session.expire_all()
+    assert sorted((s.id, s.run_id) for s in db.session.scalars(select(DeliveryStop))) == before
+    proposals.accept(job)
+    db.session.expire_all()
+    plan = db.session.get(DeliveryPlan, plan.id)
+    assert plan.changes[-1].action == "reoptimized"
+    assert sum(len(r.stops) for r in plan.runs) == proposal["after"]["stops"]
+    assert {e.action for e in db.session.scalars(select(AuditEntry))} >= {"reoptimized"}
+
+
+def test_a_reoptimization_that_serves_fewer_stops_says_so_in_red_and_can_be_discarded(
+    app, county, client
+):
+    allocated_orders(county, [[(county["urea"], 2)]] * 6)
+    plan = plan_day(DAY, SETTINGS)
+    db.session.commit()
+    for volunteer in county["volunteers"]:
+        volunteer.payload_kg = 100  # a vehicle swapped for a smaller one since planning
+    db.session.commit()
+    job = worked_out(app, proposals.request_reoptimize(plan, SETTINGS))
+    proposal = proposals.proposal_of(job)
+    assert proposal["serves_fewer"] and proposal["after"]["stops"] < proposal["before"]["stops"]
+    sign_in(app, client)
+    page = client.get(f"/plans/jobs/{job.id}").get_data(as_text=True)
+    assert 'data-warning="serves-fewer"' in page and 'class="error"' in page
+    client.post(f"/plans/jobs/{job.id}/discard")
+    db.session.expire_all()
+    assert sum(len(r.stops) for r in db.session.get(DeliveryPlan, plan.id).runs) == 6

@@ -30,6 +30,7 @@ from supply_match.models import (
     PlanChange,
     PlanningJob,
     PlanStatus,
+    RunStatus,
     StopItem,
     StopStatus,
     UnassignedOrder,
@@ -39,12 +40,13 @@ from supply_match.models import (
 from supply_match.services import audit
 from supply_match.services.county import settings as county_settings
 from supply_match.services.documents import route_sheets
-from supply_match.services.planning import day_changes
+from supply_match.services.planning import day_changes, reoptimizing
 from supply_match.services.planning.publishing import planned_order_ids
 from supply_match.services.planning.settings import PlanningError, PlanningSettings
 from supply_match.services.unit_of_work import unit_of_work, use_case
 
 OPEN, ACCEPTED, DISCARDED = "open", "accepted", "discarded"
+REOPTIMIZE = "reoptimize"
 
 
 class ProposalError(RuntimeError):
@@ -115,9 +117,44 @@ def request_change(
     return job
 
 
+@use_case
+def request_reoptimize(
+    plan: DeliveryPlan,
+    settings: PlanningSettings,
+    user: User | None = None,
+    *,
+    site_url: str | None = None,
+) -> PlanningJob:
+    """Queue re-optimizing ``plan`` around its locked runs and stops (a job that ends in a
+    proposal), committed. Raises ``PlanningError`` once volunteers started delivering and
+    ``jobs.JobConflict`` while the day is being planned already."""
+    from supply_match.services.planning import jobs
+
+    if any(run.status != RunStatus.PLANNED for run in plan.runs):
+        raise PlanningError(
+            _("Volunteers have started delivering; the plan can no longer be re-optimized.")
+        )
+    return jobs.start_planning(
+        plan.delivery_date, settings, user, site_url=site_url, change={"kind": REOPTIMIZE}
+    )
+
+
+def _work_out_reoptimizing(job: PlanningJob, progress) -> dict:
+    with unit_of_work():
+        plan = day_changes.load_plan(job.delivery_date)
+        if plan is None:
+            raise PlanningError(_("The plan of this day is gone."))
+        settings = PlanningSettings(**job.params["settings"])
+        proposal = reoptimizing.propose(plan, settings, job.requested_by, progress)
+        db.session.rollback()  # a proposal until accepted: nothing is kept
+    return {"proposal": proposal, "plan_id": proposal["plan_id"]}
+
+
 def work_out(job: PlanningJob, progress: Callable[[int, str], None]) -> dict:
     """The worker's part: the proposal for the job's change (nothing written)."""
     params = job.params
+    if params["change"].get("kind") == REOPTIMIZE:
+        return _work_out_reoptimizing(job, progress)
     change = day_changes.DayChange(
         volunteer_id=params["change"].get("volunteer_id"),
         order_ids=tuple(params["change"].get("order_ids") or ()),
@@ -180,6 +217,8 @@ def accept(job: PlanningJob, user: User | None = None, *, site_url: str | None =
     Raises ``ProposalError`` when the day moved on since it was worked out (another change,
     a stop marked): it must be re-planned then; nothing is written."""
     proposal = _open_proposal(job)
+    if proposal.get("kind") == REOPTIMIZE:
+        return _accept_reoptimized(job, proposal, user, site_url)
     plan = day_changes.load_plan(job.delivery_date)
     if plan is None or plan.id != proposal["plan_id"] or plan.version != proposal["plan_version"]:
         raise ProposalError(_("The plan changed since this proposal was made: ask for a new one."))
@@ -206,6 +245,34 @@ def accept(job: PlanningJob, user: User | None = None, *, site_url: str | None =
     db.session.flush()
     route_sheets.queue_sheets(plan, site_url or current_app.config.get("SITE_URL"))
     return version
+
+
+def _accept_reoptimized(job, proposal: dict, user, site_url) -> int:
+    """The re-optimized runs become the draft, if the plan did not change meanwhile."""
+    plan = day_changes.load_plan(job.delivery_date)
+    last_change = plan.changes[-1].id if plan is not None and plan.changes else None
+    if plan is None or last_change != proposal["last_change_id"]:
+        raise ProposalError(_("The plan changed since this proposal was made: ask for a new one."))
+    if any(run.status != RunStatus.PLANNED for run in plan.runs):
+        raise ProposalError(
+            _("Volunteers have started delivering; the plan can no longer be re-optimized.")
+        )
+    reoptimizing.apply_proposal(plan, proposal, user)
+    _set_state(job, proposal, ACCEPTED, version=plan.version)
+    audit.record(
+        AuditKind.PLAN,
+        "reoptimized",
+        record_id=plan.id,
+        summary=_(
+            "%(day)s re-optimized around the locked runs (job %(job)s accepted)",
+            day=plan.delivery_date,
+            job=job.id,
+        ),
+        detail={"before": proposal["before"], "after": proposal["after"], "job_id": job.id},
+        actor=user,
+    )
+    route_sheets.queue_sheets(plan, site_url or current_app.config.get("SITE_URL"))
+    return plan.version
 
 
 def _still_valid(plan: DeliveryPlan, proposal: dict, stops: dict[int, DeliveryStop]) -> None:
