@@ -6,7 +6,8 @@
 On the Pengshui demo (``benchmarks.dispatch_day``'s day: every household's order wants the
 same date, stock enough, volunteers added up to the number given), the day is planned and
 published. At ``--at``, every stop planned to be served by then is marked delivered (its
-run started), and the volunteer with the most stops still to deliver is withdrawn: the
+run started), and the volunteer of the started run with the most stops still to deliver
+is withdrawn (their tricycle broke down on the way): the
 change goes through the worker's queue as in production (job, proposal), then is accepted.
 
 Prints the day's size, the withdrawn volunteer's stops, the seconds from the request to
@@ -59,8 +60,14 @@ def deliver_until(plan, at_s: int) -> int:
 
 
 def busiest_left(plan):
-    """The run with the most stops still to deliver."""
-    return max(plan.runs, key=lambda r: sum(1 for s in r.stops if s.status == StopStatus.PENDING))
+    """The started run with the most stops still to deliver (the tricycle broke down on
+    the way), else any run with the most."""
+
+    def left(run):
+        return sum(1 for s in run.stops if s.status == StopStatus.PENDING)
+
+    started = [r for r in plan.runs if r.status == RunStatus.STARTED and left(r)]
+    return max(started or plan.runs, key=left)
 
 
 def main() -> None:
