@@ -137,7 +137,7 @@ def _mark_s(stop: DeliveryStop, day: date, zone: str) -> int:
     marked = clock.to_zone(stop.updated_at, zone) if stop.updated_at else None
     if marked is None or marked.date() != day:
         return stop.departure_s
-    return max(stop.departure_s if marked.date() > day else 0, seconds(marked.time()))
+    return seconds(marked.time())
 
 
 def _vehicle_of(run, places, now_s, day, zone, earlier_end) -> _Vehicle:
