@@ -26,6 +26,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api.bp)
     app.register_blueprint(plans.bp)
 
+    from routes import day_changes
+
+    app.register_blueprint(day_changes.bp)
+
     from routes import (
         account_import,
         household_setup,

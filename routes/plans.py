@@ -32,8 +32,8 @@ from supply_match.services.outlets import handover
 from supply_match.services.planning import (
     delivery_days,
     order_plans,
+    proposals,
     publishing,
-    reoptimizing,
     vehicles,
 )
 from supply_match.services.planning import edits as run_edits
@@ -156,6 +156,9 @@ def start(day: str):
 def job(job_id: int):
     planning_jobs.fail_stale_jobs()
     job = db.get_or_404(PlanningJob, job_id)
+    proposal = proposals.proposal_of(job)
+    if proposal is not None:  # a published day's change, worked out: accept or discard
+        return render_template("plans/proposal.html", job=job, proposal=proposal)
     if job.status == JobStatus.SUCCEEDED:
         flash(_("Planning finished."), "info")
         return redirect(url_for("plans.day", day=job.delivery_date.isoformat()))
@@ -264,15 +267,12 @@ def reoptimize(day: str):
         plan, solution_limit=current_app.config.get("PLANNING_SOLUTION_LIMIT")
     )
     try:
-        reoptimizing.reoptimize(plan, settings, user=current_user, site_url=urls.site_url())
-    except PlanningError as error:
+        job = proposals.request_reoptimize(plan, settings, current_user, site_url=urls.site_url())
+    except (PlanningError, planning_jobs.JobConflict) as error:
         flash(str(error), "error")
         return redirect(url_for("plans.day", day=day))
-    flash(
-        _("Re-optimized around the locked runs and stops. Publish again to send the changes."),
-        "info",
-    )
-    return redirect(url_for("plans.day", day=day))
+    # Re-optimizing runs in the worker and ends in a proposal to accept or discard.
+    return redirect(url_for("plans.job", job_id=job.id))
 
 
 @bp.get("/<day>/sheets")

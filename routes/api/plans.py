@@ -17,10 +17,11 @@ from supply_match import urls
 from supply_match.extensions import db
 from supply_match.models import PlanningJob
 from supply_match.services.planning import jobs as planning_jobs
-from supply_match.services.planning import publishing
+from supply_match.services.planning import proposals, publishing
 from supply_match.services.planning import views as plan_views
+from supply_match.services.planning.day_changes import DayChange
 from supply_match.services.planning.plan_data import job_data, plan_data
-from supply_match.services.planning.settings import PlanningSettings
+from supply_match.services.planning.settings import PlanningError, PlanningSettings
 from supply_match.services.supply import matching
 
 MAX_TIME_LIMIT_S = 600
@@ -127,6 +128,71 @@ def publish_plan(day: str):
     return jsonify(plan_data(plan))
 
 
+def _request_change(day: str, change: DayChange, errors: dict):
+    """Queue the re-planning of a published day's change: 202 with the job."""
+    plan = _plan_or_404(day)
+    settings = PlanningSettings.of_plan(
+        plan, solution_limit=current_app.config.get("PLANNING_SOLUTION_LIMIT")
+    )
+    if errors:
+        raise Unprocessable(errors)
+    try:
+        job = proposals.request_change(
+            plan, change, settings, current_user, site_url=urls.site_url()
+        )
+    except planning_jobs.JobConflict as error:
+        return jsonify(errors={"day": str(error)}), 409
+    except PlanningError as error:
+        return jsonify(errors={"plan": str(error)}), 409
+    return jsonify(job_data(job)), 202
+
+
+@bp.post("/plans/<day>/volunteers/<int:volunteer_id>/withdraw")
+@role_required(*DISPATCH)
+def withdraw_volunteer(day: str, volunteer_id: int):
+    return _request_change(day, DayChange(volunteer_id=volunteer_id), {})
+
+
+@bp.post("/plans/<day>/orders")
+@role_required(*DISPATCH)
+def add_orders(day: str):
+    body = json_body()
+    errors: dict[str, str] = {}
+    order_ids = _ids(body, "order_ids", errors)
+    if not order_ids and "order_ids" not in errors:
+        errors["order_ids"] = _("Name at least one order.")
+    return _request_change(day, DayChange(order_ids=tuple(order_ids or ())), errors)
+
+
+def _job_with_proposal(job_id: int) -> PlanningJob:
+    job = db.get_or_404(PlanningJob, job_id)
+    if proposals.proposal_of(job) is None:
+        abort(404)
+    return job
+
+
+@bp.post("/jobs/<int:job_id>/accept")
+@role_required(*DISPATCH)
+def accept_proposal(job_id: int):
+    job = _job_with_proposal(job_id)
+    try:
+        proposals.accept(job, current_user, site_url=urls.site_url())
+    except proposals.ProposalError as error:
+        return jsonify(errors={"proposal": str(error)}), 409
+    return jsonify(job_data(job))
+
+
+@bp.post("/jobs/<int:job_id>/discard")
+@role_required(*DISPATCH)
+def discard_proposal(job_id: int):
+    job = _job_with_proposal(job_id)
+    try:
+        proposals.discard(job, current_user)
+    except proposals.ProposalError as error:
+        return jsonify(errors={"proposal": str(error)}), 409
+    return jsonify(job_data(job))
+
+
 @bp.post("/matching")
 @role_required(*DISPATCH)
 def run_matching():
@@ -193,6 +259,59 @@ SCHEMAS = {
             "progress": {"type": "integer", "minimum": 0, "maximum": 100},
             "message": {"type": "string"},
             "error": {"type": ["string", "null"]},
+            "proposal": {
+                **ref("Proposal"),
+                "description": "A published day's change, once worked out (absent otherwise)",
+            },
+        },
+    },
+    "ProposalFigures": {
+        "type": "object",
+        "properties": {
+            "runs": {"type": "integer"},
+            "stops": {"type": "integer", "description": "Stops served"},
+            "unplanned_orders": {"type": "integer"},
+            "km": {"type": "number"},
+            "late_stops": {"type": "integer"},
+        },
+    },
+    "Proposal": {
+        "type": "object",
+        "properties": {
+            "state": {"type": "string", "enum": ["open", "accepted", "discarded"]},
+            "plan_version": {"type": "integer", "description": "The version it was made from"},
+            "volunteer_id": {**NULLABLE_INT, "description": "The volunteer withdrawn"},
+            "order_ids": {"type": "array", "items": {"type": "integer"}},
+            "before": ref("ProposalFigures"),
+            "after": ref("ProposalFigures"),
+            "serves_fewer": {"type": "boolean"},
+            "changed_run_ids": {"type": "array", "items": {"type": "integer"}},
+            "moved": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {"label": {"type": "string"}, "run_id": {"type": "integer"}},
+                },
+            },
+            "unplaced": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {"label": {"type": "string"}, "reason": {"type": "string"}},
+                },
+            },
+            "unplaced_order_ids": {"type": "array", "items": {"type": "integer"}},
+        },
+    },
+    "AddOrdersRequest": {
+        "type": "object",
+        "required": ["order_ids"],
+        "properties": {
+            "order_ids": {
+                "type": "array",
+                "items": {"type": "integer"},
+                "description": "Allocated orders on no run of the day",
+            }
         },
     },
     "PlanStop": {
@@ -333,6 +452,61 @@ PATHS = {
                 "404": NOT_FOUND,
                 "409": CONFLICT,
                 "422": INVALID,
+                **ERRORS,
+            },
+        }
+    },
+    "/plans/{day}/volunteers/{volunteer_id}/withdraw": {
+        "post": {
+            "operationId": "withdrawVolunteer",
+            "summary": "Withdraw a volunteer for the rest of a published day: a job re-plans their stops not yet delivered onto other runs and ends in a proposal",
+            "parameters": [DAY_PARAM, path_id_param("volunteer_id", "Volunteer id")],
+            "responses": {
+                "202": content(ref("PlanningJob"), "The queued job; follow it at /jobs/{id}, then accept or discard its proposal"),
+                "404": NOT_FOUND,
+                "409": CONFLICT,
+                "422": INVALID,
+                **ERRORS,
+            },
+        }
+    },
+    "/plans/{day}/orders": {
+        "post": {
+            "operationId": "addOrdersToDay",
+            "summary": "Add orders to a published day: a job re-plans the rest of the day around what is done and ends in a proposal",
+            "parameters": [DAY_PARAM],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": ref("AddOrdersRequest")}}},
+            "responses": {
+                "202": content(ref("PlanningJob"), "The queued job; follow it at /jobs/{id}, then accept or discard its proposal"),
+                "404": NOT_FOUND,
+                "409": CONFLICT,
+                "422": INVALID,
+                **ERRORS,
+            },
+        }
+    },
+    "/jobs/{job_id}/accept": {
+        "post": {
+            "operationId": "acceptProposal",
+            "summary": "Accept a job's proposal: it becomes the day's next plan version",
+            "parameters": [path_id_param("job_id", "Planning job id")],
+            "responses": {
+                "200": content(ref("PlanningJob"), "The job, its proposal accepted"),
+                "404": NOT_FOUND,
+                "409": CONFLICT,
+                **ERRORS,
+            },
+        }
+    },
+    "/jobs/{job_id}/discard": {
+        "post": {
+            "operationId": "discardProposal",
+            "summary": "Discard a job's proposal: the day stays as it is",
+            "parameters": [path_id_param("job_id", "Planning job id")],
+            "responses": {
+                "200": content(ref("PlanningJob"), "The job, its proposal discarded"),
+                "404": NOT_FOUND,
+                "409": CONFLICT,
                 **ERRORS,
             },
         }

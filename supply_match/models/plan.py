@@ -108,6 +108,13 @@ class DeliveryRun(db.Model):
     distance_m: Mapped[int] = mapped_column(default=0)
     duration_s: Mapped[int] = mapped_column(default=0)
     load_kg: Mapped[Decimal] = mapped_column(Numeric(10, 2), default=Decimal(0))
+    # The plan version this run last changed in: a change to the day after publishing
+    # bumps the plan's version but only the runs it touched, so the other volunteers'
+    # marks (sent with the version their phone knows) still count.
+    version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # What the last change after publishing added to or took from this run, for the
+    # volunteer's phone: {"version", "at", "added": [labels], "removed": [labels]}.
+    notice: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     plan: Mapped[DeliveryPlan] = relationship(back_populates="runs")
     volunteer: Mapped[Volunteer] = relationship()

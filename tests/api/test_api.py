@@ -123,6 +123,12 @@ def _calls(people, cat):
         # publishes a planned day).
         "publishPlan": ({"day": "2020-03-05"}, {}, None, 409),
         "runMatching": ({}, {}, None, 200),
+        # A draft day cannot be changed as a published one (tests/api/test_day_changes_api.py
+        # changes a published day); a job that planned a draft holds no proposal.
+        "withdrawVolunteer": ({"day": "2020-03-05", "volunteer_id": volunteer.id}, {}, None, 409),
+        "addOrdersToDay": ({"day": "2020-03-05"}, {}, {"order_ids": [order.id]}, 409),
+        "acceptProposal": ({"job_id": job.id}, {}, None, 404),
+        "discardProposal": ({"job_id": job.id}, {}, None, 404),
     }  # fmt: skip
 
 

@@ -205,7 +205,9 @@ def _decide(volunteer, stop, action, reason, plan_version) -> tuple[str, str]:
     plan: DeliveryPlan = stop.run.plan
     if plan.status != PlanStatus.PUBLISHED:
         return "conflict", "plan_withdrawn"
-    if plan_version is not None and plan_version != plan.version:
+    # A change to the day after publishing bumps the plan's version but only the runs it
+    # touched: a mark made against an older version counts unless this run changed since.
+    if plan_version is not None and plan_version < (stop.run.version or plan.version):
         return "conflict", "plan_updated"
     if action == StopUpdateAction.FAILED and reason not in FAILURE_REASONS:
         return "conflict", "reason_missing"

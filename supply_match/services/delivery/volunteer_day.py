@@ -112,6 +112,8 @@ def day_data(volunteer: Volunteer, today: date) -> dict:
                 "date": run.plan.delivery_date.isoformat(),
                 "trip": run.trip,
                 "plan_version": run.plan.version,
+                # What the last change to the day added to or took from this run.
+                "notice": run.notice if run.notice else None,
                 "status": run.status,
                 "start": clock(run.start_s),
                 "end": clock(run.end_s),

@@ -100,6 +100,7 @@ class RouteSheet:
     qr_png: str = ""  # the same code as a PNG data URI, for the PDF
     map_svg: str = ""
     distances_estimated: bool = False  # straight line times circuity: no road network loaded
+    version: int = 0  # the plan version the run last changed in: an older printout is stale
 
     @property
     def total_weight_kg(self) -> Decimal:
@@ -207,6 +208,7 @@ def build_sheet(
         qr_png=qr_png_data_uri(code),
         map_svg=run_map(run, colour_index),
         distances_estimated=distances_estimated,
+        version=run.version,
     )
 
 

@@ -103,12 +103,14 @@ def start_planning(
     order_ids: list[int] | None = None,
     volunteer_ids: list[int] | None = None,
     site_url: str | None = None,
+    change: dict | None = None,
 ) -> PlanningJob:
     """Store a planning job for ``day`` and queue it once committed.
 
     ``site_url`` is the base of the volunteers' links on the route sheets laid out after
     planning (``SITE_URL`` when configured). Raises ``JobConflict`` while another job for
-    that day is active."""
+    that day is active. ``change`` (a published day's change, see ``proposals``) makes it a
+    re-planning job that ends in a proposal instead of a draft."""
     fail_stale_jobs()
     active = db.session.scalar(
         select(PlanningJob).where(
@@ -135,6 +137,7 @@ def start_planning(
             "locale": str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]),
             # The host the dispatcher uses, for the links on the route sheets made after.
             "site_url": site_url,
+            "change": change,
         },
         requested_by=user,
     )
@@ -219,6 +222,24 @@ def _plan_and_store(job: PlanningJob, progress: Callable[[int, str], None]) -> D
     return plan
 
 
+def _work_out_change(job: PlanningJob, progress: Callable[[int, str], None]) -> None:
+    """A change to a published day: its proposal is the job's result (nothing else is
+    written until the dispatcher accepts it)."""
+    from supply_match.services.planning import proposals
+
+    result = proposals.work_out(job, progress)
+    if _cancel_requested(job.id):
+        raise JobCancelled
+    _write(
+        job.id,
+        status=JobStatus.SUCCEEDED,
+        progress=100,
+        result=result,
+        finished_at=utcnow(),
+        message=_("Proposal ready"),
+    )
+
+
 def _failed(job_id: int, error: str) -> None:
     _write(
         job_id,
@@ -242,6 +263,9 @@ def _run_planning_job(job_id: int) -> None:
         _write(job_id, progress=percent, message=message[:200], heartbeat_at=utcnow())
 
     try:
+        if job.params.get("change"):
+            _work_out_change(job, progress)
+            return
         plan = _plan_and_store(job, progress)
         result = {
             "plan_id": plan.id,

@@ -94,4 +94,20 @@ def job_data(job: PlanningJob) -> dict:
         "progress": job.progress,
         "message": job.message,
         "error": job.error,
+        **_proposal_part(job),
     }
+
+
+def _proposal_part(job: PlanningJob) -> dict:
+    """A published day's change, once worked out: the proposal as the API shows it."""
+    proposal = (job.result or {}).get("proposal") if job.status == "succeeded" else None
+    if proposal is None:
+        return {}
+    keys = ("state", "plan_version", "volunteer_id", "order_ids", "before", "after")
+    shown = {key: proposal[key] for key in keys}
+    shown["serves_fewer"] = proposal["serves_fewer"]
+    shown["changed_run_ids"] = [run["run_id"] for run in proposal["changed_runs"]]
+    shown["moved"] = [{"label": m["label"], "run_id": m["run_id"]} for m in proposal["moved"]]
+    shown["unplaced"] = [{"label": u["label"], "reason": u["reason"]} for u in proposal["unplaced"]]
+    shown["unplaced_order_ids"] = proposal["unplaced_order_ids"]
+    return {"proposal": shown}

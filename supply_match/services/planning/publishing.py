@@ -88,6 +88,9 @@ def publish(
             order.transition_to(OrderStatus.ALLOCATED)
     plan.status = PlanStatus.PUBLISHED
     plan.version += 1
+    for run in plan.runs:
+        run.version = plan.version
+        run.notice = None
     plan.published_at = utcnow()
     plan.published_by = user
     change = PlanChange(

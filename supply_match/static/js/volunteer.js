@@ -115,6 +115,7 @@
       title.push(run.start + "–" + run.end, say("run_size", { stops: run.stops.length, km: run.distance_km }));
       if (run.cash_to_collect_fen) { title.push(say("cash_total", { amount: yuanText(run.cash_to_collect_fen) })); }
       section.querySelector(".run-title").textContent = title.join(TEXTS.separator);
+      showChange(section.querySelector(".run-change"), run.notice);
       section.querySelector(".outlet-name").textContent = run.outlet.name;
       section.querySelector(".outlet-address").textContent = run.outlet.address;
       var loadList = section.querySelector(".load-list");
@@ -171,7 +172,22 @@
     });
   }
 
-  function yuanText(fen) {
+  /* What the last change to the day added to or took from this run (day.json's notice). */
+  function showChange(box, notice) {
+    if (!box || !notice) { return; }
+    var lines = [say("run_changed", { time: notice.at })];
+    if (notice.added.length) { lines.push(say("run_added", { list: notice.added.join(TEXTS.list_separator) })); }
+    if (notice.removed.length) { lines.push(say("run_removed", { list: notice.removed.join(TEXTS.list_separator) })); }
+    lines.forEach(function (text) {
+      var p = document.createElement("p");
+      p.textContent = text;
+      box.appendChild(p);
+    });
+    box.dataset.version = notice.version;
+    box.hidden = false;
+  }
+
+    function yuanText(fen) {
     var whole = Math.floor(fen / 100), cents = fen % 100;
     return whole + "." + (cents < 10 ? "0" : "") + cents;
   }
