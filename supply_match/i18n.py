@@ -117,4 +117,5 @@ def init_app(app: Flask) -> None:
         run_name=labels.run_name,
         product_label=labels.product_label,
         village_group=labels.village_group,
+        duty_days_label=labels.duty_days,
     )

@@ -3,6 +3,8 @@ Simplified Chinese in the catalog)."""
 
 import re
 
+from babel.dates import get_day_names
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -107,6 +109,21 @@ def village_group(village: str, group_no: int | None) -> str:
     if not group_no:
         return village
     return _("%(village)s group %(group)s", village=village, group=group_no)
+
+
+WEEK = range(7)
+
+
+def duty_days(mask: int) -> str:
+    """A volunteer's duty days (bit 0 Monday) as the reader's language says them: 每天 or
+    一三五, every day or Mon, Wed, Fri."""
+    if mask & 0b1111111 == 0b1111111:
+        return _("every day")
+    days = [day for day in WEEK if mask >> day & 1]
+    if get_locale() is not None and get_locale().language == "zh":
+        return "".join("一二三四五六日"[day] for day in days)
+    names = get_day_names("abbreviated", locale=get_locale())
+    return _(", ").join(names[day] for day in days)
 
 
 def series(items) -> str:

@@ -104,7 +104,15 @@ CORE_SCHEMAS = {
     "Errors": {
         "type": "object",
         "required": ["errors"],
-        "properties": {"errors": {"type": "object", "additionalProperties": {"type": "string"}}},
+        "additionalProperties": False,
+        "properties": {
+            "errors": {
+                "type": "object",
+                "minProperties": 1,
+                "additionalProperties": {"type": "string", "minLength": 1},
+                "description": "A message per field (or per part of the request).",
+            }
+        },
     },
     "Error": {
         "type": "object",

@@ -30,6 +30,18 @@ def int_arg(name: str) -> int | None:
     return int(text)
 
 
+def choice_arg(name: str, choices) -> str:
+    """A query argument that must be one of ``choices`` (or absent): a filter on a value
+    that no record can have is a mistake worth saying, not an empty list."""
+    from flask import request
+
+    text = request.args.get(name, "").strip()
+    allowed = [str(choice) for choice in choices]
+    if text and text not in allowed:
+        raise Unprocessable({name: _("Must be one of: %(choices)s.", choices=", ".join(allowed))})
+    return text
+
+
 def as_text(body: dict) -> dict:
     """JSON values as the form rules read them (numbers as text)."""
     return {k: ("" if v is None else v if isinstance(v, list | bool) else str(v))

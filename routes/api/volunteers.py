@@ -11,9 +11,9 @@ from routes.api import bp
 from routes.api.common import DISPATCH, Unprocessable, json_body, page_of
 from routes.api.openapi import query_param
 from routes.api.places import _object, crud_paths
-from routes.api.setup_common import found, int_arg, merged, saved
+from routes.api.setup_common import choice_arg, found, int_arg, merged, saved
 from supply_match.extensions import db
-from supply_match.models import Role, User, Volunteer
+from supply_match.models import Role, User, VehicleType, Volunteer
 from supply_match.services.county import accounts, volunteers
 from supply_match.services.unit_of_work import unit_of_work
 
@@ -59,7 +59,7 @@ def _volunteer_values(volunteer: Volunteer | None, body: dict) -> dict:
 def volunteers_list():
     stmt = volunteers.volunteers_query(
         township_id=int_arg("township"),
-        vehicle_type=request.args.get("vehicle", ""),
+        vehicle_type=choice_arg("vehicle", VehicleType),
         weekday=int_arg("day"),
         active=request.args.get("active", "1"),
         search=request.args.get("q", "")[:32],
@@ -109,7 +109,7 @@ def volunteers_update(volunteer_id: int):
 @bp.get("/accounts")
 @role_required(Role.ADMIN)
 def accounts_list():
-    stmt = accounts.users_query(request.args.get("q", "")[:32], request.args.get("role", ""))
+    stmt = accounts.users_query(request.args.get("q", "")[:32], choice_arg("role", Role))
     return page_of(stmt, account_json)
 
 

@@ -32,7 +32,7 @@ from tests.days import DAY
 
 # Rules that are not pages a person reads: files, machine answers, the API.
 NOT_PAGES = re.compile(r"^/(api/|static/|healthz)|\.(xlsx|pdf|json|js)$")
-ROLES = ("admin", "dispatcher", "cadre")
+ROLES = ("admin", "dispatcher", "cadre", "outlet_staff")
 
 
 @dataclass
@@ -44,32 +44,14 @@ class County:
     data_strings: list[str] = field(default_factory=list)
 
 
-# Blueprints merged after these walks were written (the county's setup, the outlets'
-# side): their pages are not yet held to the phone and English checks. Shrink this set
-# as each is made to pass; it is a known gap, named in the closing note of session 4.
-NOT_YET_WALKED = (
-    "outlets.",
-    "outlet_days.",
-    "outlet_import.",
-    "places.",
-    "volunteers.",
-    "signup.",
-    "settings.",
-    "account_import.",
-    "household_setup.",
-    "tokens.",
-)
-
-
 def page_rules(app: Flask) -> list[tuple[str, str]]:
-    """(endpoint, rule) of every GET page, in URL order, but ``NOT_YET_WALKED``."""
+    """(endpoint, rule) of every GET page, in URL order."""
     rules = [
         (rule.endpoint, rule.rule)
         for rule in app.url_map.iter_rules()
         if "GET" in rule.methods
         and not NOT_PAGES.search(rule.rule)
         and not rule.endpoint.startswith("moved.")  # old addresses, redirected
-        and not rule.endpoint.startswith(NOT_YET_WALKED)
     ]
     return sorted(rules, key=lambda pair: pair[1])
 
@@ -146,6 +128,9 @@ def _seed() -> County:
         "cadre": factories.user(
             role=Role.CADRE, username="cunganbu", display_name="村干部丙", villages=[village]
         ),
+        "outlet_staff": factories.user(
+            role=Role.OUTLET_STAFF, username="wangdian", display_name="店员丁", outlet=outlet
+        ),
     }
     db.session.commit()
     run_matching()
@@ -169,6 +154,10 @@ def _seed() -> County:
             "order_id": order_id,
             "household_id": households[0].id,
             "outlet_id": outlet.id,
+            "township_id": township.id,
+            "village_id": village.id,
+            "code": township.code,
+            "stop_id": run.stops[0].id,
             "product_id": products[2].id,
             "user_id": users["cadre"].id,
             "job_id": job.id,

@@ -1,6 +1,8 @@
 """A volunteer's day in a real phone-sized Chromium: mark stops online and offline, come
 back online, and every change reaches the server exactly once."""
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -108,3 +110,69 @@ def test_a_revoked_link_shows_a_plain_page(live_server, phone_page, published_ru
     assert response.status == 404
     assert "链接无效或已失效" in phone_page.inner_text("body")
     assert phone_page.locator("li.stop").count() == 0
+
+
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff01-\uff0f\uff1a-\uff20]")
+
+
+def words_the_script_writes(page) -> str:
+    """What volunteer.js writes (connection, queue, statuses, run and stop lines) and the
+    buttons, without the county's data (names, places, products) that it fills in."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll(
+              '#connection, #pending, #notice, .stop-status, .stop-arrival, .stop-money,'
+              + ' .nav-buttons a, button, label')]
+            .filter(el => el.getClientRects().length)
+            .map(el => el.innerText).join('\\n')"""
+    )
+
+
+def test_the_language_switch_is_remembered_on_the_phone_and_the_script_speaks_it(
+    live_server, phone_page, published_run, backend
+):
+    token = volunteer_links.token_for(published_run.volunteer)
+    stop_id = published_run.stops[0].id
+    page = phone_page
+    page.goto(f"{live_server.url}/v/{token}")
+    page.wait_for_selector(f'li.stop[data-stop-id="{stop_id}"]')
+    assert page.locator("html").get_attribute("lang") == "zh-CN"
+    switch = page.locator("a.lang-switch")
+    assert switch.inner_text() == "English" and switch.bounding_box()["height"] >= 40
+    switch.click()
+    page.wait_for_selector(f'li.stop[data-stop-id="{stop_id}"]')
+    assert page.locator("html").get_attribute("lang") == "en"
+
+    # The bare link, opened later without the session's cookie, opens in English.
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/v/{token}")
+    page.wait_for_url("**lang=en")
+    page.wait_for_selector(f'li.stop[data-stop-id="{stop_id}"]')
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert "Online" in page.inner_text("#connection")
+
+    # Offline, what the script writes is English too: the notice, the queue, the status.
+    page.context.set_offline(True)
+    page.evaluate("window.dispatchEvent(new Event('offline'))")
+    stop = page.locator(f'li.stop[data-stop-id="{stop_id}"]')
+    stop.get_by_role("button", name="Mark not delivered").click()
+    stop.locator('select[name="reason"]').select_option("nobody_home")
+    assert not HAN.search(stop.locator('select[name="reason"]').inner_text())
+    stop.get_by_role("button", name="Confirm not delivered").click()
+    page.wait_for_selector("#pending", state="visible")
+    assert "1 waiting to be sent" in page.inner_text("#pending")
+    assert "Offline" in page.inner_text("#connection")
+    assert "Not delivered" in stop.locator(".stop-status").inner_text()
+    written = words_the_script_writes(page)
+    assert not HAN.findall(written), written
+
+    # Back online and back to Chinese: the choice is remembered the other way too.
+    page.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_selector("#pending", state="hidden")
+    page.locator("a.lang-switch").click()
+    page.wait_for_selector(f'li.stop[data-stop-id="{stop_id}"]')
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/v/{token}")
+    page.wait_for_selector(f'li.stop[data-stop-id="{stop_id}"]')
+    assert page.locator("html").get_attribute("lang") == "zh-CN"
+    assert "未送达" in stop.locator(".stop-status").inner_text()

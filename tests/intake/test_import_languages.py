@@ -10,11 +10,14 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import select
 
 from supply_match.extensions import db
-from supply_match.models import Household, Order, Stock
+from supply_match.models import Household, Order, Stock, Volunteer
+from supply_match.services.county import account_import, place_import, volunteer_import
+from supply_match.services.documents import spreadsheets
 from supply_match.services.documents.spreadsheets import SheetError
+from supply_match.services.intake import households as household_import
 from supply_match.services.intake import order_sheet
 from supply_match.services.intake.order_import import import_orders
-from supply_match.services.supply import stock_import
+from supply_match.services.supply import outlet_import, price_import, stock_import
 from tests import factories
 
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
@@ -51,7 +54,20 @@ def place(app):
     return dict(village=village, urea=urea, outlet=outlet, cadre=cadre)
 
 
-@pytest.mark.parametrize("template", [order_sheet.template_xlsx, stock_import.template_xlsx])
+# Every import: its template and the columns it reads.
+IMPORTS = {
+    "orders": (order_sheet.template_xlsx, order_sheet.ORDER_COLUMNS),
+    "stock": (stock_import.template_xlsx, stock_import.STOCK_COLUMNS),
+    "volunteers": (volunteer_import.template_xlsx, volunteer_import.VOLUNTEER_COLUMNS),
+    "places": (place_import.template_xlsx, place_import.PLACE_COLUMNS),
+    "accounts": (account_import.template_xlsx, account_import.CADRE_COLUMNS),
+    "households": (household_import.template_xlsx, household_import.HOUSEHOLD_COLUMNS),
+    "outlets": (outlet_import.template_xlsx, outlet_import.OUTLET_COLUMNS),
+    "prices": (price_import.template_xlsx, price_import.PRICE_COLUMNS),
+}
+
+
+@pytest.mark.parametrize("template", [template for template, _ in IMPORTS.values()], ids=IMPORTS)
 def test_an_english_template_has_no_chinese_but_its_example_data(app, template):
     with app.test_request_context(), force_locale("en"):
         english = _sheets(template())
@@ -123,3 +139,26 @@ def test_exports_carry_headings_in_the_readers_language(app, place):
             chinese = _sheets(write_xlsx(columns, [], "x"))["x"][0]
         assert all(not HAN.search(header) for header in english), english
         assert all(HAN.search(header) for header in chinese), chinese
+
+
+@pytest.mark.parametrize(("template", "columns"), IMPORTS.values(), ids=IMPORTS)
+def test_each_template_is_read_back_in_either_language(app, template, columns):
+    """The template downloaded in English (or Chinese) is read by its own import: every
+    column found under the heading the template wrote."""
+    for locale in ("en", "zh_Hans_CN"):
+        with app.test_request_context(), force_locale(locale):
+            data = template()
+        rows = spreadsheets.read_table("template.xlsx", data, columns)
+        assert rows and set(rows[0].headers) == {column.key for column in columns}, locale
+
+
+def test_volunteers_import_from_an_english_sheet_with_english_words(place):
+    headers = ["Name", "Mobile", "Party branch", "Village code", "Vehicle type", "Plate",
+               "Payload kg", "Shift starts", "Shift ends", "Duty days"]  # fmt: skip
+    rows = [["冉建国", "13983512345", "石嘴村党支部", place["village"].code, "Light truck", "",
+             800, "08:00", "17:00", "every day"]]  # fmt: skip
+    result = volunteer_import.import_volunteers("volunteers.xlsx", _xlsx(headers, rows))
+    db.session.commit()
+    assert result.added == 1
+    volunteer = db.session.scalar(select(Volunteer).where(Volunteer.mobile == "13983512345"))
+    assert volunteer.vehicle_type == "light_truck" and volunteer.duty_days == 0b1111111

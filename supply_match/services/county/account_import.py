@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from supply_match.extensions import db
@@ -23,20 +24,41 @@ from supply_match.services.documents import spreadsheets as sheets
 from supply_match.services.documents.spreadsheets import Column, RowErrors
 from supply_match.services.unit_of_work import use_case
 
-USERNAME = Column("username", "登录名", aliases=("用户名",), example="lumingcun", width=14)
-NAME = Column("display_name", "姓名", example="冉德福", width=10)
-MOBILE = Column(
-    "mobile", "手机号", required=False, aliases=("手机",), example="13896412345", width=14
+USERNAME = Column(
+    "username", "登录名", aliases=("用户名",), example="lumingcun", width=14, english="Login"
 )
-VILLAGES = Column("villages", "村代码", aliases=("负责村代码",), example="500243104201", width=30)
+NAME = Column("display_name", "姓名", example="冉德福", width=10, english="Name")
+MOBILE = Column(
+    "mobile",
+    "手机号",
+    required=False,
+    aliases=("手机",),
+    example="13896412345",
+    width=14,
+    english="Mobile",
+)
+VILLAGES = Column(
+    "villages",
+    "村代码",
+    aliases=("负责村代码",),
+    example="500243104201",
+    width=30,
+    english="Village codes",
+)
 CADRE_COLUMNS = [USERNAME, NAME, MOBILE, VILLAGES]
-HEADERS = {"username": USERNAME.header, "display_name": NAME.header, "mobile": MOBILE.header,
-           "villages": VILLAGES.header, "password": USERNAME.header, "role": USERNAME.header}  # fmt: skip
+HEADERS = {"username": USERNAME, "display_name": NAME, "mobile": MOBILE,
+           "villages": VILLAGES, "password": USERNAME, "role": USERNAME}  # fmt: skip
 
 TEMPLATE_NOTES = [
-    "每行一名村干部的账号；登录名用字母、数字、点、横线或下划线（3 到 32 个），不能重复。",
-    "村代码填他负责的村的 12 位代码，负责几个村就用顿号或逗号隔开。",
-    "导入后页面上列出每个账号的初始密码，只显示这一次：请打印后分发；首次登录时必须修改密码。",
+    _l(
+        "One row per village cadre's account; the login is 3 to 32 letters, digits, dots, hyphens or underscores, and unique."
+    ),
+    _l(
+        "Village codes: the 12-digit codes of the villages the cadre looks after, separated by commas."
+    ),
+    _l(
+        "After the import the page lists each account's first password, shown this once: print it and hand it out; each cadre must change it at the first sign-in."
+    ),
 ]
 
 
@@ -59,7 +81,7 @@ class CadreImportResult:
 
 
 def template_xlsx() -> bytes:
-    return sheets.template_xlsx(CADRE_COLUMNS, "村干部账号", TEMPLATE_NOTES)
+    return sheets.template_xlsx(CADRE_COLUMNS, _("Cadre accounts"), TEMPLATE_NOTES)
 
 
 def _village_codes(value: object) -> list[str]:
@@ -81,11 +103,11 @@ def import_cadres(filename: str, data: bytes) -> CadreImportResult:
         mobile = re.sub(r"[\s-]", "", cell_text(row.values.get("mobile")))
         repeated = False
         if username.lower() in seen_logins:
-            errors.add(row.number, USERNAME.header,
+            errors.at(row, USERNAME,
                        _("Repeats the login of row %(row)s.", row=seen_logins[username.lower()]))  # fmt: skip
             repeated = True
         if mobile and mobile in seen_mobiles:
-            errors.add(row.number, MOBILE.header,
+            errors.at(row, MOBILE,
                        _("Repeats the mobile of row %(row)s.", row=seen_mobiles[mobile]))  # fmt: skip
             repeated = True
         seen_logins.setdefault(username.lower(), row.number)
@@ -94,12 +116,10 @@ def import_cadres(filename: str, data: bytes) -> CadreImportResult:
         codes = _village_codes(row.values.get("villages"))
         unknown = [code for code in codes if code not in villages]
         if unknown:
-            errors.add(row.number, VILLAGES.header,
+            errors.at(row, VILLAGES,
                        _("No village has the code %(code)s.", code="、".join(unknown)))  # fmt: skip
         if not codes:
-            errors.add(
-                row.number, VILLAGES.header, _("A village cadre needs at least one village.")
-            )
+            errors.at(row, VILLAGES, _("A village cadre needs at least one village."))
         if repeated or unknown or not codes:
             continue
         password = first_password()
@@ -114,7 +134,7 @@ def import_cadres(filename: str, data: bytes) -> CadreImportResult:
             )
         except accounts.AccountError as error:
             for key, message in error.errors.items():
-                errors.add(row.number, HEADERS.get(key, USERNAME.header), _(message))
+                errors.at(row, HEADERS.get(key, USERNAME), _(message))
             continue
         user.must_change_password = True
         result.accounts.append(

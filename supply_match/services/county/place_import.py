@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from supply_match.extensions import db
@@ -27,30 +28,100 @@ from supply_match.services.documents import spreadsheets as sheets
 from supply_match.services.documents.spreadsheets import Column, RowErrors
 from supply_match.services.unit_of_work import use_case
 
-CODE = Column("code", "代码", aliases=("行政区划代码", "编码"), example="500243104201", width=16)
-NAME = Column("name", "名称", aliases=("乡镇/村", "村名", "乡镇"), example="鹿鸣村", width=14)
-PINYIN = Column("name_pinyin", "拼音", required=False, aliases=("pinyin",), example="", width=12)
-LAT = Column("lat", "纬度", aliases=("lat",), example="29.3512", width=11)
-LON = Column("lon", "经度", aliases=("lon",), example="108.2931", width=11)
-SYSTEM = Column("coordinates", "坐标系", required=False, example="WGS84", width=10)
-POINT = Column("collection_point", "收货点", required=False, example="鹿鸣村村委会", width=18)
-POINT_LAT = Column("collection_lat", "收货点纬度", required=False, example="29.3515", width=11)
-POINT_LON = Column("collection_lon", "收货点经度", required=False, example="108.2935", width=11)
-CONTACT = Column("collection_contact", "收货点联系人", required=False, example="冉德福", width=12)
-MOBILE = Column("collection_mobile", "收货点电话", required=False, example="13896412345", width=14)
+CODE = Column(
+    "code",
+    "代码",
+    aliases=("行政区划代码", "编码"),
+    example="500243104201",
+    width=16,
+    english="Code",
+)
+NAME = Column(
+    "name", "名称", aliases=("乡镇/村", "村名", "乡镇"), example="鹿鸣村", width=14, english="Name"
+)
+PINYIN = Column(
+    "name_pinyin",
+    "拼音",
+    required=False,
+    aliases=("pinyin",),
+    example="",
+    width=12,
+    english="Pinyin",
+)
+LAT = Column("lat", "纬度", aliases=("lat",), example="29.3512", width=11, english="Latitude")
+LON = Column("lon", "经度", aliases=("lon",), example="108.2931", width=11, english="Longitude")
+SYSTEM = Column(
+    "coordinates", "坐标系", required=False, example="WGS84", width=10, english="Coordinate system"
+)
+POINT = Column(
+    "collection_point",
+    "收货点",
+    required=False,
+    example="鹿鸣村村委会",
+    width=18,
+    english="Collection point",
+)
+POINT_LAT = Column(
+    "collection_lat",
+    "收货点纬度",
+    required=False,
+    example="29.3515",
+    width=11,
+    english="Collection point latitude",
+)
+POINT_LON = Column(
+    "collection_lon",
+    "收货点经度",
+    required=False,
+    example="108.2935",
+    width=11,
+    english="Collection point longitude",
+)
+CONTACT = Column(
+    "collection_contact",
+    "收货点联系人",
+    required=False,
+    example="冉德福",
+    width=12,
+    english="Collection point contact",
+)
+MOBILE = Column(
+    "collection_mobile",
+    "收货点电话",
+    required=False,
+    example="13896412345",
+    width=14,
+    english="Collection point mobile",
+)
 GROUPS = Column(
-    "group_count", "村民小组数", required=False, aliases=("组数",), example="6", width=10
+    "group_count",
+    "村民小组数",
+    required=False,
+    aliases=("组数",),
+    example="6",
+    width=10,
+    english="Village groups",
 )
 PLACE_COLUMNS = [CODE, NAME, PINYIN, LAT, LON, SYSTEM, POINT, POINT_LAT, POINT_LON, CONTACT]
 PLACE_COLUMNS += [MOBILE, GROUPS]
-HEADERS = {column.key: column.header for column in PLACE_COLUMNS}
+HEADERS = {column.key: column for column in PLACE_COLUMNS}
 
 TEMPLATE_NOTES = [
-    "每行一个乡镇（9 位代码）或一个村（12 位代码）；代码的前 6 位是本县代码，村代码的前 9 位是所属乡镇的代码。",
-    "乡镇名称以“街道”“镇”或“乡”结尾；乡镇行可以和它的村在同一张表里。",
-    "坐标系填 WGS84（默认）或 GCJ02（从高德、腾讯地图复制的坐标会自动换算）。",
-    "收货点（村集中收货点，一般是村委会）不填坐标时用村的坐标；联系人和电话印在配送单上。",
-    "已有的代码会被更新，所以改正后可以再次导入；有任何错误时整张表都不导入。",
+    _l(
+        "One row per township (9-digit code) or village (12-digit code); a code begins with the county's 6 digits, and a village's with its township's 9."
+    ),
+    _l(
+        "A township's name is its official one, ending in the Chinese word for subdistrict, town or township; township rows may share a sheet with their villages."
+    ),
+    _l(
+        "Coordinate system: WGS84 (the default) or GCJ02 (coordinates copied from Amap or Tencent Maps are converted)."
+    ),
+    _l(
+        "A collection point (the village's, usually the village committee) without coordinates takes the village's; its contact and mobile are printed on route sheets."
+    ),
+    _l(
+        "Known codes are updated, so a corrected sheet can be imported again; with any error nothing of the sheet is imported."
+    ),
 ]
 
 
@@ -63,12 +134,12 @@ class PlaceImportResult:
 
 
 def template_xlsx() -> bytes:
-    return sheets.template_xlsx(PLACE_COLUMNS, "乡镇和村", TEMPLATE_NOTES)
+    return sheets.template_xlsx(PLACE_COLUMNS, _("Townships and villages"), TEMPLATE_NOTES)
 
 
-def _record_errors(errors: RowErrors, row_number: int, error: PlaceError) -> None:
+def _record_errors(errors: RowErrors, row: sheets.Row, error: PlaceError) -> None:
     for key, message in error.errors.items():
-        errors.add(row_number, HEADERS.get(key, CODE.header), message)
+        errors.at(row, HEADERS.get(key, CODE), message)
 
 
 def _upsert(rows, model, check, errors: RowErrors) -> tuple[int, int]:
@@ -81,7 +152,7 @@ def _upsert(rows, model, check, errors: RowErrors) -> tuple[int, int]:
         try:
             values = check(row.values, place)
         except PlaceError as error:
-            _record_errors(errors, row.number, error)
+            _record_errors(errors, row, error)
             continue
         if place is None:
             place = model()
@@ -106,16 +177,14 @@ def import_places(filename: str, data: bytes) -> PlaceImportResult:
     for row in rows:
         code = cell_text(row.values.get("code"))
         if code in seen:
-            errors.add(
-                row.number, CODE.header, _("Repeats the code of row %(row)s.", row=seen[code])
-            )
+            errors.at(row, CODE, _("Repeats the code of row %(row)s.", row=seen[code]))
             continue
         if code:
             seen[code] = row.number
         if len(code) not in (9, 12):
-            errors.add(
-                row.number,
-                CODE.header,
+            errors.at(
+                row,
+                CODE,
                 _("A township's code has 9 digits and a village's 12."),
             )
             continue
@@ -144,4 +213,4 @@ def export_xlsx() -> bytes:
                 village.collection_contact or "", village.collection_mobile or "",
                 village.group_count,
             ])  # fmt: skip
-    return sheets.write_xlsx(PLACE_COLUMNS, rows, "乡镇和村")
+    return sheets.write_xlsx(PLACE_COLUMNS, rows, _("Townships and villages"))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from supply_match.extensions import db
@@ -27,28 +28,80 @@ from supply_match.services.documents import spreadsheets as sheets
 from supply_match.services.documents.spreadsheets import Column, RowErrors
 from supply_match.services.unit_of_work import use_case
 
-NAME = Column("name", "姓名", example="冉建国", width=10)
-MOBILE = Column("mobile", "手机号", aliases=("手机", "电话"), example="13983512345", width=14)
-BRANCH = Column("party_branch", "党支部", example="鹿鸣村党支部", width=18)
-VILLAGE = Column("village", "村代码", aliases=("所在村代码",), example="500243104201", width=16)
-VEHICLE = Column("vehicle_type", "车辆类型", aliases=("车型",), example="电动三轮车", width=12)
-PLATE = Column("plate", "车牌", required=False, aliases=("车牌号",), example="渝H12345", width=12)
-PAYLOAD = Column("payload_kg", "载重kg", aliases=("载重", "载重（kg）"), example="300", width=10)
-SHIFT_START = Column("shift_start", "开始时间", required=False, example="08:00", width=10)
-SHIFT_END = Column("shift_end", "结束时间", required=False, example="17:00", width=10)
-DUTY = Column("duty_days", "值班日", aliases=("出车日",), example="每天", width=10)
+NAME = Column("name", "姓名", example="冉建国", width=10, english="Name")
+MOBILE = Column(
+    "mobile", "手机号", aliases=("手机", "电话"), example="13983512345", width=14, english="Mobile"
+)
+BRANCH = Column("party_branch", "党支部", example="鹿鸣村党支部", width=18, english="Party branch")
+VILLAGE = Column(
+    "village",
+    "村代码",
+    aliases=("所在村代码",),
+    example="500243104201",
+    width=16,
+    english="Village code",
+)
+VEHICLE = Column(
+    "vehicle_type",
+    "车辆类型",
+    aliases=("车型",),
+    example="电动三轮车",
+    english_example="electric tricycle",
+    width=12,
+    english="Vehicle type",
+)
+PLATE = Column(
+    "plate",
+    "车牌",
+    required=False,
+    aliases=("车牌号",),
+    example="渝H12345",
+    width=12,
+    english="Plate",
+)
+PAYLOAD = Column(
+    "payload_kg",
+    "载重kg",
+    aliases=("载重", "载重（kg）"),
+    example="300",
+    width=10,
+    english="Payload kg",
+)
+SHIFT_START = Column(
+    "shift_start", "开始时间", required=False, example="08:00", width=10, english="Shift starts"
+)
+SHIFT_END = Column(
+    "shift_end", "结束时间", required=False, example="17:00", width=10, english="Shift ends"
+)
+DUTY = Column(
+    "duty_days",
+    "值班日",
+    aliases=("出车日",),
+    example="每天",
+    english_example="every day",
+    width=10,
+    english="Duty days",
+)
 VOLUNTEER_COLUMNS = [NAME, MOBILE, BRANCH, VILLAGE, VEHICLE, PLATE, PAYLOAD]
 VOLUNTEER_COLUMNS += [SHIFT_START, SHIFT_END, DUTY]
 # The first word for each type, so that an exported sheet imports again in any language.
 SHEET_VEHICLE_WORDS = {str(v): word for word, v in reversed(VEHICLE_WORDS.items())}
-HEADERS = {column.key: column.header for column in VOLUNTEER_COLUMNS}
-HEADERS["home_lat"] = VILLAGE.header
+HEADERS = {column.key: column for column in VOLUNTEER_COLUMNS}
+HEADERS["home_lat"] = VILLAGE
 
 TEMPLATE_NOTES = [
-    "每行一名党员志愿者；手机号不能重复，已有的手机号会更新该志愿者。",
-    "村代码填志愿者所住村的 12 位代码（在“乡镇和村”页面可以导出）。",
-    "车辆类型填：电动三轮车、农用三轮车、摩托车、微型面包车、皮卡、轻型货车。",
-    "值班日填“每天”，或星期几，如“一三五”“周一至周五”。开始、结束时间不填时用本县的默认班次。",
+    _l(
+        "One row per party-member volunteer; mobiles are unique, and a mobile already known updates that volunteer."
+    ),
+    _l(
+        "Village code: the 12-digit code of the village the volunteer lives in (exported from the Townships and villages page)."
+    ),
+    _l(
+        "Vehicle type, one of: electric tricycle, motor tricycle, motorcycle, minivan, pickup, light truck (or the Chinese names)."
+    ),
+    _l(
+        "Duty days: every day, or weekday numbers such as 1,3,5 (1 is Monday) or 1-5. Without start and end times the county's default shift applies."
+    ),
 ]
 
 
@@ -59,7 +112,7 @@ class VolunteerImportResult:
 
 
 def template_xlsx() -> bytes:
-    return sheets.template_xlsx(VOLUNTEER_COLUMNS, "志愿者", TEMPLATE_NOTES)
+    return sheets.template_xlsx(VOLUNTEER_COLUMNS, _("Volunteers"), TEMPLATE_NOTES)
 
 
 @use_case
@@ -73,9 +126,9 @@ def import_volunteers(filename: str, data: bytes) -> VolunteerImportResult:
     for row in rows:
         mobile = cell_text(row.values.get("mobile")).replace(" ", "").replace("-", "")
         if mobile in seen:
-            errors.add(
-                row.number,
-                MOBILE.header,
+            errors.at(
+                row,
+                MOBILE,
                 _("Repeats the mobile of row %(row)s.", row=seen[mobile]),
             )
             continue
@@ -85,7 +138,7 @@ def import_volunteers(filename: str, data: bytes) -> VolunteerImportResult:
             values = check_volunteer(row.values, volunteer)
         except VolunteerError as error:
             for key, message in error.errors.items():
-                errors.add(row.number, HEADERS.get(key, NAME.header), message)
+                errors.at(row, HEADERS.get(key, NAME), message)
             continue
         if volunteer is None:
             volunteer = Volunteer(active=True)
@@ -110,4 +163,4 @@ def export_xlsx() -> bytes:
             volunteer.shift_start.strftime("%H:%M"), volunteer.shift_end.strftime("%H:%M"),
             duty_days_text(volunteer.duty_days),
         ])  # fmt: skip
-    return sheets.write_xlsx(VOLUNTEER_COLUMNS, rows, "志愿者")
+    return sheets.write_xlsx(VOLUNTEER_COLUMNS, rows, _("Volunteers"))

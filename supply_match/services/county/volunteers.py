@@ -45,7 +45,15 @@ VEHICLE_WORDS = {
     "皮卡": VehicleType.PICKUP,
     "轻型货车": VehicleType.LIGHT_TRUCK,
     "货车": VehicleType.LIGHT_TRUCK,
+    # The English labels, as an English sheet writes them (compared in lower case).
+    "electric tricycle": VehicleType.ELECTRIC_TRICYCLE,
+    "motor tricycle": VehicleType.MOTOR_TRICYCLE,
+    "motorcycle": VehicleType.MOTORCYCLE,
+    "minivan": VehicleType.MINIVAN,
+    "pickup": VehicleType.PICKUP,
+    "light truck": VehicleType.LIGHT_TRUCK,
 }
+EVERY_DAY_WORDS = ("每天", "全部", "全周", "every day", "daily")
 WEEKDAY_WORDS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 
 
@@ -69,7 +77,7 @@ def parse_duty_days(value: object) -> int | None:
             return None
         return sum(1 << day for day in days)
     text = cell_text(value).replace("周", "").replace("星期", "")
-    if text in ("", "每天", "全部", "全周"):
+    if text in ("", *EVERY_DAY_WORDS) or text.lower() in EVERY_DAY_WORDS:
         return ALL_DAYS_MASK if text else None
     ranged = re.fullmatch(
         r"([一二三四五六日天1-7])\s*(?:至|到|-|~)\s*([一二三四五六日天1-7])", text
@@ -153,8 +161,10 @@ def check_volunteer(values: Mapping[str, object], volunteer: Volunteer | None) -
     elif village is not None and not village.active:
         errors["village"] = _("The village %(name)s is deactivated.", name=village.name)
     vehicle_text = cell_text(values.get("vehicle_type"))
-    vehicle = VEHICLE_WORDS.get(vehicle_text) or (
-        vehicle_text if vehicle_text in {str(v) for v in VehicleType} else None
+    vehicle = (
+        VEHICLE_WORDS.get(vehicle_text)
+        or VEHICLE_WORDS.get(vehicle_text.lower())
+        or (vehicle_text if vehicle_text in {str(v) for v in VehicleType} else None)
     )
     if vehicle is None:
         errors["vehicle_type"] = _(

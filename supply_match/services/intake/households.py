@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
@@ -131,19 +132,36 @@ def merge_households(user: User, keep_id: int, merged_id: int) -> Household:
     return keep
 
 
-TOWNSHIP = Column("township", "乡镇", required=False, example="鹿鸣乡", width=12)
-VILLAGE = Column("village", "村", example="鹿鸣村", width=12)
-GROUP = Column("group_no", "组", example="3", width=6)
-NAME = Column("name", "户主姓名", aliases=("姓名", "户主"), example="冉光明", width=10)
-MOBILE = Column("mobile", "手机号", aliases=("手机", "电话"), example="13896012345", width=14)
-LAT = Column("lat", "纬度", required=False, example="", width=10)
-LON = Column("lon", "经度", required=False, example="", width=10)
+TOWNSHIP = Column(
+    "township", "乡镇", required=False, example="鹿鸣乡", width=12, english="Township"
+)
+VILLAGE = Column("village", "村", example="鹿鸣村", width=12, english="Village")
+GROUP = Column("group_no", "组", example="3", width=6, english="Group")
+NAME = Column(
+    "name",
+    "户主姓名",
+    aliases=("姓名", "户主"),
+    example="冉光明",
+    width=10,
+    english="Head of household",
+)
+MOBILE = Column(
+    "mobile", "手机号", aliases=("手机", "电话"), example="13896012345", width=14, english="Mobile"
+)
+LAT = Column("lat", "纬度", required=False, example="", width=10, english="Latitude")
+LON = Column("lon", "经度", required=False, example="", width=10, english="Longitude")
 HOUSEHOLD_COLUMNS = [TOWNSHIP, VILLAGE, GROUP, NAME, MOBILE, LAT, LON]
-HEADERS = {c.key: c.header for c in HOUSEHOLD_COLUMNS} | {"location": LAT.header}
+HEADERS = {c.key: c for c in HOUSEHOLD_COLUMNS} | {"location": LAT}
 TEMPLATE_NOTES = [
-    "每行一户：乡镇（村名在本县重复时必填）、村、组、户主姓名、手机号。",
-    "纬度、经度（WGS-84）可不填，不填时用村的位置；以后可以在农户页面修改。",
-    "同村同名同手机号的农户已存在时跳过，所以同一张表可以再次导入。",
+    _l(
+        "One row per household: township (needed when the village's name repeats in the county), village, group, head of household, mobile."
+    ),
+    _l(
+        "Latitude and longitude (WGS-84) may be left empty: the village's position is used, and can be corrected later on the household's page."
+    ),
+    _l(
+        "A household already known (same village, name and mobile) is skipped, so the same sheet can be imported again."
+    ),
 ]
 
 
@@ -154,7 +172,7 @@ class HouseholdImportResult:
 
 
 def template_xlsx() -> bytes:
-    return sheets.template_xlsx(HOUSEHOLD_COLUMNS, "农户", TEMPLATE_NOTES)
+    return sheets.template_xlsx(HOUSEHOLD_COLUMNS, _("Households"), TEMPLATE_NOTES)
 
 
 @use_case
@@ -182,7 +200,7 @@ def import_households(filename: str, data: bytes, user: User) -> HouseholdImport
                 if len(candidates) > 1
                 else _('"%(name)s" is not one of your villages.', name=village_name)
             )
-            errors.add(row.number, VILLAGE.header, message)
+            errors.at(row, VILLAGE, message)
             continue
         village = candidates[0]
         name = _text(row.values.get("name"))
@@ -200,11 +218,11 @@ def import_households(filename: str, data: bytes, user: User) -> HouseholdImport
             values = _check(row.values, village, None)
         except HouseholdError as error:
             for key, message in error.errors.items():
-                errors.add(row.number, HEADERS.get(key, NAME.header), message)
+                errors.at(row, HEADERS.get(key, NAME), message)
             continue
         key = (village.id, values["name"], values["mobile"])
         if key in seen:
-            errors.add(row.number, NAME.header, _("Repeats row %(row)s.", row=seen[key]))
+            errors.at(row, NAME, _("Repeats row %(row)s.", row=seen[key]))
             continue
         seen[key] = row.number
         db.session.add(Household(village=village, **values))

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
@@ -17,20 +18,42 @@ from supply_match.services.documents.spreadsheets import Column, RowErrors
 from supply_match.services.supply.catalogue import read_outlet
 from supply_match.services.unit_of_work import use_case
 
-NAME = Column("name", "网点名称", aliases=("网点", "名称"), example="鹿鸣乡农资店", width=24)
-TOWNSHIP = Column("township", "乡镇", aliases=("乡镇代码",), example="鹿鸣乡", width=12)
-ADDRESS = Column("address", "地址", example="鹿鸣乡场镇街 12 号", width=24)
-LAT = Column("lat", "纬度", example="29.3512", width=10)
-LON = Column("lon", "经度", example="108.2931", width=10)
-OPENS = Column("opens_at", "开门时间", required=False, example="08:00", width=10)
-CLOSES = Column("closes_at", "关门时间", required=False, example="18:00", width=10)
-CONTACT = Column("contact_name", "联系人", example="冉光明", width=10)
-MOBILE = Column("contact_mobile", "联系电话", aliases=("手机号",), example="13896012345", width=14)
+NAME = Column(
+    "name",
+    "网点名称",
+    aliases=("网点", "名称"),
+    example="鹿鸣乡农资店",
+    width=24,
+    english="Outlet name",
+)
+TOWNSHIP = Column(
+    "township", "乡镇", aliases=("乡镇代码",), example="鹿鸣乡", width=12, english="Township"
+)
+ADDRESS = Column("address", "地址", example="鹿鸣乡场镇街 12 号", width=24, english="Address")
+LAT = Column("lat", "纬度", example="29.3512", width=10, english="Latitude")
+LON = Column("lon", "经度", example="108.2931", width=10, english="Longitude")
+OPENS = Column(
+    "opens_at", "开门时间", required=False, example="08:00", width=10, english="Opens at"
+)
+CLOSES = Column(
+    "closes_at", "关门时间", required=False, example="18:00", width=10, english="Closes at"
+)
+CONTACT = Column("contact_name", "联系人", example="冉光明", width=10, english="Contact")
+MOBILE = Column(
+    "contact_mobile",
+    "联系电话",
+    aliases=("手机号",),
+    example="13896012345",
+    width=14,
+    english="Contact mobile",
+)
 OUTLET_COLUMNS = [NAME, TOWNSHIP, ADDRESS, LAT, LON, OPENS, CLOSES, CONTACT, MOBILE]
-HEADERS = {c.key: c.header for c in OUTLET_COLUMNS} | {"township_id": TOWNSHIP.header}
+HEADERS = {c.key: c for c in OUTLET_COLUMNS} | {"township_id": TOWNSHIP}
 TEMPLATE_NOTES = [
-    "每行一个农资销售网点；网点名称已有时更新该网点。",
-    "乡镇填名称或 9 位代码；纬度、经度用 WGS-84；开门、关门时间不填时为 08:00 和 18:00。",
+    _l("One row per outlet; an outlet name already known updates that outlet."),
+    _l(
+        "Township by name or 9-digit code; latitude and longitude in WGS-84; opening and closing times default to 08:00 and 18:00."
+    ),
 ]
 
 
@@ -41,7 +64,7 @@ class OutletImportResult:
 
 
 def template_xlsx() -> bytes:
-    return sheets.template_xlsx(OUTLET_COLUMNS, "网点", TEMPLATE_NOTES)
+    return sheets.template_xlsx(OUTLET_COLUMNS, _("Outlets"), TEMPLATE_NOTES)
 
 
 def _text(value: object) -> str:
@@ -68,7 +91,7 @@ def import_outlets(filename: str, data: bytes) -> OutletImportResult:
         values = {key: _text(value) for key, value in row.values.items()}
         name = values.get("name", "")
         if name in seen:
-            errors.add(row.number, NAME.header, _("Repeats row %(row)s.", row=seen[name]))
+            errors.at(row, NAME, _("Repeats row %(row)s.", row=seen[name]))
             continue
         seen[name] = row.number
         township = townships.get(values.get("township", ""))
@@ -83,7 +106,7 @@ def import_outlets(filename: str, data: bytes) -> OutletImportResult:
         checked, problems = read_outlet(form, outlet)
         if problems:
             for key, message in problems.items():
-                errors.add(row.number, HEADERS.get(key, NAME.header), message)
+                errors.at(row, HEADERS.get(key, NAME), message)
             continue
         if outlet is None:
             outlet = Outlet()

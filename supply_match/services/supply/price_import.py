@@ -10,6 +10,7 @@ harmless.
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from supply_match.extensions import db
@@ -21,22 +22,38 @@ from supply_match.services.supply.money import parse_yuan, yuan
 from supply_match.services.unit_of_work import use_case
 
 PRODUCT = Column(
-    "product", "产品", aliases=("产品名称", "产品编码", "编码"), example="HF-NS-001", width=30
+    "product",
+    "产品",
+    aliases=("产品名称", "产品编码", "编码"),
+    example="HF-NS-001",
+    width=30,
+    english="Product",
 )
 PRICE = Column(
-    "price", "价格（元）", aliases=("价格", "单价", "零售价"), example="105.00", width=12
+    "price",
+    "价格（元）",
+    aliases=("价格", "单价", "零售价"),
+    example="105.00",
+    width=12,
+    english="Price (yuan)",
 )
-UNIT = Column("unit", "单位", required=False, example="袋", width=8)
+UNIT = Column("unit", "单位", required=False, example="袋", width=8, english="Unit")
 PRICE_COLUMNS = [PRODUCT, PRICE, UNIT]
 TEMPLATE_NOTES = [
-    "每行一种产品：填写产品编码或名称，以及本网点的零售价（元，最多两位小数）。",
-    "价格不能高于县里公布的指导价；与现价相同的行不作更改。",
-    "新价格只用于此后分配的订单，此前分配的订单保持原价。",
+    _l(
+        "One row per product: its code or name and this outlet's retail price (yuan, at most two decimals)."
+    ),
+    _l(
+        "A price may not exceed the county's published guide price; rows with the current price change nothing."
+    ),
+    _l(
+        "A new price applies to orders matched from now on; orders matched before keep their price."
+    ),
 ]
 
 
 def template_xlsx() -> bytes:
-    return sheets.template_xlsx(PRICE_COLUMNS, "价格", TEMPLATE_NOTES)
+    return sheets.template_xlsx(PRICE_COLUMNS, _("Prices"), TEMPLATE_NOTES)
 
 
 def export_xlsx(outlet: Outlet) -> bytes:
@@ -46,7 +63,7 @@ def export_xlsx(outlet: Outlet) -> bytes:
         for row in prices.price_sheet(outlet)
         if row.price_fen is not None
     ]
-    return sheets.write_xlsx(PRICE_COLUMNS, rows, "价格")
+    return sheets.write_xlsx(PRICE_COLUMNS, rows, _("Prices"))
 
 
 @use_case
@@ -67,13 +84,13 @@ def import_prices(outlet: Outlet, filename: str, data: bytes, user: User | None)
         key = str(row.values.get("product") or "").strip()
         product = products.get(key) or products.get(key.lower())
         if not key:
-            errors.add(row.number, PRODUCT.header, _("Must not be empty."))
+            errors.at(row, PRODUCT, _("Must not be empty."))
         elif product is None:
-            errors.add(row.number, PRODUCT.header, _("No such product: %(name)s", name=key))
+            errors.at(row, PRODUCT, _("No such product: %(name)s", name=key))
         elif product.id in seen:
-            errors.add(
-                row.number,
-                PRODUCT.header,
+            errors.at(
+                row,
+                PRODUCT,
                 _("This product is priced on row %(row)s already.", row=seen[product.id]),
             )
         repeated = product is not None and product.id in seen
@@ -84,9 +101,9 @@ def import_prices(outlet: Outlet, filename: str, data: bytes, user: User | None)
             continue
         guide = guides.get(product.id)
         if guide is not None and fen > guide:
-            errors.add(
-                row.number,
-                PRICE.header,
+            errors.at(
+                row,
+                PRICE,
                 _(
                     "%(product)s: %(price)s yuan is above the county's guide price of "
                     "%(guide)s yuan.",

@@ -19,6 +19,27 @@
   var STATUS_TEXT = { pending: "", delivered: TEXTS.delivered, failed: TEXTS.failed };
   var day = null;
   var syncing = false;
+  var LANG_KEY = "supply-match-lang";
+
+  /* The language is remembered on the phone, not only in the session's cookie: a link
+     opened later (from a text message, in another browser, offline from the saved copy)
+     opens in the language chosen last. A ?lang= in the address is a choice: keep it. */
+  function followChosenLanguage() {
+    var asked = new URLSearchParams(window.location.search).get("lang");
+    var chosen = null;
+    try {
+      if (asked) { window.localStorage.setItem(LANG_KEY, asked); }
+      chosen = window.localStorage.getItem(LANG_KEY);
+    } catch (error) {
+      return false;
+    }
+    if (asked || !chosen || chosen === app.dataset.lang) { return false; }
+    var url = new URL(window.location.href);
+    url.searchParams.set("lang", chosen);
+    window.location.replace(url.toString());
+    return true;
+  }
+  if (followChosenLanguage()) { return; }
 
   /* TEXTS[name] with each {key} replaced by values[key]. */
   function say(name, values) {
