@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -34,9 +35,9 @@ def _day(text: str) -> date:
         abort(404)
 
 
-@bp.get("/h/<token>")
-def page(token: str):
-    household = household_page.household_for_token(token)
+@bp.get("/h/<household_token>")
+def page(household_token: str):
+    household = household_page.household_for_token(household_token)
     if household is None:
         return render_template("household/invalid.html"), 404
     shown = household_page.page_for(household, county_settings.county_today())
@@ -88,20 +89,19 @@ def _pdf(content: bytes, filename: str) -> Response:
 @bp.get("/outlets/<int:outlet_id>/days/<day>/slips")
 @role_required(*OUTLET_ROLES)
 def outlet_day_slips(outlet_id: int, day: str):
-    outlet, the_day = outlet_in_scope(outlet_id), _day(day)
+    outlet, the_day, locale = outlet_in_scope(outlet_id), _day(day), str(get_locale())
     slips = household_slips.slips_for_runs(
-        household_slips.outlet_day_runs(outlet, the_day), _page_url()
+        household_slips.outlet_day_runs(outlet, the_day), _page_url(), locale
     )
-    return household_slips.render_html(
-        slips, title=household_slips.outlet_day_title(outlet, the_day)
-    )
+    title = household_slips.outlet_day_title(outlet, the_day, locale)
+    return household_slips.render_html(slips, title=title, locale=locale)
 
 
 @bp.get("/outlets/<int:outlet_id>/days/<day>/slips.pdf")
 @role_required(*OUTLET_ROLES)
 def outlet_day_slips_pdf(outlet_id: int, day: str):
     outlet, the_day = outlet_in_scope(outlet_id), _day(day)
-    pdf = household_slips.pdf_for_outlet_day(outlet, the_day, _page_url())
+    pdf = household_slips.pdf_for_outlet_day(outlet, the_day, _page_url(), str(get_locale()))
     return _pdf(pdf, f"delivery-slips-{outlet.id}-{the_day.isoformat()}.pdf")
 
 
@@ -114,12 +114,14 @@ def _run_in_scope(run_id: int):
 @bp.get("/outlets/runs/<int:run_id>/slips")
 @role_required(*OUTLET_ROLES)
 def run_slips(run_id: int):
-    run = _run_in_scope(run_id)
-    return household_slips.render_html(household_slips.slips_for_runs([run], _page_url()))
+    run, locale = _run_in_scope(run_id), str(get_locale())
+    slips = household_slips.slips_for_runs([run], _page_url(), locale)
+    return household_slips.render_html(slips, locale=locale)
 
 
 @bp.get("/outlets/runs/<int:run_id>/slips.pdf")
 @role_required(*OUTLET_ROLES)
 def run_slips_pdf(run_id: int):
     run = _run_in_scope(run_id)
-    return _pdf(household_slips.pdf_for_run(run, _page_url()), f"delivery-slips-run-{run.id}.pdf")
+    pdf = household_slips.pdf_for_run(run, _page_url(), str(get_locale()))
+    return _pdf(pdf, f"delivery-slips-run-{run.id}.pdf")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, time
 
 from flask import Response, abort, jsonify
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
@@ -317,7 +318,7 @@ def households_day_slips(day: str):
         raise Unprocessable(errors or {"day": _("Dates are written YYYY-MM-DD.")})
     outlet = _slips_outlet()
     page_url = urls.household_link_builder(urls.site_url())
-    pdf = household_slips.pdf_for_outlet_day(outlet, the_day, page_url)
+    pdf = household_slips.pdf_for_outlet_day(outlet, the_day, page_url, str(get_locale()))
     return _slips_pdf(pdf, f"delivery-slips-{outlet.id}-{the_day.isoformat()}.pdf")
 
 
@@ -327,7 +328,8 @@ def households_run_slips(run_id: int):
     run = household_slips.published_run(run_id)
     if not scope.may_see_outlet(current_user, run.outlet_id):
         abort(404)
-    pdf = household_slips.pdf_for_run(run, urls.household_link_builder(urls.site_url()))
+    page_url = urls.household_link_builder(urls.site_url())
+    pdf = household_slips.pdf_for_run(run, page_url, str(get_locale()))
     return _slips_pdf(pdf, f"delivery-slips-run-{run.id}.pdf")
 
 

@@ -150,24 +150,30 @@ def _stop_slips(run: DeliveryRun, stop: DeliveryStop, page_url: Callable[[str], 
         )
 
 
-def slips_for_runs(runs: list[DeliveryRun], page_url: Callable[[str], str]) -> list[Slip]:
+def slips_for_runs(
+    runs: list[DeliveryRun], page_url: Callable[[str], str], locale: str = SLIP_LOCALE
+) -> list[Slip]:
     """One slip per household and stop, run by run in loading order (the last stop's bags
-    go in first, as on the packing list); ``page_url`` turns a household's token into its
-    page's URL (``urls.household_link_builder``)."""
-    return [
-        slip
-        for run in runs
-        for stop in reversed(run.stops)
-        for slip in _stop_slips(run, stop, page_url)
-    ]
+    go in first, as on the packing list), worded in ``locale``; ``page_url`` turns a
+    household's token into its page's URL (``urls.household_link_builder``)."""
+    with force_locale(locale):
+        return [
+            slip
+            for run in runs
+            for stop in reversed(run.stops)
+            for slip in _stop_slips(run, stop, page_url)
+        ]
 
 
-def render_html(slips: list[Slip], *, for_pdf: bool = False, title: str = "") -> str:
-    """The slips as one page to print (Chinese: the household reads them), four to an A4
-    sheet. Rendered without a request for the worker's PDF; the browser page
-    (``for_pdf=False``) links the stylesheet with ``url_for`` and so needs a request."""
+def render_html(
+    slips: list[Slip], *, for_pdf: bool = False, title: str = "", locale: str = SLIP_LOCALE
+) -> str:
+    """The slips as one page to print, four to an A4 sheet, in ``locale``: Chinese, the
+    household reads them, unless the one who asks reads English (as the route sheets).
+    Rendered without a request for the worker's PDF; the browser page (``for_pdf=False``)
+    links the stylesheet with ``url_for`` and so needs a request."""
     template = current_app.jinja_env.get_template("household/slips.html")
-    with force_locale(SLIP_LOCALE):
+    with force_locale(locale):
         return template.render(
             pages=[slips[i : i + SLIPS_PER_PAGE] for i in range(0, len(slips), SLIPS_PER_PAGE)],
             for_pdf=for_pdf,
@@ -175,30 +181,36 @@ def render_html(slips: list[Slip], *, for_pdf: bool = False, title: str = "") ->
         )
 
 
-def render_pdf(slips: list[Slip], *, title: str = "", cache: bool = True) -> bytes:
+def render_pdf(
+    slips: list[Slip], *, title: str = "", cache: bool = True, locale: str = SLIP_LOCALE
+) -> bytes:
     """The slips as a PDF (kept by a digest of what it shows; flushes, never commits)."""
     stylesheet = Path(current_app.static_folder) / "css" / STYLESHEET
-    html = render_html(slips, for_pdf=True, title=title)
+    html = render_html(slips, for_pdf=True, title=title, locale=locale)
     return route_sheets.kept_pdf(html, stylesheet, DOCUMENT_KIND, cache=cache)
 
 
-def outlet_day_title(outlet: Outlet, day: date) -> str:
-    with force_locale(SLIP_LOCALE):
+def outlet_day_title(outlet: Outlet, day: date, locale: str = SLIP_LOCALE) -> str:
+    with force_locale(locale):
         return _("Delivery slips %(outlet)s %(day)s", outlet=outlet.name, day=day.isoformat())
 
 
 @use_case
-def pdf_for_outlet_day(outlet: Outlet, day: date, page_url: Callable[[str], str]) -> bytes:
-    """The slips of every run loading at ``outlet`` on ``day``, as one PDF (kept,
-    committed, for the next request)."""
-    slips = slips_for_runs(outlet_day_runs(outlet, day), page_url)
-    return render_pdf(slips, title=outlet_day_title(outlet, day))
+def pdf_for_outlet_day(
+    outlet: Outlet, day: date, page_url: Callable[[str], str], locale: str = SLIP_LOCALE
+) -> bytes:
+    """The slips of every run loading at ``outlet`` on ``day``, as one PDF in ``locale``
+    (kept, committed, for the next request)."""
+    slips = slips_for_runs(outlet_day_runs(outlet, day), page_url, locale)
+    return render_pdf(slips, title=outlet_day_title(outlet, day, locale), locale=locale)
 
 
 @use_case
-def pdf_for_run(run: DeliveryRun, page_url: Callable[[str], str]) -> bytes:
-    """One run's slips as a PDF (kept, committed)."""
-    return render_pdf(slips_for_runs([run], page_url))
+def pdf_for_run(
+    run: DeliveryRun, page_url: Callable[[str], str], locale: str = SLIP_LOCALE
+) -> bytes:
+    """One run's slips as a PDF in ``locale`` (kept, committed)."""
+    return render_pdf(slips_for_runs([run], page_url, locale), locale=locale)
 
 
 @use_case
