@@ -251,6 +251,13 @@ def test_cadres_of_the_village_and_dispatchers_copy_the_link(client, auth, order
         assert response.status_code == expected, login
         auth.logout()
     text = response.get_data(as_text=True)
+    # Another village's cadre cannot renew it either: the link stays as it was.
+    version = home.link_version
+    auth.login("theirs")
+    assert client.post(f"/households/{home.id}/link/renew").status_code == 403
+    auth.logout()
+    db.session.expire_all()
+    assert home.link_version == version
     assert "您订购的化肥尚未安排配送，可随时查看：http" in text
     assert 'data-copy="share-text"' in text
     # The page names the cadre of the village as the contact, with a number to call.
