@@ -49,7 +49,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(household_setup.bp)
     app.register_blueprint(outlet_import.bp)
     app.register_blueprint(tokens.bp)
-    from routes import outlet_days, outlets
+    from routes import household_link, outlet_days, outlets
 
     app.register_blueprint(outlets.bp)
     app.register_blueprint(outlet_days.bp)
+    app.register_blueprint(household_link.bp)

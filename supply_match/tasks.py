@@ -10,7 +10,7 @@ import click
 from flask import Flask, current_app
 
 from supply_match import acting, queue, urls
-from supply_match.services.documents import route_sheets
+from supply_match.services.documents import household_slips, route_sheets
 from supply_match.services.planning import jobs as planning_jobs
 
 WORKER = acting.Acting(name="worker", origin="worker")
@@ -23,10 +23,11 @@ def solve_day(job_id: int) -> None:
 
 
 def render_sheets(plan_id: int, site_url: str) -> None:
-    """Lay out a plan's route sheets ahead of the dispatcher's click, with the volunteers'
-    links under ``site_url``."""
+    """Lay out a plan's route sheets and each outlet's households' slips ahead of the
+    clicks, with the volunteers' and households' links under ``site_url``."""
     with acting.acting_as(WORKER):
         route_sheets.prerender(plan_id, urls.volunteer_link_builder(site_url))
+        household_slips.prerender(plan_id, urls.household_link_builder(site_url))
 
 
 def register_tasks(app: Flask) -> None:

@@ -15,11 +15,25 @@ def site_url() -> str:
     return current_app.config.get("SITE_URL") or request.url_root
 
 
-def volunteer_link_builder(base_url: str) -> Callable[[str], str]:
-    """A function from a volunteer's token to their phone page's absolute URL under
-    ``base_url`` (the same URL ``url_for(..., _external=True)`` gives on that host)."""
+def _token_link_builder(
+    endpoint: str, base_url: str, argument: str = "token"
+) -> Callable[[str], str]:
+    """A function from a token to the absolute URL of ``endpoint`` (its URL ``argument``
+    filled with the token) under ``base_url``: the same URL ``url_for(..., _external=True)``
+    gives on that host."""
     parts = urlsplit(base_url)
     adapter = current_app.url_map.bind(
         parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme or "http"
     )
-    return lambda token: adapter.build("volunteer.day_page", {"token": token}, force_external=True)
+    return lambda token: adapter.build(endpoint, {argument: token}, force_external=True)
+
+
+def volunteer_link_builder(base_url: str) -> Callable[[str], str]:
+    """A function from a volunteer's token to their phone page's absolute URL."""
+    return _token_link_builder("volunteer.day_page", base_url)
+
+
+def household_link_builder(base_url: str) -> Callable[[str], str]:
+    """A function from a household's token to their page's absolute URL (slips' QR codes
+    are drawn by the worker, with no request)."""
+    return _token_link_builder("household_link.page", base_url, "household_token")

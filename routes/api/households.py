@@ -5,14 +5,18 @@ from __future__ import annotations
 
 from datetime import date, time
 
-from flask import jsonify
+from flask import Response, abort, jsonify
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
+from routes.access import role_required
 from routes.api import bp
 from routes.api.common import (
+    DISPATCH,
     Unprocessable,
+    int_param,
     json_body,
     list_filters,
     number,
@@ -22,16 +26,23 @@ from routes.api.common import (
 from routes.api.openapi import (
     DECIMAL,
     ERRORS,
+    INVALID,
     NOT_FOUND,
     content,
     create_operation,
     list_operation,
     one_operation,
     path_id_param,
+    query_param,
     ref,
 )
-from supply_match.models import Household, Order, OrderLine
+from supply_match import urls
+from supply_match.models import Household, Order, OrderLine, Role
 from supply_match.services import scope
+from supply_match.services.county import settings as county_settings
+from supply_match.services.delivery import household_page
+from supply_match.services.documents import household_slips
+from supply_match.services.errors import ForbiddenError, NotFoundError
 from supply_match.services.fields import (
     parse_date,
     parse_float,
@@ -262,6 +273,66 @@ def orders_cancel(order_id: int):
     return jsonify(order_json(order))
 
 
+@bp.get("/households/<int:household_id>/link")
+@role_required(Role.CADRE, *DISPATCH)
+def households_link(household_id: int):
+    page_url = urls.household_link_builder(urls.site_url())
+    try:
+        found = household_page.link_of(
+            current_user, household_id, page_url, county_settings.county_today()
+        )
+    except ForbiddenError:
+        abort(404)
+    return jsonify(household_id=found.household.id, url=found.url, share_text=found.share_text)
+
+
+def _slips_pdf(content: bytes, filename: str) -> Response:
+    return Response(
+        content,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def _slips_outlet():
+    errors: dict[str, str] = {}
+    outlet_id = int_param("outlet", errors)
+    if errors:
+        raise Unprocessable(errors)
+    if outlet_id is None:
+        if not current_user.has_role(Role.OUTLET_STAFF):
+            raise Unprocessable({"outlet": _("Please name the outlet (its id).")})
+        outlet_id = current_user.outlet_id
+    try:
+        return scope.get_outlet_for(current_user, outlet_id)
+    except (NotFoundError, ForbiddenError):
+        abort(404)
+
+
+@bp.get("/plans/<day>/slips")
+@role_required(Role.OUTLET_STAFF, *DISPATCH)
+def households_day_slips(day: str):
+    errors: dict[str, str] = {}
+    the_day = _date({"day": day}, "day", errors)
+    if the_day is None:
+        raise Unprocessable(errors or {"day": _("Dates are written YYYY-MM-DD.")})
+    outlet = _slips_outlet()
+    page_url = urls.household_link_builder(urls.site_url())
+    pdf = household_slips.pdf_for_outlet_day(outlet, the_day, page_url, str(get_locale()))
+    return _slips_pdf(pdf, f"delivery-slips-{outlet.id}-{the_day.isoformat()}.pdf")
+
+
+@bp.get("/runs/<int:run_id>/slips")
+@role_required(Role.OUTLET_STAFF, *DISPATCH)
+def households_run_slips(run_id: int):
+    run = household_slips.published_run(run_id)
+    if not scope.may_see_outlet(current_user, run.outlet_id):
+        abort(404)
+    page_url = urls.household_link_builder(urls.site_url())
+    pdf = household_slips.pdf_for_run(run, page_url, str(get_locale()))
+    return _slips_pdf(pdf, f"delivery-slips-run-{run.id}.pdf")
+
+
 # The OpenAPI piece of this area (routes/api/openapi.py puts the pieces together).
 
 SCHEMAS = {
@@ -276,6 +347,24 @@ SCHEMAS = {
             "group_no": {"type": "integer"},
             "lat": {"type": "number", "description": "WGS-84"},
             "lon": {"type": "number", "description": "WGS-84"},
+        },
+    },
+    "HouseholdLink": {
+        "type": "object",
+        "required": ["household_id", "url", "share_text"],
+        "properties": {
+            "household_id": {"type": "integer"},
+            "url": {
+                "type": "string",
+                "format": "uri",
+                "description": "The household's own page, signed: opens without an account "
+                "until the link is renewed",
+            },
+            "share_text": {
+                "type": "string",
+                "description": "A message in Chinese for WeChat or SMS: when the goods come, "
+                "and the link",
+            },
         },
     },
     "NewHousehold": {
@@ -394,6 +483,12 @@ SCHEMAS = {
     },
 }
 
+SLIPS_PDF = {
+    "description": "The slips as a PDF, one per household and stop, each with the QR code "
+    "of the household's page",
+    "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+}
+
 PATHS = {
     "/households": {
         "get": list_operation(
@@ -418,6 +513,42 @@ PATHS = {
             "Household",
             "The household",
         )
+    },
+    "/households/{household_id}/link": {
+        "get": one_operation(
+            "getHouseholdLink",
+            "The household's signed page link and a message to send it with",
+            ("household_id", "Household id"),
+            "HouseholdLink",
+            "The link (a cadre's villages or a dispatcher's county)",
+        )
+    },
+    "/plans/{day}/slips": {
+        "get": {
+            "operationId": "getDaySlips",
+            "summary": "Households' delivery slips of an outlet's runs on a published day "
+            "(A6, four to an A4 page)",
+            "parameters": [
+                {"name": "day", "in": "path", "required": True, "description": "YYYY-MM-DD",
+                 "schema": {"type": "string", "format": "date"}},
+                query_param("outlet", "The outlet (id); outlet staff default to their own.",
+                            {"type": "integer"}),
+            ],
+            "responses": {
+                "200": SLIPS_PDF,
+                "404": NOT_FOUND,
+                "422": INVALID,
+                **ERRORS,
+            },
+        }
+    },
+    "/runs/{run_id}/slips": {
+        "get": {
+            "operationId": "getRunSlips",
+            "summary": "Households' delivery slips of one published run",
+            "parameters": [path_id_param("run_id", "Run id")],
+            "responses": {"200": SLIPS_PDF, "404": NOT_FOUND, **ERRORS},
+        }
     },
     "/orders": {
         "get": list_operation(

@@ -36,6 +36,8 @@ class Household(db.Model):
     lat: Mapped[float]
     lon: Mapped[float]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Bumped to renew the household's page link: every earlier link stops opening.
+    link_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     village: Mapped[Village] = relationship(back_populates="households")
     orders: Mapped[list[Order]] = relationship(back_populates="household")

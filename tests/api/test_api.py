@@ -97,6 +97,10 @@ def _calls(people, cat):
             201,
         ),
         "getHousehold": ({"household_id": people.household_a.id}, {}, None, 200),
+        "getHouseholdLink": ({"household_id": people.household_a.id}, {}, None, 200),
+        # No day is published: no slips (tests/dispatch/test_household_slips.py prints them).
+        "getDaySlips": ({"day": "2020-03-03"}, {"outlet": cat["outlet"].id}, None, 404),
+        "getRunSlips": ({"run_id": 1}, {}, None, 404),
         "listOrders": ({}, {"status": "submitted", "product": cat["product"].id}, None, 200),
         "createOrder": ({}, {}, _new_order(people.household_a, cat["product"]), 201),
         "getOrder": ({"order_id": order.id}, {}, None, 200),

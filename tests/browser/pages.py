@@ -21,6 +21,7 @@ from sqlalchemy import String, select
 
 from supply_match.extensions import db
 from supply_match.models import Household, JobStatus, PlanningJob, Role
+from supply_match.services.delivery import household_page
 from supply_match.services.delivery import links as volunteer_links
 from supply_match.services.planning.day import PlanningSettings, plan_day
 from supply_match.services.planning.publishing import publish
@@ -164,6 +165,7 @@ def _seed() -> County:
             "run_id": run.id,
             "volunteer_id": run.volunteer.id,
             "token": volunteer_links.token_for(run.volunteer),
+            "household_token": household_page.token_for(households[0]),
         },
         logins={role: user.username for role, user in users.items()},
         data_strings=_data_strings(),

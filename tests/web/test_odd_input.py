@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from supply_match.extensions import db
 from supply_match.models import Role
+from supply_match.services.delivery import household_page
 from supply_match.services.delivery import links as volunteer_links
 from supply_match.services.planning.day import plan_day
 from supply_match.services.planning.publishing import publish
@@ -155,6 +156,7 @@ def world(county):
     }
     db.session.commit()
     token = volunteer_links.token_for(plan.runs[0].volunteer)
+    household_token = household_page.token_for(plan.runs[0].stops[0].household)
     clients = {}
     for role in ROLES:
         client = current_app.test_client()
@@ -163,7 +165,12 @@ def world(county):
             assert answer.status_code == 302, role
         clients[role] = client
     real_ids = sorted({plan.runs[0].id, plan.runs[0].stops[0].id, users["admin"].id, 1, plan.id})
-    return dict(clients=clients, token=token, ids=real_ids, day=DAY.isoformat())
+    return dict(
+        clients=clients,
+        tokens=[token, household_token],
+        ids=real_ids,
+        day=DAY.isoformat(),
+    )
 
 
 def _path_value(converter: str, world, draw):
@@ -171,7 +178,7 @@ def _path_value(converter: str, world, draw):
         return draw(st.sampled_from([str(i) for i in world["ids"]] + ODD_TEXT[:20]))
     if converter == "PathConverter":
         return draw(st.sampled_from(["css/app.css", "nope.js", "..%2f..%2fconfig.py"]))
-    return draw(st.sampled_from([world["token"], world["day"]]) | odd_text)
+    return draw(st.sampled_from([*world["tokens"], world["day"]]) | odd_text)
 
 
 def _rules(app):

@@ -1,6 +1,8 @@
-"""Volunteers' personal links: a token signed with the server's secret that names the
-volunteer and their link version. The database holds only the version; revoking bumps it,
-which kills every earlier link at once."""
+"""Personal links without an account: a token signed with the server's secret that names a
+record and its link version. The database holds only the version; revoking bumps it,
+which kills every earlier link at once. Volunteers' links are the first kind; each kind
+signs with its own salt (households' pages: ``household_page``), so a token of one kind
+never opens another."""
 
 from __future__ import annotations
 
@@ -20,23 +22,37 @@ from supply_match.services.unit_of_work import use_case
 SALT = "supply-match-volunteer-link"
 
 
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+def _serializer(salt: str) -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=salt)
+
+
+def sign(salt: str, record_id: int, version: int) -> str:
+    """A token naming ``record_id`` at link ``version``, signed for the kind ``salt``."""
+    return _serializer(salt).dumps([record_id, version])
+
+
+def signed_id(salt: str, token: str) -> tuple[int, int] | None:
+    """The (record id, link version) a token of the kind ``salt`` names, or None for a
+    forged or malformed one (the caller checks the version against the record's)."""
+    try:
+        record_id, version = _serializer(salt).loads(token)
+    except (BadSignature, ValueError, TypeError):
+        return None
+    if not isinstance(record_id, int) or isinstance(record_id, bool):
+        return None
+    return record_id, version
 
 
 def token_for(volunteer: Volunteer) -> str:
     """The signed token of the volunteer's current link."""
-    return _serializer().dumps([volunteer.id, volunteer.token_version])
+    return sign(SALT, volunteer.id, volunteer.token_version)
 
 
 def volunteer_for_token(token: str) -> Volunteer | None:
     """The volunteer a token opens, or None for a forged, revoked or unknown one."""
-    try:
-        volunteer_id, version = _serializer().loads(token)
-    except (BadSignature, ValueError, TypeError):
-        return None
-    volunteer = db.session.get(Volunteer, volunteer_id) if isinstance(volunteer_id, int) else None
-    if volunteer is None or not volunteer.active or volunteer.token_version != version:
+    signed = signed_id(SALT, token)
+    volunteer = db.session.get(Volunteer, signed[0]) if signed else None
+    if volunteer is None or not volunteer.active or volunteer.token_version != signed[1]:
         return None
     return volunteer
 

@@ -272,18 +272,26 @@ DOCUMENT_KIND = "route_sheets_pdf"
 def render_pdf(
     sheets: list[RouteSheet], *, cache: bool = True, locale: str = SHEET_LOCALE
 ) -> bytes:
-    """All sheets as one PDF, each run starting on a page of its own.
+    """All sheets as one PDF, each run starting on a page of its own (kept: see
+    ``kept_pdf``). Flushes the kept document; ``pdf_for_plan`` is the use case that
+    commits it."""
+    stylesheet = Path(current_app.static_folder) / "css" / "route_sheet.css"
+    html = render_html(sheets, for_pdf=True, locale=locale)
+    return kept_pdf(html, stylesheet, DOCUMENT_KIND, cache=cache)
+
+
+def kept_pdf(html: str, stylesheet: Path, kind: str, *, cache: bool = True) -> bytes:
+    """``html`` laid out as a PDF with ``stylesheet``, by WeasyPrint.
 
     Kept in ``RenderedDocument`` by a digest of everything it is made from (the HTML holds
-    all a sheet shows), so the same day asked for again, by any web process, comes back at
-    once, and a changed plan can never be answered with an old PDF. Flushes the kept
-    document; ``pdf_for_plan`` is the use case that commits it.
+    all a document shows), so the same document asked for again, by any web process,
+    comes back at once, and a changed plan can never be answered with an old PDF. Each
+    ``kind`` (route sheets, households' slips) keeps its own newest ``KEEP_DOCUMENTS``.
+    Flushes the kept document; the caller's use case commits it.
     """
     import weasyprint
 
-    stylesheet = Path(current_app.static_folder) / "css" / "route_sheet.css"
     css = stylesheet.read_text(encoding="utf-8")
-    html = render_html(sheets, for_pdf=True, locale=locale)
     digest = hashlib.sha256(
         "\0".join((weasyprint.__version__, css, html)).encode("utf-8")
     ).hexdigest()
@@ -295,18 +303,19 @@ def render_pdf(
         stylesheets=[weasyprint.CSS(string=css, base_url=str(stylesheet))]
     )
     if cache:
-        _keep(digest, pdf)
+        _keep(digest, kind, pdf)
     return pdf
 
 
-def _keep(digest: str, pdf: bytes) -> None:
+def _keep(digest: str, kind: str, pdf: bytes) -> None:
     try:
         with db.session.begin_nested():
-            db.session.add(RenderedDocument(digest=digest, kind=DOCUMENT_KIND, content=pdf))
+            db.session.add(RenderedDocument(digest=digest, kind=kind, content=pdf))
     except IntegrityError:
         return  # another process rendered the same document at the same time
     old = db.session.scalars(
         select(RenderedDocument.digest)
+        .where(RenderedDocument.kind == kind)
         .order_by(RenderedDocument.created_at.desc())
         .offset(KEEP_DOCUMENTS)
     ).all()
