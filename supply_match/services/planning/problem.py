@@ -233,6 +233,15 @@ def _vehicles(
     return vehicles
 
 
+def _coverage(day_input: DayInput, stops: Sequence[PooledStop], pins: Pins) -> areas.Coverage:
+    """Who may serve each stop: its locked volunteers, else those whose areas hold it."""
+    township_of_village = {
+        o.household.village_id: o.household.village.township_id for o in day_input.orders
+    }
+    pinned = {stop.key: pins.volunteers_for(stop) for stop in stops if pins.volunteers_for(stop)}
+    return areas.coverage(stops, day_input.volunteers, township_of_village, pinned)
+
+
 def build_problem(
     day_input: DayInput,
     settings: PlanningSettings,
@@ -257,11 +266,7 @@ def build_problem(
     if not volunteers:
         raise PlanningError(_("No volunteer is on duty on this day."))
     pins = pins or Pins()
-    township_of_village = {
-        o.household.village_id: o.household.village.township_id for o in day_input.orders
-    }
-    pinned = {stop.key: pins.volunteers_for(stop) for stop in stops if pins.volunteers_for(stop)}
-    covered = areas.coverage(stops, volunteers, township_of_village, pinned)
+    covered = _coverage(day_input, stops, pins)
     stops = [stop for stop in stops if stop.key in covered.volunteers_of]
     volunteers = covered.useful_volunteers
     vehicle_outlet = assign_outlets(
