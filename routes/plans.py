@@ -108,6 +108,7 @@ def day(day: str):
         plan=plan,
         summary=plan_views.summary(plan),
         map_svg=plan_views.plan_map(plan),
+        colours=plan_views.run_colours(plan),
         reason_text=unassigned_reason_text,
         second_visit_text=second_visit_text,
         left_off=order_plans.left_off(plan),

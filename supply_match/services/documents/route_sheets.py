@@ -244,10 +244,12 @@ def sheets_for_plan(
     runs = plan.runs
     load_for_sheets(plan)  # fills in the same run objects
     estimated = not road_network_loaded()
+    # The colours of the plan page's map: runs near one another differ.
+    colours = svg_map.colour_indices([[(s.lat, s.lon) for s in run.stops] for run in runs])
     with force_locale(locale):
         return [
-            build_sheet(run, link_for(run.volunteer), index, distances_estimated=estimated)
-            for index, run in enumerate(runs)
+            build_sheet(run, link_for(run.volunteer), colour, distances_estimated=estimated)
+            for run, colour in zip(runs, colours, strict=True)
         ]
 
 
