@@ -11,6 +11,7 @@ from supply_match.models import Order, OrderStatus, Role
 from supply_match.services.planning import visits
 from supply_match.services.planning.day import plan_day
 from supply_match.services.planning.loading import eligible_orders
+from supply_match.services.planning.order_plans import order_on_plan
 from supply_match.services.planning.publishing import publish
 from supply_match.services.planning.settings import PlanningSettings
 from supply_match.services.supply.matching import run_matching
@@ -51,6 +52,9 @@ def test_pesticide_waits_for_another_day_when_the_household_gets_seed(county):
     (missing,) = plan.unassigned
     assert (missing.order_id, missing.reason) == (wanted.id, visits.WAITS_APART_FROM_SEED)
     assert plan.settings["second_visits"] == []
+    # The cadre reads that the rest waits for another day, and why.
+    on_plan = order_on_plan(wanted)
+    assert on_plan.partly and "农药不得与今天送给该户的种子同车" in on_plan.reason
 
 
 def test_the_waiting_part_stays_open_and_is_planned_the_next_day(county):
@@ -91,6 +95,8 @@ def test_goods_that_cannot_wait_make_a_second_visit_named_on_the_plan_page(count
     page = client.get(f"/plans/{DAY.isoformat()}?lang=en").get_data(as_text=True)
     assert "data-second-visits" in page
     assert "Pesticide and seed are both wanted by today and may not ride together" in page
+    api = client.get(f"/api/v1/plans/{DAY.isoformat()}").get_json()
+    assert api["second_visits"] == plan.settings["second_visits"]
 
 
 def test_goods_at_a_second_outlet_wait_when_they_can():
