@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from supply_match.extensions import db
 from supply_match.models import Order, OrderStatus, Role
+from supply_match.services.delivery import phone_updates
 from supply_match.services.planning import visits
 from supply_match.services.planning.day import plan_day
 from supply_match.services.planning.loading import eligible_orders
@@ -57,9 +58,21 @@ def test_pesticide_waits_for_another_day_when_the_household_gets_seed(county):
     assert on_plan.partly and "农药不得与今天送给该户的种子同车" in on_plan.reason
 
 
+def _deliver(plan, household_id):
+    ((run, stop),) = _household_stops(plan, household_id)
+    phone_updates.apply_stop_update(
+        run.volunteer, change_id=f"c{stop.id}", stop_id=stop.id, action="delivered"
+    )
+    db.session.commit()
+
+
 def test_the_waiting_part_stays_open_and_is_planned_the_next_day(county):
     wanted = _seed_and_spray_order(county, wanted_to=NEXT_DAY)
-    publish(plan_day(DAY, SETTINGS))
+    first_plan = plan_day(DAY, SETTINGS)
+    publish(first_plan)
+    assert db.session.get(Order, wanted.id).status == OrderStatus.SCHEDULED
+    # The seed handed over: the order stays open for its pesticide.
+    _deliver(first_plan, wanted.household_id)
     assert db.session.get(Order, wanted.id).status == OrderStatus.SCHEDULED
 
     # The next day offers only the pesticide, and publishing it keeps the order scheduled.
@@ -73,6 +86,8 @@ def test_the_waiting_part_stays_open_and_is_planned_the_next_day(county):
     publish(next_plan)
     assert db.session.get(Order, wanted.id).status == OrderStatus.SCHEDULED
     assert eligible_orders(NEXT_DAY + timedelta(days=1)) == []
+    _deliver(next_plan, wanted.household_id)
+    assert db.session.get(Order, wanted.id).status == OrderStatus.DELIVERED
 
 
 def test_goods_that_cannot_wait_make_a_second_visit_named_on_the_plan_page(county, client):
