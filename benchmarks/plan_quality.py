@@ -11,9 +11,12 @@ re-verifies every plan). Two ways:
 * ``after``: every volunteer on duty, the township party members included, each within
   their own service area.
 
-Prints per day and mode: runs, total km, km per stop, runs over their vehicle's range
-(``n/a`` while volunteers have no range), stops outside their volunteer's area, households
-visited more than once that day, stops served, and orders left unassigned by reason.
+Prints per day and mode: runs, total km, km per stop, runs over their vehicle's range (an
+electric tricycle's trips of a day count against one charge), stops outside their
+volunteer's area, households visited more than once that day (of them: explained on the
+plan page because their goods could not wait, one order split by the solver into parts,
+unexplained), stops served, orders with goods on runs, and orders left off wholly or in
+part by reason (``waits_*``: left for another day so that the household is visited once).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from __future__ import annotations
 import argparse
 import tempfile
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -34,6 +37,7 @@ from supply_match.extensions import db
 from supply_match.models import DeliveryPlan, Order, OrderStatus, Township, Volunteer
 from supply_match.services.planning.day import plan_day
 from supply_match.services.planning.settings import PlanningSettings
+from supply_match.services.planning.vehicles import range_m, recharged_between_trips
 from supply_match.services.supply.matching import run_matching
 
 COUNTY_WIDE_VOLUNTEERS = 40  # the demo builder's first volunteers (``VOLUNTEERS``)
@@ -51,43 +55,67 @@ def busiest_days(count: int = 3) -> list[tuple[date, int]]:
     return wanting.most_common(count)
 
 
-def _range_m(volunteer: Volunteer) -> int | None:
-    """The volunteer's range, once the model has one (the road-distances work adds it)."""
-    range_km = getattr(volunteer, "range_km", None)
-    return None if range_km is None else int(range_km * 1000)
+def _over_range(plan: DeliveryPlan) -> int:
+    """Runs longer than their vehicle goes; a vehicle not topped up between trips (an
+    electric tricycle) counts its day's trips against one charge."""
+    over = sum(1 for run in plan.runs if run.distance_m > range_m(run.volunteer))
+    by_volunteer: dict[int, list] = defaultdict(list)
+    for run in plan.runs:
+        by_volunteer[run.volunteer_id].append(run)
+    for runs in by_volunteer.values():
+        volunteer = runs[0].volunteer
+        if len(runs) > 1 and not recharged_between_trips(volunteer.vehicle_type):
+            over += sum(r.distance_m for r in runs) > range_m(volunteer)
+    return over
+
+
+def _outside(plan: DeliveryPlan, home_townships_only: bool) -> int:
+    stops = [(run, stop) for run in plan.runs for stop in run.stops]
+    if home_townships_only:
+        return sum(
+            1 for run, stop in stops if stop.village.township_id != run.volunteer.township_id
+        )
+    return sum(
+        1
+        for run, stop in stops
+        if not run.volunteer.covers(stop.village_id, stop.village.township_id)
+    )
+
+
+def _visits(plan: DeliveryPlan) -> dict[str, int]:
+    """Households visited more than once: all, those the plan explains (goods that could not
+    wait, ``second_visits``), and those whose one order the solver split into parts."""
+    lines: dict[int, list[set[int]]] = defaultdict(list)
+    for run in plan.runs:
+        for stop in run.stops:
+            if stop.household_id is not None:
+                lines[stop.household_id].append({item.order_line_id for item in stop.items})
+    twice = {h for h, stops in lines.items() if len(stops) > 1}
+    explained = {v["household_id"] for v in (plan.settings or {}).get("second_visits", [])}
+    parts = {h for h in twice - explained if set.intersection(*lines[h])}
+    return {
+        "households_twice": len(twice),
+        "explained": len(twice & explained),
+        "split_parts": len(parts),
+        "unexplained": len(twice - explained - parts),
+    }
 
 
 def quality(plan: DeliveryPlan, home_townships_only: bool = False) -> dict[str, object]:
     """The figures of one stored plan. ``home_townships_only``: a stop is outside its
     volunteer's area when outside their home township (the "before" mode opens every area
     to plan as before, and measures against where the volunteers really serve)."""
-    stops = [(run, stop) for run in plan.runs for stop in run.stops]
+    stops = sum(len(run.stops) for run in plan.runs)
     distance_km = sum(run.distance_m for run in plan.runs) / 1000
-    ranges = [(run, _range_m(run.volunteer)) for run in plan.runs]
-    over_range = (
-        "n/a"
-        if any(limit is None for _run, limit in ranges)
-        else sum(1 for run, limit in ranges if run.distance_m > limit)
-    )
-    if home_townships_only:
-        outside = sum(
-            1 for run, stop in stops if stop.village.township_id != run.volunteer.township_id
-        )
-    else:
-        outside = sum(
-            1
-            for run, stop in stops
-            if not run.volunteer.covers(stop.village_id, stop.village.township_id)
-        )
-    visits = Counter(stop.household_id for _run, stop in stops if stop.household_id is not None)
     return {
         "runs": len(plan.runs),
         "km": round(distance_km, 1),
-        "km_per_stop": round(distance_km / len(stops), 2) if stops else 0.0,
-        "over_range": over_range,
-        "outside_area": outside,
-        "households_twice": sum(1 for n in visits.values() if n > 1),
-        "stops": len(stops),
+        "km_per_stop": round(distance_km / stops, 2) if stops else 0.0,
+        "over_range": _over_range(plan),
+        "outside_area": _outside(plan, home_townships_only),
+        **_visits(plan),
+        "stops": stops,
+        "orders_on_runs": len({i.order_id for r in plan.runs for s in r.stops for i in s.items}),
         "unassigned": dict(Counter(u.reason for u in plan.unassigned)),
     }
 

@@ -39,7 +39,7 @@ from supply_match.services.planning import (
 from supply_match.services.planning import edits as run_edits
 from supply_match.services.planning import jobs as planning_jobs
 from supply_match.services.planning import views as plan_views
-from supply_match.services.planning.reasons import unassigned_reason_text
+from supply_match.services.planning.reasons import second_visit_text, unassigned_reason_text
 from supply_match.services.planning.settings import PlanningError, PlanningSettings
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
@@ -108,7 +108,9 @@ def day(day: str):
         plan=plan,
         summary=plan_views.summary(plan),
         map_svg=plan_views.plan_map(plan),
+        colours=plan_views.run_colours(plan),
         reason_text=unassigned_reason_text,
+        second_visit_text=second_visit_text,
         left_off=order_plans.left_off(plan),
         job=job,
     )

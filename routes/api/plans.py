@@ -378,8 +378,42 @@ SCHEMAS = {
                             "description": (
                                 "too_heavy, no_vehicle_at_outlet, no_allowed_vehicle, outside_shifts, "
                                 "time_window_unreachable, beyond_run_limits, dropped_for_priority, "
-                                "search_limit, no_volunteer_in_area"
+                                "search_limit, no_volunteer_in_area; or, for goods left for"
+                                " another day of the wanted range so that the household is"
+                                " visited once: waits_apart_from_seed, waits_for_other_outlet"
                             ),
+                        },
+                        "partly_scheduled": {"type": "boolean"},
+                        "lines": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "properties": {
+                                    "order_line_id": {"type": "integer"},
+                                    "planned": {"type": "string"},
+                                    "unplanned": {"type": "string"},
+                                },
+                            },
+                        },
+                    },
+                },
+            },
+            "second_visits": {
+                "type": "array",
+                "description": "Households visited more than once, their goods could not wait",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "household_id": {"type": "integer"},
+                        "label": {"type": "string"},
+                        "reason": {
+                            "type": "string",
+                            "enum": [
+                                "second_visit_pesticide",
+                                "second_visit_outlets",
+                                "second_visit_windows",
+                                "second_visit_places",
+                            ],
                         },
                     },
                 },

@@ -34,6 +34,18 @@ def test_plan_publish_and_open_route_sheets(live_server, desktop_page, county, b
     runs = int(page.inner_text('[data-figure="runs"]'))
     assert runs >= 1
 
+    # Pointing at a run's row shows that run alone on the map; the others fade.
+    row = page.locator(".run-overview tr[data-run]").first
+    key = row.get_attribute("data-run")
+    row.hover()
+    assert page.locator("[data-plan-map] svg").get_attribute("data-highlight") == key
+    for group in page.locator("svg .map-run").all():
+        opacity = group.evaluate("g => getComputedStyle(g).opacity")
+        expected = "1" if group.get_attribute("data-run") == key else "0.15"
+        assert opacity == expected
+    page.mouse.move(0, 0)
+    assert page.locator("[data-plan-map] svg").get_attribute("data-highlight") is None
+
     page.get_by_role("button", name="发布").click()
     assert "已发布第 1 版" in page.inner_text(".flashes")
     db.session.expire_all()

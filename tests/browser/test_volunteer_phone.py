@@ -47,7 +47,8 @@ def test_marks_made_offline_are_sent_once_when_the_signal_returns(
     amap = page.locator(f'li.stop[data-stop-id="{first.id}"] .stop-nav a').first.get_attribute(
         "href"
     )
-    assert amap.startswith("https://uri.amap.com/marker?position=")
+    # Directions to the stop from where the phone is: no start given.
+    assert amap.startswith("https://uri.amap.com/navigation?to=") and "from=" not in amap
 
     # Online: delivered, with who received it.
     stop = page.locator(f'li.stop[data-stop-id="{first.id}"]')

@@ -72,6 +72,6 @@ def test_the_plan_page_shows_the_runs_table_first_and_folds_each_run(county, cli
     client.post("/login", data={"login": "disp-z", "password": factories.PASSWORD})
     page = client.get(f"/plans/{DAY.isoformat()}").get_data(as_text=True)
     table, drawing = page.index("run-overview"), page.index('class="plan-map')
-    details = [page.index(f'<details class="run card" id="run-{run.id}">') for run in plan.runs]
+    details = [page.index(f'<details class="run card" id="run-{run.id}"') for run in plan.runs]
     assert plan.runs and table < drawing < min(details)
     assert "<details open" not in page and "js/sort-table.js" in page

@@ -286,3 +286,40 @@ def test_only_the_newest_documents_are_kept(app, county, monkeypatch):
     assert len(kept) == 1
     assert "又一户" in PdfReader(io.BytesIO(kept[0].content)).pages[0].extract_text()
     assert "又一户" in newest.pages[0].extract_text()
+
+
+def test_every_page_of_a_long_run_is_headed_with_its_volunteer_date_and_run(app, county):
+    plan = stored_plan(county, [40, 2])
+    long_run, _short = plan.runs
+    pages = [page.extract_text() for page in pdf_of(app, plan).pages]
+    long_pages = pages[:-1]
+    assert len(long_pages) >= 2
+    for text in long_pages:
+        assert long_run.volunteer.name in text
+        assert "2020年3月3日" in text and "08:00–18:00" in text  # the run's day and hours
+    # The map sits beside the load list on the first page: no page holds only a map, and
+    # every further page goes on with the stops table.
+    for text in long_pages[1:]:
+        assert "签收" in text and long_run.stops[-1].label in "".join(long_pages[1:])
+
+
+def test_sheets_of_a_dozen_stops_fit_on_one_page_each(app, county):
+    # The map beside the load list and a compact stops table: 15 stops of short names fit
+    # (the 40-stop run above goes on over pages).
+    plan = stored_plan(county, [12, 8])
+    pages = [p.extract_text() for p in pdf_of(app, plan).pages]
+    assert len(pages) == 2, pages
+
+
+def test_a_household_visited_twice_is_marked_part_one_and_two_of_two(app, county):
+    plan = stored_plan(county, [2, 2])
+    first, second = plan.runs
+    again = second.stops[0]
+    again.household, again.label = first.stops[1].household, first.stops[1].label
+    db.session.commit()
+    with app.test_request_context():
+        sheets = sheets_for_plan(plan, link_for)
+        html = render_html(sheets)
+    assert [s.part for s in sheets[0].stops] == [None, (1, 2)]
+    assert [s.part for s in sheets[1].stops] == [(2, 2), None]
+    assert "第1部分，共2部分" in html and "第2部分，共2部分" in html

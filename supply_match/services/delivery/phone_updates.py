@@ -15,10 +15,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from supply_match.extensions import db
@@ -253,7 +254,26 @@ def _order_fully_delivered(order: Order, plan: DeliveryPlan) -> bool:
         .join(DeliveryRun, DeliveryStop.run_id == DeliveryRun.id)
         .where(StopItem.order_id == order.id, DeliveryRun.plan_id == plan.id)
     )
-    return all(status == StopStatus.DELIVERED for status in db.session.scalars(statement))
+    on_this_plan = all(status == StopStatus.DELIVERED for status in db.session.scalars(statement))
+    return on_this_plan and _all_goods_delivered(order)
+
+
+def _all_goods_delivered(order: Order) -> bool:
+    """Whether delivered stops, of this day and earlier ones, carry all of the order's
+    allocated goods: the rest of a partly scheduled order keeps it open for another day."""
+    delivered = dict(
+        db.session.execute(
+            select(StopItem.order_line_id, func.sum(StopItem.quantity))
+            .join(DeliveryStop, StopItem.stop_id == DeliveryStop.id)
+            .where(StopItem.order_id == order.id, DeliveryStop.status == StopStatus.DELIVERED)
+            .group_by(StopItem.order_line_id)
+        ).all()
+    )
+    return all(
+        Decimal(delivered.get(line.id) or 0)
+        >= sum((a.quantity for a in line.allocations), Decimal(0))
+        for line in order.lines
+    )
 
 
 def _stock_of(outlet_id: int, product_id: int) -> Stock:

@@ -20,12 +20,18 @@ from supply_match.services.supply.money import yuan
 
 
 def navigation_links(lat: float, lon: float, name: str) -> dict[str, str]:
-    """Amap wants GCJ-02, Baidu BD-09, and the phone's own map app (geo: URI) WGS-84."""
+    """Amap wants GCJ-02, Baidu BD-09, and the phone's own map app (geo: URI) WGS-84.
+
+    Amap's link asks for driving directions to the place; without a start it plans from
+    where the phone is. Baidu's web page cannot locate the phone, so it shows the marker."""
     g_lat, g_lon = geo.wgs84_to_gcj02(lat, lon)
     b_lat, b_lon = geo.wgs84_to_bd09(lat, lon)
     label = quote(name)
     return {
-        "amap": f"https://uri.amap.com/marker?position={g_lon:.6f},{g_lat:.6f}&name={label}&coordinate=gaode&callnative=1",
+        "amap": (
+            f"https://uri.amap.com/navigation?to={g_lon:.6f},{g_lat:.6f},{label}"
+            "&mode=car&policy=1&src=supply_match&coordinate=gaode&callnative=1"
+        ),
         "baidu": (
             f"https://api.map.baidu.com/marker?location={b_lat:.6f},{b_lon:.6f}&title={label}"
             f"&content={label}&output=html&coord_type=bd09ll&src=supply_match"

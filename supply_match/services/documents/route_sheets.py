@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -77,6 +77,7 @@ class SheetStop:
     items: str
     weight_kg: Decimal
     due_fen: int | None = 0  # to collect at the door; None while a price is missing
+    part: tuple[int, int] | None = None  # (k, n): the household's k-th of n stops that day
 
 
 @dataclass
@@ -153,14 +154,30 @@ def _collection_label(stop: DeliveryStop) -> str:
     return f"{stop.label}（{contact}）" if contact else stop.label
 
 
-def build_sheet(
-    run: DeliveryRun, link: str, colour_index: int = 0, *, distances_estimated: bool = False
-) -> RouteSheet:
-    """The sheet of one run; ``link`` is the volunteer's page, shown as text and QR code;
-    ``distances_estimated`` says the distance is a straight-line estimate."""
-    volunteer = run.volunteer
-    code = qr_code(link)
-    load: dict[tuple[str, str], list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
+def household_parts(runs: Sequence[DeliveryRun]) -> dict[int, tuple[int, int]]:
+    """Stop id -> (k, n) for the stops of a household visited n times over ``runs`` (a
+    day's plan), in the order of the runs and their stops: the sheet says "part k of n"."""
+    visits: dict[int, list[int]] = defaultdict(list)
+    for run in runs:
+        for stop in run.stops:
+            if stop.household_id is not None:
+                visits[stop.household_id].append(stop.id)
+    return {
+        stop_id: (k, len(stop_ids))
+        for stop_ids in visits.values()
+        if len(stop_ids) > 1
+        for k, stop_id in enumerate(stop_ids, start=1)
+    }
+
+
+# (product name, unit) -> [quantity, weight in kg] to load at the outlet.
+Loaded = dict[tuple[str, str], list[Decimal]]
+
+
+def _sheet_stops(
+    run: DeliveryRun, load: Loaded, parts: Mapping[int, tuple[int, int]]
+) -> list[SheetStop]:
+    """The run's stops as the sheet lists them; adds each stop's goods to ``load``."""
     stops = []
     dues = stop_dues(run.stops)
     for number, stop in enumerate(run.stops, start=1):
@@ -186,8 +203,27 @@ def build_sheet(
                 items=_("; ").join(texts),
                 weight_kg=stop.weight_kg,
                 due_fen=dues[stop.id],
+                part=parts.get(stop.id),
             )
         )
+    return stops
+
+
+def build_sheet(
+    run: DeliveryRun,
+    link: str,
+    colour_index: int = 0,
+    *,
+    distances_estimated: bool = False,
+    parts: Mapping[int, tuple[int, int]] | None = None,
+) -> RouteSheet:
+    """The sheet of one run; ``link`` is the volunteer's page, shown as text and QR code;
+    ``distances_estimated`` says the distance is a straight-line estimate; ``parts``
+    (``household_parts``) marks a household's stops when it is visited more than once."""
+    volunteer = run.volunteer
+    code = qr_code(link)
+    load: Loaded = defaultdict(lambda: [Decimal(0), Decimal(0)])
+    stops = _sheet_stops(run, load, parts or {})
     return RouteSheet(
         day=run.plan.delivery_date,
         volunteer=volunteer.name,
@@ -246,10 +282,15 @@ def sheets_for_plan(
     runs = plan.runs
     load_for_sheets(plan)  # fills in the same run objects
     estimated = not road_network_loaded()
+    # The colours of the plan page's map: runs near one another differ.
+    colours = svg_map.colour_indices([[(s.lat, s.lon) for s in run.stops] for run in runs])
+    parts = household_parts(runs)
     with force_locale(locale):
         return [
-            build_sheet(run, link_for(run.volunteer), index, distances_estimated=estimated)
-            for index, run in enumerate(runs)
+            build_sheet(
+                run, link_for(run.volunteer), colour, distances_estimated=estimated, parts=parts
+            )
+            for run, colour in zip(runs, colours, strict=True)
         ]
 
 

@@ -151,8 +151,9 @@ def _store_run(
 def _store_unassigned(
     plan: DeliveryPlan, built: BuiltProblem, solution: solver.Solution, shares: _ItemShares
 ) -> int:
-    """One row per order left off every run, with the first reason found; returns how many.
-    Orders no volunteer's area covers come first: that reason is the one to act on."""
+    """One row per order left off every run wholly or in part, with the first reason found;
+    returns how many. Orders no volunteer's area covers come first: that reason is the one
+    to act on; goods waiting for another day (one visit per household) come last."""
     reasons: dict[int, str] = {}
     for stop in built.uncovered:
         for order_id in stop.order_ids:
@@ -160,6 +161,8 @@ def _store_unassigned(
     for missing in solution.unassigned:
         for order_id in shares.stop_by_key[missing.job_id].order_ids:
             reasons.setdefault(order_id, missing.reason.value)
+    for waiting in built.waiting:
+        reasons.setdefault(waiting.item.order_id, waiting.reason)
     for order_id, reason in sorted(reasons.items()):
         plan.unassigned.append(UnassignedOrder(order_id=order_id, reason=reason))
     return len(reasons)
@@ -187,6 +190,10 @@ def store_draft(
         "time_limit_s": settings.time_limit_s,
         "objective": solution.objective,
         "wall_time_s": round(solution.wall_time_s, 2),
+        "second_visits": [
+            {"household_id": v.household_id, "label": v.label, "reason": v.reason}
+            for v in built.second_visits
+        ],
     }
     shares = _ItemShares(built, solution)
     runs = sorted(solution.runs, key=lambda r: rebalance.volunteer_and_trip(r.vehicle_id))

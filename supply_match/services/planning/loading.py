@@ -8,11 +8,24 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from decimal import Decimal
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from supply_match.extensions import db
-from supply_match.models import Household, Order, OrderLine, OrderStatus, Outlet, Volunteer
+from supply_match.models import (
+    DeliveryPlan,
+    DeliveryRun,
+    DeliveryStop,
+    Household,
+    Order,
+    OrderLine,
+    OrderStatus,
+    Outlet,
+    PlanStatus,
+    StopItem,
+    StopStatus,
+    Volunteer,
+)
 
 
 @dataclass
@@ -38,14 +51,60 @@ def _with_lines_and_household(statement):
     ).order_by(Order.id)
 
 
+def carried_on_other_days(order_ids: Collection[int], day: date) -> dict[tuple[int, int], Decimal]:
+    """(order line id, outlet id) -> quantity of ``order_ids`` on the runs of published
+    plans of days other than ``day`` (failed stops left out: their goods come back)."""
+    if not order_ids:
+        return {}
+    statement = (
+        select(StopItem.order_line_id, DeliveryRun.outlet_id, func.sum(StopItem.quantity))
+        .join(DeliveryStop, StopItem.stop_id == DeliveryStop.id)
+        .join(DeliveryRun, DeliveryStop.run_id == DeliveryRun.id)
+        .join(DeliveryPlan, DeliveryRun.plan_id == DeliveryPlan.id)
+        .where(
+            StopItem.order_id.in_(order_ids),
+            DeliveryPlan.status == PlanStatus.PUBLISHED,
+            DeliveryPlan.delivery_date != day,
+            DeliveryStop.status != StopStatus.FAILED,
+        )
+        .group_by(StopItem.order_line_id, DeliveryRun.outlet_id)
+    )
+    return {
+        (line, outlet): Decimal(quantity)
+        for line, outlet, quantity in db.session.execute(statement)
+    }
+
+
+def _with_goods_left(orders: list[Order], carried: dict[tuple[int, int], Decimal]) -> list[Order]:
+    return [
+        order
+        for order in orders
+        if any(
+            a.quantity > carried.get((line.id, a.outlet_id), Decimal(0))
+            for line in order.lines
+            for a in line.allocations
+        )
+    ]
+
+
 def eligible_orders(day: date) -> list[Order]:
-    """Allocated orders whose wanted range includes ``day``, and failed deliveries back in
-    the pool (their stock is still reserved), whatever their range."""
+    """Allocated orders whose wanted range includes ``day``, failed deliveries back in
+    the pool (their stock is still reserved), whatever their range, and scheduled orders
+    only partly on other days' published runs: the rest stays open (部分排车)."""
     wanted_today = and_(
         Order.status == OrderStatus.ALLOCATED, Order.wanted_from <= day, Order.wanted_to >= day
     )
     statement = select(Order).where(or_(wanted_today, Order.status == OrderStatus.FAILED))
-    return list(db.session.scalars(_with_lines_and_household(statement)))
+    orders = list(db.session.scalars(_with_lines_and_household(statement)))
+    scheduled = list(
+        db.session.scalars(
+            _with_lines_and_household(
+                select(Order).where(Order.status == OrderStatus.SCHEDULED, Order.wanted_from <= day)
+            )
+        )
+    )
+    carried = carried_on_other_days([o.id for o in scheduled], day)
+    return sorted(orders + _with_goods_left(scheduled, carried), key=lambda o: o.id)
 
 
 def orders_by_ids(order_ids: Collection[int]) -> list[Order]:
@@ -90,4 +149,5 @@ def load_day(
     if volunteer_ids is not None:
         wanted = set(volunteer_ids)
         volunteers = [v for v in volunteers if v.id in wanted]
-    return DayInput(day, orders, volunteers, outlets_of(orders))
+    carried = carried_on_other_days([o.id for o in orders], day)
+    return DayInput(day, orders, volunteers, outlets_of(orders), carried)

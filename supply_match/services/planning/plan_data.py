@@ -56,8 +56,8 @@ def _run(run: DeliveryRun, dues: dict[int, int | None]) -> dict:
 def plan_data(plan: DeliveryPlan) -> dict:
     """The plan: status, version, runs in order with their stops, unassigned orders with
     reason codes (the solver's, or ``no_volunteer_in_area``) and, for those partly on
-    runs (``partly_scheduled``), the planned and unplanned quantity of each line. Distances
-    in metres."""
+    runs (``partly_scheduled``), the planned and unplanned quantity of each line; the
+    households visited twice, with why. Distances in metres."""
     left = left_off(plan)
     dues = stop_dues(stop for run in plan.runs for stop in run.stops)
     return {
@@ -82,6 +82,8 @@ def plan_data(plan: DeliveryPlan) -> dict:
             for missing in plan.unassigned
             for standing in [left[missing.order_id]]
         ],
+        # Households visited twice because their goods could not wait (planning/visits.py).
+        "second_visits": (plan.settings or {}).get("second_visits", []),
     }
 
 

@@ -55,6 +55,8 @@ class PoolOrder:
     window_s: tuple[int, int] | None
     priority: int
     items: tuple[PoolItem, ...]
+    can_wait: bool = False
+    """Wanted after the day being planned too: what would make a second visit may wait."""
 
 
 @dataclass
@@ -99,50 +101,86 @@ class PooledStop:
         return min(MAX_SERVICE_S, BASE_SERVICE_S + SERVICE_PER_UNIT_S * self.units)
 
 
+def _shared_window(windows: Iterable[tuple[int, int] | None]) -> tuple[int, int] | None | bool:
+    """The time window every one of a household's orders allows (``None``: any time), or
+    ``False`` when two of them do not overlap."""
+    asked = [window for window in windows if window is not None]
+    if not asked:
+        return None
+    start, end = max(w[0] for w in asked), min(w[1] for w in asked)
+    return (start, end) if start < end else False
+
+
+def _place_of(order: PoolOrder) -> tuple:
+    if order.delivery_point == DeliveryPoint.COLLECTION:
+        return ("collection", order.village_id, order.window_s)
+    return (
+        "household",
+        order.household_id,
+        order.delivery_point,
+        round(order.lat, 5),
+        round(order.lon, 5),
+    )
+
+
+def _by_window(entries: list[tuple[PoolOrder, PoolItem]]) -> list[tuple[tuple | None, list]]:
+    """A household's entries at one place as (window, entries): one group in the window all
+    its orders allow, or one per window asked for when they do not overlap."""
+    shared = _shared_window(order.window_s for order, _item in entries)
+    if shared is not False:
+        return [(shared, entries)]
+    windows: dict[tuple | None, list] = {}
+    for order, item in entries:
+        windows.setdefault(order.window_s, []).append((order, item))
+    return list(windows.items())
+
+
+def _stops_of_group(
+    window: tuple[int, int] | None, entries: list[tuple[PoolOrder, PoolItem]], split: bool
+) -> list[PooledStop]:
+    """One stop of ``entries``, or two when ``split``: the pesticide apart from the rest."""
+    groups: dict[bool, list[tuple[PoolOrder, PoolItem]]] = {}
+    for order, item in entries:
+        groups.setdefault(split and item.category == PESTICIDE_CLASS, []).append((order, item))
+    stops = []
+    for group in groups.values():
+        first = group[0][0]
+        collection = first.delivery_point == DeliveryPoint.COLLECTION
+        stop = PooledStop(
+            outlet_id=group[0][1].outlet_id,
+            delivery_point=first.delivery_point,
+            household_id=None if collection else first.household_id,
+            village_id=first.village_id,
+            lat=first.lat,
+            lon=first.lon,
+            label=first.label,
+            window_s=window,
+        )
+        for order, item in group:
+            stop.items.append(item)
+            stop.priority = max(stop.priority, order.priority)
+        stops.append(stop)
+    return stops
+
+
 def pool_orders(orders: Iterable[PoolOrder], separate_pesticide: bool = True) -> list[PooledStop]:
     """Items for the same place (a household, or a village's collection point), from the
-    same outlet and in the same time window, become one stop: one hand-over, whatever
-    orders they come from. When ``separate_pesticide``, a place's pesticide becomes a stop
-    of its own only where the place also gets seed (the two may not share a run); with
+    same outlet, become one stop: one hand-over, whatever orders they come from, in the
+    time window all of a household's orders allow (a collection point's stops are per
+    window asked for). When ``separate_pesticide``, a place's pesticide becomes a stop of
+    its own only where the place also gets seed (the two may not share a run); with
     fertilizer alone it stays in the one stop, so the household is visited once."""
     places: dict[tuple, list[tuple[PoolOrder, PoolItem]]] = {}
     for order in orders:
-        collection = order.delivery_point == DeliveryPoint.COLLECTION
-        place = (
-            ("collection", order.village_id)
-            if collection
-            else (
-                "household",
-                order.household_id,
-                order.delivery_point,
-                round(order.lat, 5),
-                round(order.lon, 5),
-            )
-        )
         for item in order.items:
-            places.setdefault((item.outlet_id, place, order.window_s), []).append((order, item))
+            places.setdefault((item.outlet_id, _place_of(order)), []).append((order, item))
     stops: list[PooledStop] = []
-    for entries in places.values():
+    for (_outlet, place), entries in places.items():
         categories = {item.category for _order, item in entries}
         split = separate_pesticide and {PESTICIDE_CLASS, SEED_CLASS} <= categories
-        groups: dict[bool, list[tuple[PoolOrder, PoolItem]]] = {}
-        for order, item in entries:
-            groups.setdefault(split and item.category == PESTICIDE_CLASS, []).append((order, item))
-        for group in groups.values():
-            first = group[0][0]
-            collection = first.delivery_point == DeliveryPoint.COLLECTION
-            stop = PooledStop(
-                outlet_id=group[0][1].outlet_id,
-                delivery_point=first.delivery_point,
-                household_id=None if collection else first.household_id,
-                village_id=first.village_id,
-                lat=first.lat,
-                lon=first.lon,
-                label=first.label,
-                window_s=first.window_s,
-            )
-            for order, item in group:
-                stop.items.append(item)
-                stop.priority = max(stop.priority, order.priority)
-            stops.append(stop)
+        if place[0] == "collection":
+            stops.extend(_stops_of_group(place[2], entries, split))
+            continue
+        for window, group in _by_window(entries):
+            stops.extend(_stops_of_group(window, group, split))
     return sorted(stops, key=lambda stop: stop.key)

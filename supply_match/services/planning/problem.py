@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from flask_babel import gettext as _
@@ -12,7 +13,7 @@ from flask_babel import gettext as _
 import solver
 from supply_match.geo import great_circle_m
 from supply_match.models import Order, Outlet, Volunteer
-from supply_match.services.planning import areas, outlet_assignment, rebalance
+from supply_match.services.planning import areas, outlet_assignment, rebalance, visits
 from supply_match.services.planning.distances import DistanceError, DistanceProvider, provider_for
 from supply_match.services.planning.loading import DayInput, seconds
 from supply_match.services.planning.pooling import (
@@ -20,7 +21,6 @@ from supply_match.services.planning.pooling import (
     PooledStop,
     PoolItem,
     PoolOrder,
-    pool_orders,
 )
 from supply_match.services.planning.settings import PlanningError, PlanningSettings
 from supply_match.services.planning.vehicles import item_limit, range_m
@@ -30,7 +30,9 @@ from supply_match.services.supply.matching import delivery_point_of
 VEHICLE_FIXED_COST_M = 3000
 
 
-def _pool_order(order: Order, kept: dict[tuple[int, int], Decimal]) -> PoolOrder | None:
+def _pool_order(
+    order: Order, kept: dict[tuple[int, int], Decimal], day: date | None
+) -> PoolOrder | None:
     lat, lon = delivery_point_of(order)
     items = tuple(
         PoolItem(
@@ -68,16 +70,20 @@ def _pool_order(order: Order, kept: dict[tuple[int, int], Decimal]) -> PoolOrder
         window,
         order.priority,
         items,
+        can_wait=day is not None and order.wanted_to > day,
     )
 
 
 def to_pool_orders(
-    orders: Sequence[Order], kept_quantities: dict[tuple[int, int], Decimal] | None = None
+    orders: Sequence[Order],
+    kept_quantities: dict[tuple[int, int], Decimal] | None = None,
+    day: date | None = None,
 ) -> list[PoolOrder]:
     """Orders as the pooling step reads them: one item per allocation, less what runs that
-    stay as they are (locked runs) already carry; orders with nothing left are left out."""
+    stay as they are (locked runs) already carry; orders with nothing left are left out.
+    An order wanted after ``day`` too may wait (``PoolOrder.can_wait``)."""
     kept = kept_quantities or {}
-    pooled = (_pool_order(order, kept) for order in orders)
+    pooled = (_pool_order(order, kept, day) for order in orders)
     return [order for order in pooled if order is not None]
 
 
@@ -145,6 +151,10 @@ class BuiltProblem:
     """Location index -> outlet id."""
     uncovered: list[PooledStop] = field(default_factory=list)
     """Stops no volunteer on duty covers (their areas): not in the problem."""
+    waiting: list[visits.Waiting] = field(default_factory=list)
+    """Goods left for another day so that their household is visited once."""
+    second_visits: list[visits.SecondVisit] = field(default_factory=list)
+    """Households visited twice, because their goods could not wait."""
 
 
 class _Locations:
@@ -223,6 +233,15 @@ def _vehicles(
     return vehicles
 
 
+def _coverage(day_input: DayInput, stops: Sequence[PooledStop], pins: Pins) -> areas.Coverage:
+    """Who may serve each stop: its locked volunteers, else those whose areas hold it."""
+    township_of_village = {
+        o.household.village_id: o.household.village.township_id for o in day_input.orders
+    }
+    pinned = {stop.key: pins.volunteers_for(stop) for stop in stops if pins.volunteers_for(stop)}
+    return areas.coverage(stops, day_input.volunteers, township_of_village, pinned)
+
+
 def build_problem(
     day_input: DayInput,
     settings: PlanningSettings,
@@ -236,20 +255,18 @@ def build_problem(
 
     Raises ``PlanningError`` when no order is waiting, no volunteer is on duty, or a place
     is too far from every road of the loaded network."""
-    stops = pool_orders(
-        to_pool_orders(day_input.orders, day_input.kept_quantities), settings.separate_pesticide
+    day_visits = visits.plan_visits(
+        to_pool_orders(day_input.orders, day_input.kept_quantities, day_input.day),
+        settings.separate_pesticide,
     )
+    stops = day_visits.stops
     volunteers = day_input.volunteers
     if not stops:
         raise PlanningError(_("No allocated order is waiting for delivery on this day."))
     if not volunteers:
         raise PlanningError(_("No volunteer is on duty on this day."))
     pins = pins or Pins()
-    township_of_village = {
-        o.household.village_id: o.household.village.township_id for o in day_input.orders
-    }
-    pinned = {stop.key: pins.volunteers_for(stop) for stop in stops if pins.volunteers_for(stop)}
-    covered = areas.coverage(stops, volunteers, township_of_village, pinned)
+    covered = _coverage(day_input, stops, pins)
     stops = [stop for stop in stops if stop.key in covered.volunteers_of]
     volunteers = covered.useful_volunteers
     vehicle_outlet = assign_outlets(
@@ -284,4 +301,6 @@ def build_problem(
         locked_keys,
         {location: outlet_id for outlet_id, location in outlet_location.items()},
         covered.uncovered,
+        day_visits.waiting,
+        day_visits.second_visits,
     )

@@ -23,6 +23,7 @@ from supply_match.models import (
 )
 from supply_match.models._types import utcnow
 from supply_match.services.documents import route_sheets
+from supply_match.services.planning.loading import carried_on_other_days
 from supply_match.services.unit_of_work import use_case
 
 
@@ -33,6 +34,10 @@ class PublishError(RuntimeError):
 def planned_order_ids(plan: DeliveryPlan) -> set[int]:
     """Ids of the orders with goods on the plan's runs."""
     return {item.order_id for run in plan.runs for stop in run.stops for item in stop.items}
+
+
+def _has_line_in(order: Order, line_ids: set[int]) -> bool:
+    return any(line.id in line_ids for line in order.lines)
 
 
 def _last_published_order_ids(plan: DeliveryPlan) -> set[int]:
@@ -69,8 +74,14 @@ def publish(
         o.id: o for o in db.session.scalars(select(Order).where(Order.id.in_(now_on | before)))
     }
     added, removed = sorted(now_on - before), sorted(before - now_on)
+    # The rest of an order partly on another day's published runs: it is scheduled already.
+    elsewhere = {
+        line for line, _outlet in carried_on_other_days(added + removed, plan.delivery_date)
+    }
     for order_id in added:
         order = orders[order_id]
+        if order.status == OrderStatus.SCHEDULED and _has_line_in(order, elsewhere):
+            continue
         if order.status == OrderStatus.FAILED:
             order.transition_to(OrderStatus.ALLOCATED)  # a failed delivery, planned again
         if order.status != OrderStatus.ALLOCATED:
@@ -84,7 +95,7 @@ def publish(
         order.transition_to(OrderStatus.SCHEDULED)
     for order_id in removed:
         order = orders[order_id]
-        if order.status == OrderStatus.SCHEDULED:
+        if order.status == OrderStatus.SCHEDULED and not _has_line_in(order, elsewhere):
             order.transition_to(OrderStatus.ALLOCATED)
     plan.status = PlanStatus.PUBLISHED
     plan.version += 1

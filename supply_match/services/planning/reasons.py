@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 import solver
 from supply_match.models import Order
+from supply_match.services.planning import visits
 from supply_match.services.planning.areas import NO_VOLUNTEER_IN_AREA
 
 REASON_TEXT = {
@@ -27,6 +28,34 @@ REASON_TEXT = {
     solver.Reason.SEARCH_LIMIT: _l("The planning time ran out before it could be placed"),
 }
 
+# Goods left for another day of the wanted range so that the household is visited once.
+WAITING_TEXT = {
+    visits.WAITS_APART_FROM_SEED: _l(
+        "Pesticide may not ride with the seed delivered to this household today: it waits"
+        " for another day of the wanted range"
+    ),
+    visits.WAITS_FOR_OTHER_OUTLET: _l(
+        "Held at another outlet than the household's other goods today: it waits for"
+        " another day of the wanted range, so the household is visited once"
+    ),
+}
+
+# Why a household is still visited twice on the day (its goods could not wait).
+SECOND_VISIT_TEXT = {
+    visits.SECOND_VISIT_PESTICIDE: _l(
+        "Pesticide and seed are both wanted by today and may not ride together"
+    ),
+    visits.SECOND_VISIT_OUTLETS: _l("Its goods are held at two outlets and are wanted by today"),
+    visits.SECOND_VISIT_WINDOWS: _l("Its orders ask for delivery times that do not overlap"),
+    visits.SECOND_VISIT_PLACES: _l("Its goods are wanted at two places (home and field)"),
+}
+
+
+def second_visit_text(code: str) -> str:
+    """Why a household is visited twice, in words; an unknown code is shown as it is."""
+    text = SECOND_VISIT_TEXT.get(code)
+    return code if text is None else str(text)
+
 
 def unassigned_reason_text(code: str, order: Order | None = None) -> str:
     """The text of a stored reason code; an unknown code is shown as it is. ``order``
@@ -38,6 +67,8 @@ def unassigned_reason_text(code: str, order: Order | None = None) -> str:
             "No volunteer on duty covers %(township)s",
             township=order.household.village.township.name,
         )
+    if code in WAITING_TEXT:
+        return str(WAITING_TEXT[code])
     try:
         return str(REASON_TEXT[solver.Reason(code)])
     except ValueError:

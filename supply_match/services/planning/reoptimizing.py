@@ -26,6 +26,7 @@ from supply_match.services.planning.distances import DistanceProvider
 from supply_match.services.planning.drafts import _draft_plan, store_draft
 from supply_match.services.planning.loading import (
     DayInput,
+    carried_on_other_days,
     orders_by_ids,
     outlets_of,
     volunteers_on_duty,
@@ -36,9 +37,12 @@ from supply_match.services.planning.solving import solve_and_check
 from supply_match.services.unit_of_work import use_case
 
 
-def _kept_quantities(kept: Sequence[DeliveryRun]) -> dict[tuple[int, int], Decimal]:
-    """(order line id, outlet id) -> quantity the kept runs already carry."""
-    quantities: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
+def _kept_quantities(
+    kept: Sequence[DeliveryRun], elsewhere: dict[tuple[int, int], Decimal]
+) -> dict[tuple[int, int], Decimal]:
+    """(order line id, outlet id) -> quantity the kept runs already carry, and the runs of
+    other days' published plans (``elsewhere``: the rest of a partly scheduled order)."""
+    quantities: dict[tuple[int, int], Decimal] = defaultdict(Decimal, elsewhere)
     for run in kept:
         for stop in run.stops:
             for item in stop.items:
@@ -86,7 +90,7 @@ def _solve_again(plan: DeliveryPlan, settings: PlanningSettings, provider, user,
         orders,
         _free_volunteers(plan, replanned),
         outlets_of(orders),
-        _kept_quantities(kept),
+        _kept_quantities(kept, carried_on_other_days(order_ids, plan.delivery_date)),
     )
     built = build_problem(day_input, settings, provider, _pins(replanned))
     if progress is not None:

@@ -21,6 +21,7 @@ from supply_match.models import (
     PlanningJob,
     PlanStatus,
     StopItem,
+    Township,
     Volunteer,
 )
 from supply_match.services import scope
@@ -89,17 +90,31 @@ def latest_job(day: date) -> PlanningJob | None:
     )
 
 
+def run_colours(plan: DeliveryPlan) -> dict[int, int]:
+    """Run id -> colour index; runs whose stops are near one another differ."""
+    indices = svg_map.colour_indices([[(s.lat, s.lon) for s in run.stops] for run in plan.runs])
+    return {run.id: index for run, index in zip(plan.runs, indices, strict=True)}
+
+
 def plan_map(plan: DeliveryPlan, width: int = 900, height: int = 560) -> str:
-    """An SVG map (``width`` x ``height`` pixels) of every run, outlet and unassigned order."""
+    """An SVG map (``width`` x ``height`` pixels) of every run (each its own group, to be
+    highlighted), outlet, unassigned order, and the townships' names."""
     layer = svg_map.MapLayer()
     outlets = {}
-    for index, run in enumerate(plan.runs):
+    colours = run_colours(plan)
+    for run in plan.runs:
         outlets[run.outlet.id] = run.outlet
         points = [(run.outlet.lat, run.outlet.lon)] + [(s.lat, s.lon) for s in run.stops]
         layer.runs.append(
-            svg_map.MapRun(svg_map.run_colour(index), points, [s.label for s in run.stops])
+            svg_map.MapRun(
+                svg_map.run_colour(colours[run.id]),
+                points,
+                [s.label for s in run.stops],
+                key=f"run-{run.id}",
+            )
         )
     layer.outlets = [(o.lat, o.lon, o.name) for o in outlets.values()]
+    layer.places = [(t.lat, t.lon, t.name) for t in db.session.scalars(select(Township))]
     for missing in plan.unassigned:
         lat, lon = delivery_point_of(missing.order)
         layer.unassigned.append(
@@ -146,9 +161,15 @@ def summary(plan: DeliveryPlan) -> dict[str, object]:
 def board(plan: DeliveryPlan) -> list[dict[str, object]]:
     """One row per run, in the plan's order, with its colour and delivery progress."""
     figures = delivery.progress_by_run(plan)
+    colours = run_colours(plan)
     rows = []
-    for index, run in enumerate(plan.runs):
-        row = {"run": run, "colour": svg_map.run_colour(index), **figures[run.id]}
+    for run in plan.runs:
+        row = {
+            "run": run,
+            "colour": svg_map.run_colour(colours[run.id]),
+            "colour_index": colours[run.id],
+            **figures[run.id],
+        }
         rows.append(row)
     return rows
 
