@@ -1,7 +1,7 @@
 """household link version: renewing a household's page link bumps it
 
 Revision ID: e4d2a6b8c1f3
-Revises: a7c41d09e5b2
+Revises: c3d8e1f04a6b
 Create Date: 2026-12-02 01:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e4d2a6b8c1f3'
-down_revision = 'a7c41d09e5b2'
+down_revision = 'c3d8e1f04a6b'
 branch_labels = None
 depends_on = None
 
