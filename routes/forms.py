@@ -1,8 +1,11 @@
 """Forms. Field labels are English msgids, translated when the page renders; the rules
 for what a valid account is live in services/accounts.py, not here."""
 
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.form import _Auto
+from werkzeug.datastructures import CombinedMultiDict
 from wtforms import PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
@@ -18,7 +21,21 @@ ROLE_LABELS = {
 }
 
 
-class LoginForm(FlaskForm):
+class PageForm(FlaskForm):
+    """A form a page posts. Flask-WTF would also read a JSON body as the form, handing a
+    field whatever the JSON held (an object, a list, a number): pages take form fields
+    only, so a JSON body reads as an empty form and fails validation with a message."""
+
+    class Meta:
+        def wrap_formdata(self, form, formdata):
+            if formdata is _Auto:
+                if request.files:
+                    return CombinedMultiDict((request.files, request.form))
+                return request.form or None
+            return formdata
+
+
+class LoginForm(PageForm):
     login = StringField(
         _l("Username or mobile number"),
         validators=[
@@ -32,7 +49,7 @@ class LoginForm(FlaskForm):
     )
 
 
-class UserForm(FlaskForm):
+class UserForm(PageForm):
     username = StringField(_l("Username"))
     display_name = StringField(_l("Name"))
     mobile = StringField(_l("Mobile number (optional)"))

@@ -185,3 +185,11 @@ def test_behind_a_trusted_proxy_the_forwarded_address_is_counted(app):
     assert "ip:203.0.113.7" in keys
     with proxied.app_context():
         db.engine.dispose()
+
+
+def test_a_json_body_posted_to_the_sign_in_page_is_an_empty_form(client, county_people):
+    """Pages read form fields only: an object where the name goes is not handed on."""
+    response = client.post("/login", json={"login": {"name": "cadre_a"}, "password": [1]})
+    assert response.status_code == 200
+    assert "请输入用户名或手机号" in response.get_data(as_text=True)
+    assert client.get("/orders").location.startswith("/login")  # nobody signed in
