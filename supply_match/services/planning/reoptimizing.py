@@ -10,6 +10,8 @@ from decimal import Decimal
 from flask_babel import gettext as _
 
 from supply_match.models import DeliveryPlan, DeliveryRun, RunStatus, User, Volunteer
+from supply_match.models.audit import AuditKind
+from supply_match.services import audit
 from supply_match.services.documents import route_sheets
 from supply_match.services.planning.distances import DistanceProvider
 from supply_match.services.planning.drafts import store_draft
@@ -95,6 +97,14 @@ def reoptimize(
     built, solution = solve_and_check(built, settings)
     stored = store_draft(
         plan.delivery_date, built, solution, settings, user, keep_runs=kept, action="reoptimized"
+    )
+    audit.record(
+        AuditKind.PLAN,
+        "reoptimized",
+        record_id=stored.id,
+        actor=user,
+        summary=audit.plan_text(stored),
+        detail={"locked_runs": len(kept)},
     )
     route_sheets.queue_sheets(stored, site_url)
     return stored
