@@ -7,16 +7,24 @@ change commits both, or neither. Who acted and from where come from ``supply_mat
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 
-from supply_match import acting
+from supply_match import acting, clock
 from supply_match.extensions import db
 from supply_match.models import AuditEntry, AuditKind, DeliveryPlan, Order, Product, User
+from supply_match.services.county import settings as county_settings
+from supply_match.services.documents import spreadsheets as sheets
+from supply_match.services.documents.spreadsheets import Column
+from supply_match.services.fields import parse_date, text_field
 
 _SUMMARY_LENGTH = 300
 # Set while an import makes its rows through use cases that would each write an entry.
@@ -137,3 +145,109 @@ def record_phone_mark(stop_id: int, action: str, volunteer_name: str, summary: s
         actor_name=_("volunteer %(name)s", name=volunteer_name),
         origin=PHONE_LINK,
     )
+
+
+# Reading the log: the page, its export and the API share one filter and one query.
+
+PERSON_LENGTH = 40
+
+
+@dataclass
+class AuditFilters:
+    """What the log is narrowed to: a kind, a person (part of the actor's name or login)
+    and a county day; ``errors`` names each value that could not be read."""
+
+    kind: str = ""
+    person: str = ""
+    day: date | None = None
+    errors: dict[str, str] = field(default_factory=dict)
+
+    def as_args(self) -> dict[str, str]:
+        args = {"kind": self.kind, "person": self.person}
+        args["day"] = self.day.isoformat() if self.day else ""
+        return {key: value for key, value in args.items() if value}
+
+
+def read_filters(args: Mapping[str, object]) -> AuditFilters:
+    """The filters as typed (a page's query string or the API's); never raises."""
+    errors: dict[str, str] = {}
+    kind = str(args.get("kind") or "").strip()
+    if kind and kind not in {str(k) for k in AuditKind}:
+        errors["kind"] = _("Please choose a kind of record from the list.")
+        kind = ""
+    person = text_field(args.get("person") or "", errors, "person", max_length=PERSON_LENGTH)
+    day_text = str(args.get("day") or "").strip()
+    day = parse_date(day_text, errors, "day") if day_text else None
+    return AuditFilters(kind=kind, person=person, day=day, errors=errors)
+
+
+def entries_query(filters: AuditFilters):
+    """The entries the filters select, newest first; the day is the county's."""
+    stmt = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    if filters.kind:
+        stmt = stmt.where(AuditEntry.kind == filters.kind)
+    if filters.person:
+        pattern = "%" + filters.person.replace("%", r"\%").replace("_", r"\_") + "%"
+        stmt = stmt.where(AuditEntry.actor_name.like(pattern, escape="\\"))
+    if filters.day is not None:
+        start, end = county_day_bounds(filters.day)
+        stmt = stmt.where(AuditEntry.at >= start, AuditEntry.at < end)
+    return stmt
+
+
+def county_day_bounds(day: date) -> tuple[datetime, datetime]:
+    """The county's calendar day as naive UTC moments [start, end)."""
+    zone = ZoneInfo(county_settings.current().time_zone)
+    start = datetime.combine(day, time(0), zone)
+    end = datetime.combine(day + timedelta(days=1), time(0), zone)
+    return (
+        start.astimezone(UTC).replace(tzinfo=None),
+        end.astimezone(UTC).replace(tzinfo=None),
+    )
+
+
+def local_time(entry: AuditEntry) -> datetime:
+    """When the entry was written, on the county's clock."""
+    return clock.to_zone(entry.at, county_settings.current().time_zone)
+
+
+def people() -> list[str]:
+    """The names that appear in the log, for the person filter's suggestions."""
+    stmt = select(AuditEntry.actor_name).distinct().order_by(AuditEntry.actor_name).limit(200)
+    return [name for name in db.session.scalars(stmt) if name]
+
+
+EXPORT_COLUMNS = [
+    Column("at", "时间", width=18, english="Time"),
+    Column("actor", "谁", width=22, english="Who"),
+    Column("origin", "来源", width=16, english="From"),
+    Column("kind", "记录类别", width=10, english="Kind"),
+    Column("record_id", "编号", width=8, english="Record"),
+    Column("action", "操作", width=14, english="Action"),
+    Column("summary", "内容", width=60, english="What"),
+]
+
+
+def export_rows(filters: AuditFilters, label: Callable[[str, str], str]) -> list[list[object]]:
+    """The rows of the export, every entry the filters select (newest first);
+    ``label(table, code)`` names kinds and actions in the reader's language."""
+    return [
+        [
+            local_time(entry).strftime("%Y-%m-%d %H:%M:%S"),
+            entry.actor_name,
+            entry.origin,
+            label("audit_kinds", entry.kind),
+            entry.record_id if entry.record_id is not None else "",
+            label("audit_actions", entry.action),
+            entry.summary,
+        ]
+        for entry in db.session.scalars(entries_query(filters))
+    ]
+
+
+def export_xlsx(filters: AuditFilters, label: Callable[[str, str], str]) -> bytes:
+    return sheets.write_xlsx(EXPORT_COLUMNS, export_rows(filters, label), "操作记录")
+
+
+def export_csv(filters: AuditFilters, label: Callable[[str, str], str]) -> bytes:
+    return sheets.write_csv(EXPORT_COLUMNS, export_rows(filters, label))
