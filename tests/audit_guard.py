@@ -123,10 +123,15 @@ def _forget(session: Session) -> None:
     session.info.pop(_AUDITED, None)
 
 
+# The guard of the running test, for the test that shows it catches a change.
+current: AuditGuard | None = None
+
+
 @contextmanager
 def watching() -> Iterator[AuditGuard]:
     """Watch every session until the block ends; the guard lists what went unaudited."""
-    guard = AuditGuard()
+    global current
+    guard = current = AuditGuard()
 
     def before_commit(session: Session) -> None:
         session.flush()  # what the commit is about to write counts too
@@ -149,5 +154,6 @@ def watching() -> Iterator[AuditGuard]:
     try:
         yield guard
     finally:
+        current = None
         for name, listener in listeners:
             event.remove(Session, name, listener)

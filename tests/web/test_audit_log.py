@@ -14,7 +14,11 @@ def test_cancelling_an_order_on_the_page_is_logged_with_the_cadre_and_address(
 ):
     auth.login("cadre_a")
     order_id = county_people.order_a.id
-    client.post(f"/orders/{order_id}/cancel", environ_base={"REMOTE_ADDR": "10.1.2.3"})
+    client.post(
+        f"/orders/{order_id}/cancel",
+        data={"confirm": "1"},
+        environ_base={"REMOTE_ADDR": "10.1.2.3"},
+    )
     cancelled = [e for e in _entries() if e.kind == "order" and e.action == "cancelled"]
     assert len(cancelled) == 1
     entry = cancelled[0]
@@ -26,7 +30,7 @@ def test_cancelling_an_order_on_the_page_is_logged_with_the_cadre_and_address(
 
 def test_a_refused_cancel_leaves_no_entry(client, auth, county_people):
     auth.login("cadre_b")  # another village's cadre
-    client.post(f"/orders/{county_people.order_a.id}/cancel")
+    client.post(f"/orders/{county_people.order_a.id}/cancel", data={"confirm": "1"})
     assert [e for e in _entries() if e.kind == "order"] == []
 
 
