@@ -102,6 +102,12 @@ def _note_flush(session: Session, _context: object) -> None:
             changed.add(type(obj).__name__)
 
 
+def _is_application(filename: str) -> bool:
+    """The application's own code (services, the door, the worker), not the tests'."""
+    inside = "/supply_match/" in filename or "/routes/" in filename
+    return inside and "unit_of_work" not in filename and "/tests/" not in filename
+
+
 def _use_case() -> str | None:
     """The use case committing: the function ``@use_case`` wraps, else the application's
     code that opened the unit of work; None when a test opened it itself."""
@@ -112,8 +118,10 @@ def _use_case() -> str | None:
         if filename.endswith("unit_of_work.py") and frame.f_code.co_name == "wrapped":
             function = frame.f_locals.get("function")
             found = f"{function.__module__}.{function.__qualname__}"
-        elif found is None and "/supply_match/" in filename and "unit_of_work" not in filename:
-            found = f"{filename.rsplit('/supply_match/', 1)[-1]}:{frame.f_lineno} {frame.f_code.co_name}"
+        elif found is None and _is_application(filename):
+            found = (
+                f"{'/'.join(filename.rsplit('/', 2)[-2:])}:{frame.f_lineno} {frame.f_code.co_name}"
+            )
         frame = frame.f_back
     return found
 
