@@ -123,6 +123,7 @@ def _calls(people, cat):
         # publishes a planned day).
         "publishPlan": ({"day": "2020-03-05"}, {}, None, 409),
         "runMatching": ({}, {}, None, 200),
+        "listAuditEntries": ({}, {"kind": "order", "day": "2020-03-03"}, None, 200),
     }  # fmt: skip
 
 
