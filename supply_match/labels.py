@@ -122,6 +122,14 @@ AUDIT_ACTIONS = {
 }
 
 
+# Where a change came from when it is not an address (services/audit.py, acting.py).
+AUDIT_ORIGINS = {
+    "phone link": _l("phone link"),
+    "worker": _l("worker"),
+    "system": _l("system"),
+}
+
+
 def label(table: dict, code: str | None) -> str:
     """The translated label of ``code`` in ``table``; an unknown code shows as itself."""
     if code is None:
@@ -140,6 +148,7 @@ TABLES = {
     "hazard_class": HAZARD_CLASSES,
     "audit_kinds": AUDIT_KINDS,
     "audit_actions": AUDIT_ACTIONS,
+    "audit_origins": AUDIT_ORIGINS,
 }
 
 

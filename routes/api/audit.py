@@ -24,6 +24,7 @@ def entry_json(entry: AuditEntry) -> dict:
         "record_id": entry.record_id,
         "action": entry.action,
         "summary": entry.summary,
+        "language": entry.language,
         "detail": entry.detail,
     }
 
@@ -55,6 +56,10 @@ SCHEMAS = {
             "record_id": {"type": ["integer", "null"]},
             "action": {"type": "string"},
             "summary": {"type": "string"},
+            "language": {
+                "type": "string",
+                "description": "The language the summary was written in (the actor's).",
+            },
             "detail": {"type": "object"},
         },
     },

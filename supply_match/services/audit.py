@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -81,6 +82,7 @@ def record(
         record_id=record_id,
         action=action[:32],
         summary=summary[:_SUMMARY_LENGTH],
+        language=str(get_locale() or "")[:16],
         detail=detail or {},
     )
     db.session.add(entry)
@@ -234,8 +236,8 @@ def export_rows(filters: AuditFilters, label: Callable[[str, str], str]) -> list
     return [
         [
             local_time(entry).strftime("%Y-%m-%d %H:%M:%S"),
-            entry.actor_name,
-            entry.origin,
+            label("audit_origins", entry.actor_name),
+            label("audit_origins", entry.origin),
             label("audit_kinds", entry.kind),
             entry.record_id if entry.record_id is not None else "",
             label("audit_actions", entry.action),
