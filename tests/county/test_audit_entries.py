@@ -83,5 +83,8 @@ def test_a_phone_mark_names_the_volunteer_and_the_phone_link(app, county):
     (entry,) = _entries("stop")
     assert (entry.action, entry.record_id, entry.origin) == ("phone_failed", stop.id, "phone link")
     assert volunteer.name in entry.actor_name and entry.actor_id is None
+    # The reason as the volunteer read it, not its code.
+    assert entry.summary.startswith(stop.label) and "nobody_home" not in entry.summary
+    assert len(entry.summary) > len(stop.label)
     planned = [e.action for e in _entries("plan")]
     assert planned == ["planned", "published"]

@@ -171,8 +171,9 @@ def apply_stop_update(
         was = stop.status
         if _claim(stop, was, action):
             message = _apply(stop, was, action, reason, received_by, note)
+            why = failure_reason_text(reason) if action == StopUpdateAction.FAILED else ""
             audit.record_phone_mark(
-                stop.id, f"phone_{action}", volunteer.name, f"{stop.label} {reason or ''}".strip()
+                stop.id, f"phone_{action}", volunteer.name, f"{stop.label} {why}".strip()
             )
             if action == StopUpdateAction.DELIVERED:
                 collections.record(stop, collected)
