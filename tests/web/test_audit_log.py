@@ -82,6 +82,7 @@ def test_the_log_page_lists_newest_first_in_the_countys_time(client, auth, count
     assert _shown_ids(html) == [third, second, first]
     assert "2020-03-16 07:30:00" in html  # 23:30 UTC on the county's clock
     assert "Published" in html and "张甲户 玉米种 2袋" in html and "10.0.0.7" in html
+    assert 'href="/orders/1"' in html  # an order's entry leads to the order
 
 
 def test_the_log_filters_by_kind_person_and_county_day(client, auth, county_people):
