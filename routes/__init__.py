@@ -54,3 +54,6 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(outlets.bp)
     app.register_blueprint(outlet_days.bp)
     app.register_blueprint(household_link.bp)
+    from routes import audit
+
+    app.register_blueprint(audit.bp)

@@ -92,6 +92,9 @@ def new_user():
 def set_active(user_id: int):
     user = db.get_or_404(User, user_id)
     active = request.form.get("active") == "1"
+    asked = request.form.get("confirmed") == "1"
+    if not active and not asked and user.id != current_user.id:
+        return render_template("admin/confirm_deactivate.html", user=user)
     try:
         accounts.set_active(user, active, current_user)
     except accounts.AccountError as error:

@@ -116,10 +116,12 @@ def order_detail(order_id: int):
 @bp.route("/orders/<int:order_id>/cancel", methods=["GET", "POST"])
 @role_required()
 def order_cancel(order_id: int):
-    """GET asks first (or says why not); POST cancels, from that page or the order's."""
+    """GET asks first (or says why not); a POST cancels once confirmed on that page (a
+    POST without ``confirm`` only asks)."""
     order = scope.get_order_for(current_user, order_id)
-    if request.method == "GET":
-        reason = intake.why_not_editable(order)
+    confirmed = request.method == "POST" and request.form.get("confirm") == "1"
+    reason = intake.why_not_editable(order)
+    if request.method == "GET" or (not confirmed and not reason):
         if reason:
             return render_template("intake/not_editable.html", order=order, reason=reason)
         return render_template("orders/cancel.html", order=order)

@@ -25,6 +25,7 @@ from supply_match import labels, urls
 from supply_match.extensions import db
 from supply_match.models import DeliveryRun, DeliveryStop, JobStatus, PlanningJob, Role, Volunteer
 from supply_match.services.county import settings as county_settings
+from supply_match.services.county import volunteers as volunteer_directory
 from supply_match.services.delivery import links as volunteer_links
 from supply_match.services.documents import route_sheets
 from supply_match.services.fields import id_value
@@ -329,10 +330,19 @@ def volunteers():
     )
 
 
-@bp.post("/volunteers/<int:volunteer_id>/renew")
+@bp.route("/volunteers/<int:volunteer_id>/renew", methods=["GET", "POST"])
 @role_required(*STAFF)
 def renew_link(volunteer_id: int):
+    """GET asks first, naming the published runs the old link opens; a confirmed POST
+    renews (an unconfirmed one only asks)."""
     volunteer = db.get_or_404(Volunteer, volunteer_id)
+    if request.form.get("confirmed") != "1":
+        return render_template(
+            "plans/confirm_renew.html",
+            volunteer=volunteer,
+            runs=volunteer_directory.runs_ahead(volunteer.id),
+            today=county_settings.county_today(),
+        )
     volunteer_links.revoke(volunteer)
     flash(_("%(name)s has a new link; the old one no longer opens.", name=volunteer.name), "info")
     return redirect(url_for("plans.volunteers", _anchor=f"volunteer-{volunteer.id}"))

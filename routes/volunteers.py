@@ -114,6 +114,13 @@ def _found(volunteer_id: int | None):
 def set_active(volunteer_id: int):
     volunteer = _found(volunteer_id)
     active = request.form.get("active") == "1"
+    if not active and request.form.get("confirmed") != "1":
+        # Asks first, naming what deactivating does and the published runs ahead.
+        return render_template(
+            "volunteers/confirm_deactivate.html",
+            volunteer=volunteer,
+            runs=volunteers.runs_ahead(volunteer_id),
+        )
     try:
         volunteers.set_volunteer_active(
             volunteer_id, active, confirmed=request.form.get("confirmed") == "1"

@@ -13,6 +13,8 @@ from sqlalchemy import func, select
 
 from supply_match import geo
 from supply_match.extensions import db
+from supply_match.models.audit import AuditKind
+from supply_match.services import audit
 from supply_match.services.documents import spreadsheets as sheets
 from supply_match.services.documents.spreadsheets import Column, RowErrors, SheetError
 from supply_match.services.unit_of_work import unit_of_work
@@ -143,6 +145,7 @@ def apply_coordinates(filename: str, data: bytes, gcj02: bool = False) -> Coordi
             result.townships += 1
         else:
             result.villages += 1
+    audit.record_import(AuditKind.PLACE, filename, created=0, updated=len(planned))
     return result
 
 

@@ -64,6 +64,74 @@ DELIVERY_POINTS = {
 }
 
 
+AUDIT_KINDS = {
+    "order": _l("Order"),
+    "household": _l("Household"),
+    "stock": _l("Stock"),
+    "price": _l("Prices and subsidies"),
+    "plan": _l("Plan"),
+    "run": _l("Run"),
+    "stop": _l("Stop"),
+    "volunteer": _l("Volunteer"),
+    "outlet": _l("Outlet"),
+    "account": _l("Account"),
+    "token": _l("API token"),
+    "settings": _l("Settings"),
+    "place": _l("Place"),
+    "product": _l("Product"),
+}
+
+# What each audit entry's action code means (services write them with audit.record).
+AUDIT_ACTIONS = {
+    "created": _l("Created"),
+    "edited": _l("Edited"),
+    "cancelled": _l("Cancelled"),
+    "merged": _l("Merged"),
+    "imported": _l("Imported"),
+    "programme_created": _l("Subsidy programme created"),
+    "programme_edited": _l("Subsidy programme edited"),
+    "matched": _l("Orders matched to stock"),
+    "outlet_prices": _l("Outlet prices set"),
+    "guide_prices": _l("Guide prices set"),
+    "received": _l("Goods received"),
+    "count": _l("Stock counted"),
+    "activated": _l("Reactivated"),
+    "deactivated": _l("Deactivated"),
+    "applied": _l("Signed up"),
+    "approved": _l("Application approved"),
+    "declined": _l("Application declined"),
+    "password_reset": _l("Password reset"),
+    "password_changed": _l("Own password changed"),
+    "issued": _l("Issued"),
+    "revoked": _l("Revoked"),
+    "saved": _l("Saved"),
+    "planned": _l("Planned"),
+    "reoptimized": _l("Re-optimized"),
+    "published": _l("Published"),
+    "planning_started": _l("Planning started"),
+    "moved": _l("Stop moved"),
+    "locked": _l("Locked"),
+    "unlocked": _l("Unlocked"),
+    "link_renewed": _l("Link renewed"),
+    "phone_delivered": _l("Marked delivered"),
+    "phone_failed": _l("Marked failed"),
+    "phone_undo": _l("Mark undone"),
+    "handed_over": _l("Handed over at the outlet"),
+    "goods_returned": _l("Goods returned to the outlet"),
+    "day_closed": _l("Day closed"),
+    "day_corrected": _l("Closed day corrected"),
+    "road_network": _l("Road network loaded"),
+}
+
+
+# Where a change came from when it is not an address (services/audit.py, acting.py).
+AUDIT_ORIGINS = {
+    "phone link": _l("phone link"),
+    "worker": _l("worker"),
+    "system": _l("system"),
+}
+
+
 def label(table: dict, code: str | None) -> str:
     """The translated label of ``code`` in ``table``; an unknown code shows as itself."""
     if code is None:
@@ -80,6 +148,9 @@ TABLES = {
     "vehicle_type": VEHICLE_TYPES,
     "product_category": PRODUCT_CATEGORIES,
     "hazard_class": HAZARD_CLASSES,
+    "audit_kinds": AUDIT_KINDS,
+    "audit_actions": AUDIT_ACTIONS,
+    "audit_origins": AUDIT_ORIGINS,
 }
 
 

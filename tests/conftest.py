@@ -21,7 +21,7 @@ from sqlalchemy import text
 
 from supply_match import create_app
 from supply_match.extensions import db
-from tests import servers
+from tests import audit_guard, servers
 
 # Every SQLite database and task queue file the suite makes lives under one folder,
 # removed when the run ends.
@@ -127,9 +127,11 @@ def _empty_all_tables() -> None:
 
 @pytest.fixture
 def app(migrated_database_url: str) -> Iterator[Flask]:
-    """The app on a migrated, empty database; CSRF off (a dedicated test turns it on)."""
+    """The app on a migrated, empty database; CSRF off (a dedicated test turns it on).
+    Every use case the test runs must write an audit entry with its change
+    (tests/audit_guard.py)."""
     app = make_app(migrated_database_url)
-    with app.app_context():
+    with app.app_context(), audit_guard.watching() as guard:
         try:
             yield app
         finally:
@@ -137,6 +139,10 @@ def app(migrated_database_url: str) -> Iterator[Flask]:
             _empty_all_tables()
             db.session.remove()
             db.engine.dispose()
+    if guard.failure():
+        pytest.fail(
+            f"Nothing changes without an audit entry (tests/audit_guard.py):\n{guard.failure()}"
+        )
 
 
 @pytest.fixture

@@ -51,6 +51,7 @@ def signed_in():
 # The areas register their views on ``bp``; one module per area (openapi.AREAS lists them
 # for the document).
 from routes.api import (  # noqa: E402, F401
+    audit,
     catalogue,
     households,
     outlet_writes,

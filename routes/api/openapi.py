@@ -193,6 +193,7 @@ AREAS = (
     "outlet_writes",
     "outlets",
     "plans",
+    "audit",
 )
 
 

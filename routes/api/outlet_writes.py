@@ -16,7 +16,6 @@ from routes.api.setup_common import as_text, merged
 from supply_match.extensions import db
 from supply_match.models import Outlet
 from supply_match.services.supply import catalogue
-from supply_match.services.unit_of_work import unit_of_work
 
 OUTLET_FIELDS = ("name", "township_id", "address", "lat", "lon", "opens_at", "closes_at",
                  "contact_name", "contact_mobile", "active")  # fmt: skip
@@ -34,14 +33,7 @@ def _outlet_saved(outlet: Outlet | None, body: dict) -> Outlet:
     checked, errors = catalogue.read_outlet(MultiDict(values), outlet)
     if errors:
         raise Unprocessable(errors)
-    with unit_of_work():
-        if outlet is None:
-            outlet = Outlet()
-            db.session.add(outlet)
-        for key, value in checked.items():
-            setattr(outlet, key, value)
-        db.session.flush()
-    return outlet
+    return catalogue.save(Outlet, outlet, checked)
 
 
 @bp.post("/outlets")

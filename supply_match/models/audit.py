@@ -61,6 +61,8 @@ class AuditEntry(db.Model):
     record_id: Mapped[int | None]
     action: Mapped[str] = mapped_column(String(32))
     summary: Mapped[str] = mapped_column(String(300), default="")
+    # The language the summary's words were written in (the actor's): "zh_Hans_CN", "en".
+    language: Mapped[str] = mapped_column(String(16), default="")
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     actor: Mapped[User | None] = relationship()

@@ -133,6 +133,7 @@ def _calls(people, cat):
         "addOrdersToDay": ({"day": "2020-03-05"}, {}, {"order_ids": [order.id]}, 409),
         "acceptProposal": ({"job_id": job.id}, {}, None, 404),
         "discardProposal": ({"job_id": job.id}, {}, None, 404),
+        "listAuditEntries": ({}, {"kind": "order", "day": "2020-03-03"}, None, 200),
     }  # fmt: skip
 
 

@@ -32,7 +32,7 @@ from tests.conftest import _new_database_url, make_app
 from tests.days import DAY
 
 # Rules that are not pages a person reads: files, machine answers, the API.
-NOT_PAGES = re.compile(r"^/(api/|static/|healthz)|\.(xlsx|pdf|json|js)$")
+NOT_PAGES = re.compile(r"^/(api/|static/|healthz)|\.(xlsx|csv|pdf|json|js)$")
 ROLES = ("admin", "dispatcher", "cadre", "outlet_staff")
 
 

@@ -70,7 +70,8 @@ def test_mobile_numbers_are_unique(client, auth, county_people):
 def test_admin_deactivates_and_reactivates_a_user(client, auth, county_people):
     auth.login("admin")
     user_id = county_people.cadre_b.id
-    assert client.post(f"/admin/users/{user_id}/active", data={"active": "0"}).status_code == 302
+    deactivate = {"active": "0", "confirmed": "1"}
+    assert client.post(f"/admin/users/{user_id}/active", data=deactivate).status_code == 302
     db.session.expire_all()
     assert db.session.get(User, user_id).active is False
     auth.logout()

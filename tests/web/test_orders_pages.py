@@ -84,7 +84,9 @@ def test_order_list_is_paged(app, client, auth, county_people):
 def test_cadre_cancels_own_order(client, auth, county_people):
     auth.login("cadre_a")
     order_id = county_people.order_a.id
-    response = client.post(f"/orders/{order_id}/cancel", follow_redirects=True)
+    response = client.post(
+        f"/orders/{order_id}/cancel", data={"confirm": "1"}, follow_redirects=True
+    )
     assert response.status_code == 200
     assert f"订单 {order_id} 已取消" in response.get_data(as_text=True)
     assert _status(order_id) == OrderStatus.CANCELLED
@@ -101,7 +103,7 @@ def test_cancelling_an_allocated_order_gives_its_stock_back(client, auth, county
     db.session.commit()
     assert _status(county_people.order_a.id) == OrderStatus.ALLOCATED
     auth.login("cadre_a")
-    client.post(f"/orders/{county_people.order_a.id}/cancel")
+    client.post(f"/orders/{county_people.order_a.id}/cancel", data={"confirm": "1"})
     assert _status(county_people.order_a.id) == OrderStatus.CANCELLED
     assert db.session.get(type(stock), stock.id).reserved == 0
 

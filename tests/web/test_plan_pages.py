@@ -132,7 +132,9 @@ def test_volunteer_links_page_shows_each_link_and_renewal_kills_the_old_one(
     page = client.get("/plans/volunteers").get_data(as_text=True)
     old_link = next(line for line in page.split('"') if "/v/" in line and line.startswith("http"))
     assert client.get(old_link).status_code == 200
-    client.post(f"/plans/volunteers/{volunteer.id}/renew")
+    client.post(f"/plans/volunteers/{volunteer.id}/renew")  # only asks
+    assert client.get(old_link).status_code == 200
+    client.post(f"/plans/volunteers/{volunteer.id}/renew", data={"confirmed": "1"})
     assert client.get(old_link).status_code == 404
 
 

@@ -37,7 +37,8 @@ def test_post_without_csrf_token_is_rejected(csrf_app, county_people):
     # With the token it goes through.
     detail = client.get(f"/orders/{order_id}").get_data(as_text=True)
     token = detail.split('name="csrf_token" value="')[1].split('"')[0]
-    assert client.post(f"/orders/{order_id}/cancel", data={"csrf_token": token}).status_code == 302
+    confirmed = {"csrf_token": token, "confirm": "1"}
+    assert client.post(f"/orders/{order_id}/cancel", data=confirmed).status_code == 302
     db.session.expire_all()
     assert db.session.get(Order, order_id).status == OrderStatus.CANCELLED
 

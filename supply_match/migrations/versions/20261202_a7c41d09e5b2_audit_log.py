@@ -33,6 +33,7 @@ def upgrade():
     sa.Column('record_id', sa.Integer(), nullable=True),
     sa.Column('action', sa.String(length=32), nullable=False),
     sa.Column('summary', sa.String(length=300), nullable=False),
+    sa.Column('language', sa.String(length=16), nullable=False),
     sa.Column('detail', sa.JSON(), nullable=False),
     sa.CheckConstraint(f"kind IN ({allowed})", name=op.f('ck_audit_entry_kind_valid')),
     sa.ForeignKeyConstraint(['actor_id'], ['user.id'], name=op.f('fk_audit_entry_actor_id_user'), ondelete='SET NULL'),

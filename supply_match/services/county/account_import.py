@@ -17,6 +17,8 @@ from sqlalchemy import select
 
 from supply_match.extensions import db
 from supply_match.models import Role, Village
+from supply_match.models.audit import AuditKind
+from supply_match.services import audit
 from supply_match.services.county import accounts
 from supply_match.services.county.passwords import first_password
 from supply_match.services.county.places import cell_text
@@ -95,9 +97,17 @@ def import_cadres(filename: str, data: bytes) -> CadreImportResult:
     rows = sheets.read_table(filename, data, CADRE_COLUMNS)
     errors = RowErrors()
     villages = {v.code: v for v in db.session.scalars(select(Village))}
+    result = CadreImportResult()
+    with audit.one_entry_for_many():
+        _make_accounts(rows, villages, errors, result)
+    errors.raise_if_any()
+    audit.record_import(AuditKind.ACCOUNT, filename, created=len(result.accounts))
+    return result
+
+
+def _make_accounts(rows, villages, errors: RowErrors, result: CadreImportResult) -> None:
     seen_logins: dict[str, int] = {}
     seen_mobiles: dict[str, int] = {}
-    result = CadreImportResult()
     for row in rows:
         username = cell_text(row.values.get("username"))
         mobile = re.sub(r"[\s-]", "", cell_text(row.values.get("mobile")))
@@ -140,5 +150,3 @@ def import_cadres(filename: str, data: bytes) -> CadreImportResult:
         result.accounts.append(
             NewAccount(user.username, user.display_name, user.mobile or "", codes, password)
         )
-    errors.raise_if_any()
-    return result

@@ -27,6 +27,8 @@ from supply_match.extensions import db
 from supply_match.models import LoginAttempt, Role, User, Village
 from supply_match.models import account as account_model
 from supply_match.models._types import MOBILE_PATTERN, utcnow
+from supply_match.models.audit import AuditKind
+from supply_match.services import audit
 from supply_match.services.unit_of_work import use_case
 
 MOBILE_RE = re.compile(MOBILE_PATTERN)
@@ -230,6 +232,12 @@ def create_user(
     user.villages.extend(villages if role == Role.CADRE else [])
     db.session.add(user)
     db.session.flush()
+    audit.record(
+        AuditKind.ACCOUNT,
+        "created",
+        record_id=user.id,
+        summary=f"{display_name} ({username}) {role}",
+    )
     return user
 
 
@@ -240,6 +248,9 @@ def reset_password(user: User, password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError({"password": N_("At least 8 characters.")})
     user.set_password(password)
+    audit.record(
+        AuditKind.ACCOUNT, "password_reset", record_id=user.id, summary=audit.actor_label(user)
+    )
 
 
 @use_case
@@ -248,6 +259,13 @@ def set_active(user: User, active: bool, acting: User) -> None:
     if not active and user.id == acting.id:
         raise AccountError({"active": N_("You cannot deactivate your own account.")})
     user.active = active
+    audit.record(
+        AuditKind.ACCOUNT,
+        "activated" if active else "deactivated",
+        record_id=user.id,
+        actor=acting,
+        summary=audit.actor_label(user),
+    )
 
 
 def users_query(search: str = "", role: str = ""):

@@ -8,6 +8,8 @@ import secrets
 from flask_babel import gettext as _
 
 from supply_match.models import User
+from supply_match.models.audit import AuditKind
+from supply_match.services import audit
 from supply_match.services.county.accounts import MIN_PASSWORD_LENGTH
 from supply_match.services.unit_of_work import use_case
 
@@ -69,3 +71,10 @@ def change_own_password(user: User, current: str, new: str, repeated: str) -> No
         raise PasswordChangeError(errors)
     user.set_password(new)
     user.must_change_password = False
+    audit.record(
+        AuditKind.ACCOUNT,
+        "password_changed",
+        record_id=user.id,
+        actor=user,
+        summary=audit.actor_label(user),
+    )

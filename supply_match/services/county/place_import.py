@@ -17,6 +17,8 @@ from sqlalchemy import select
 
 from supply_match.extensions import db
 from supply_match.models import Township, Village
+from supply_match.models.audit import AuditKind
+from supply_match.services import audit
 from supply_match.services.county.places import (
     PlaceError,
     cell_text,
@@ -197,6 +199,12 @@ def import_places(filename: str, data: bytes) -> PlaceImportResult:
     result.villages_added, result.villages_updated = added, updated
     # Raising inside the unit of work rolls back the rows flushed above.
     errors.raise_if_any()
+    audit.record_import(
+        AuditKind.PLACE,
+        filename,
+        created=result.townships_added + result.villages_added,
+        updated=result.townships_updated + result.villages_updated,
+    )
     return result
 
 

@@ -20,6 +20,8 @@ from sqlalchemy import func, or_, select
 from supply_match import geo
 from supply_match.extensions import db
 from supply_match.models import Household, Township, Village
+from supply_match.models.audit import AuditKind
+from supply_match.services import audit
 from supply_match.services.county import settings as county_settings
 from supply_match.services.errors import NotFoundError
 from supply_match.services.unit_of_work import use_case
@@ -200,11 +202,19 @@ def write_place(record, values: dict) -> None:
 def _save(model, getter, check, values: Mapping[str, object], record_id: int | None):
     record = getter(record_id) if record_id is not None else None
     checked = check(values, record)
+    action = "created" if record is None else "edited"
     if record is None:
         record = model()
         db.session.add(record)
     write_place(record, checked)
     db.session.flush()
+    audit.record(
+        AuditKind.PLACE,
+        action,
+        record_id=record.id,
+        summary=f"{record.code} {record.name}",
+        detail={"table": model.__tablename__},
+    )
     return record
 
 
@@ -230,6 +240,13 @@ def set_township_active(township_id: int, active: bool) -> Township:
     if not active:
         for village in township.villages:
             village.active = False
+    audit.record(
+        AuditKind.PLACE,
+        "activated" if active else "deactivated",
+        record_id=township.id,
+        summary=f"{township.code} {township.name}",
+        detail={"table": "township"},
+    )
     return township
 
 
@@ -240,6 +257,13 @@ def set_village_active(village_id: int, active: bool) -> Village:
     if active and not village.township.active:
         raise PlaceError({"active": _("Reactivate its township first.")})
     village.active = active
+    audit.record(
+        AuditKind.PLACE,
+        "activated" if active else "deactivated",
+        record_id=village.id,
+        summary=f"{village.code} {village.name}",
+        detail={"table": "village"},
+    )
     return village
 
 

@@ -19,6 +19,8 @@ from sqlalchemy import select
 from supply_match import clock
 from supply_match.extensions import db
 from supply_match.models import CountySettings
+from supply_match.models.audit import AuditKind
+from supply_match.services import audit
 from supply_match.services.county.accounts import N_
 from supply_match.services.unit_of_work import use_case
 
@@ -186,5 +188,11 @@ def save_settings(
     row.circuity = circuity_value
     row.updated_at = clock.now_utc()
     db.session.flush()
+    audit.record(
+        AuditKind.SETTINGS,
+        "saved",
+        summary=f"{county_name} {county_code} {time_zone}",
+        detail={"circuity": circuity_value, "keep_pesticide_apart": bool(keep_pesticide_apart)},
+    )
     forget_cached()
     return _from_row(row)

@@ -24,6 +24,8 @@ from supply_match.models import (
     Volunteer,
     VolunteerApplication,
 )
+from supply_match.models.audit import AuditKind
+from supply_match.services import audit
 from supply_match.services.county.places import cell_text
 from supply_match.services.county.volunteers import VolunteerError, check_volunteer, write_volunteer
 from supply_match.services.errors import NotFoundError
@@ -92,6 +94,13 @@ def apply(township: Township, values: Mapping[str, object]) -> VolunteerApplicat
     )
     db.session.add(application)
     db.session.flush()
+    audit.record(
+        AuditKind.VOLUNTEER,
+        "applied",
+        summary=f"{township.name} {application.name}",
+        detail={"application_id": application.id},
+        actor_name=application.name,
+    )
     return application
 
 
@@ -142,6 +151,14 @@ def approve(application_id: int, user: User) -> Volunteer:
     application.volunteer_id = volunteer.id
     application.decided_by_id = user.id
     application.decided_at = clock.now_utc()
+    audit.record(
+        AuditKind.VOLUNTEER,
+        "approved",
+        record_id=volunteer.id,
+        actor=user,
+        summary=f"{volunteer.name} {volunteer.mobile}",
+        detail={"application_id": application.id},
+    )
     return volunteer
 
 
@@ -153,4 +170,11 @@ def decline(application_id: int, user: User, reason: str = "") -> VolunteerAppli
     application.decline_reason = reason.strip()[:200] or None
     application.decided_by_id = user.id
     application.decided_at = clock.now_utc()
+    audit.record(
+        AuditKind.VOLUNTEER,
+        "declined",
+        actor=user,
+        summary=f"{application.name} {application.mobile}",
+        detail={"application_id": application.id},
+    )
     return application

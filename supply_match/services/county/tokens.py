@@ -21,6 +21,8 @@ from sqlalchemy import select, update
 from supply_match import clock
 from supply_match.extensions import db
 from supply_match.models import ApiToken, Role, User, Village
+from supply_match.models.audit import AuditKind
+from supply_match.services import audit
 from supply_match.services.errors import NotFoundError
 from supply_match.services.unit_of_work import use_case
 
@@ -83,6 +85,13 @@ def issue_token(
     )
     db.session.add(token)
     db.session.flush()
+    audit.record(
+        AuditKind.TOKEN,
+        "issued",
+        record_id=token.id,
+        actor=issued_by,
+        summary=f"{name} {role} {token.prefix}…",
+    )
     return token, secret
 
 
@@ -95,6 +104,9 @@ def revoke_token(token_id: int) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = clock.now_utc()
         token.user.active = False
+        audit.record(
+            AuditKind.TOKEN, "revoked", record_id=token.id, summary=f"{token.name} {token.prefix}…"
+        )
     return token
 
 

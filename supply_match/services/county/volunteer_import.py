@@ -16,6 +16,8 @@ from sqlalchemy import select
 
 from supply_match.extensions import db
 from supply_match.models import Volunteer
+from supply_match.models.audit import AuditKind
+from supply_match.services import audit
 from supply_match.services.county.places import cell_text
 from supply_match.services.county.volunteers import (
     VEHICLE_WORDS,
@@ -149,6 +151,7 @@ def import_volunteers(filename: str, data: bytes) -> VolunteerImportResult:
         write_volunteer(volunteer, values)
     errors.raise_if_any()
     db.session.flush()
+    audit.record_import(AuditKind.VOLUNTEER, filename, created=result.added, updated=result.updated)
     return result
 
 

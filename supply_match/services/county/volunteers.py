@@ -25,7 +25,9 @@ from supply_match.models import (
     Village,
     Volunteer,
 )
+from supply_match.models.audit import AuditKind
 from supply_match.models.volunteer import ALL_DAYS as ALL_DAYS_MASK
+from supply_match.services import audit
 from supply_match.services.county import settings as county_settings
 from supply_match.services.county.places import cell_text
 from supply_match.services.errors import NotFoundError
@@ -247,11 +249,18 @@ def save_volunteer(values: Mapping[str, object], volunteer_id: int | None = None
     ``NotFoundError``."""
     volunteer = get_volunteer(volunteer_id) if volunteer_id is not None else None
     checked = check_volunteer(values, volunteer)
+    action = "created" if volunteer is None else "edited"
     if volunteer is None:
         volunteer = Volunteer(active=True)
         db.session.add(volunteer)
     write_volunteer(volunteer, checked)
     db.session.flush()
+    audit.record(
+        AuditKind.VOLUNTEER,
+        action,
+        record_id=volunteer.id,
+        summary=f"{volunteer.name} {volunteer.mobile}",
+    )
     return volunteer
 
 
@@ -289,6 +298,12 @@ def set_volunteer_active(volunteer_id: int, active: bool, confirmed: bool = Fals
         if ahead:
             raise RunsAhead(ahead)
     volunteer.active = active
+    audit.record(
+        AuditKind.VOLUNTEER,
+        "activated" if active else "deactivated",
+        record_id=volunteer.id,
+        summary=f"{volunteer.name} {volunteer.mobile}",
+    )
     return volunteer
 
 

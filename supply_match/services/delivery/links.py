@@ -17,6 +17,8 @@ from sqlalchemy.exc import IntegrityError
 from supply_match.extensions import db
 from supply_match.models import LinkPostCount, Volunteer
 from supply_match.models._types import utcnow
+from supply_match.models.audit import AuditKind
+from supply_match.services import audit
 from supply_match.services.unit_of_work import use_case
 
 SALT = "supply-match-volunteer-link"
@@ -62,6 +64,13 @@ def revoke(volunteer: Volunteer) -> str:
     """Invalidate every earlier link (committed) and return the new one's token."""
     volunteer.token_version += 1
     db.session.flush()
+    audit.record(
+        AuditKind.VOLUNTEER,
+        "link_renewed",
+        record_id=volunteer.id,
+        summary=f"{volunteer.name} {volunteer.mobile}",
+        detail={"token_version": volunteer.token_version},
+    )
     return token_for(volunteer)
 
 

@@ -39,6 +39,7 @@ from supply_match.models import (
     Volunteer,
 )
 from supply_match.models._types import utcnow
+from supply_match.services import audit
 from supply_match.services.delivery import collections
 from supply_match.services.outlets.closing import is_closed
 from supply_match.services.supply import stock as ledger
@@ -171,6 +172,10 @@ def apply_stop_update(
         was = stop.status
         if _claim(stop, was, action):
             message = _apply(stop, was, action, reason, received_by, note)
+            why = failure_reason_text(reason) if action == StopUpdateAction.FAILED else ""
+            audit.record_phone_mark(
+                stop.id, f"phone_{action}", volunteer.name, f"{stop.label} {why}".strip()
+            )
             if action == StopUpdateAction.DELIVERED:
                 collections.record(stop, collected)
             elif was == StopStatus.DELIVERED:

@@ -146,6 +146,14 @@ def add_household(user: User, data: HouseholdInput) -> Household:
     )
     db.session.add(household)
     db.session.flush()
+    audit.record(
+        AuditKind.HOUSEHOLD,
+        "created",
+        record_id=household.id,
+        actor=user,
+        summary=f"{village.name} {name} {data.group_no}组",
+        detail={"village_id": village.id},
+    )
     return household
 
 
@@ -245,6 +253,14 @@ def create_order(user: User, data: OrderInput) -> Order:
         order.lines.append(OrderLine(product=product, quantity=quantity))
     db.session.add(order)
     db.session.flush()
+    audit.record(
+        AuditKind.ORDER,
+        "created",
+        record_id=order.id,
+        actor=user,
+        summary=audit.order_text(order),
+        detail={"household_id": household.id},
+    )
     return order
 
 
@@ -310,6 +326,14 @@ def update_order(user: User, order: Order, data: OrderInput) -> Order:
     for product_id, quantity in wanted.items():
         order.lines.append(OrderLine(product=products[product_id], quantity=quantity))
     db.session.flush()
+    audit.record(
+        AuditKind.ORDER,
+        "edited",
+        record_id=order.id,
+        actor=user,
+        summary=audit.order_text(order),
+        detail={"household_id": order.household_id},
+    )
     return order
 
 
@@ -330,7 +354,7 @@ def cancel(user: User, order: Order) -> None:
         AuditKind.ORDER,
         "cancelled",
         record_id=order.id,
-        summary=", ".join(f"{line.product.name} {line.quantity}" for line in order.lines),
+        summary=audit.order_text(order),
         detail={"household_id": order.household_id},
         actor=user,
     )

@@ -20,7 +20,8 @@ from sqlalchemy.orm import selectinload
 from supply_match import geo
 from supply_match.extensions import db
 from supply_match.models import Household, Order, User, Village
-from supply_match.services import scope
+from supply_match.models.audit import AuditKind
+from supply_match.services import audit, scope
 from supply_match.services.documents import spreadsheets as sheets
 from supply_match.services.documents.spreadsheets import Column, RowErrors
 from supply_match.services.errors import ForbiddenError, NotFoundError
@@ -110,6 +111,13 @@ def update_household(user: User, household_id: int, values: Mapping[str, object]
     household = household_for(user, household_id)
     for key, value in _check(values, household.village, household).items():
         setattr(household, key, value)
+    audit.record(
+        AuditKind.HOUSEHOLD,
+        "edited",
+        record_id=household.id,
+        actor=user,
+        summary=f"{household.village.name} {household.name} {household.mobile}",
+    )
     return household
 
 
@@ -126,9 +134,18 @@ def merge_households(user: User, keep_id: int, merged_id: int) -> Household:
     db.session.execute(
         update(Order).where(Order.household_id == merged.id).values(household_id=keep.id)
     )
+    merged_name = f"{merged.name} {merged.mobile}"
     db.session.expire(merged)
     db.session.delete(merged)
     db.session.flush()
+    audit.record(
+        AuditKind.HOUSEHOLD,
+        "merged",
+        record_id=keep.id,
+        actor=user,
+        summary=f"{merged_name} → {keep.name} {keep.mobile}",
+        detail={"merged_id": merged_id},
+    )
     return keep
 
 
@@ -229,4 +246,7 @@ def import_households(filename: str, data: bytes, user: User) -> HouseholdImport
         result.added += 1
     errors.raise_if_any()
     db.session.flush()
+    audit.record_import(
+        AuditKind.HOUSEHOLD, filename, created=result.added, unchanged=result.unchanged
+    )
     return result

@@ -17,6 +17,8 @@ from sqlalchemy.orm import selectinload
 
 from supply_match.extensions import db
 from supply_match.models import Household, Order, OrderLine, OrderStatus, User
+from supply_match.models.audit import AuditKind
+from supply_match.services import audit
 from supply_match.services.intake.order_rows import PlannedOrder, parse_orders
 
 # The sheet's format lives in order_sheet; these names are imported from here too.
@@ -88,6 +90,13 @@ def import_orders(filename: str, data: bytes, user: User) -> ImportResult:
         result.orders_created += 1
         result.lines_created += len(plan.lines)
     db.session.flush()
+    audit.record_import(
+        AuditKind.ORDER,
+        filename,
+        created=result.orders_created,
+        households_created=result.households_created,
+        duplicates_skipped=result.duplicates_skipped,
+    )
     return result
 
 

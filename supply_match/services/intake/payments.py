@@ -9,6 +9,8 @@ from sqlalchemy import func, select
 
 from supply_match.extensions import db
 from supply_match.models import PaymentMethod, SubsidyProgramme
+from supply_match.models.audit import AuditKind
+from supply_match.services import audit
 from supply_match.services.errors import NotFoundError, ServiceError
 from supply_match.services.unit_of_work import use_case
 
@@ -123,4 +125,10 @@ def save_programme(programme_id: int | None, name: str, share_percent: object) -
     else:
         programme.name, programme.share_percent = name, share
     db.session.flush()
+    audit.record(
+        AuditKind.PRICE,
+        "programme_edited" if programme_id else "programme_created",
+        record_id=programme.id,
+        summary=f"{name} {share}%",
+    )
     return programme

@@ -10,9 +10,11 @@ from sqlalchemy.exc import IntegrityError
 
 from supply_match.extensions import db
 from supply_match.models import DayClosing, DayCorrection, Outlet, User
+from supply_match.models.audit import AuditKind
+from supply_match.services import audit
 from supply_match.services.errors import ServiceError
 from supply_match.services.outlets import accounts
-from supply_match.services.supply.money import parse_yuan
+from supply_match.services.supply.money import parse_yuan, yuan
 from supply_match.services.unit_of_work import use_case
 
 
@@ -68,6 +70,14 @@ def close_day(user: User | None, outlet: Outlet, day: date) -> DayClosing:
     except IntegrityError:
         # Another request closed the same day a moment ago (the unit of work rolls back).
         raise DayClosedError(outlet.id, day) from None
+    audit.record(
+        AuditKind.OUTLET,
+        "day_closed",
+        record_id=outlet.id,
+        actor=user,
+        summary=f"{outlet.name} {day.isoformat()}",
+        detail={"day": day.isoformat()},
+    )
     return closing
 
 
@@ -108,4 +118,12 @@ def add_correction(
     )
     db.session.add(correction)
     db.session.flush()
+    audit.record(
+        AuditKind.OUTLET,
+        "day_corrected",
+        record_id=outlet.id,
+        actor=user,
+        summary=f"{outlet.name} {day.isoformat()} {yuan(fen)}: {note[:100]}",
+        detail={"day": day.isoformat(), "amount_fen": fen},
+    )
     return correction

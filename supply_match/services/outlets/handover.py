@@ -29,6 +29,8 @@ from supply_match.models import (
     StopStatus,
     User,
 )
+from supply_match.models.audit import AuditKind
+from supply_match.services import audit
 from supply_match.services.documents.route_sheets import quantity_text
 from supply_match.services.errors import NotFoundError, ServiceError
 from supply_match.services.outlets.closing import ensure_open
@@ -138,6 +140,14 @@ def confirm_handover(
         handover.shortages.append(HandoverShortage(product_id=product_id, missing=quantity))
     db.session.add(handover)
     db.session.flush()
+    audit.record(
+        AuditKind.RUN,
+        "handed_over",
+        record_id=run.id,
+        actor=user,
+        summary=f"{outlet.name} → {run.volunteer.name}",
+        detail={"shortages": {str(k): str(v) for k, v in missing.items()}},
+    )
     return handover
 
 
@@ -204,4 +214,12 @@ def confirm_return(user: User | None, outlet: Outlet, stop_id: int) -> GoodsRetu
         if stock_row is not None:
             ledger.goods_returned(stock_row, item.quantity, item.order_line, user)
     db.session.flush()
+    audit.record(
+        AuditKind.STOCK,
+        "goods_returned",
+        record_id=stop.id,
+        actor=user,
+        summary=f"{outlet.name} ← {stop.label}",
+        detail={"outlet_id": outlet.id, "stop_id": stop.id},
+    )
     return goods_return

@@ -15,6 +15,8 @@ from datetime import date
 from flask_babel import gettext as _
 
 from supply_match.models import DeliveryPlan, User
+from supply_match.models.audit import AuditKind
+from supply_match.services import audit
 from supply_match.services.planning.distances import DistanceProvider
 from supply_match.services.planning.drafts import store_draft
 from supply_match.services.planning.loading import load_day
@@ -64,4 +66,8 @@ def plan_day(
     report(90, _("Saving the draft"))
     # No report after this point: the draft's rows are not committed yet, and on SQLite a
     # progress write from another connection would wait for them.
-    return store_draft(day, built, solution, settings, user)
+    plan = store_draft(day, built, solution, settings, user)
+    audit.record(
+        AuditKind.PLAN, "planned", record_id=plan.id, actor=user, summary=audit.plan_text(plan)
+    )
+    return plan

@@ -21,6 +21,8 @@ from supply_match.models import (
     StopStatus,
     User,
 )
+from supply_match.models.audit import AuditKind
+from supply_match.services import audit
 from supply_match.services.documents import route_sheets
 from supply_match.services.planning.distances import DistanceError, provider_for
 from supply_match.services.planning.loading import seconds
@@ -261,6 +263,14 @@ def move_stop(
         )
     )
     db.session.flush()
+    audit.record(
+        AuditKind.STOP,
+        "moved",
+        record_id=stop.id,
+        actor=user,
+        summary=f"{stop.label}: {source.volunteer.name} → {target.volunteer.name}",
+        detail={"from_run": source.id, "to_run": target.id, "position": position},
+    )
     if warnings and not confirmed:
         raise MoveNotConfirmed(warnings)
     route_sheets.queue_sheets(source.plan, site_url)
@@ -277,3 +287,11 @@ def set_locked(target: DeliveryRun | DeliveryStop, locked: bool, user: User | No
         PlanChange(user=user, action="locked" if locked else "unlocked", detail={kind: target.id})
     )
     db.session.flush()
+    name = target.volunteer.name if kind == "run" else target.label
+    audit.record(
+        AuditKind(kind),
+        "locked" if locked else "unlocked",
+        record_id=target.id,
+        actor=user,
+        summary=f"{plan.delivery_date.isoformat()} {name}",
+    )

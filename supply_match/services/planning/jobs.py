@@ -30,7 +30,9 @@ from sqlalchemy import select, update
 from supply_match.extensions import db
 from supply_match.models import DeliveryPlan, JobStatus, PlanningJob, User
 from supply_match.models._types import utcnow
+from supply_match.models.audit import AuditKind
 from supply_match.queue import enqueue
+from supply_match.services import audit
 from supply_match.services.documents import route_sheets
 from supply_match.services.planning.day import plan_day
 from supply_match.services.planning.settings import PlanningError, PlanningSettings
@@ -143,6 +145,13 @@ def start_planning(
     )
     db.session.add(job)
     db.session.flush()
+    audit.record(
+        AuditKind.PLAN,
+        "planning_started",
+        actor=user,
+        summary=day.isoformat(),
+        detail={"job_id": job.id},
+    )
     job_id = job.id
     after_commit(lambda: enqueue(SOLVE_TASK, job_id))
     return job

@@ -22,6 +22,8 @@ from supply_match.models import (
     User,
 )
 from supply_match.models._types import utcnow
+from supply_match.models.audit import AuditKind
+from supply_match.services import audit
 from supply_match.services.documents import route_sheets
 from supply_match.services.planning.loading import carried_on_other_days
 from supply_match.services.unit_of_work import use_case
@@ -116,5 +118,13 @@ def publish(
     )
     plan.changes.append(change)
     db.session.flush()
+    audit.record(
+        AuditKind.PLAN,
+        "published",
+        record_id=plan.id,
+        actor=user,
+        summary=audit.plan_text(plan),
+        detail={"added": added, "removed": removed},
+    )
     route_sheets.queue_sheets(plan, site_url)
     return change

@@ -21,6 +21,8 @@ from supply_match.models import (
     User,
     Volunteer,
 )
+from supply_match.models.audit import AuditKind
+from supply_match.services import audit
 from supply_match.services.documents import route_sheets
 from supply_match.services.planning.distances import DistanceProvider
 from supply_match.services.planning.drafts import _draft_plan, store_draft
@@ -223,5 +225,13 @@ def reoptimize(
     or when the rest cannot be planned; nothing is written then."""
     settings = settings or PlanningSettings.of_plan(plan)
     stored = _solve_again(plan, settings, provider, user)
+    audit.record(
+        AuditKind.PLAN,
+        "reoptimized",
+        record_id=stored.id,
+        actor=user,
+        summary=audit.plan_text(stored),
+        detail={"locked_runs": sum(1 for run in stored.runs if run.locked)},
+    )
     route_sheets.queue_sheets(stored, site_url)
     return stored

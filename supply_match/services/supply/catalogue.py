@@ -14,6 +14,8 @@ from sqlalchemy import func, select
 from supply_match import labels
 from supply_match.extensions import db
 from supply_match.models import Outlet, Product, Township
+from supply_match.models.audit import AuditKind
+from supply_match.services import audit
 from supply_match.services.fields import id_value, parse_decimal, parse_float
 from supply_match.services.unit_of_work import use_case
 
@@ -119,10 +121,13 @@ Record = TypeVar("Record", Product, Outlet)
 def save(model: type[Record], record: Record | None, values: dict) -> Record:
     """Write checked form values to a product or outlet, a new one when ``record`` is None,
     in one transaction."""
+    action = "created" if record is None else "edited"
     if record is None:
         record = model()
         db.session.add(record)
     for key, value in values.items():
         setattr(record, key, value)
     db.session.flush()
+    kind = AuditKind.PRODUCT if model is Product else AuditKind.OUTLET
+    audit.record(kind, action, record_id=record.id, summary=record.name)
     return record

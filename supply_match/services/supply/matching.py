@@ -38,6 +38,8 @@ from supply_match.models import (
     User,
     Village,
 )
+from supply_match.models.audit import AuditKind
+from supply_match.services import audit
 from supply_match.services.supply import stock as stock_ledger
 from supply_match.services.unit_of_work import use_case
 
@@ -176,6 +178,21 @@ def run_matching(user: User | None = None) -> MatchingResult:
         planned += _solve_product(product_id, entries, available, haulage)
     result.solver_status = "OPTIMAL"
     _write(result, planned, orders, stock_rows, outlets, haulage, user)
+    audit.record(
+        AuditKind.STOCK,
+        "matched",
+        actor=user,
+        summary=_(
+            "%(lines)s lines allocated, %(orders)s orders fully covered",
+            lines=len(result.allocations),
+            orders=len(result.orders_allocated),
+        ),
+        detail={
+            "allocations": len(result.allocations),
+            "orders_allocated": len(result.orders_allocated),
+            "shortfalls": len(result.shortfalls),
+        },
+    )
     return result
 
 

@@ -13,6 +13,8 @@ from werkzeug.datastructures import MultiDict
 
 from supply_match.extensions import db
 from supply_match.models import Outlet, Township
+from supply_match.models.audit import AuditKind
+from supply_match.services import audit
 from supply_match.services.documents import spreadsheets as sheets
 from supply_match.services.documents.spreadsheets import Column, RowErrors
 from supply_match.services.supply.catalogue import read_outlet
@@ -119,4 +121,5 @@ def import_outlets(filename: str, data: bytes) -> OutletImportResult:
         # Flushed so that a later row's name check sees this one.
         db.session.flush()
     errors.raise_if_any()
+    audit.record_import(AuditKind.OUTLET, filename, created=result.added, updated=result.updated)
     return result

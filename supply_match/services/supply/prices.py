@@ -18,6 +18,8 @@ from sqlalchemy import select
 
 from supply_match.extensions import db
 from supply_match.models import GuidePrice, Outlet, OutletPrice, Product, User
+from supply_match.models.audit import AuditKind
+from supply_match.services import audit
 from supply_match.services.errors import NotFoundError, ServiceError
 from supply_match.services.supply.money import parse_yuan, yuan
 from supply_match.services.unit_of_work import use_case
@@ -129,7 +131,7 @@ def set_outlet_prices(outlet: Outlet, texts: Mapping[int, object], user: User | 
     if errors:
         raise PriceError(errors)
     current = current_prices(outlet.id)
-    changed = 0
+    changed, priced = 0, []
     for product_id, fen in sorted(values.items()):
         if product_id in current and current[product_id].price_fen == fen:
             continue
@@ -137,7 +139,16 @@ def set_outlet_prices(outlet: Outlet, texts: Mapping[int, object], user: User | 
             OutletPrice(outlet_id=outlet.id, product_id=product_id, price_fen=fen, set_by=user)
         )
         changed += 1
+        priced.append(f"{products[product_id].name} {yuan(fen)}")
     db.session.flush()
+    audit.record(
+        AuditKind.PRICE,
+        "outlet_prices",
+        record_id=outlet.id,
+        actor=user,
+        summary=f"{outlet.name}: {', '.join(priced)}",
+        detail={"changed": changed},
+    )
     return changed
 
 
@@ -163,13 +174,21 @@ def set_guide_prices(texts: Mapping[int, object], user: User | None) -> int:
             )
     if errors:
         raise PriceError(errors)
-    changed = 0
+    changed, priced = 0, []
     for product_id, fen in sorted(values.items()):
         if guides.get(product_id) == fen:
             continue
         db.session.add(GuidePrice(product_id=product_id, price_fen=fen, set_by_id=_id(user)))
         changed += 1
+        priced.append(f"{products[product_id].name} {yuan(fen) if fen is not None else '-'}")
     db.session.flush()
+    audit.record(
+        AuditKind.PRICE,
+        "guide_prices",
+        actor=user,
+        summary=", ".join(priced),
+        detail={"changed": changed},
+    )
     return changed
 
 

@@ -11,6 +11,8 @@ from sqlalchemy import select
 
 from supply_match.extensions import db
 from supply_match.models import Outlet, Product, Stock, StockChange, User
+from supply_match.models.audit import AuditKind
+from supply_match.services import audit
 from supply_match.services.fields import MAX_STOCK_QUANTITY, parse_quantity
 from supply_match.services.supply import stock as ledger
 from supply_match.services.unit_of_work import use_case
@@ -80,4 +82,13 @@ def change_stock(outlet: Outlet, data: StockChangeInput, user: User) -> StockCha
             change = ledger.set_count(row, quantity, reason, user)
     except ledger.StockError as error:
         raise StockChangeError({"quantity": str(error)}) from error
+    db.session.flush()
+    audit.record(
+        AuditKind.STOCK,
+        kind,
+        record_id=row.id,
+        actor=user,
+        summary=f"{outlet.name} {audit.lines_text([(product, quantity)])}: {reason}",
+        detail={"outlet_id": outlet.id, "product_id": product.id},
+    )
     return StockChangeOutcome(product=product, change=change)

@@ -16,6 +16,8 @@ from sqlalchemy import select
 
 from supply_match.extensions import db
 from supply_match.models import Outlet, Product, Stock, User
+from supply_match.models.audit import AuditKind
+from supply_match.services import audit
 from supply_match.services.documents import spreadsheets as sheets
 from supply_match.services.documents.spreadsheets import Column, RowErrors
 from supply_match.services.supply import stock as ledger
@@ -170,4 +172,11 @@ def _write_counts(planned, stock_rows, filename: str, user: User, rows: int) -> 
         else:
             result.changed += 1
     db.session.flush()
+    audit.record_import(
+        AuditKind.STOCK,
+        filename,
+        created=result.created,
+        updated=result.changed,
+        unchanged=result.unchanged,
+    )
     return result

@@ -23,6 +23,8 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from supply_match.extensions import db
 from supply_match.models import RoadLegs, RoadNetwork, RoadPoint
 from supply_match.models._types import utcnow
+from supply_match.models.audit import AuditKind
+from supply_match.services import audit
 from supply_match.services.planning.distances import Matrices
 from supply_match.services.planning.roads import osm
 from supply_match.services.planning.roads.graph import RoadGraph
@@ -74,6 +76,13 @@ def load_road_network(path: Path) -> LoadedNetwork:
     )
     db.session.add(network)
     db.session.flush()
+    audit.record(
+        AuditKind.SETTINGS,
+        "road_network",
+        record_id=network.id,
+        summary=f"{network.source_name} {round(length_km)} km",
+        detail={"junctions": graph.junctions, "chains": graph.chains},
+    )
     return LoadedNetwork(
         network.id, network.source_name, graph.osm_nodes, graph.junctions, graph.chains, length_km
     )

@@ -1,0 +1,73 @@
+"""Every use case writes the audit log, or is listed here with why it need not.
+
+tests/audit_guard.py checks each use case the suite runs, at its commit; this walks every
+``@use_case`` of supply_match/services, run or not, so a new one cannot forget its entry."""
+
+import ast
+import importlib
+import inspect
+import pkgutil
+
+import supply_match.services
+
+# Use cases that change nothing of the county's records, or only through another use case
+# that writes the entry.
+NOT_LOGGED_HERE = {
+    "county.accounts.authenticate": "sign-ins are not audited (the throttle has its own table)",
+    "county.accounts.sign_out": "ends the account's sessions; not a change to a record",
+    "delivery.links.count_post": "counts a phone's posts per minute (its own table)",
+    "documents.route_sheets.pdf_for_plan": "renders a document (a cache)",
+    "documents.route_sheets.prerender": "renders documents (a cache)",
+    "supply.price_import.import_prices": "through prices.set_outlet_prices, which logs",
+}
+
+
+def _use_cases():
+    for info in pkgutil.walk_packages(supply_match.services.__path__, "supply_match.services."):
+        module = importlib.import_module(info.name)
+        for name, value in vars(module).items():
+            wrapped = getattr(value, "__wrapped__", None)
+            if wrapped is None or getattr(value, "__module__", None) != info.name:
+                continue
+            source = inspect.getsource(wrapped)
+            if "@use_case" in source.split("def ", 1)[0]:
+                yield info.name.removeprefix("supply_match.services."), name, wrapped
+
+
+def _calls_audit(function) -> bool:
+    """``audit.<something>(...)`` in the function's body, or in a helper of its module
+    that the body calls."""
+    module = inspect.getmodule(function)
+    tree = ast.parse(inspect.getsource(module))
+    bodies = {node.name: node for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)}
+    seen, todo = set(), [function.__name__]
+    while todo:
+        name = todo.pop()
+        if name in seen or name not in bodies:
+            continue
+        seen.add(name)
+        for node in ast.walk(bodies[name]):
+            if not isinstance(node, ast.Call):
+                continue
+            target = node.func
+            if isinstance(target, ast.Attribute) and getattr(target.value, "id", "") == "audit":
+                return True
+            if isinstance(target, ast.Name):
+                todo.append(target.id)
+    return False
+
+
+def test_every_use_case_writes_an_audit_entry_or_says_why_not():
+    found = list(_use_cases())
+    assert len(found) > 40  # the walk sees the services
+    missing = [
+        f"{module}.{name}"
+        for module, name, function in found
+        if f"{module}.{name}" not in NOT_LOGGED_HERE and not _calls_audit(function)
+    ]
+    assert missing == []
+
+
+def test_the_exceptions_are_still_use_cases():
+    names = {f"{module}.{name}" for module, name, _function in _use_cases()}
+    assert set(NOT_LOGGED_HERE) <= names
