@@ -54,6 +54,10 @@ BAD_INPUT = {
     "listVolunteers": [{"query": {"page": "0"}}, {"query": {"vehicle": "rocket"}}],
     "createVolunteer": [{"json": NOT_A_BODY}, {"json": {}}],
     "updateVolunteer": [{"json": NOT_A_BODY}, {"json": {"mobile": "12"}}],
+    "listAuditEntries": [{"query": {"day": NOT_A_DAY}}, {"query": {"kind": "dragon"}}],
+    "addOrdersToDay": [{"ids": {"day": NOT_A_DAY}, "json": {"order_ids": [1]}}],
+    "withdrawVolunteer": [{"ids": {"day": NOT_A_DAY}}],
+    "getDaySlips": [{"ids": {"day": NOT_A_DAY}}, {"query": {"outlet": "first"}}],
 }
 
 
@@ -194,7 +198,8 @@ def test_an_unknown_id_answers_the_documented_404(spec, client, auth, records):
         if "404" not in operation["responses"]:
             continue
         # The packing of a day is read for one outlet: a real one, on a day with no plan.
-        query = {"outlet": records.outlet.id} if operation["operationId"] == "getPacking" else {}
+        by_outlet = operation["operationId"] in ("getPacking", "getDaySlips")
+        query = {"outlet": records.outlet.id} if by_outlet else {}
         response = client.open(url_for(path), method=method, query_string=query, json={})
         check_body(spec, operation, 404, response)
 
@@ -269,9 +274,44 @@ def test_a_matching_model_the_solver_cannot_solve_answers_the_documented_409(
     assert "INFEASIBLE" in response.get_json()["errors"]["matching"]
 
 
+def test_a_draft_day_changed_as_a_published_one_answers_the_documented_409(
+    spec, client, auth, records
+):
+    db.session.add(DeliveryPlan(delivery_date=date(2020, 3, 3)))
+    db.session.commit()
+    auth.login("dispatcher")
+    for operation_id, body in (("withdrawVolunteer", None), ("addOrdersToDay", {"order_ids": [1]})):
+        operation, path = documented_operation(spec, operation_id)
+        check_body(spec, operation, 409, client.post(url_for(path, records.ids), json=body))
+
+
+@pytest.mark.parametrize("state", ["accepted", "discarded"])
+def test_a_proposal_already_settled_answers_the_documented_409(spec, client, auth, records, state):
+    job = PlanningJob(
+        delivery_date=date(2020, 3, 3),
+        status=JobStatus.SUCCEEDED,
+        result={"proposal": {"state": state, "kind": "withdraw"}},
+    )
+    db.session.add(job)
+    db.session.commit()
+    auth.login("dispatcher")
+    for operation_id in ("acceptProposal", "discardProposal"):
+        operation, path = documented_operation(spec, operation_id)
+        check_body(spec, operation, 409, client.post(url_for(path, {"job_id": job.id})))
+
+
 def test_every_documented_409_is_provoked_above(spec):
     conflicts = {op["operationId"] for _p, _m, op in operations(spec) if "409" in op["responses"]}
-    assert conflicts == {"cancelOrder", "startPlanningJob", "publishPlan", "runMatching"}
+    assert conflicts == {
+        "cancelOrder",
+        "startPlanningJob",
+        "publishPlan",
+        "runMatching",
+        "withdrawVolunteer",
+        "addOrdersToDay",
+        "acceptProposal",
+        "discardProposal",
+    }
 
 
 def documented_operation(spec, operation_id: str) -> tuple[dict, str]:
