@@ -113,7 +113,7 @@ def confirm_return(outlet_id: int, stop_id: int):
         handover.confirm_return(current_user, outlet, stop_id)
     except NotFoundError:
         abort(404)
-    except (handover.HandoverError, closing.DayClosedError) as error:
+    except handover.HandoverError as error:
         flash(str(error), "error")
     else:
         flash(_("Goods taken back into the outlet."), "success")
@@ -200,6 +200,30 @@ def add_correction(outlet_id: int, day: str):
             form.get("amount", ""),
             form.get("note", ""),
             form.get("volunteer_id", type=int),
+        )
+    except closing.ClosingError as error:
+        return _accounts_page(outlet, the_day, error.errors, form)
+    flash(_("Correction recorded."), "success")
+    return redirect(
+        url_for("outlet_days.day_accounts", outlet_id=outlet.id, day=the_day.isoformat())
+    )
+
+
+@bp.post("/<int:outlet_id>/days/<day>/goods-corrections")
+@role_required(*OUTLET_ROLES)
+def add_goods_correction(outlet_id: int, day: str):
+    outlet = outlet_in_scope(outlet_id)
+    the_day = _day(day)
+    form = request.form
+    try:
+        closing.add_goods_correction(
+            current_user,
+            outlet,
+            the_day,
+            form.get("product_id", type=int),
+            form.get("figure", ""),
+            form.get("quantity", ""),
+            form.get("note", ""),
         )
     except closing.ClosingError as error:
         return _accounts_page(outlet, the_day, error.errors, form)

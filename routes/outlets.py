@@ -18,6 +18,7 @@ from supply_match.services import scope
 from supply_match.services.documents import spreadsheets as sheets
 from supply_match.services.errors import ForbiddenError, NotFoundError
 from supply_match.services.intake import payments
+from supply_match.services.outlets.accounts import shown_moment
 from supply_match.services.supply import price_import, prices
 from supply_match.services.supply.money import yuan
 
@@ -40,6 +41,11 @@ def outlet_in_scope(outlet_id: int) -> Outlet:
 @bp.app_template_filter("yuan")
 def yuan_filter(fen: int | None) -> str:
     return yuan(fen)
+
+
+@bp.app_template_filter("moment")
+def moment_filter(text: str) -> str:
+    return shown_moment(text)
 
 
 @bp.get("/")

@@ -25,7 +25,7 @@ from supply_match.services.supply.money import MAX_FEN, yuan
 OUTLET_ROLES = (Role.OUTLET_STAFF, *DISPATCH)
 
 
-def _day(text: str) -> date:
+def api_day(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
@@ -34,7 +34,7 @@ def _day(text: str) -> date:
         ) from None
 
 
-def _outlet(outlet_id: int | None) -> Outlet:
+def scoped_outlet(outlet_id: int | None) -> Outlet:
     if outlet_id is None:
         if current_user.has_role(Role.OUTLET_STAFF):
             outlet_id = current_user.outlet_id
@@ -83,7 +83,7 @@ def _runs_json(plan, outlet_id: int | None) -> list[dict]:
 @bp.get("/plans/<day>/runs")
 @role_required(*OUTLET_ROLES)
 def plan_day(day: str):
-    the_day = _day(day)
+    the_day = api_day(day)
     plan = packing.published_plan(the_day)
     if plan is None:
         abort(404)
@@ -106,13 +106,13 @@ def _goods_json(goods) -> list[dict]:
 @bp.get("/plans/<day>/packing")
 @role_required(*OUTLET_ROLES)
 def plan_packing(day: str):
-    the_day = _day(day)
+    the_day = api_day(day)
     errors: dict[str, str] = {}
     text = request.args.get("outlet", "").strip()
     if text and not text.isdigit():
         errors["outlet"] = _("Must be a whole-number id.")
         raise Unprocessable(errors)
-    outlet = _outlet(int(text) if text else None)
+    outlet = scoped_outlet(int(text) if text else None)
     packed = packing.day_packing(outlet, the_day)
     if not packed.published:
         abort(404)
@@ -154,8 +154,8 @@ def plan_packing(day: str):
 @bp.get("/outlets/<int:outlet_id>/days/<day>")
 @role_required(*OUTLET_ROLES)
 def outlet_day(outlet_id: int, day: str):
-    outlet = _outlet(outlet_id)
-    return jsonify(accounts.day_accounts(outlet, _day(day)))
+    outlet = scoped_outlet(outlet_id)
+    return jsonify(accounts.day_accounts(outlet, api_day(day)))
 
 
 def _prices_json(outlet: Outlet) -> dict:
@@ -178,13 +178,13 @@ def _prices_json(outlet: Outlet) -> dict:
 @bp.get("/outlets/<int:outlet_id>/prices")
 @role_required(*OUTLET_ROLES)
 def outlet_prices(outlet_id: int):
-    return jsonify(_prices_json(_outlet(outlet_id)))
+    return jsonify(_prices_json(scoped_outlet(outlet_id)))
 
 
 @bp.post("/outlets/<int:outlet_id>/prices")
 @role_required(*OUTLET_ROLES)
 def set_outlet_prices(outlet_id: int):
-    outlet = _outlet(outlet_id)
+    outlet = scoped_outlet(outlet_id)
     body = json_body()
     rows = body.get("prices")
     if not isinstance(rows, list) or not rows:

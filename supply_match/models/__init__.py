@@ -21,6 +21,7 @@ from supply_match.models.order import (
 )
 from supply_match.models.outlet import Outlet, Stock
 from supply_match.models.outlet_day import (
+    CorrectedFigure,
     DayClosing,
     DayCorrection,
     GoodsReturn,
@@ -55,6 +56,7 @@ __all__ = [
     "CountySettings",
     "VolunteerApplication",
     "DayClosing",
+    "CorrectedFigure",
     "DayCorrection",
     "GoodsReturn",
     "GuidePrice",

@@ -116,6 +116,14 @@ def _calls(people, cat):
             {"prices": [{"product_id": cat["product"].id, "price_fen": 10500}]}, 200,
         ),
         "listSubsidyProgrammes": ({}, {}, None, 200),
+        # The outlet's day: no run in this county (tests/outlets/test_api_outlet_day.py
+        # hands over, takes back, closes and corrects a published day).
+        "confirmHandover": ({"outlet_id": cat["outlet"].id, "run_id": 999999}, {},
+                            {"shortages": []}, 404),
+        "confirmGoodsReturn": ({"outlet_id": cat["outlet"].id, "stop_id": 999999}, {}, None, 404),
+        "closeOutletDay": ({"outlet_id": cat["outlet"].id, "day": "2020-03-03"}, {}, None, 409),
+        "correctOutletDay": ({"outlet_id": cat["outlet"].id, "day": "2020-03-03"}, {},
+                             {"amount_fen": 500, "note": "多收"}, 422),
         "startPlanningJob": ({"day": "2020-03-03"}, {}, {"time_limit_s": 5}, 202),
         "getPlanningJob": ({"job_id": job.id}, {}, None, 200),
         "getPlan": ({"day": "2020-03-05"}, {}, None, 200),

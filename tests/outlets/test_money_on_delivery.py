@@ -7,29 +7,11 @@ from sqlalchemy import select
 
 from supply_match.extensions import db
 from supply_match.models import DayCorrection, PaymentMethod, StopPayment, StopStatus
-from supply_match.services.delivery import phone_updates as delivery
 from supply_match.services.delivery import volunteer_day
 from supply_match.services.outlets import accounts, closing
 from supply_match.services.supply.amounts import stop_dues
 from tests.days import DAY
-
-
-def all_stops(plan):
-    return [stop for run in plan.runs for stop in run.stops]
-
-
-def stop_of(priced_day, index):
-    """The stop carrying the ``index``-th order of the fixture."""
-    order = priced_day["orders"][index]
-    return next(
-        s for s in all_stops(priced_day["plan"]) if order.id in {i.order_id for i in s.items}
-    )
-
-
-def mark(stop, change_id, action="delivered", **money):
-    change = {"change_id": change_id, "stop_id": stop.id, "action": action, **money}
-    change.setdefault("plan_version", stop.run.plan.version)
-    return delivery.apply_from_phone(stop.run.volunteer, change)
+from tests.outlets.marks import all_stops, deliver_everything, mark, stop_of
 
 
 def test_each_stop_knows_what_to_collect(priced_day):
@@ -107,13 +89,6 @@ def test_undoing_a_delivery_forgets_its_money(priced_day):
     mark(stop, "m-6", received_fen=28000)
     assert mark(stop, "m-7", action="undo")["outcome"] == "applied"
     assert db.session.scalars(select(StopPayment)).all() == []
-
-
-def deliver_everything(priced_day):
-    for n, stop in enumerate(all_stops(priced_day["plan"])):
-        due = stop_dues([stop])[stop.id]
-        answer = mark(stop, f"all-{n}", received_fen=due, paid_by="cash")
-        assert answer["outcome"] == "applied"
 
 
 def test_the_days_accounts_balance_to_the_fen(priced_day):
