@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from routes.access import role_required
 from routes.outlets import COUNTY_ROLES, OUTLET_ROLES, outlet_in_scope
+from supply_match import urls
 from supply_match.extensions import db
 from supply_match.models import DeliveryStop
 from supply_match.services.documents.route_sheets import quantity_text
@@ -38,7 +39,7 @@ def day(outlet_id: int, day: str, errors: dict | None = None, status: int = 200)
     outlet = outlet_in_scope(outlet_id)
     the_day = _day(day)
     packed = packing.day_packing(outlet, the_day)
-    handovers = {run.run.id: handover.handover_of(run.run.id) for run in packed.runs}
+    handovers = handover.handovers_of([run.run.id for run in packed.runs])
     return render_template(
         "outlets/day.html",
         outlet=outlet,
@@ -67,10 +68,7 @@ def packing_print(outlet_id: int, day: str):
 def labels_print(outlet_id: int, day: str):
     outlet = outlet_in_scope(outlet_id)
     packed = packing.day_packing(outlet, _day(day))
-
-    def stop_link(stop_id: int) -> str:
-        return url_for("outlet_days.stop", stop_id=stop_id, _external=True)
-
+    stop_link = packing.stop_link_builder(urls.volunteer_link_builder(urls.site_url()))
     return render_template(
         "outlets/labels_print.html", packed=packed, labels=packing.bag_labels(packed, stop_link)
     )

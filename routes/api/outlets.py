@@ -50,12 +50,12 @@ def _runs_json(plan, outlet_id: int | None) -> list[dict]:
     shortages: dict[int, list] = {}
     for shortage in handover.shortages_for_plan(plan):
         shortages.setdefault(shortage.run.id, []).append(shortage)
+    loaded = packing.outlet_runs(outlet_id, plan)
+    handovers = handover.handovers_of([run.id for run in loaded])
     runs = []
-    for run in plan.runs:
-        if outlet_id is not None and run.outlet_id != outlet_id:
-            continue
-        packed = packing.packing_list(run)
-        done = handover.handover_of(run.id)
+    for packed in packing.packing_lists(loaded):
+        run = packed.run
+        done = handovers.get(run.id)
         runs.append(
             {
                 "id": run.id,

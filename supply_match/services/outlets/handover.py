@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from supply_match.extensions import db
 from supply_match.models import (
@@ -75,6 +76,16 @@ def run_goods(run: DeliveryRun) -> dict[int, Decimal]:
 
 def handover_of(run_id: int) -> RunHandover | None:
     return db.session.scalar(select(RunHandover).where(RunHandover.run_id == run_id))
+
+
+def handovers_of(run_ids: list[int]) -> dict[int, RunHandover]:
+    """Run id -> its hand-over, for the runs handed over (with their shortages)."""
+    rows = db.session.scalars(
+        select(RunHandover)
+        .where(RunHandover.run_id.in_(run_ids))
+        .options(selectinload(RunHandover.shortages).selectinload(HandoverShortage.product))
+    )
+    return {row.run_id: row for row in rows}
 
 
 def _run_at(outlet: Outlet, run_id: int) -> DeliveryRun:

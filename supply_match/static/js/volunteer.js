@@ -169,6 +169,20 @@
       });
       root.appendChild(section);
     });
+    showLinkedStop();
+  }
+
+  /* A bag label's QR code opens this page at its stop (#stop-<id>): show that stop,
+     once, without moving the page again at each refresh. */
+  var linkedStopShown = false;
+  function showLinkedStop() {
+    var match = /^#stop-(\d+)$/.exec(window.location.hash);
+    if (linkedStopShown || !match) { return; }
+    var item = document.querySelector('.stop[data-stop-id="' + match[1] + '"]');
+    if (!item) { return; }
+    linkedStopShown = true;
+    item.classList.add("linked");
+    item.scrollIntoView({ block: "start" });
   }
 
   function yuanText(fen) {
