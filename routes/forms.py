@@ -18,9 +18,15 @@ ROLE_LABELS = {
 }
 
 
+def _text_only(value: object) -> object:
+    # A JSON body reaches the form as data: a list or an object is no name or password.
+    return value if value is None or isinstance(value, str) else ""
+
+
 class LoginForm(FlaskForm):
     login = StringField(
         _l("Username or mobile number"),
+        filters=[_text_only],
         validators=[
             InputRequired(message=_l("Please enter your username or mobile number.")),
             Length(max=64),
@@ -28,6 +34,7 @@ class LoginForm(FlaskForm):
     )
     password = PasswordField(
         _l("Password"),
+        filters=[_text_only],
         validators=[InputRequired(message=_l("Please enter your password.")), Length(max=128)],
     )
 

@@ -90,8 +90,12 @@ def read_payment(
 
 
 @use_case
-def save_programme(programme_id: int | None, name: str, share_percent: object) -> SubsidyProgramme:
-    """Create a subsidy programme (``programme_id`` None) or change one.
+def save_programme(
+    programme_id: int | None, name: str, share_percent: object, active: bool | None = None
+) -> SubsidyProgramme:
+    """Create a subsidy programme (``programme_id`` None) or change one; ``active``
+    None leaves it as it is (new programmes are active). An inactive programme stays on
+    the orders that name it but is offered for no new one.
 
     Raises ``ProgrammeError`` for a blank or taken name or a share outside 1-100 percent,
     ``NotFoundError`` for an unknown id."""
@@ -122,5 +126,7 @@ def save_programme(programme_id: int | None, name: str, share_percent: object) -
         db.session.add(programme)
     else:
         programme.name, programme.share_percent = name, share
+    if active is not None:
+        programme.active = active
     db.session.flush()
     return programme
