@@ -12,8 +12,6 @@ from flask_login import current_user
 from routes.access import role_required
 from routes.outlets import COUNTY_ROLES, OUTLET_ROLES, outlet_in_scope
 from supply_match import urls
-from supply_match.extensions import db
-from supply_match.models import DeliveryStop
 from supply_match.services.documents.route_sheets import quantity_text
 from supply_match.services.errors import NotFoundError
 from supply_match.services.outlets import accounts, closing, handover, packing
@@ -122,12 +120,11 @@ def confirm_return(outlet_id: int, stop_id: int):
 @role_required(*OUTLET_ROLES)
 def stop(stop_id: int):
     """What a bag label's QR code opens: the stop, its goods and its state."""
-    found = db.session.get(DeliveryStop, stop_id)
-    if found is None:
+    try:
+        found, packed_stop = packing.stop_packing(stop_id)
+    except NotFoundError:
         abort(404)
     outlet = outlet_in_scope(found.run.outlet_id)
-    packed = packing.packing_list(found.run)
-    packed_stop = next(s for s in packed.stops if s.stop_id == stop_id)
     return render_template(
         "outlets/stop.html", outlet=outlet, run=found.run, stop=packed_stop, the_stop=found
     )

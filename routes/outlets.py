@@ -8,17 +8,17 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from routes.access import role_required
 from routes.helpers import xlsx_response
 from routes.uploads import import_page
-from supply_match.extensions import db
-from supply_match.models import DeliveryPlan, DeliveryRun, Outlet, PlanStatus, Role
+from supply_match.models import Outlet, Role
 from supply_match.services import scope
+from supply_match.services.county import settings as county_settings
 from supply_match.services.documents import spreadsheets as sheets
 from supply_match.services.errors import ForbiddenError, NotFoundError
 from supply_match.services.intake import payments
+from supply_match.services.outlets import packing
 from supply_match.services.outlets.accounts import shown_moment
 from supply_match.services.supply import price_import, prices, subsidy_import
 from supply_match.services.supply.money import yuan
@@ -54,8 +54,7 @@ def moment_filter(text: str) -> str:
 def home():
     if current_user.has_role(Role.OUTLET_STAFF):
         return redirect(url_for("outlets.outlet", outlet_id=current_user.outlet_id))
-    outlets = db.session.scalars(select(Outlet).order_by(Outlet.name)).all()
-    return render_template("outlets/index.html", outlets=outlets)
+    return render_template("outlets/index.html", outlets=packing.all_outlets())
 
 
 @bp.get("/<int:outlet_id>")
@@ -72,15 +71,12 @@ def outlet(outlet_id: int):
             return redirect(
                 url_for("outlet_days.day", outlet_id=outlet.id, day=wanted_day.isoformat())
             )
-    days = db.session.scalars(
-        select(DeliveryPlan.delivery_date)
-        .join(DeliveryRun)
-        .where(DeliveryRun.outlet_id == outlet.id, DeliveryPlan.status == PlanStatus.PUBLISHED)
-        .distinct()
-        .order_by(DeliveryPlan.delivery_date.desc())
-        .limit(30)
-    ).all()
-    return render_template("outlets/outlet.html", outlet=outlet, days=days, today=date.today())
+    return render_template(
+        "outlets/outlet.html",
+        outlet=outlet,
+        days=packing.published_days(outlet.id),
+        today=county_settings.county_today(),
+    )
 
 
 @bp.route("/<int:outlet_id>/prices", methods=["GET", "POST"])

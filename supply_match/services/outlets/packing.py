@@ -31,6 +31,7 @@ from supply_match.models import (
 )
 from supply_match.services.delivery import links as volunteer_links
 from supply_match.services.documents.route_sheets import qr_svg, quantity_text
+from supply_match.services.errors import NotFoundError
 from supply_match.services.intake.payments import payment_label
 from supply_match.services.supply.amounts import order_stop_dues
 
@@ -104,6 +105,34 @@ def published_plan(day: date) -> DeliveryPlan | None:
             DeliveryPlan.delivery_date == day, DeliveryPlan.status == PlanStatus.PUBLISHED
         )
     )
+
+
+def all_outlets() -> list[Outlet]:
+    """Every outlet by name, for the county's choice of one."""
+    return list(db.session.scalars(select(Outlet).order_by(Outlet.name)))
+
+
+def published_days(outlet_id: int, limit: int = 30) -> list[date]:
+    """The latest published delivery days with a run loading at the outlet, newest first."""
+    return list(
+        db.session.scalars(
+            select(DeliveryPlan.delivery_date)
+            .join(DeliveryRun)
+            .where(DeliveryRun.outlet_id == outlet_id, DeliveryPlan.status == PlanStatus.PUBLISHED)
+            .distinct()
+            .order_by(DeliveryPlan.delivery_date.desc())
+            .limit(limit)
+        )
+    )
+
+
+def stop_packing(stop_id: int) -> tuple[DeliveryStop, PackedStop]:
+    """A stop and what its bags hold; ``NotFoundError`` for an unknown stop."""
+    stop = db.session.get(DeliveryStop, stop_id)
+    if stop is None:
+        raise NotFoundError()
+    packed = packing_list(stop.run)
+    return stop, next(s for s in packed.stops if s.stop_id == stop_id)
 
 
 def outlet_runs(outlet_id: int | None, plan: DeliveryPlan) -> list[DeliveryRun]:

@@ -35,9 +35,18 @@ UNIT = Column("unit", "单位", required=False, example="袋", width=8, english=
               english_example="bag")  # fmt: skip
 PRICE_COLUMNS = [PRODUCT, PRICE, UNIT]
 TEMPLATE_NOTES = [
-    "每行一种产品：填写产品编码或名称，以及本网点的零售价（元，最多两位小数）。",
-    "价格不能高于县里公布的指导价；与现价相同的行不作更改。",
-    "新价格只用于此后分配的订单，此前分配的订单保持原价。",
+    _l(
+        "One row per product: its code or name, and this outlet's retail price in yuan (at "
+        "most two decimals)."
+    ),
+    _l(
+        "A price may not be above the county's guide price; a row equal to the current "
+        "price changes nothing."
+    ),
+    _l(
+        "A new price applies to orders allocated from now on; orders allocated before keep "
+        "their price."
+    ),
 ]
 GUIDE = Column(
     "guide", "指导价（元）", required=False, aliases=("指导价", "最高限价", "限价"),
@@ -57,7 +66,7 @@ GUIDE_NOTES = [
 
 
 def template_xlsx() -> bytes:
-    return sheets.template_xlsx(PRICE_COLUMNS, "价格", TEMPLATE_NOTES)
+    return sheets.template_xlsx(PRICE_COLUMNS, _("Prices"), TEMPLATE_NOTES)
 
 
 def guide_template_xlsx() -> bytes:
@@ -71,7 +80,7 @@ def export_xlsx(outlet: Outlet) -> bytes:
         for row in prices.price_sheet(outlet)
         if row.price_fen is not None
     ]
-    return sheets.write_xlsx(PRICE_COLUMNS, rows, "价格")
+    return sheets.write_xlsx(PRICE_COLUMNS, rows, _("Prices"))
 
 
 def guide_export_xlsx() -> bytes:
