@@ -192,3 +192,23 @@ def test_guide_prices_and_programmes_through_the_api(client, county):
         programme_id
     ]
     assert client.patch(f"{programmes}/999999", json={"active": True}).status_code == 404
+
+
+def test_a_programme_orders_name_keeps_its_share(client, priced_day):
+    from supply_match.services.supply.amounts import order_amounts
+
+    programme, order = priced_day["programme"], priced_day["orders"][2]
+    before = order_amounts(order)
+    with pytest.raises(payments.ProgrammeError) as refused:
+        payments.save_programme(programme.id, programme.name, "40")
+    assert set(refused.value.errors) == {"share_percent"}
+    sheet = _xlsx([["项目名称", "补贴比例（%）"], [programme.name, 40]])
+    with pytest.raises(SheetError):
+        subsidy_import.import_programmes("butie.xlsx", sheet)
+    _sign_in(client)
+    patched = client.patch(f"{API}/subsidy-programmes/{programme.id}", json={"share_percent": 40})
+    assert patched.status_code == 422
+    retired = client.patch(f"{API}/subsidy-programmes/{programme.id}", json={"active": False})
+    assert retired.status_code == 200
+    db.session.expire_all()
+    assert programme.share_percent == 30 and order_amounts(order) == before
