@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -153,15 +153,21 @@ def _collection_label(stop: DeliveryStop) -> str:
 
 
 def build_sheet(
-    run: DeliveryRun, link: str, colour_index: int = 0, *, distances_estimated: bool = False
+    run: DeliveryRun,
+    link: str,
+    colour_index: int = 0,
+    *,
+    distances_estimated: bool = False,
+    dues: Mapping[int, int | None] | None = None,
 ) -> RouteSheet:
     """The sheet of one run; ``link`` is the volunteer's page, shown as text and QR code;
-    ``distances_estimated`` says the distance is a straight-line estimate."""
+    ``distances_estimated`` says the distance is a straight-line estimate; ``dues`` the
+    amount to collect by stop id when read for the whole plan at once."""
     volunteer = run.volunteer
     code = qr_code(link)
     load: dict[tuple[str, str], list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
     stops = []
-    dues = stop_dues(run.stops)
+    dues = dues if dues is not None else stop_dues(run.stops)
     for number, stop in enumerate(run.stops, start=1):
         texts = []
         for item in stop.items:
@@ -244,9 +250,12 @@ def sheets_for_plan(
     runs = plan.runs
     load_for_sheets(plan)  # fills in the same run objects
     estimated = not road_network_loaded()
+    dues = stop_dues(stop for run in runs for stop in run.stops)
     with force_locale(locale):
         return [
-            build_sheet(run, link_for(run.volunteer), index, distances_estimated=estimated)
+            build_sheet(
+                run, link_for(run.volunteer), index, distances_estimated=estimated, dues=dues
+            )
             for index, run in enumerate(runs)
         ]
 

@@ -100,28 +100,29 @@ def order_stop_dues(stops: Iterable[DeliveryStop]) -> dict[tuple[int, int], int 
     stops = list(stops)
     orders = {item.order_id: item.order for stop in stops for item in stop.items}
     amounts = amounts_for(orders.values())
-    weight = _order_weight_by_stop(stops, set(orders))
+    wanted = {(item.order_id, stop.id) for stop in stops for item in stop.items}
+    # Nothing to share out where nothing is due (prepaid) or the price is missing.
+    dues = {key: amounts[key[0]].due_fen for key in wanted if not amounts[key[0]].due_fen}
+    to_split = {order_id for order_id, amount in amounts.items() if amount.due_fen}
+    weight = _order_weight_by_stop(stops, to_split)
     order_weight: dict[int, Decimal] = defaultdict(Decimal)
     parts: dict[int, int] = defaultdict(int)
     for (order_id, _stop_id), kg in weight.items():
         order_weight[order_id] += kg
         parts[order_id] += 1
-    dues: dict[tuple[int, int], int | None] = {}
     given: dict[int, int] = defaultdict(int)
     seen: dict[int, int] = defaultdict(int)
     for (order_id, stop_id), kg in sorted(weight.items()):
         due = amounts[order_id].due_fen
         seen[order_id] += 1
-        if due is None:
-            share = None
-        elif seen[order_id] == parts[order_id]:
+        if seen[order_id] == parts[order_id]:
             share = due - given[order_id]
         else:
             share = int(due * kg / order_weight[order_id]) if order_weight[order_id] else 0
-        given[order_id] += share or 0
-        dues[(order_id, stop_id)] = share
-    wanted = {(item.order_id, stop.id) for stop in stops for item in stop.items}
-    return {key: due for key, due in dues.items() if key in wanted}
+        given[order_id] += share
+        if (order_id, stop_id) in wanted:
+            dues[(order_id, stop_id)] = share
+    return dues
 
 
 def _order_weight_by_stop(
@@ -130,7 +131,7 @@ def _order_weight_by_stop(
     """(order id, stop id) -> kg of the order at that stop, over every stop of the given
     stops' plans that carries one of ``order_ids`` (one query)."""
     weight: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
-    if not stops:
+    if not stops or not order_ids:
         return weight
     plans = select(DeliveryRun.plan_id).where(DeliveryRun.id.in_({s.run_id for s in stops}))
     rows = db.session.execute(
