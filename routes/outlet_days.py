@@ -11,8 +11,7 @@ from flask_login import current_user
 
 from routes.access import role_required
 from routes.outlets import COUNTY_ROLES, OUTLET_ROLES, outlet_in_scope
-from supply_match.extensions import db
-from supply_match.models import DeliveryStop
+from supply_match import urls
 from supply_match.services.documents.route_sheets import quantity_text
 from supply_match.services.errors import NotFoundError
 from supply_match.services.outlets import accounts, closing, handover, packing
@@ -38,7 +37,7 @@ def day(outlet_id: int, day: str, errors: dict | None = None, status: int = 200)
     outlet = outlet_in_scope(outlet_id)
     the_day = _day(day)
     packed = packing.day_packing(outlet, the_day)
-    handovers = {run.run.id: handover.handover_of(run.run.id) for run in packed.runs}
+    handovers = handover.handovers_of([run.run.id for run in packed.runs])
     return render_template(
         "outlets/day.html",
         outlet=outlet,
@@ -67,10 +66,7 @@ def packing_print(outlet_id: int, day: str):
 def labels_print(outlet_id: int, day: str):
     outlet = outlet_in_scope(outlet_id)
     packed = packing.day_packing(outlet, _day(day))
-
-    def stop_link(stop_id: int) -> str:
-        return url_for("outlet_days.stop", stop_id=stop_id, _external=True)
-
+    stop_link = packing.stop_link_builder(urls.volunteer_link_builder(urls.site_url()))
     return render_template(
         "outlets/labels_print.html", packed=packed, labels=packing.bag_labels(packed, stop_link)
     )
@@ -113,7 +109,7 @@ def confirm_return(outlet_id: int, stop_id: int):
         handover.confirm_return(current_user, outlet, stop_id)
     except NotFoundError:
         abort(404)
-    except (handover.HandoverError, closing.DayClosedError) as error:
+    except handover.HandoverError as error:
         flash(str(error), "error")
     else:
         flash(_("Goods taken back into the outlet."), "success")
@@ -124,12 +120,11 @@ def confirm_return(outlet_id: int, stop_id: int):
 @role_required(*OUTLET_ROLES)
 def stop(stop_id: int):
     """What a bag label's QR code opens: the stop, its goods and its state."""
-    found = db.session.get(DeliveryStop, stop_id)
-    if found is None:
+    try:
+        found, packed_stop = packing.stop_packing(stop_id)
+    except NotFoundError:
         abort(404)
     outlet = outlet_in_scope(found.run.outlet_id)
-    packed = packing.packing_list(found.run)
-    packed_stop = next(s for s in packed.stops if s.stop_id == stop_id)
     return render_template(
         "outlets/stop.html", outlet=outlet, run=found.run, stop=packed_stop, the_stop=found
     )
@@ -200,6 +195,30 @@ def add_correction(outlet_id: int, day: str):
             form.get("amount", ""),
             form.get("note", ""),
             form.get("volunteer_id", type=int),
+        )
+    except closing.ClosingError as error:
+        return _accounts_page(outlet, the_day, error.errors, form)
+    flash(_("Correction recorded."), "success")
+    return redirect(
+        url_for("outlet_days.day_accounts", outlet_id=outlet.id, day=the_day.isoformat())
+    )
+
+
+@bp.post("/<int:outlet_id>/days/<day>/goods-corrections")
+@role_required(*OUTLET_ROLES)
+def add_goods_correction(outlet_id: int, day: str):
+    outlet = outlet_in_scope(outlet_id)
+    the_day = _day(day)
+    form = request.form
+    try:
+        closing.add_goods_correction(
+            current_user,
+            outlet,
+            the_day,
+            form.get("product_id", type=int),
+            form.get("figure", ""),
+            form.get("quantity", ""),
+            form.get("note", ""),
         )
     except closing.ClosingError as error:
         return _accounts_page(outlet, the_day, error.errors, form)

@@ -8,17 +8,19 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from routes.access import role_required
 from routes.helpers import xlsx_response
-from supply_match.extensions import db
-from supply_match.models import DeliveryPlan, DeliveryRun, Outlet, PlanStatus, Role
+from routes.uploads import import_page
+from supply_match.models import Outlet, Role
 from supply_match.services import scope
+from supply_match.services.county import settings as county_settings
 from supply_match.services.documents import spreadsheets as sheets
 from supply_match.services.errors import ForbiddenError, NotFoundError
 from supply_match.services.intake import payments
-from supply_match.services.supply import price_import, prices
+from supply_match.services.outlets import packing
+from supply_match.services.outlets.accounts import shown_moment
+from supply_match.services.supply import price_import, prices, subsidy_import
 from supply_match.services.supply.money import yuan
 
 bp = Blueprint("outlets", __name__, url_prefix="/outlets")
@@ -42,13 +44,17 @@ def yuan_filter(fen: int | None) -> str:
     return yuan(fen)
 
 
+@bp.app_template_filter("moment")
+def moment_filter(text: str) -> str:
+    return shown_moment(text)
+
+
 @bp.get("/")
 @role_required(*OUTLET_ROLES)
 def home():
     if current_user.has_role(Role.OUTLET_STAFF):
         return redirect(url_for("outlets.outlet", outlet_id=current_user.outlet_id))
-    outlets = db.session.scalars(select(Outlet).order_by(Outlet.name)).all()
-    return render_template("outlets/index.html", outlets=outlets)
+    return render_template("outlets/index.html", outlets=packing.all_outlets())
 
 
 @bp.get("/<int:outlet_id>")
@@ -65,15 +71,12 @@ def outlet(outlet_id: int):
             return redirect(
                 url_for("outlet_days.day", outlet_id=outlet.id, day=wanted_day.isoformat())
             )
-    days = db.session.scalars(
-        select(DeliveryPlan.delivery_date)
-        .join(DeliveryRun)
-        .where(DeliveryRun.outlet_id == outlet.id, DeliveryPlan.status == PlanStatus.PUBLISHED)
-        .distinct()
-        .order_by(DeliveryPlan.delivery_date.desc())
-        .limit(30)
-    ).all()
-    return render_template("outlets/outlet.html", outlet=outlet, days=days, today=date.today())
+    return render_template(
+        "outlets/outlet.html",
+        outlet=outlet,
+        days=packing.published_days(outlet.id),
+        today=county_settings.county_today(),
+    )
 
 
 @bp.route("/<int:outlet_id>/prices", methods=["GET", "POST"])
@@ -135,12 +138,14 @@ def guide_prices():
 @role_required(*COUNTY_ROLES)
 def subsidies():
     errors: dict[str, str] = {}
+    form = request.form
     if request.method == "POST":
         try:
             programme = payments.save_programme(
-                request.form.get("programme_id", type=int),
-                request.form.get("name", ""),
-                request.form.get("share_percent", ""),
+                form.get("programme_id", type=int),
+                form.get("name", ""),
+                form.get("share_percent", ""),
+                active=form.get("active") == "1" if "programme_id" in form else None,
             )
         except payments.ProgrammeError as error:
             errors = error.errors
@@ -149,12 +154,69 @@ def subsidies():
         else:
             flash(_("Subsidy programme %(name)s saved.", name=programme.name), "success")
             return redirect(url_for("outlets.subsidies"))
+    every = payments.programmes(active_only=False)
+    editing = next((p for p in every if p.id == request.args.get("edit", type=int)), None)
+    if editing is None and form.get("programme_id", type=int):
+        editing = next((p for p in every if p.id == form.get("programme_id", type=int)), None)
     return render_template(
-        "outlets/subsidies.html",
-        programmes=payments.programmes(active_only=False),
-        errors=errors,
-        values=request.form,
+        "outlets/subsidies.html", programmes=every, errors=errors, values=form, editing=editing
     ), 422 if errors else 200
+
+
+@bp.route("/subsidies/import", methods=["GET", "POST"])
+@role_required(*COUNTY_ROLES)
+def subsidies_import():
+    return import_page(
+        subsidy_import.import_programmes,
+        title=_("Import subsidy programmes"),
+        intro=_("One row per programme; a name already entered updates that programme."),
+        back=(url_for("outlets.subsidies"), _("Subsidy programmes")),
+        template_endpoint="outlets.subsidies_template",
+        columns=subsidy_import.PROGRAMME_COLUMNS,
+        figures=lambda r: [
+            ("added", _("Programmes added"), r.added),
+            ("updated", _("Programmes updated"), r.updated),
+            ("unchanged", _("Unchanged"), r.unchanged),
+        ],
+    )
+
+
+@bp.get("/subsidies/template.xlsx")
+@role_required(*COUNTY_ROLES)
+def subsidies_template():
+    return xlsx_response(subsidy_import.template_xlsx(), "补贴项目导入模板.xlsx")
+
+
+@bp.get("/subsidies.xlsx")
+@role_required(*COUNTY_ROLES)
+def subsidies_export():
+    return xlsx_response(subsidy_import.export_xlsx(), "补贴项目.xlsx")
+
+
+@bp.route("/guide-prices/import", methods=["GET", "POST"])
+@role_required(*COUNTY_ROLES)
+def guide_prices_import():
+    return import_page(
+        lambda filename, data: price_import.import_guide_prices(filename, data, current_user),
+        title=_("Import guide prices"),
+        intro=_("One row per product; a blank guide price lifts the cap."),
+        back=(url_for("outlets.guide_prices"), _("Guide prices")),
+        template_endpoint="outlets.guide_prices_template",
+        columns=price_import.GUIDE_COLUMNS,
+        figures=lambda changed: [("changed", _("Guide prices changed"), changed)],
+    )
+
+
+@bp.get("/guide-prices/template.xlsx")
+@role_required(*COUNTY_ROLES)
+def guide_prices_template():
+    return xlsx_response(price_import.guide_template_xlsx(), "指导价导入模板.xlsx")
+
+
+@bp.get("/guide-prices.xlsx")
+@role_required(*COUNTY_ROLES)
+def guide_prices_export():
+    return xlsx_response(price_import.guide_export_xlsx(), "指导价.xlsx")
 
 
 @bp.get("/prices/template.xlsx")

@@ -79,11 +79,14 @@ def list_filters() -> ListFilters:
     return filters
 
 
-def page_of(query, serialise):
+def page_of(query, serialise=None, *, serialise_page=None):
+    """One page of ``query``: each item through ``serialise``, or the page's items at
+    once through ``serialise_page`` (to read what every item needs in one query)."""
     page, per_page = paging()
     result = db.paginate(query, page=page, per_page=per_page, error_out=False)
+    items = list(result.items)
     return jsonify(
-        items=[serialise(item) for item in result.items],
+        items=serialise_page(items) if serialise_page else [serialise(item) for item in items],
         page=result.page,
         per_page=result.per_page,
         total=result.total,

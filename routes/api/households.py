@@ -52,7 +52,7 @@ from supply_match.services.fields import (
 )
 from supply_match.services.intake import forms as intake
 from supply_match.services.intake.listing import filtered_households, filtered_orders
-from supply_match.services.supply.amounts import order_amounts
+from supply_match.services.supply.amounts import OrderAmounts, amounts_for, order_amounts
 
 
 def household_json(household: Household) -> dict:
@@ -68,8 +68,8 @@ def household_json(household: Household) -> dict:
     }
 
 
-def order_json(order: Order) -> dict:
-    amounts = order_amounts(order)
+def order_json(order: Order, amounts: OrderAmounts | None = None) -> dict:
+    amounts = amounts or order_amounts(order)
     return {
         "id": order.id,
         "household_id": order.household_id,
@@ -168,8 +168,15 @@ def orders_list():
         selectinload(Order.lines).selectinload(OrderLine.product),
         selectinload(Order.lines).selectinload(OrderLine.allocations),
         selectinload(Order.household),
+        selectinload(Order.subsidy_programme),
     )
-    return page_of(query, order_json)
+    return page_of(query, serialise_page=orders_json)
+
+
+def orders_json(orders: list[Order]) -> list[dict]:
+    """A page of orders, their prices read once for the page."""
+    amounts = amounts_for(orders)
+    return [order_json(order, amounts[order.id]) for order in orders]
 
 
 def _date(body: dict, key: str, errors: dict) -> date | None:

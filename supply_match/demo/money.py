@@ -33,8 +33,9 @@ from supply_match.models import (
 
 OUTLET_PASSWORD = "wangdian-2020"
 PRICED_AT = datetime(2020, 2, 18, 1, 0)
-# The county company sells at the reference price; other outlets within a few percent.
-PRICE_SPREAD = (-0.04, 0.03)
+# The county company sells at the reference price; other outlets within a few percent,
+# drawn in basis points so that no price goes through a float.
+PRICE_SPREAD_BP = (-400, 300)
 # (name, share in percent, product codes it covers)
 PROGRAMMES = [
     ("有机肥替代化肥试点补贴", 50, {"HF-YJ-001"}),
@@ -83,7 +84,7 @@ def build_money(
     for row in stocked:
         price, guide = reference[row.product.code]
         if row.outlet is not outlets[0]:
-            factor = Decimal(str(round(1 + rng.uniform(*PRICE_SPREAD), 4)))
+            factor = Decimal(10_000 + rng.randint(*PRICE_SPREAD_BP)) / 10_000
             # Rounded to half a yuan as shops price, and never above the cap.
             price = int((price * factor / 50).to_integral_value()) * 50 or price
         if guide is not None:

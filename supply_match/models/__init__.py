@@ -22,6 +22,7 @@ from supply_match.models.order import (
 )
 from supply_match.models.outlet import Outlet, Stock
 from supply_match.models.outlet_day import (
+    CorrectedFigure,
     DayClosing,
     DayCorrection,
     GoodsReturn,
@@ -58,6 +59,7 @@ __all__ = [
     "CountySettings",
     "VolunteerApplication",
     "DayClosing",
+    "CorrectedFigure",
     "DayCorrection",
     "GoodsReturn",
     "GuidePrice",

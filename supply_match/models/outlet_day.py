@@ -135,12 +135,27 @@ class DayClosing(db.Model):
     )
 
 
+class CorrectedFigure(enum.StrEnum):
+    """The goods figures of a closed day a correction may change."""
+
+    RETURNED = "returned"  # goods back at the outlet
+    LOST = "lost"  # goods out that neither reached the household nor came back
+
+
 class DayCorrection(db.Model):
-    """A change to a closed day's money, signed in fen, with who made it and why."""
+    """A change to a closed day's figures, with who made it and why: either money
+    (``amount_fen``, signed, optionally one volunteer's) or goods (``quantity`` of a
+    product, signed, on one of the figures ``CorrectedFigure``)."""
 
     __tablename__ = "day_correction"
     __table_args__ = (
-        CheckConstraint("amount_fen != 0", name="amount_not_zero"),
+        CheckConstraint(
+            "(amount_fen IS NOT NULL AND amount_fen != 0 AND product_id IS NULL"
+            " AND quantity IS NULL AND figure IS NULL)"
+            " OR (amount_fen IS NULL AND product_id IS NOT NULL AND quantity IS NOT NULL"
+            " AND quantity != 0 AND figure IN ('returned', 'lost'))",
+            name="money_or_goods",
+        ),
         CheckConstraint("length(trim(note)) > 0", name="note_not_blank"),
     )
 
@@ -149,10 +164,14 @@ class DayCorrection(db.Model):
         ForeignKey("day_closing.id", ondelete="CASCADE"), index=True
     )
     volunteer_id: Mapped[int | None] = mapped_column(ForeignKey("volunteer.id"))
-    amount_fen: Mapped[int]
+    amount_fen: Mapped[int | None]
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("product.id"))
+    figure: Mapped[str | None] = mapped_column(String(16))
+    quantity: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     note: Mapped[str] = mapped_column(String(200))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     closing: Mapped[DayClosing] = relationship(back_populates="corrections")
     created_by: Mapped[User | None] = relationship()
+    product: Mapped[Product | None] = relationship()

@@ -8,7 +8,14 @@ import pytest
 from sqlalchemy import func, select
 
 from supply_match.extensions import db
-from supply_match.models import DeliveryPlan, Household, Order, OrderStatus, PlanningJob
+from supply_match.models import (
+    DeliveryPlan,
+    Household,
+    Order,
+    OrderStatus,
+    PlanningJob,
+    SubsidyProgramme,
+)
 from tests import factories
 from tests.conftest import make_app
 
@@ -44,6 +51,8 @@ def _calls(people, cat):
     job = PlanningJob(delivery_date=date(2020, 3, 4), status="succeeded", message="")
     db.session.add(job)
     db.session.add(DeliveryPlan(delivery_date=date(2020, 3, 5), status="draft"))
+    programme = SubsidyProgramme(name="良种补贴", share_percent=50)
+    db.session.add(programme)
     db.session.commit()
     township_ids = {"township_id": village.township_id}
     new_volunteer = {
@@ -119,7 +128,20 @@ def _calls(people, cat):
             {"outlet_id": cat["outlet"].id}, {},
             {"prices": [{"product_id": cat["product"].id, "price_fen": 10500}]}, 200,
         ),
-        "listSubsidyProgrammes": ({}, {}, None, 200),
+        "listSubsidyProgrammes": ({}, {"all": "1"}, None, 200),
+        "createSubsidyProgramme": ({}, {}, {"name": "春耕补贴", "share_percent": 30}, 201),
+        "updateSubsidyProgramme": ({"programme_id": programme.id}, {}, {"active": False}, 200),
+        "getGuidePrices": ({}, {}, None, 200),
+        "setGuidePrices": ({}, {}, {"prices": [{"product_id": cat["product"].id,
+                                                 "guide_fen": 12000}]}, 200),
+        # The outlet's day: no run in this county (tests/outlets/test_api_outlet_day.py
+        # hands over, takes back, closes and corrects a published day).
+        "confirmHandover": ({"outlet_id": cat["outlet"].id, "run_id": 999999}, {},
+                            {"shortages": []}, 404),
+        "confirmGoodsReturn": ({"outlet_id": cat["outlet"].id, "stop_id": 999999}, {}, None, 404),
+        "closeOutletDay": ({"outlet_id": cat["outlet"].id, "day": "2020-03-03"}, {}, None, 409),
+        "correctOutletDay": ({"outlet_id": cat["outlet"].id, "day": "2020-03-03"}, {},
+                             {"amount_fen": 500, "note": "多收"}, 422),
         "startPlanningJob": ({"day": "2020-03-03"}, {}, {"time_limit_s": 5}, 202),
         "getPlanningJob": ({"job_id": job.id}, {}, None, 200),
         "getPlan": ({"day": "2020-03-05"}, {}, None, 200),

@@ -1,17 +1,19 @@
 """The acceptance test of the outlets' side, in real Chromium: the outlet's staff set
 prices; a day with pay-on-delivery orders is matched, planned and published; the staff
 print the pick list and labels and hand the run over with one shortage, which the
-dispatcher sees; the volunteer collects cash, one stop offline; the staff take back the
+dispatcher sees; the volunteer opens a stop from its bag label's QR code and collects
+cash, one stop offline; the staff take back the
 goods of the stop that failed and close the day, whose figures balance to the fen."""
 
 import pytest
 from sqlalchemy import select
 
+from supply_match import urls
 from supply_match.extensions import db
 from supply_match.models import Role, StopPayment, StopStatus
-from supply_match.services.delivery import links as volunteer_links
 from supply_match.services.delivery import phone_updates
 from supply_match.services.outlets import accounts
+from supply_match.services.outlets.packing import stop_link_builder
 from supply_match.services.planning.day import PlanningSettings, plan_day
 from supply_match.services.planning.publishing import publish
 from supply_match.services.supply.amounts import stop_dues
@@ -106,11 +108,15 @@ def test_an_outlets_day_from_prices_to_closing(
     assert row.locator("[data-stop]").count() >= 1
     board.context.close()
 
-    # The volunteer collects the cash: the first stop online, the second offline.
-    token = volunteer_links.token_for(run.volunteer)
+    # The volunteer collects the cash: the first stop online, the second offline. The
+    # phone opens from the second bag's label: its QR code is the volunteer's own link at
+    # that stop, shown and marked.
     phone = phone_page
-    phone.goto(f"{url}/v/{token}")
     first, second = run.stops[0], run.stops[1]
+    label_link = stop_link_builder(urls.volunteer_link_builder(f"{url}/"))
+    phone.goto(label_link(run, second.id))
+    phone.wait_for_selector(f'li.stop.linked[data-stop-id="{second.id}"]')
+    assert phone.locator("li.stop.linked").count() == 1
     stop = phone.locator(f'li.stop[data-stop-id="{first.id}"]')
     assert f"应收 ¥{dues[first.id] // 100}." in stop.inner_text()
     stop.get_by_role("button", name="送达", exact=True).click()

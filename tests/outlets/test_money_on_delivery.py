@@ -7,29 +7,11 @@ from sqlalchemy import select
 
 from supply_match.extensions import db
 from supply_match.models import DayCorrection, PaymentMethod, StopPayment, StopStatus
-from supply_match.services.delivery import phone_updates as delivery
 from supply_match.services.delivery import volunteer_day
 from supply_match.services.outlets import accounts, closing
 from supply_match.services.supply.amounts import stop_dues
 from tests.days import DAY
-
-
-def all_stops(plan):
-    return [stop for run in plan.runs for stop in run.stops]
-
-
-def stop_of(priced_day, index):
-    """The stop carrying the ``index``-th order of the fixture."""
-    order = priced_day["orders"][index]
-    return next(
-        s for s in all_stops(priced_day["plan"]) if order.id in {i.order_id for i in s.items}
-    )
-
-
-def mark(stop, change_id, action="delivered", **money):
-    change = {"change_id": change_id, "stop_id": stop.id, "action": action, **money}
-    change.setdefault("plan_version", stop.run.plan.version)
-    return delivery.apply_from_phone(stop.run.volunteer, change)
+from tests.outlets.marks import all_stops, deliver_everything, mark, stop_of
 
 
 def test_each_stop_knows_what_to_collect(priced_day):
@@ -107,13 +89,6 @@ def test_undoing_a_delivery_forgets_its_money(priced_day):
     mark(stop, "m-6", received_fen=28000)
     assert mark(stop, "m-7", action="undo")["outcome"] == "applied"
     assert db.session.scalars(select(StopPayment)).all() == []
-
-
-def deliver_everything(priced_day):
-    for n, stop in enumerate(all_stops(priced_day["plan"])):
-        due = stop_dues([stop])[stop.id]
-        answer = mark(stop, f"all-{n}", received_fen=due, paid_by="cash")
-        assert answer["outcome"] == "applied"
 
 
 def test_the_days_accounts_balance_to_the_fen(priced_day):
@@ -206,3 +181,27 @@ def test_taking_back_a_failed_stops_goods_writes_the_ledger_once(priced_day):
     figures = accounts.day_accounts(priced_day["outlet"], DAY)
     urea = next(g for g in figures["goods"] if g["product_id"] == priced_day["county"]["urea"].id)
     assert urea["failed"] == urea["returned"] == "2"
+
+
+def test_an_order_split_over_stops_is_collected_once_whichever_stops_are_read(county):
+    """Pesticide rides apart from seed: one order, two stops (maybe two runs, two phones).
+    Each stop's share is the same read alone or with the other, and they add up to the
+    order's due, so no two phones collect the same money."""
+    from supply_match.services.planning.day import PlanningSettings, plan_day
+    from supply_match.services.planning.publishing import publish
+    from supply_match.services.supply import prices
+    from supply_match.services.supply.amounts import order_amounts, order_stop_dues
+    from tests.days import allocated_orders
+
+    seed, spray = county["seed"], county["spray"]
+    prices.set_outlet_prices(county["outlet"], {seed.id: "38.50", spray.id: "12.35"}, None)
+    (order,) = allocated_orders(county, [[(seed, 3), (spray, 7)]])
+    plan = plan_day(DAY, PlanningSettings(solution_limit=30))
+    publish(plan)
+    db.session.commit()
+    stops = [s for s in all_stops(plan) if order.id in {i.order_id for i in s.items}]
+    assert len(stops) == 2  # seed and pesticide apart
+    together = order_stop_dues(stops)
+    alone = {key: due for stop in stops for key, due in order_stop_dues([stop]).items()}
+    assert alone == together
+    assert sum(together.values()) == order_amounts(order).due_fen == 3 * 3850 + 7 * 1235

@@ -241,3 +241,69 @@ def test_a_correction_on_the_page_needs_a_closed_day_and_a_note(client, auth, pr
     # Stops are still pending: the close is refused and says why.
     refused = client.post(day_url(outlet, "/close"), follow_redirects=True)
     assert "未标记" in refused.get_data(as_text=True)
+
+
+def test_a_bag_labels_qr_code_opens_that_stop_on_the_carriers_phone(client, auth, priced_day):
+    from urllib.parse import urlsplit
+
+    from supply_match import urls
+    from supply_match.services.delivery.links import link_for
+    from supply_match.services.documents.route_sheets import qr_svg
+
+    outlet = priced_day["outlet"]
+    staff_of(outlet)
+    auth.login("dianyuan")
+    labels = client.get(day_url(outlet, "/labels")).get_data(as_text=True)
+    auth.logout()
+    for run in priced_day["plan"].runs:
+        for stop in run.stops:
+            page = link_for(run.volunteer, urls.volunteer_link_builder("http://localhost/"))
+            link = f"{page}#stop-{stop.id}"
+            assert qr_svg(link, scale=2) in labels
+            # Anyone holding the bag opens it without signing in: the volunteer's own
+            # page, whose day lists that stop.
+            path = urlsplit(link).path
+            assert client.get(path).status_code == 200
+            day = client.get(f"{path}/day.json").get_json()
+            assert stop.id in {s["id"] for r in day["runs"] for s in r["stops"]}
+
+
+def test_a_closed_days_goods_are_corrected_on_the_page(client, auth, priced_day):
+    from supply_match.models import DayCorrection
+    from supply_match.services.supply.amounts import stop_dues
+    from tests.outlets.marks import all_stops, mark, stop_of
+
+    outlet, urea = priced_day["outlet"], priced_day["county"]["urea"]
+    failed = stop_of(priced_day, 0)
+    for n, stop in enumerate(all_stops(priced_day["plan"])):
+        if stop.id == failed.id:
+            mark(stop, "p-f", action="failed", reason="nobody_home")
+        else:
+            mark(stop, f"p-{n}", received_fen=stop_dues([stop])[stop.id], paid_by="cash")
+    staff_of(outlet)
+    auth.login("dianyuan")
+    assert client.post(day_url(outlet, "/close")).status_code == 302
+    # The failed stop's goods come back after closing: still taken in, as a correction.
+    day_page = client.get(day_url(outlet)).get_data(as_text=True)
+    assert "将作为日结数字的更正记录" in day_page
+    back = client.post(
+        f"/outlets/{outlet.id}/stops/{failed.id}/return",
+        data={"day": DAY.isoformat()},
+        follow_redirects=True,
+    )
+    assert 'data-returned="yes"' in back.get_data(as_text=True)
+    refused = client.post(
+        day_url(outlet, "/goods-corrections"),
+        data={"kind": "goods", "product_id": urea.id, "figure": "lost", "quantity": "x"},
+    )
+    assert refused.status_code == 422
+    assert "请填写数字" in refused.get_data(as_text=True)
+    form = {"kind": "goods", "product_id": urea.id, "figure": "lost", "quantity": "1",
+            "note": "一袋受潮"}  # fmt: skip
+    assert client.post(day_url(outlet, "/goods-corrections"), data=form).status_code == 302
+    accounts_page = client.get(day_url(outlet, "/accounts")).get_data(as_text=True)
+    assert accounts_page.count('data-kind="goods"') == 2
+    assert db.session.query(DayCorrection).count() == 2
+    sheet = load_workbook(io.BytesIO(client.get(day_url(outlet, "/accounts.xlsx")).data)).active
+    cells = [cell for row in sheet.iter_rows(values_only=True) for cell in row]
+    assert "损失" in cells and "一袋受潮" in cells

@@ -175,11 +175,15 @@ Loaded = dict[tuple[str, str], list[Decimal]]
 
 
 def _sheet_stops(
-    run: DeliveryRun, load: Loaded, parts: Mapping[int, tuple[int, int]]
+    run: DeliveryRun,
+    load: Loaded,
+    parts: Mapping[int, tuple[int, int]],
+    dues: Mapping[int, int | None] | None,
 ) -> list[SheetStop]:
-    """The run's stops as the sheet lists them; adds each stop's goods to ``load``."""
+    """The run's stops as the sheet lists them; adds each stop's goods to ``load``;
+    ``dues`` the amount to collect by stop id when read for the whole plan at once."""
     stops = []
-    dues = stop_dues(run.stops)
+    dues = dues if dues is not None else stop_dues(run.stops)
     for number, stop in enumerate(run.stops, start=1):
         texts = []
         for item in stop.items:
@@ -216,14 +220,16 @@ def build_sheet(
     *,
     distances_estimated: bool = False,
     parts: Mapping[int, tuple[int, int]] | None = None,
+    dues: Mapping[int, int | None] | None = None,
 ) -> RouteSheet:
     """The sheet of one run; ``link`` is the volunteer's page, shown as text and QR code;
     ``distances_estimated`` says the distance is a straight-line estimate; ``parts``
-    (``household_parts``) marks a household's stops when it is visited more than once."""
+    (``household_parts``) marks a household's stops when it is visited more than once;
+    ``dues`` the amount to collect by stop id, read for the whole plan at once."""
     volunteer = run.volunteer
     code = qr_code(link)
     load: Loaded = defaultdict(lambda: [Decimal(0), Decimal(0)])
-    stops = _sheet_stops(run, load, parts or {})
+    stops = _sheet_stops(run, load, parts or {}, dues)
     return RouteSheet(
         day=run.plan.delivery_date,
         volunteer=volunteer.name,
@@ -285,10 +291,16 @@ def sheets_for_plan(
     # The colours of the plan page's map: runs near one another differ.
     colours = svg_map.colour_indices([[(s.lat, s.lon) for s in run.stops] for run in runs])
     parts = household_parts(runs)
+    dues = stop_dues(stop for run in runs for stop in run.stops)
     with force_locale(locale):
         return [
             build_sheet(
-                run, link_for(run.volunteer), colour, distances_estimated=estimated, parts=parts
+                run,
+                link_for(run.volunteer),
+                colour,
+                distances_estimated=estimated,
+                parts=parts,
+                dues=dues,
             )
             for run, colour in zip(runs, colours, strict=True)
         ]

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from supply_match.extensions import db
-from supply_match.models import PaymentMethod, SubsidyProgramme
+from supply_match.models import Order, PaymentMethod, SubsidyProgramme
 from supply_match.models.audit import AuditKind
 from supply_match.services import audit
 from supply_match.services.errors import NotFoundError, ServiceError
@@ -92,11 +92,16 @@ def read_payment(
 
 
 @use_case
-def save_programme(programme_id: int | None, name: str, share_percent: object) -> SubsidyProgramme:
-    """Create a subsidy programme (``programme_id`` None) or change one.
+def save_programme(
+    programme_id: int | None, name: str, share_percent: object, active: bool | None = None
+) -> SubsidyProgramme:
+    """Create a subsidy programme (``programme_id`` None) or change one; ``active``
+    None leaves it as it is (new programmes are active). An inactive programme stays on
+    the orders that name it but is offered for no new one.
 
-    Raises ``ProgrammeError`` for a blank or taken name or a share outside 1-100 percent,
-    ``NotFoundError`` for an unknown id."""
+    Raises ``ProgrammeError`` for a blank or taken name, a share outside 1-100 percent,
+    or a new share for a programme orders already name (their amounts would change
+    after the fact), ``NotFoundError`` for an unknown id."""
     errors: dict[str, str] = {}
     name = (name or "").strip()
     if not name or len(name) > 64:
@@ -117,6 +122,20 @@ def save_programme(programme_id: int | None, name: str, share_percent: object) -
     )
     if name and taken:
         errors["name"] = _("A programme with this name exists already.")
+    if programme is not None and share is not None and share != programme.share_percent:
+        named = db.session.scalar(
+            select(func.count())
+            .select_from(Order)
+            .where(Order.subsidy_programme_id == programme.id)
+        )
+        if named:
+            # An order keeps what it was matched at: its subsidy share as much as its price.
+            errors["share_percent"] = _(
+                "%(count)s orders name this programme at %(share)s %%: its share stays. "
+                "Retire it and add a new programme with the new share.",
+                count=named,
+                share=programme.share_percent,
+            )
     if errors:
         raise ProgrammeError(errors)
     if programme is None:
@@ -124,6 +143,8 @@ def save_programme(programme_id: int | None, name: str, share_percent: object) -
         db.session.add(programme)
     else:
         programme.name, programme.share_percent = name, share
+    if active is not None:
+        programme.active = active
     db.session.flush()
     audit.record(
         AuditKind.PRICE,

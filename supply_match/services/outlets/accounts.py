@@ -8,15 +8,17 @@ stood (``closing.close_day``) and the API can send them unchanged.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from supply_match.extensions import db
 from supply_match.models import (
     DayClosing,
+    DayCorrection,
     GoodsReturn,
     Outlet,
     PaidBy,
@@ -25,11 +27,26 @@ from supply_match.models import (
     StopPayment,
     StopStatus,
 )
+from supply_match.services.county import settings
 from supply_match.services.documents.route_sheets import quantity_text
 from supply_match.services.outlets.packing import outlet_runs, published_plan
 from supply_match.services.supply.amounts import amounts_for
 
-GOODS_FIGURES = ("planned", "short", "out", "delivered", "failed", "returned", "pending")
+# "lost": goods out that neither reached the household nor came back (damaged, missing);
+# only corrections of a closed day write it here so far.
+GOODS_FIGURES = ("planned", "short", "out", "delivered", "failed", "returned", "lost", "pending")
+
+
+def county_moment(moment: datetime) -> str:
+    """A stored (naive UTC) moment as the county's time with its offset, to the second
+    (``2020-03-03T18:20:00+08:00``): what the page and the sheet show, what the API sends."""
+    zone = ZoneInfo(settings.current().time_zone)
+    return moment.replace(tzinfo=UTC).astimezone(zone).isoformat(timespec="seconds")
+
+
+def shown_moment(text: str) -> str:
+    """``county_moment``'s text as a person reads it: ``2020-03-03 18:20``."""
+    return text[:16].replace("T", " ")
 
 
 def closing_of(outlet_id: int, day: date) -> DayClosing | None:
@@ -170,25 +187,52 @@ def live_figures(outlet: Outlet, day: date) -> dict[str, Any]:
 def _with_corrections(figures: dict[str, Any], closing: DayClosing) -> dict[str, Any]:
     figures = {**figures, "money": dict(figures["money"])}
     people = {p["volunteer_id"]: dict(p) for p in figures["volunteers"]}
+    goods = {g["product_id"]: dict(g) for g in figures["goods"]}
     total = 0
     for correction in closing.corrections:
+        if correction.amount_fen is None:
+            _correct_goods(goods, correction)
+            continue
         total += correction.amount_fen
         if correction.volunteer_id in people:
             people[correction.volunteer_id]["corrections_fen"] += correction.amount_fen
     figures["volunteers"] = list(people.values())
+    figures["goods"] = list(goods.values())
     figures["money"]["corrections_fen"] = total
-    figures["corrections"] = [
-        {
-            "id": c.id,
-            "volunteer_id": c.volunteer_id,
-            "amount_fen": c.amount_fen,
-            "note": c.note,
-            "by": c.created_by.display_name if c.created_by else None,
-            "at": c.created_at.isoformat(timespec="seconds"),
-        }
-        for c in closing.corrections
-    ]
+    figures["corrections"] = [correction_json(c) for c in closing.corrections]
     return figures
+
+
+def _correct_goods(goods: dict[int, dict[str, Any]], correction: DayCorrection) -> None:
+    """Add a goods correction to its product's row (figures kept as decimal text)."""
+    row = goods.get(correction.product_id)
+    if row is None:
+        product = correction.product
+        row = {"product_id": product.id, "product": product.name, "unit": product.unit}
+        row |= dict.fromkeys(GOODS_FIGURES, "0")
+        goods[product.id] = row
+    before = Decimal(row.get(correction.figure) or 0)
+    row[correction.figure] = quantity_text(before + correction.quantity)
+
+
+def correction_json(correction: DayCorrection) -> dict[str, Any]:
+    """A correction as the accounts list it: money (``amount_fen``) or goods
+    (``product_id``, ``figure``, ``quantity`` as decimal text)."""
+    goods = correction.amount_fen is None
+    return {
+        "id": correction.id,
+        "kind": "goods" if goods else "money",
+        "volunteer_id": correction.volunteer_id,
+        "amount_fen": correction.amount_fen,
+        "product_id": correction.product_id,
+        "product": correction.product.name if goods else None,
+        "unit": correction.product.unit if goods else None,
+        "figure": correction.figure,
+        "quantity": quantity_text(correction.quantity) if goods else None,
+        "note": correction.note,
+        "by": correction.created_by.display_name if correction.created_by else None,
+        "at": county_moment(correction.created_at),
+    }
 
 
 def day_accounts(outlet: Outlet, day: date) -> dict[str, Any]:
@@ -207,7 +251,7 @@ def day_accounts(outlet: Outlet, day: date) -> dict[str, Any]:
     else:
         figures = _with_corrections(closing.figures, closing)
         figures["closed"] = {
-            "at": closing.closed_at.isoformat(timespec="seconds"),
+            "at": county_moment(closing.closed_at),
             "by": closing.closed_by.display_name if closing.closed_by else None,
         }
     for person in figures["volunteers"]:

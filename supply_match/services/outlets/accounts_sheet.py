@@ -11,6 +11,8 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
+from supply_match.services.outlets.accounts import shown_moment
+
 YUAN_FORMAT = "#,##0.00"
 THIN = Side(style="thin", color="666666")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -23,6 +25,10 @@ MONEY_KEYS = (
     "corrections_fen",
     "cash_to_hand_in_fen",
 )
+
+# The goods columns after product and unit, in the sheet's order.
+GOODS_COLUMNS = ("planned", "short", "out", "delivered", "failed", "returned", "lost")
+FIGURE_NAMES = {"returned": "已退回", "lost": "损失"}
 
 
 def _yuan(fen: int) -> Decimal:
@@ -56,11 +62,11 @@ def accounts_xlsx(figures: dict[str, Any]) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "日结表"
-    for column, width in zip("ABCDEFGH", (18, 12, 12, 12, 12, 12, 12, 12), strict=True):
+    for column, width in zip("ABCDEFGHI", (18, 12, 12, 12, 12, 12, 12, 12, 12), strict=True):
         sheet.column_dimensions[column].width = width
     out = _Writer(sheet)
     sheet.cell(row=1, column=1, value="农资集中配送 网点日结表").font = Font(bold=True, size=14)
-    sheet.merge_cells("A1:H1")
+    sheet.merge_cells("A1:I1")
     sheet["A1"].alignment = Alignment(horizontal="center")
     out.row = 2
     closed = figures.get("closed")
@@ -69,19 +75,18 @@ def accounts_xlsx(figures: dict[str, Any]) -> bytes:
         "结账状态",
         "已结账" if closed else "未结账",
         "结账时间",
-        closed["at"] if closed else "",
+        shown_moment(closed["at"]) if closed else "",
         "结账人",
         (closed or {}).get("by") or "",
     )
 
     out.title("一、货物（数量）")
-    out.line("产品", "单位", "计划", "缺货", "出库", "送达", "未送达", "已退回", bold=True)
+    out.line("产品", "单位", "计划", "缺货", "出库", "送达", "未送达", "已退回", "损失", bold=True)
     for goods in figures["goods"]:
         out.line(
             goods["product"],
             goods["unit"],
-            *(Decimal(goods[key]) for key in ("planned", "short", "out", "delivered", "failed")),
-            Decimal(goods["returned"]),
+            *(Decimal(goods.get(key) or 0) for key in GOODS_COLUMNS),
         )
 
     out.title("二、志愿者收款（元）")
@@ -120,12 +125,16 @@ def accounts_xlsx(figures: dict[str, Any]) -> bytes:
         )
 
     if figures.get("corrections"):
-        out.title("五、结账后更正（元）")
-        out.line("时间", "金额", "经办人", "说明", bold=True)
+        out.title("五、结账后更正")
+        out.line("时间", "金额（元）", "产品", "项目", "数量", "经办人", "说明", bold=True)
         for correction in figures["corrections"]:
+            goods = correction.get("kind") == "goods"
             out.line(
-                correction["at"],
-                _yuan(correction["amount_fen"]),
+                shown_moment(correction["at"]),
+                None if goods else _yuan(correction["amount_fen"]),
+                correction.get("product") or "",
+                FIGURE_NAMES.get(correction.get("figure"), ""),
+                Decimal(correction["quantity"]) if goods else None,
                 correction["by"] or "",
                 correction["note"],
                 money=(2,),

@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from supply_match.extensions import db
 from supply_match.models import (
@@ -31,9 +32,11 @@ from supply_match.models import (
 )
 from supply_match.models.audit import AuditKind
 from supply_match.services import audit
+from supply_match.services.county.settings import county_time
 from supply_match.services.documents.route_sheets import quantity_text
 from supply_match.services.errors import NotFoundError, ServiceError
-from supply_match.services.outlets.closing import ensure_open
+from supply_match.services.outlets.accounts import closing_of
+from supply_match.services.outlets.closing import ensure_open, record_late_return
 from supply_match.services.supply import stock as ledger
 from supply_match.services.unit_of_work import use_case
 
@@ -46,17 +49,45 @@ class HandoverError(ServiceError, ValueError):
         super().__init__("; ".join(self.errors.values()))
 
 
-def run_goods(run: DeliveryRun) -> dict[int, Decimal]:
-    """Product id -> the quantity the run loads."""
+class HandoverConflict(HandoverError):
+    """Recorded already: a retried hand-over or return changes nothing."""
+
+
+def stops_with(run: DeliveryRun, product_id: int) -> list[DeliveryStop]:
+    """The run's stops that were to get ``product_id``: those a shortage of it affects."""
+    return [
+        stop
+        for stop in run.stops
+        if any(item.order_line.product_id == product_id for item in stop.items)
+    ]
+
+
+def stops_goods(stops: list[DeliveryStop]) -> dict[int, Decimal]:
+    """Product id -> the quantity the stops get."""
     goods: dict[int, Decimal] = defaultdict(Decimal)
-    for stop in run.stops:
+    for stop in stops:
         for item in stop.items:
             goods[item.order_line.product_id] += item.quantity
     return dict(goods)
 
 
+def run_goods(run: DeliveryRun) -> dict[int, Decimal]:
+    """Product id -> the quantity the run loads."""
+    return stops_goods(run.stops)
+
+
 def handover_of(run_id: int) -> RunHandover | None:
     return db.session.scalar(select(RunHandover).where(RunHandover.run_id == run_id))
+
+
+def handovers_of(run_ids: list[int]) -> dict[int, RunHandover]:
+    """Run id -> its hand-over, for the runs handed over (with their shortages)."""
+    rows = db.session.scalars(
+        select(RunHandover)
+        .where(RunHandover.run_id.in_(run_ids))
+        .options(selectinload(RunHandover.shortages).selectinload(HandoverShortage.product))
+    )
+    return {row.run_id: row for row in rows}
 
 
 def _run_at(outlet: Outlet, run_id: int) -> DeliveryRun:
@@ -124,11 +155,11 @@ def confirm_handover(
     ensure_open(outlet.id, run.plan.delivery_date)
     existing = handover_of(run.id)
     if existing is not None:
-        raise HandoverError(
+        raise HandoverConflict(
             {
                 "run": _(
                     "This run was handed over already, at %(time)s.",
-                    time=existing.confirmed_at.strftime("%H:%M"),
+                    time=county_time(existing.confirmed_at).strftime("%H:%M"),
                 )
             }
         )
@@ -172,21 +203,20 @@ def shortages_for_plan(plan: DeliveryPlan) -> list[Shortage]:
     found = []
     for row in rows:
         run = row.handover.run
-        stops = [
-            stop
-            for stop in run.stops
-            if any(item.order_line.product_id == row.product_id for item in stop.items)
-        ]
+        stops = stops_with(run, row.product_id)
         found.append(Shortage(run, row.product.name, row.product.unit, row.missing, stops))
     return found
 
 
 @use_case
 def confirm_return(user: User | None, outlet: Outlet, stop_id: int) -> GoodsReturn:
-    """Record that a failed stop's goods are back at ``outlet``.
+    """Record that a failed stop's goods are back at ``outlet``, with their ledger rows.
+    On a closed day the return is recorded too (the goods are on the shelf whatever the
+    accounts say) and the closed figures change by a ``returned`` correction per product.
 
-    Raises ``HandoverError`` for a stop of another outlet's run, one not marked failed, a
-    closed day, or goods already taken back; ``NotFoundError`` for an unknown stop."""
+    Raises ``HandoverError`` for a stop of another outlet's run or one not marked failed,
+    ``HandoverConflict`` for goods already taken back; ``NotFoundError`` for an unknown
+    stop."""
     stop = db.session.get(DeliveryStop, stop_id)
     if stop is None:
         raise NotFoundError()
@@ -200,9 +230,8 @@ def confirm_return(user: User | None, outlet: Outlet, stop_id: int) -> GoodsRetu
         )
     if stop.status != StopStatus.FAILED:
         raise HandoverError({"stop": _("Only the goods of a stop not delivered come back.")})
-    ensure_open(outlet.id, stop.run.plan.delivery_date)
     if db.session.scalar(select(GoodsReturn).where(GoodsReturn.stop_id == stop.id)):
-        raise HandoverError({"stop": _("These goods were taken back already.")})
+        raise HandoverConflict({"stop": _("These goods were taken back already.")})
     goods_return = GoodsReturn(stop_id=stop.id, confirmed_by_id=user.id if user else None)
     db.session.add(goods_return)
     for item in stop.items:
@@ -213,6 +242,9 @@ def confirm_return(user: User | None, outlet: Outlet, stop_id: int) -> GoodsRetu
         )
         if stock_row is not None:
             ledger.goods_returned(stock_row, item.quantity, item.order_line, user)
+    closed = closing_of(outlet.id, stop.run.plan.delivery_date)
+    if closed is not None:
+        record_late_return(user, closed, stops_goods([stop]), stop.position + 1)
     db.session.flush()
     audit.record(
         AuditKind.STOCK,

@@ -29,7 +29,9 @@ from supply_match.models import (
     StopItem,
     Village,
 )
+from supply_match.services.delivery import links as volunteer_links
 from supply_match.services.documents.route_sheets import qr_svg, quantity_text
+from supply_match.services.errors import NotFoundError
 from supply_match.services.intake.payments import payment_label
 from supply_match.services.supply.amounts import order_stop_dues
 
@@ -105,15 +107,45 @@ def published_plan(day: date) -> DeliveryPlan | None:
     )
 
 
-def outlet_runs(outlet_id: int, plan: DeliveryPlan) -> list[DeliveryRun]:
-    """The plan's runs that load at the outlet, with what packing shows loaded."""
-    stops = selectinload(DeliveryRun.stops)
-    items = stops.selectinload(DeliveryStop.items)
+def all_outlets() -> list[Outlet]:
+    """Every outlet by name, for the county's choice of one."""
+    return list(db.session.scalars(select(Outlet).order_by(Outlet.name)))
+
+
+def published_days(outlet_id: int, limit: int = 30) -> list[date]:
+    """The latest published delivery days with a run loading at the outlet, newest first."""
     return list(
         db.session.scalars(
-            select(DeliveryRun)
-            .where(DeliveryRun.plan_id == plan.id, DeliveryRun.outlet_id == outlet_id)
-            .options(
+            select(DeliveryPlan.delivery_date)
+            .join(DeliveryRun)
+            .where(DeliveryRun.outlet_id == outlet_id, DeliveryPlan.status == PlanStatus.PUBLISHED)
+            .distinct()
+            .order_by(DeliveryPlan.delivery_date.desc())
+            .limit(limit)
+        )
+    )
+
+
+def stop_packing(stop_id: int) -> tuple[DeliveryStop, PackedStop]:
+    """A stop and what its bags hold; ``NotFoundError`` for an unknown stop."""
+    stop = db.session.get(DeliveryStop, stop_id)
+    if stop is None:
+        raise NotFoundError()
+    packed = packing_list(stop.run)
+    return stop, next(s for s in packed.stops if s.stop_id == stop_id)
+
+
+def outlet_runs(outlet_id: int | None, plan: DeliveryPlan) -> list[DeliveryRun]:
+    """The plan's runs that load at the outlet (every run for None), with what packing
+    shows loaded: a fixed number of statements, whatever the number of runs and stops."""
+    stops = selectinload(DeliveryRun.stops)
+    items = stops.selectinload(DeliveryStop.items)
+    statement = select(DeliveryRun).where(DeliveryRun.plan_id == plan.id)
+    if outlet_id is not None:
+        statement = statement.where(DeliveryRun.outlet_id == outlet_id)
+    return list(
+        db.session.scalars(
+            statement.options(
                 selectinload(DeliveryRun.volunteer),
                 stops.selectinload(DeliveryStop.household),
                 stops.selectinload(DeliveryStop.village).selectinload(Village.township),
@@ -122,8 +154,8 @@ def outlet_runs(outlet_id: int, plan: DeliveryPlan) -> list[DeliveryRun]:
                 .selectinload(Order.lines)
                 .selectinload(OrderLine.allocations),
                 items.selectinload(StopItem.order).selectinload(Order.household),
-            )
-            .order_by(DeliveryRun.position, DeliveryRun.id)
+                items.selectinload(StopItem.order).selectinload(Order.subsidy_programme),
+            ).order_by(DeliveryRun.position, DeliveryRun.id)
         )
     )
 
@@ -169,9 +201,20 @@ def _packed_stop(stop: DeliveryStop, dues: dict[tuple[int, int], int | None]) ->
 
 def packing_list(run: DeliveryRun) -> PackingList:
     """One run's stops in loading order, each household's goods and what to collect."""
-    dues = order_stop_dues(run.stops)
-    stops = [_packed_stop(stop, dues) for stop in reversed(run.stops)]
-    return PackingList(run, stops, _totals([item for stop in run.stops for item in stop.items]))
+    return packing_lists([run])[0]
+
+
+def packing_lists(runs: list[DeliveryRun]) -> list[PackingList]:
+    """``packing_list`` of each run, the amounts of all their orders read at once."""
+    dues = order_stop_dues(stop for run in runs for stop in run.stops)
+    return [
+        PackingList(
+            run,
+            [_packed_stop(stop, dues) for stop in reversed(run.stops)],
+            _totals([item for stop in run.stops for item in stop.items]),
+        )
+        for run in runs
+    ]
 
 
 def day_packing(outlet: Outlet, day: date) -> DayPacking:
@@ -181,9 +224,8 @@ def day_packing(outlet: Outlet, day: date) -> DayPacking:
     if plan is None:
         return DayPacking(outlet, day, None)
     runs = outlet_runs(outlet.id, plan)
-    lists = [packing_list(run) for run in runs]
     items = [item for run in runs for stop in run.stops for item in stop.items]
-    return DayPacking(outlet, day, plan, _totals(items), lists)
+    return DayPacking(outlet, day, plan, _totals(items), packing_lists(runs))
 
 
 @dataclass(frozen=True)
@@ -199,13 +241,25 @@ class BagLabel:
     qr_svg: str
 
 
-def bag_labels(packing: DayPacking, stop_link: Callable[[int], str]) -> list[BagLabel]:
+def stop_link_builder(page_url: Callable[[str], str]) -> Callable[[DeliveryRun, int], str]:
+    """A function from (run, stop id) to that stop on the run's volunteer's own page:
+    their signed link (``page_url`` turns a token into its absolute URL, as
+    ``urls.volunteer_link_builder`` does) with the stop in the fragment, which never
+    reaches the server, so the page opens from the phone's cache offline too."""
+
+    def stop_link(run: DeliveryRun, stop_id: int) -> str:
+        return f"{volunteer_links.link_for(run.volunteer, page_url)}#stop-{stop_id}"
+
+    return stop_link
+
+
+def bag_labels(packing: DayPacking, stop_link: Callable[[DeliveryRun, int], str]) -> list[BagLabel]:
     """One label per household and stop, run by run in loading order; the QR code holds
-    ``stop_link(stop_id)``."""
+    ``stop_link(run, stop_id)``: whoever carries the bag opens that stop on their phone."""
     labels = []
     for packed_run in packing.runs:
         for stop in packed_run.stops:
-            code = qr_svg(stop_link(stop.stop_id), scale=2)
+            code = qr_svg(stop_link(packed_run.run, stop.stop_id), scale=2)
             for order in stop.orders:
                 labels.append(
                     BagLabel(

@@ -15,7 +15,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from supply_match.models import DeliveryStop, Order, PaymentMethod
+from sqlalchemy import select
+
+from supply_match.extensions import db
+from supply_match.models import (
+    DeliveryRun,
+    DeliveryStop,
+    Order,
+    OrderLine,
+    PaymentMethod,
+    Product,
+    StopItem,
+)
 from supply_match.services.supply.money import fen_of, share_of
 from supply_match.services.supply.prices import unit_prices_at
 
@@ -81,38 +92,59 @@ def order_stop_dues(stops: Iterable[DeliveryStop]) -> dict[tuple[int, int], int 
     """(order id, stop id) -> what to collect for that order at that stop (None where a
     price is missing).
 
-    An order split over several stops is collected in proportion to the weight each
-    stop carries of it; the last of its stops takes the fen left by rounding."""
+    An order split over several stops of its plan (pesticide apart from seed, or too big
+    for one vehicle) is collected in proportion to the weight each stop carries of it,
+    its other stops counted even when they are not among ``stops`` (another run, another
+    volunteer's phone), so that no two stops collect the same money; the last of its
+    stops takes the fen left by rounding."""
     stops = list(stops)
     orders = {item.order_id: item.order for stop in stops for item in stop.items}
     amounts = amounts_for(orders.values())
-    weight: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
-    for stop in stops:
-        for item in stop.items:
-            weight[(item.order_id, stop.id)] += (
-                item.quantity * item.order_line.product.unit_weight_kg
-            )
+    wanted = {(item.order_id, stop.id) for stop in stops for item in stop.items}
+    # Nothing to share out where nothing is due (prepaid) or the price is missing.
+    dues = {key: amounts[key[0]].due_fen for key in wanted if not amounts[key[0]].due_fen}
+    to_split = {order_id for order_id, amount in amounts.items() if amount.due_fen}
+    weight = _order_weight_by_stop(stops, to_split)
     order_weight: dict[int, Decimal] = defaultdict(Decimal)
     parts: dict[int, int] = defaultdict(int)
     for (order_id, _stop_id), kg in weight.items():
         order_weight[order_id] += kg
         parts[order_id] += 1
-    dues: dict[tuple[int, int], int | None] = {}
     given: dict[int, int] = defaultdict(int)
     seen: dict[int, int] = defaultdict(int)
     for (order_id, stop_id), kg in sorted(weight.items()):
         due = amounts[order_id].due_fen
         seen[order_id] += 1
-        if due is None:
-            dues[(order_id, stop_id)] = None
-            continue
         if seen[order_id] == parts[order_id]:
             share = due - given[order_id]
         else:
             share = int(due * kg / order_weight[order_id]) if order_weight[order_id] else 0
         given[order_id] += share
-        dues[(order_id, stop_id)] = share
+        if (order_id, stop_id) in wanted:
+            dues[(order_id, stop_id)] = share
     return dues
+
+
+def _order_weight_by_stop(
+    stops: list[DeliveryStop], order_ids: set[int]
+) -> dict[tuple[int, int], Decimal]:
+    """(order id, stop id) -> kg of the order at that stop, over every stop of the given
+    stops' plans that carries one of ``order_ids`` (one query)."""
+    weight: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
+    if not stops or not order_ids:
+        return weight
+    plans = select(DeliveryRun.plan_id).where(DeliveryRun.id.in_({s.run_id for s in stops}))
+    rows = db.session.execute(
+        select(StopItem.order_id, StopItem.stop_id, StopItem.quantity, Product.unit_weight_kg)
+        .join(OrderLine, StopItem.order_line_id == OrderLine.id)
+        .join(Product, OrderLine.product_id == Product.id)
+        .join(DeliveryStop, StopItem.stop_id == DeliveryStop.id)
+        .join(DeliveryRun, DeliveryStop.run_id == DeliveryRun.id)
+        .where(StopItem.order_id.in_(order_ids), DeliveryRun.plan_id.in_(plans))
+    )
+    for order_id, stop_id, quantity, unit_kg in rows:
+        weight[(order_id, stop_id)] += quantity * unit_kg
+    return weight
 
 
 def stop_dues(stops: Iterable[DeliveryStop]) -> dict[int, int | None]:

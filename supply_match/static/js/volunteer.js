@@ -191,6 +191,20 @@
       });
       root.appendChild(section);
     });
+    showLinkedStop();
+  }
+
+  /* A bag label's QR code opens this page at its stop (#stop-<id>): show that stop,
+     once, without moving the page again at each refresh. */
+  var linkedStopShown = false;
+  function showLinkedStop() {
+    var match = /^#stop-(\d+)$/.exec(window.location.hash);
+    if (linkedStopShown || !match) { return; }
+    var item = document.querySelector('.stop[data-stop-id="' + match[1] + '"]');
+    if (!item) { return; }
+    linkedStopShown = true;
+    item.classList.add("linked");
+    item.scrollIntoView({ block: "start" });
   }
 
   /* What the last change to the day added to or took from this run (day.json's notice). */
