@@ -31,6 +31,7 @@ from supply_match.models.outlet_day import (
     StopPayment,
 )
 from supply_match.models.place import Township, Village
+from supply_match.models.position import VolunteerPosition
 from supply_match.models.plan import (
     DeliveryPlan,
     DeliveryRun,
@@ -51,6 +52,7 @@ from supply_match.models.road import RoadLegs, RoadNetwork, RoadPoint
 from supply_match.models.volunteer import LinkPostCount, VehicleType, Volunteer
 
 __all__ = [
+    "VolunteerPosition",
     "AuditEntry",
     "AuditKind",
     "ApiToken",
