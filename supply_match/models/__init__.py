@@ -31,7 +31,6 @@ from supply_match.models.outlet_day import (
     StopPayment,
 )
 from supply_match.models.place import Township, Village
-from supply_match.models.position import VolunteerPosition
 from supply_match.models.plan import (
     DeliveryPlan,
     DeliveryRun,
@@ -47,6 +46,7 @@ from supply_match.models.plan import (
     StopUpdateAction,
     UnassignedOrder,
 )
+from supply_match.models.position import VolunteerPosition
 from supply_match.models.price import GuidePrice, OutletPrice, SubsidyProgramme
 from supply_match.models.road import RoadLegs, RoadNetwork, RoadPoint
 from supply_match.models.volunteer import LinkPostCount, VehicleType, Volunteer

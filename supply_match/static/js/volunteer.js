@@ -142,6 +142,7 @@
           ? say("reason", { status: STATUS_TEXT[state.status], reason: state.reason })
           : STATUS_TEXT[state.status];
         statusLine.classList.add(state.status);
+        showCorrection(item, stop);
         if (state.queued) {
           statusLine.classList.add("queued");
           statusLine.dataset.queued = TEXTS.queued;
@@ -198,17 +199,13 @@
     var failForm = item.querySelector(".fail-form");
     var undo = item.querySelector(".undo");
     var select = failForm.querySelector("select");
-    Object.keys(day.failure_reasons).forEach(function (code) {
-      var option = document.createElement("option");
-      option.value = code;
-      option.textContent = day.failure_reasons[code];
-      select.appendChild(option);
-    });
+    fillReasons(select);
     var done = state.status !== "pending";
     actions.querySelector('[data-action="delivered"]').hidden = done;
     actions.querySelector('[data-action="failed"]').hidden = done;
     var mark = localMarks()[stop.id];
-    undo.hidden = !(done && mark && Date.now() - mark.at < UNDO_WINDOW_MS);
+    undo.hidden = !(done && mark && Date.now() - mark.at < UNDO_WINDOW_MS) ||
+      correctedSince(stop, mark);
 
     actions.querySelector('[data-action="delivered"]').addEventListener("click", function () {
       deliverForm.hidden = false;
@@ -254,12 +251,54 @@
     });
     failForm.addEventListener("submit", function (event) {
       event.preventDefault();
-      record(run, stop, "failed", {
-        reason: select.value,
-        note: failForm.elements.note.value.trim()
-      });
+      var fields = { reason: select.value, note: failForm.elements.note.value.trim() };
+      var problem = failureProblem(fields);
+      if (problem) {
+        showNotice(problem);
+        return;
+      }
+      record(run, stop, "failed", fields);
     });
     undo.addEventListener("click", function () { record(run, stop, "undo", {}); });
+  }
+
+  /* The dispatcher's correction of a stop, under its status, as the last sync brought it. */
+  function showCorrection(item, stop) {
+    if (!stop.correction) { return; }
+    var line = document.createElement("p");
+    line.className = "stop-correction";
+    line.textContent = say("corrected", { note: stop.correction.note }) +
+      TEXTS.separator + stop.correction.at;
+    item.querySelector(".stop-head").insertAdjacentElement("afterend", line);
+  }
+
+  /* A correction newer than the phone's own mark: the mark can no longer be undone here. */
+  function correctedSince(stop, mark) {
+    return Boolean(stop.correction && mark && stop.correction.at_ms >= mark.at);
+  }
+
+  /* The reasons to choose from, none chosen: a quick "confirm" must not record one. */
+  function fillReasons(select) {
+    var placeholder = document.createElement("option");
+    placeholder.value = "";
+    placeholder.textContent = TEXTS.choose_reason;
+    placeholder.selected = true;
+    select.appendChild(placeholder);
+    Object.keys(day.failure_reasons).forEach(function (code) {
+      var option = document.createElement("option");
+      option.value = code;
+      option.textContent = day.failure_reasons[code];
+      select.appendChild(option);
+    });
+  }
+
+  /* What the server would refuse, said before the change is queued. */
+  function failureProblem(fields) {
+    if (!fields.reason || !(fields.reason in day.failure_reasons)) { return TEXTS.reason_missing; }
+    if ((day.note_required_reasons || []).indexOf(fields.reason) >= 0 && !fields.note) {
+      return TEXTS.note_missing;
+    }
+    return "";
   }
 
   function record(run, stop, action, fields) {
