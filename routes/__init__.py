@@ -26,6 +26,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api.bp)
     app.register_blueprint(plans.bp)
 
+    from routes import stop_corrections
+
+    app.register_blueprint(stop_corrections.bp)
+
     from routes import (
         account_import,
         household_setup,

@@ -26,6 +26,7 @@ from supply_match.extensions import db
 from supply_match.models import DeliveryRun, DeliveryStop, JobStatus, PlanningJob, Role, Volunteer
 from supply_match.services.county import settings as county_settings
 from supply_match.services.delivery import links as volunteer_links
+from supply_match.services.delivery import run_progress
 from supply_match.services.documents import route_sheets
 from supply_match.services.fields import id_value
 from supply_match.services.outlets import handover
@@ -307,7 +308,7 @@ def board(day: str):
     return render_template(
         "plans/board.html",
         plan=plan,
-        rows=plan_views.board(plan),
+        rows=run_progress.late_first(plan, plan_views.board(plan)),
         summary=plan_views.summary(plan),
         shortages=handover.shortages_for_plan(plan),
     )

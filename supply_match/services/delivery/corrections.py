@@ -10,13 +10,13 @@ correction at its next sync; their own undo of an older mark is refused from the
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from supply_match.extensions import db
-from supply_match.models import AuditKind, DeliveryStop, PlanStatus, StopStatus, User
+from supply_match.models import AuditKind, DeliveryRun, DeliveryStop, PlanStatus, StopStatus, User
 from supply_match.models._types import utcnow
 from supply_match.services import audit
 from supply_match.services.county.settings import county_time
@@ -156,3 +156,21 @@ def correct_stop(
     )
     db.session.flush()
     return stop
+
+
+def run_to_correct(day: date, run_id: int) -> DeliveryRun:
+    """The run ``run_id`` of the plan of ``day``, for its stops' correction page. Raises
+    ``NotFoundError`` for a run of no plan or of another day."""
+    run = db.session.get(DeliveryRun, run_id)
+    if run is None or run.plan.delivery_date != day:
+        raise NotFoundError()
+    return run
+
+
+def stop_place(stop_id: int) -> tuple[date, int]:
+    """The delivery day and run of the stop ``stop_id``; ``NotFoundError`` for an unknown
+    stop."""
+    stop = db.session.get(DeliveryStop, stop_id)
+    if stop is None:
+        raise NotFoundError()
+    return stop.run.plan.delivery_date, stop.run_id
