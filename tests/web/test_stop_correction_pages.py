@@ -90,3 +90,22 @@ def test_a_cadre_cannot_correct(client, auth, published):
     assert response.status_code in (302, 403)
     db.session.expire_all()
     assert db.session.get(DeliveryStop, stop.id).status == StopStatus.PENDING
+
+
+def test_the_cadre_is_told_of_a_refusal_and_only_their_own(client, auth, county, published):
+    from supply_match.services.delivery import corrections
+
+    stop = published.runs[0].stops[0]
+    order_id = stop.items[0].order_id
+    corrections.correct_stop(factories.user(), stop.id, "failed", "refused", "农户来电拒收")
+    factories.user(role="cadre", username="cun-told", villages=[county["village"]])
+    other = factories.village(township=county["township"], lat=29.4, lon=108.3)
+    factories.user(role="cadre", username="cun-other", villages=[other])
+    db.session.commit()
+    auth.login("cun-told")
+    home = client.get("/cadre/").get_data(as_text=True)
+    assert 'data-failed-deliveries="1"' in home and f'data-order="{order_id}"' in home
+    assert "农户拒收" in home and "已取消" in home
+    auth.logout()
+    auth.login("cun-other")
+    assert "data-failed-deliveries" not in client.get("/cadre/").get_data(as_text=True)
