@@ -60,6 +60,8 @@ class MapLayer:
     runs: list[MapRun] = field(default_factory=list)
     outlets: list[tuple[float, float, str]] = field(default_factory=list)
     unassigned: list[tuple[float, float, str]] = field(default_factory=list)
+    # Volunteers' last shared positions (lat, lon, label, run colour), drawn on top.
+    people: list[tuple[float, float, str, str]] = field(default_factory=list)
 
 
 def _projector(points: Sequence[tuple[float, float]], width: int, height: int, margin: int):
@@ -93,6 +95,7 @@ def render(
     groups holding them), which paper cannot show: fewer elements, a faster PDF."""
     everything = [p for run in layer.runs for p in run.points]
     everything += [(lat, lon) for lat, lon, _ in layer.outlets + layer.unassigned]
+    everything += [(lat, lon) for lat, lon, _label, _colour in layer.people]
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'width="100%" role="img" aria-label="{escape(title or "配送地图")}" class="run-map">',
@@ -151,5 +154,19 @@ def render(
             + f'<path d="M{x - 5},{y - 5} L{x + 5},{y + 5} M{x - 5},{y + 5} L{x + 5},{y - 5}" stroke="#b00" stroke-width="2.5"/>'
             + ("</g>" if tooltips else "")
         )
+    parts.extend(_people(layer.people, project, tooltips))
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _people(people, project, tooltips: bool) -> list[str]:
+    """Each volunteer's last position: a filled triangle in their run's colour."""
+    parts = []
+    for lat, lon, label, colour in people:
+        x, y = project(lat, lon)
+        parts.append(
+            (f'<g class="person"><title>{escape(label)}</title>' if tooltips else "")
+            + f'<path d="M{x},{y - 9} L{x + 8},{y + 6} L{x - 8},{y + 6} Z" fill="{colour}" '
+            'stroke="#fff" stroke-width="1.5"/>' + ("</g>" if tooltips else "")
+        )
+    return parts

@@ -340,7 +340,7 @@
     return fetch(updatesUrl, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ changes: pending }),
+      body: JSON.stringify(withPosition({ changes: pending })),
       credentials: "omit"
     }).then(function (response) {
       if (!response.ok) { throw new Error("HTTP " + response.status); }
@@ -384,6 +384,81 @@
     }).then(showConnection);
   }
 
+  /* Sharing the phone's position, with consent: a switch on the page, off until the
+     volunteer turns it on, remembered by this phone (whichever link it opens). Positions
+     go only while the page is open and online, with the marks or on their own once a
+     minute; nothing is queued offline. */
+  var SHARE_KEY = "supply-match-share-position";
+  var POSITION_EVERY_MS = 60 * 1000;
+  var lastPosition = null;
+  var positionSentAt = 0;
+  var watchId = null;
+
+  function sharing() { return load(SHARE_KEY, false) === true; }
+
+  function showSharing(text) {
+    var line = document.getElementById("share-state");
+    if (line) { line.textContent = text; }
+  }
+
+  function withPosition(body) {
+    if (sharing() && lastPosition) {
+      body.position = lastPosition;
+      positionSentAt = Date.now();
+    }
+    return body;
+  }
+
+  function sendPosition() {
+    if (!sharing() || !lastPosition || !navigator.onLine || syncing) { return; }
+    if (Date.now() - positionSentAt < POSITION_EVERY_MS) { return; }
+    fetch(updatesUrl, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(withPosition({ changes: [] })),
+      credentials: "omit"
+    }).catch(function () { positionSentAt = 0; });
+  }
+
+  function startSharing() {
+    if (!navigator.geolocation) {
+      showSharing(TEXTS.sharing_unavailable);
+      return;
+    }
+    if (watchId !== null) { return; }
+    showSharing(TEXTS.sharing_on);
+    watchId = navigator.geolocation.watchPosition(function (found) {
+      lastPosition = {
+        lat: found.coords.latitude,
+        lon: found.coords.longitude,
+        accuracy_m: Math.round(found.coords.accuracy || 0)
+      };
+      sendPosition();
+    }, function () {
+      showSharing(TEXTS.sharing_denied);
+    }, { enableHighAccuracy: true, maximumAge: 30000, timeout: 60000 });
+  }
+
+  function stopSharing() {
+    if (watchId !== null) { navigator.geolocation.clearWatch(watchId); }
+    watchId = null;
+    lastPosition = null;
+    showSharing(TEXTS.sharing_off);
+  }
+
+  function setUpSharing() {
+    var box = document.getElementById("share-position");
+    if (!box) { return; }
+    box.checked = sharing();
+    box.addEventListener("change", function () {
+      save(SHARE_KEY, box.checked);
+      if (box.checked) { startSharing(); } else { stopSharing(); }
+    });
+    if (sharing()) { startSharing(); } else { showSharing(TEXTS.sharing_off); }
+    window.setInterval(sendPosition, POSITION_EVERY_MS / 4);
+  }
+
+  setUpSharing();
   day = load(DAY_KEY, null);
   render();
   showConnection();
