@@ -118,7 +118,7 @@ def test_damaged_goods_are_written_off_and_the_order_goes_back_to_matching(day):
     loss = db.session.scalar(
         select(StockChange).where(StockChange.quantity_delta < 0).order_by(StockChange.id.desc())
     )
-    assert loss.quantity_delta == -allocated and "damaged" in loss.reason
+    assert loss.quantity_delta == -allocated and "破损" in loss.reason
 
 
 @pytest.mark.parametrize("reason", ["nobody_home", "refused", "damaged"])
