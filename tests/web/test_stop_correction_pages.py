@@ -34,6 +34,8 @@ def test_the_board_leads_to_each_runs_stops_and_shows_progress(client, dispatche
     run = published.runs[0]
     assert f"/plans/{DAY.isoformat()}/runs/{run.id}/stops" in board
     assert board.count('data-figure="progress"') == len(published.runs)
+    plan_page = client.get(f"/plans/{DAY.isoformat()}").get_data(as_text=True)
+    assert f"/plans/{DAY.isoformat()}/runs/{run.id}/stops" in plan_page
     page = client.get(f"/plans/{DAY.isoformat()}/runs/{run.id}/stops")
     assert page.status_code == 200
     assert page.get_data(as_text=True).count('class="correct-form"') == len(run.stops)
