@@ -52,6 +52,7 @@ def signed_in():
 # for the document).
 from routes.api import (  # noqa: E402, F401
     catalogue,
+    deliveries,
     households,
     outlet_writes,
     outlets,

@@ -185,6 +185,7 @@ AREAS = (
     "outlet_writes",
     "outlets",
     "plans",
+    "deliveries",
 )
 
 

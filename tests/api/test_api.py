@@ -123,6 +123,11 @@ def _calls(people, cat):
         # publishes a planned day).
         "publishPlan": ({"day": "2020-03-05"}, {}, None, 409),
         "runMatching": ({}, {}, None, 200),
+        "getDayProgress": ({"day": "2020-03-05"}, {}, None, 200),
+        # tests/api/test_deliveries.py corrects a real stop.
+        "correctStop": (
+            {"day": "2020-03-05", "stop_id": 999999}, {}, {"status": "pending", "note": "x"}, 404,
+        ),
     }  # fmt: skip
 
 
