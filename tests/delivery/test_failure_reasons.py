@@ -104,6 +104,8 @@ def test_refused_cancels_the_order_and_gives_the_stock_back(day):
     assert mark(day, "refused", reason="refused").applied
     assert figures(day) == (OrderStatus.CANCELLED, quantity, reserved - allocated, 0)
     assert day["order"].id not in {o.id for o in eligible_orders(DAY)}
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "refused"))
+    assert entry.record_id == day["order"].id and entry.actor_name == day["volunteer"].name
 
 
 def test_damaged_goods_are_written_off_and_the_order_goes_back_to_matching(day):
@@ -187,3 +189,13 @@ def test_the_correction_is_on_the_phone_and_in_the_audit_log(day):
     assert entry.record_id == day["stop"].id
     assert entry.detail["from"] == "failed" and entry.detail["to"] == "delivered"
     assert db.session.scalar(select(Allocation.id)) is not None
+
+
+def test_undoing_a_refusal_whose_stock_went_elsewhere_is_a_conflict(day):
+    mark(day, "refused-then", reason="refused")
+    stock = urea_stock(day)
+    stock.reserved = stock.quantity  # reserved in full for other orders since
+    db.session.commit()
+    result = mark(day, "undo-refusal", action="undo")
+    assert result.outcome == "conflict" and "其他订单" in result.message
+    assert figures(day)[0] == OrderStatus.CANCELLED

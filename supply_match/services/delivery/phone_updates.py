@@ -51,6 +51,9 @@ MESSAGES = {
     "plan_updated": _l("The dispatcher has updated today's plan: refresh and try again."),
     "reason_missing": _l("Please choose why it could not be delivered."),
     "note_missing": _l("Please say in the note why it could not be delivered."),
+    "stock_gone": _l(
+        "The refused goods went to another order meanwhile: call the dispatcher to correct it."
+    ),
     "corrected": _l(
         "The dispatcher has corrected this stop: if it is still wrong, call the dispatcher."
     ),
@@ -206,6 +209,8 @@ def _decide(volunteer, stop, action, reason, plan_version, note=None) -> tuple[s
             return "conflict", "undo_too_late"
         if stop.corrected_at is not None and stop.corrected_at >= last.received_at:
             return "conflict", "corrected"  # the dispatcher's word stands over the phone's
+        if not stop_outcomes.stock_still_there(stop):
+            return "conflict", "stock_gone"
         return "applied", ""
     wanted = StopStatus.DELIVERED if action == StopUpdateAction.DELIVERED else StopStatus.FAILED
     if stop.status == wanted:

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from supply_match.extensions import db
 from supply_match.models import (
     Allocation,
+    AuditKind,
     DeliveryPlan,
     DeliveryRun,
     DeliveryStop,
@@ -33,6 +34,7 @@ from supply_match.models import (
     StopStatus,
     User,
 )
+from supply_match.services import audit
 from supply_match.services.supply import matching
 from supply_match.services.supply import stock as ledger
 
@@ -137,12 +139,33 @@ def mark_failed(
         # Stored as text, in the language of whoever marked it: the cadre reads it.
         order.failure_reason = failure_reason_text(reason)
         if reason == REFUSED:
-            matching.cancel_order(
-                order, user, reason=_("Order %(id)s refused by the household", id=order.id)
-            )
+            refused = _("Order %(id)s refused by the household", id=order.id)
+            matching.cancel_order(order, user, reason=refused)
+            _audit(AuditKind.ORDER, "refused", order.id, refused, stop, user)
         elif reason == DAMAGED:
             _write_off(stop, order, user)
+            _audit(
+                AuditKind.STOCK,
+                "written_off",
+                order.id,
+                _("Order %(id)s: goods damaged on delivery, written off", id=order.id),
+                stop,
+                user,
+            )
     db.session.flush()
+
+
+def _audit(kind: AuditKind, action: str, order_id: int, summary: str, stop, user) -> None:
+    """The audit entry of a consequence: by the dispatcher who corrected the stop, or by
+    the volunteer whose mark it was."""
+    detail = {"order_id": order_id, "stop_id": stop.id}
+    if user is not None:
+        audit.record(kind, action, record_id=order_id, summary=summary, detail=detail, actor=user)
+    else:
+        name = stop.run.volunteer.name
+        audit.record(
+            kind, action, record_id=order_id, summary=summary, detail=detail, actor_name=name
+        )
 
 
 def _write_off(stop: DeliveryStop, order: Order, user: User | None) -> None:
@@ -183,6 +206,22 @@ def _reserve_again(stop: DeliveryStop, order: Order, user: User | None, *, lost:
         else:
             allocation.quantity += item.quantity
     db.session.flush()
+
+
+def stock_still_there(stop: DeliveryStop) -> bool:
+    """Whether a refused stop's goods could be reserved again at the run's outlet: their
+    stock was released and may have gone to another order since."""
+    if stop.status != StopStatus.FAILED or stop.failure_reason != REFUSED:
+        return True
+    wanted: dict[int, object] = {}
+    for item in stop.items:
+        product_id = item.order_line.product_id
+        wanted[product_id] = wanted.get(product_id, 0) + item.quantity
+    for product_id, quantity in wanted.items():
+        stock_row = _stock_of(stop.run.outlet_id, product_id)
+        if stock_row is None or stock_row.quantity - (stock_row.reserved or 0) < quantity:
+            return False
+    return True
 
 
 def _expected_status(was: str, reason: str | None) -> OrderStatus:
