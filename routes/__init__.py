@@ -29,6 +29,9 @@ def register_blueprints(app: Flask) -> None:
     from routes import day_changes
 
     app.register_blueprint(day_changes.bp)
+    from routes import stop_corrections
+
+    app.register_blueprint(stop_corrections.bp)
 
     from routes import (
         account_import,

@@ -26,6 +26,7 @@ from supply_match.extensions import db
 from supply_match.models import DeliveryRun, DeliveryStop, JobStatus, PlanningJob, Role, Volunteer
 from supply_match.services.county import settings as county_settings
 from supply_match.services.county import volunteers as volunteer_directory
+from supply_match.services.delivery import board_map, positions, run_progress
 from supply_match.services.delivery import links as volunteer_links
 from supply_match.services.documents import route_sheets
 from supply_match.services.fields import id_value
@@ -307,10 +308,13 @@ def sheets_pdf(day: str):
 @role_required(*STAFF)
 def board(day: str):
     plan = _plan_or_404(_day(day))
+    seen = positions.positions_for_plan(plan)
     return render_template(
         "plans/board.html",
         plan=plan,
-        rows=plan_views.board(plan),
+        positions=seen,
+        where_map=board_map.board_map(plan, seen),
+        rows=run_progress.late_first(plan, plan_views.board(plan)),
         summary=plan_views.summary(plan),
         shortages=handover.shortages_for_plan(plan),
     )

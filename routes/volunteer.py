@@ -15,7 +15,7 @@ from supply_match.extensions import csrf
 from supply_match.services.county import settings as county_settings
 from supply_match.services.delivery import links as volunteer_links
 from supply_match.services.delivery import phone_updates as delivery
-from supply_match.services.delivery import volunteer_day
+from supply_match.services.delivery import positions, volunteer_day
 
 bp = Blueprint("volunteer", __name__, url_prefix="/v")
 # Phones post with the token in the URL and no cookie: there is no session to forge.
@@ -67,7 +67,17 @@ def post_updates(token: str):
         return response, 429, {"Retry-After": str(volunteer_links.POST_WINDOW_S)}
     payload = request.get_json(silent=True)
     changes = payload.get("changes") if isinstance(payload, dict) else None
-    if not isinstance(changes, list) or not changes or len(changes) > MAX_CHANGES_PER_POST:
+    # A phone sharing its position may post it alone, with no change.
+    sharing = isinstance(payload, dict) and "position" in payload
+    if (
+        not isinstance(changes, list)
+        or not (changes or sharing)
+        or len(changes) > MAX_CHANGES_PER_POST
+    ):
         return jsonify(error="changes must be a list of 1 to 200 changes"), 422
     results = [delivery.apply_from_phone(volunteer, change) for change in changes]
+    if sharing:
+        return jsonify(
+            results=results, position=positions.record_from_phone(volunteer, payload["position"])
+        )
     return jsonify(results=results)

@@ -10,6 +10,7 @@ import click
 from flask import Flask, current_app
 
 from supply_match import acting, queue, urls
+from supply_match.services.delivery import positions
 from supply_match.services.documents import household_slips, route_sheets
 from supply_match.services.planning import jobs as planning_jobs
 
@@ -43,6 +44,9 @@ def worker_command(workers: int) -> None:
     failed = planning_jobs.fail_stale_jobs()
     if failed:
         click.echo(f"{failed} 个中断的任务已标记为失败 / stale jobs marked failed")
+    forgotten = positions.forget_old_positions()
+    if forgotten:
+        click.echo(f"删除了 {forgotten} 个往日的志愿者位置 / old volunteer positions deleted")
     consumer = queue.queue().create_consumer(workers=workers, worker_type="thread", periodic=False)
     click.echo(
         f"后台任务进程已启动 / worker started ({'redis' if current_app.config.get('REDIS_URL') else 'sqlite'})"

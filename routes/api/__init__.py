@@ -53,6 +53,7 @@ def signed_in():
 from routes.api import (  # noqa: E402, F401
     audit,
     catalogue,
+    deliveries,
     households,
     outlet_writes,
     outlets,

@@ -194,6 +194,7 @@ AREAS = (
     "outlets",
     "plans",
     "audit",
+    "deliveries",
 )
 
 

@@ -47,11 +47,13 @@ from supply_match.models.plan import (
     StopUpdateAction,
     UnassignedOrder,
 )
+from supply_match.models.position import VolunteerPosition
 from supply_match.models.price import GuidePrice, OutletPrice, SubsidyProgramme
 from supply_match.models.road import RoadLegs, RoadNetwork, RoadPoint
 from supply_match.models.volunteer import LinkPostCount, VehicleType, Volunteer
 
 __all__ = [
+    "VolunteerPosition",
     "AuditEntry",
     "AuditKind",
     "ApiToken",

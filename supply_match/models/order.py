@@ -46,7 +46,8 @@ ALLOWED_TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
         {OrderStatus.SUBMITTED, OrderStatus.ALLOCATED, OrderStatus.CANCELLED, OrderStatus.SCHEDULED}
     ),
     OrderStatus.DELIVERED: frozenset({OrderStatus.SCHEDULED}),
-    OrderStatus.CANCELLED: frozenset(),
+    # Back to allocated only when a delivery marked refused is undone or corrected.
+    OrderStatus.CANCELLED: frozenset({OrderStatus.ALLOCATED}),
 }
 
 # Until an order is on a published run, the cadre may still edit or cancel it.

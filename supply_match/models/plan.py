@@ -153,6 +153,10 @@ class DeliveryStop(db.Model):
     received_by: Mapped[str | None] = mapped_column(String(32))
     note: Mapped[str | None] = mapped_column(String(200))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # The dispatcher's last correction of the status, shown on the volunteer's phone.
+    corrected_at: Mapped[datetime | None]
+    corrected_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    correction_note: Mapped[str | None] = mapped_column(String(200))
 
     run: Mapped[DeliveryRun] = relationship(back_populates="stops")
     household: Mapped[Household | None] = relationship()

@@ -156,6 +156,11 @@ def _calls(people, cat):
         "acceptProposal": ({"job_id": job.id}, {}, None, 404),
         "discardProposal": ({"job_id": job.id}, {}, None, 404),
         "listAuditEntries": ({}, {"kind": "order", "day": "2020-03-03"}, None, 200),
+        "getDayProgress": ({"day": "2020-03-05"}, {}, None, 200),
+        # tests/api/test_deliveries.py corrects a real stop.
+        "correctStop": (
+            {"day": "2020-03-05", "stop_id": 999999}, {}, {"status": "pending", "note": "x"}, 404,
+        ),
     }  # fmt: skip
 
 

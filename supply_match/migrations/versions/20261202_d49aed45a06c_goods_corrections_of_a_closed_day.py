@@ -1,7 +1,7 @@
 """goods corrections of a closed day: a correction is money or a product's quantity
 
 Revision ID: d49aed45a06c
-Revises: 4b242b9632e3
+Revises: c3e9f1a2b4d6
 Create Date: 2026-12-02 01:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'd49aed45a06c'
-down_revision = '4b242b9632e3'
+down_revision = 'c3e9f1a2b4d6'
 branch_labels = None
 depends_on = None
 

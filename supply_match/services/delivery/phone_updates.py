@@ -15,11 +15,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from supply_match.extensions import db
@@ -27,12 +26,7 @@ from supply_match.models import (
     DeliveryPlan,
     DeliveryRun,
     DeliveryStop,
-    Order,
-    OrderStatus,
     PlanStatus,
-    RunStatus,
-    Stock,
-    StopItem,
     StopStatus,
     StopUpdate,
     StopUpdateAction,
@@ -40,19 +34,15 @@ from supply_match.models import (
 )
 from supply_match.models._types import utcnow
 from supply_match.services import audit
-from supply_match.services.delivery import collections
+from supply_match.services.delivery import collections, stop_outcomes
+from supply_match.services.delivery.stop_outcomes import (  # noqa: F401 (their home before)
+    FAILURE_REASONS,
+    failure_reason_text,
+)
 from supply_match.services.outlets.closing import is_closed
-from supply_match.services.supply import stock as ledger
 from supply_match.services.unit_of_work import unit_of_work
 
 UNDO_WINDOW_S = 5 * 60
-FAILURE_REASONS = {
-    "nobody_home": _l("Nobody at home"),
-    "refused": _l("Refused by the household"),
-    "wrong_address": _l("Wrong address"),
-    "damaged": _l("Goods damaged"),
-    "unreachable": _l("Road blocked, could not get there"),
-}
 # Answers to a change, by the code stored with it.
 MESSAGES = {
     "stop_changed": _l("The dispatcher has changed this stop: refresh to see the latest plan."),
@@ -61,6 +51,13 @@ MESSAGES = {
     ),
     "plan_updated": _l("The dispatcher has updated today's plan: refresh and try again."),
     "reason_missing": _l("Please choose why it could not be delivered."),
+    "note_missing": _l("Please say in the note why it could not be delivered."),
+    "stock_gone": _l(
+        "The refused goods went to another order meanwhile: call the dispatcher to correct it."
+    ),
+    "corrected": _l(
+        "The dispatcher has corrected this stop: if it is still wrong, call the dispatcher."
+    ),
     "not_marked": _l("This stop has not been marked yet: there is nothing to undo."),
     "undo_too_late": _l(
         "More than %(minutes)s minutes have passed, so it cannot be undone; if it is wrong, "
@@ -79,14 +76,6 @@ MESSAGES = {
         "The outlet has closed this day's accounts: call the dispatcher to correct it."
     ),
 }
-
-
-def failure_reason_text(code: str | None) -> str:
-    """A failure reason in words, for the code a stop keeps."""
-    if not code:
-        return ""
-    label = FAILURE_REASONS.get(code)
-    return str(label) if label is not None else code
 
 
 def message_text(code: str) -> str:
@@ -156,7 +145,7 @@ def apply_stop_update(
             raise StopNotYours(stop_id)
         return _stored(previous, stop)
 
-    outcome, message = _decide(volunteer, stop, action, reason, plan_version)
+    outcome, message = _decide(volunteer, stop, action, reason, plan_version, note)
     collected = None
     if outcome == "applied" and _changes_status(stop, action):
         if is_closed(stop.run.outlet_id, stop.run.plan.delivery_date):
@@ -184,7 +173,7 @@ def apply_stop_update(
             # Another request (a second tab, a retry) changed this stop first: answer on
             # what it did, and change nothing more.
             db.session.refresh(stop)
-            outcome, message = _decide(volunteer, stop, action, reason, plan_version)
+            outcome, message = _decide(volunteer, stop, action, reason, plan_version, note)
     db.session.add(
         StopUpdate(
             change_id=change_id,
@@ -204,7 +193,7 @@ def apply_stop_update(
     return UpdateResult(outcome, message_text(message), stop.status if stop else None)
 
 
-def _decide(volunteer, stop, action, reason, plan_version) -> tuple[str, str]:
+def _decide(volunteer, stop, action, reason, plan_version, note=None) -> tuple[str, str]:
     """The outcome and the code of its message (``MESSAGES``)."""
     if stop is None:
         return "conflict", "stop_changed"
@@ -215,14 +204,20 @@ def _decide(volunteer, stop, action, reason, plan_version) -> tuple[str, str]:
     # touched: a mark made against an older version counts unless this run changed since.
     if plan_version is not None and plan_version < (stop.run.version or plan.version):
         return "conflict", "plan_updated"
-    if action == StopUpdateAction.FAILED and reason not in FAILURE_REASONS:
-        return "conflict", "reason_missing"
+    if action == StopUpdateAction.FAILED:
+        problem = stop_outcomes.reason_problem(reason, note)
+        if problem:
+            return "conflict", problem
     if action == StopUpdateAction.UNDO:
         if stop.status == StopStatus.PENDING:
             return "conflict", "not_marked"
         last = _last_applied(stop)
         if last is None or utcnow() - last.received_at > timedelta(seconds=UNDO_WINDOW_S):
             return "conflict", "undo_too_late"
+        if stop.corrected_at is not None and stop.corrected_at >= last.received_at:
+            return "conflict", "corrected"  # the dispatcher's word stands over the phone's
+        if not stop_outcomes.stock_still_there(stop):
+            return "conflict", "stock_gone"
         return "applied", ""
     wanted = StopStatus.DELIVERED if action == StopUpdateAction.DELIVERED else StopStatus.FAILED
     if stop.status == wanted:
@@ -245,56 +240,6 @@ def _last_applied(stop: DeliveryStop) -> StopUpdate | None:
         .order_by(StopUpdate.id.desc())
         .limit(1)
     )
-
-
-def _orders_on(stop: DeliveryStop) -> list[Order]:
-    ids = sorted({item.order_id for item in stop.items})
-    return list(db.session.scalars(select(Order).where(Order.id.in_(ids)).order_by(Order.id)))
-
-
-def _order_fully_delivered(order: Order, plan: DeliveryPlan) -> bool:
-    statement = (
-        select(DeliveryStop.status)
-        .join(StopItem, StopItem.stop_id == DeliveryStop.id)
-        .join(DeliveryRun, DeliveryStop.run_id == DeliveryRun.id)
-        .where(StopItem.order_id == order.id, DeliveryRun.plan_id == plan.id)
-    )
-    on_this_plan = all(status == StopStatus.DELIVERED for status in db.session.scalars(statement))
-    return on_this_plan and _all_goods_delivered(order)
-
-
-def _all_goods_delivered(order: Order) -> bool:
-    """Whether delivered stops, of this day and earlier ones, carry all of the order's
-    allocated goods: the rest of a partly scheduled order keeps it open for another day."""
-    delivered = dict(
-        db.session.execute(
-            select(StopItem.order_line_id, func.sum(StopItem.quantity))
-            .join(DeliveryStop, StopItem.stop_id == DeliveryStop.id)
-            .where(StopItem.order_id == order.id, DeliveryStop.status == StopStatus.DELIVERED)
-            .group_by(StopItem.order_line_id)
-        ).all()
-    )
-    return all(
-        Decimal(delivered.get(line.id) or 0)
-        >= sum((a.quantity for a in line.allocations), Decimal(0))
-        for line in order.lines
-    )
-
-
-def _stock_of(outlet_id: int, product_id: int) -> Stock:
-    return db.session.scalar(
-        select(Stock).where(Stock.outlet_id == outlet_id, Stock.product_id == product_id)
-    )
-
-
-def _hand_over(order: Order, undo: bool = False) -> None:
-    for line in order.lines:
-        for allocation in line.allocations:
-            stock_row = _stock_of(allocation.outlet_id, line.product_id)
-            if undo:
-                ledger.take_back(stock_row, allocation.quantity, line)
-            else:
-                ledger.hand_over(stock_row, allocation.quantity, line)
 
 
 def _target_status(action: StopUpdateAction) -> StopStatus:
@@ -327,40 +272,24 @@ def _apply(
     """The consequences of a claimed change: the stop's details, its orders, the stock;
     returns the code of the answer."""
     stop.status = _target_status(action)
-    run = stop.run
-    plan = run.plan
-    orders = _orders_on(stop)
+    orders = stop_outcomes.orders_on(stop)
     if action == StopUpdateAction.DELIVERED:
         stop.received_by = received_by or None
         stop.note = note or None
         db.session.flush()
-        for order in orders:
-            if order.status == OrderStatus.SCHEDULED and _order_fully_delivered(order, plan):
-                order.transition_to(OrderStatus.DELIVERED)
-                _hand_over(order)
+        stop_outcomes.mark_delivered(stop, orders)
         message = "delivered"
     elif action == StopUpdateAction.FAILED:
         stop.failure_reason = reason
         stop.note = note or None
-        for order in orders:
-            if order.status == OrderStatus.SCHEDULED:
-                order.transition_to(OrderStatus.FAILED)
-                # Stored as text, in the language of the volunteer who marked it.
-                order.failure_reason = failure_reason_text(reason)
+        stop_outcomes.mark_failed(stop, orders, reason)
         message = f"failed:{reason}"
     else:
+        stop_outcomes.back_to_pending(stop, was, stop.failure_reason, orders)
         stop.failure_reason = None
         stop.received_by = None
-        for order in orders:
-            if was == StopStatus.DELIVERED and order.status == OrderStatus.DELIVERED:
-                order.transition_to(OrderStatus.SCHEDULED)
-                _hand_over(order, undo=True)
-            elif was == StopStatus.FAILED and order.status == OrderStatus.FAILED:
-                order.transition_to(OrderStatus.SCHEDULED)
-                order.failure_reason = None
         message = "undone"
-    pending = [s for s in run.stops if s.status == StopStatus.PENDING]
-    run.status = RunStatus.STARTED if pending else RunStatus.FINISHED
+    stop_outcomes.refresh_run_status(stop.run)
     db.session.flush()
     return message
 

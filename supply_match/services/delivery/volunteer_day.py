@@ -12,7 +12,9 @@ from sqlalchemy import or_, select
 from supply_match import geo
 from supply_match.extensions import db
 from supply_match.models import DeliveryPlan, DeliveryRun, PlanStatus, RunStatus, Volunteer
+from supply_match.services.delivery.corrections import correction_shown
 from supply_match.services.delivery.phone_updates import FAILURE_REASONS, failure_reason_text
+from supply_match.services.delivery.stop_outcomes import NOTE_REQUIRED
 from supply_match.services.documents.route_sheets import clock, quantity_text
 from supply_match.services.intake.payments import payment_label
 from supply_match.services.supply.amounts import order_stop_dues
@@ -109,6 +111,7 @@ def day_data(volunteer: Volunteer, today: date) -> dict:
                     "lat": stop.lat,
                     "lon": stop.lon,
                     "navigation": navigation_links(stop.lat, stop.lon, name),
+                    "correction": correction_shown(stop),
                     **money,
                 }
             )
@@ -142,4 +145,5 @@ def day_data(volunteer: Volunteer, today: date) -> dict:
         "today": today.isoformat(),
         "runs": runs,
         "failure_reasons": {code: str(label) for code, label in FAILURE_REASONS.items()},
+        "note_required_reasons": sorted(NOTE_REQUIRED),
     }

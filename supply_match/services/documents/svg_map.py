@@ -103,6 +103,8 @@ class MapLayer:
     unassigned: list[tuple[float, float, str]] = field(default_factory=list)
     places: list[tuple[float, float, str]] = field(default_factory=list)
     """Township names, drawn faintly under the runs where they fall inside the map."""
+    # Volunteers' last shared positions (lat, lon, label, run colour), drawn on top.
+    people: list[tuple[float, float, str, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -239,6 +241,7 @@ def render(
     them), which paper cannot show: fewer elements, a faster PDF."""
     everything = [p for run in layer.runs for p in run.points]
     everything += [(lat, lon) for lat, lon, _ in layer.outlets + layer.unassigned]
+    everything += [(lat, lon) for lat, lon, _label, _colour in layer.people]
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'width="100%" role="img" aria-label="{escape(title or "配送地图")}" class="run-map">',
@@ -258,5 +261,19 @@ def render(
     parts += _outlets(layer, frame, tooltips)
     parts += _unassigned(layer, frame, tooltips)
     parts.append(_scale_bar(frame))
+    parts.extend(_people(layer.people, frame.project, tooltips))
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _people(people, project, tooltips: bool) -> list[str]:
+    """Each volunteer's last position: a filled triangle in their run's colour."""
+    parts = []
+    for lat, lon, label, colour in people:
+        x, y = project(lat, lon)
+        parts.append(
+            (f'<g class="person"><title>{escape(label)}</title>' if tooltips else "")
+            + f'<path d="M{x},{y - 9} L{x + 8},{y + 6} L{x - 8},{y + 6} Z" fill="{colour}" '
+            'stroke="#fff" stroke-width="1.5"/>' + ("</g>" if tooltips else "")
+        )
+    return parts

@@ -194,3 +194,34 @@ def goods_returned(
     )
     db.session.add(change)
     return change
+
+
+def write_off(
+    stock: Stock, quantity: Decimal, order_line: OrderLine, user: User | None = None
+) -> StockChange:
+    """Goods reserved for a line were damaged on the way: a loss, out of the stock and out
+    of the reservation alike."""
+    return _record(
+        stock,
+        StockChangeKind.ADJUSTED,
+        quantity_delta=-quantity,
+        reserved_delta=-quantity,
+        reason=_("Order %(id)s: goods damaged on delivery, written off", id=order_line.order_id),
+        user=user,
+        order_line=order_line,
+    )
+
+
+def write_off_undone(
+    stock: Stock, quantity: Decimal, order_line: OrderLine, user: User | None = None
+) -> StockChange:
+    """A write-off corrected: the goods count as at the outlet and reserved again."""
+    return _record(
+        stock,
+        StockChangeKind.ADJUSTED,
+        quantity_delta=quantity,
+        reserved_delta=quantity,
+        reason=_("Order %(id)s: write-off of damaged goods corrected", id=order_line.order_id),
+        user=user,
+        order_line=order_line,
+    )

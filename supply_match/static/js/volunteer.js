@@ -164,6 +164,7 @@
           ? say("reason", { status: STATUS_TEXT[state.status], reason: state.reason })
           : STATUS_TEXT[state.status];
         statusLine.classList.add(state.status);
+        showCorrection(item, stop);
         if (state.queued) {
           statusLine.classList.add("queued");
           statusLine.dataset.queued = TEXTS.queued;
@@ -249,17 +250,13 @@
     var failForm = item.querySelector(".fail-form");
     var undo = item.querySelector(".undo");
     var select = failForm.querySelector("select");
-    Object.keys(day.failure_reasons).forEach(function (code) {
-      var option = document.createElement("option");
-      option.value = code;
-      option.textContent = day.failure_reasons[code];
-      select.appendChild(option);
-    });
+    fillReasons(select);
     var done = state.status !== "pending";
     actions.querySelector('[data-action="delivered"]').hidden = done;
     actions.querySelector('[data-action="failed"]').hidden = done;
     var mark = localMarks()[stop.id];
-    undo.hidden = !(done && mark && Date.now() - mark.at < UNDO_WINDOW_MS);
+    undo.hidden = !(done && mark && Date.now() - mark.at < UNDO_WINDOW_MS) ||
+      correctedSince(stop, mark);
 
     actions.querySelector('[data-action="delivered"]').addEventListener("click", function () {
       deliverForm.hidden = false;
@@ -305,12 +302,54 @@
     });
     failForm.addEventListener("submit", function (event) {
       event.preventDefault();
-      record(run, stop, "failed", {
-        reason: select.value,
-        note: failForm.elements.note.value.trim()
-      });
+      var fields = { reason: select.value, note: failForm.elements.note.value.trim() };
+      var problem = failureProblem(fields);
+      if (problem) {
+        showNotice(problem);
+        return;
+      }
+      record(run, stop, "failed", fields);
     });
     undo.addEventListener("click", function () { record(run, stop, "undo", {}); });
+  }
+
+  /* The dispatcher's correction of a stop, under its status, as the last sync brought it. */
+  function showCorrection(item, stop) {
+    if (!stop.correction) { return; }
+    var line = document.createElement("p");
+    line.className = "stop-correction";
+    line.textContent = say("corrected", { note: stop.correction.note }) +
+      TEXTS.separator + stop.correction.at;
+    item.querySelector(".stop-head").insertAdjacentElement("afterend", line);
+  }
+
+  /* A correction newer than the phone's own mark: the mark can no longer be undone here. */
+  function correctedSince(stop, mark) {
+    return Boolean(stop.correction && mark && stop.correction.at_ms >= mark.at);
+  }
+
+  /* The reasons to choose from, none chosen: a quick "confirm" must not record one. */
+  function fillReasons(select) {
+    var placeholder = document.createElement("option");
+    placeholder.value = "";
+    placeholder.textContent = TEXTS.choose_reason;
+    placeholder.selected = true;
+    select.appendChild(placeholder);
+    Object.keys(day.failure_reasons).forEach(function (code) {
+      var option = document.createElement("option");
+      option.value = code;
+      option.textContent = day.failure_reasons[code];
+      select.appendChild(option);
+    });
+  }
+
+  /* What the server would refuse, said before the change is queued. */
+  function failureProblem(fields) {
+    if (!fields.reason || !(fields.reason in day.failure_reasons)) { return TEXTS.reason_missing; }
+    if ((day.note_required_reasons || []).indexOf(fields.reason) >= 0 && !fields.note) {
+      return TEXTS.note_missing;
+    }
+    return "";
   }
 
   function record(run, stop, action, fields) {
@@ -352,7 +391,7 @@
     return fetch(updatesUrl, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ changes: pending }),
+      body: JSON.stringify(withPosition({ changes: pending })),
       credentials: "omit"
     }).then(function (response) {
       if (!response.ok) { throw new Error("HTTP " + response.status); }
@@ -396,6 +435,81 @@
     }).then(showConnection);
   }
 
+  /* Sharing the phone's position, with consent: a switch on the page, off until the
+     volunteer turns it on, remembered by this phone (whichever link it opens). Positions
+     go only while the page is open and online, with the marks or on their own once a
+     minute; nothing is queued offline. */
+  var SHARE_KEY = "supply-match-share-position";
+  var POSITION_EVERY_MS = 60 * 1000;
+  var lastPosition = null;
+  var positionSentAt = 0;
+  var watchId = null;
+
+  function sharing() { return load(SHARE_KEY, false) === true; }
+
+  function showSharing(text) {
+    var line = document.getElementById("share-state");
+    if (line) { line.textContent = text; }
+  }
+
+  function withPosition(body) {
+    if (sharing() && lastPosition) {
+      body.position = lastPosition;
+      positionSentAt = Date.now();
+    }
+    return body;
+  }
+
+  function sendPosition() {
+    if (!sharing() || !lastPosition || !navigator.onLine || syncing) { return; }
+    if (Date.now() - positionSentAt < POSITION_EVERY_MS) { return; }
+    fetch(updatesUrl, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(withPosition({ changes: [] })),
+      credentials: "omit"
+    }).catch(function () { positionSentAt = 0; });
+  }
+
+  function startSharing() {
+    if (!navigator.geolocation) {
+      showSharing(TEXTS.sharing_unavailable);
+      return;
+    }
+    if (watchId !== null) { return; }
+    showSharing(TEXTS.sharing_on);
+    watchId = navigator.geolocation.watchPosition(function (found) {
+      lastPosition = {
+        lat: found.coords.latitude,
+        lon: found.coords.longitude,
+        accuracy_m: Math.round(found.coords.accuracy || 0)
+      };
+      sendPosition();
+    }, function () {
+      showSharing(TEXTS.sharing_denied);
+    }, { enableHighAccuracy: true, maximumAge: 30000, timeout: 60000 });
+  }
+
+  function stopSharing() {
+    if (watchId !== null) { navigator.geolocation.clearWatch(watchId); }
+    watchId = null;
+    lastPosition = null;
+    showSharing(TEXTS.sharing_off);
+  }
+
+  function setUpSharing() {
+    var box = document.getElementById("share-position");
+    if (!box) { return; }
+    box.checked = sharing();
+    box.addEventListener("change", function () {
+      save(SHARE_KEY, box.checked);
+      if (box.checked) { startSharing(); } else { stopSharing(); }
+    });
+    if (sharing()) { startSharing(); } else { showSharing(TEXTS.sharing_off); }
+    window.setInterval(sendPosition, POSITION_EVERY_MS / 4);
+  }
+
+  setUpSharing();
   day = load(DAY_KEY, null);
   render();
   showConnection();
