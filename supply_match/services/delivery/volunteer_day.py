@@ -8,14 +8,25 @@ from urllib.parse import quote
 
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
+from sqlalchemy.orm import contains_eager, selectinload
 
 from supply_match import geo
 from supply_match.extensions import db
-from supply_match.models import DeliveryPlan, DeliveryRun, PlanStatus, RunStatus, Volunteer
+from supply_match.models import (
+    DeliveryPlan,
+    DeliveryRun,
+    DeliveryStop,
+    OrderLine,
+    PlanStatus,
+    RunStatus,
+    StopItem,
+    Village,
+    Volunteer,
+)
 from supply_match.services.delivery.phone_updates import FAILURE_REASONS, failure_reason_text
 from supply_match.services.documents.route_sheets import clock, quantity_text
 from supply_match.services.intake.payments import payment_label
-from supply_match.services.supply.amounts import order_stop_dues
+from supply_match.services.supply.amounts import order_stop_dues, pricing_loads
 from supply_match.services.supply.money import yuan
 
 
@@ -35,7 +46,11 @@ def navigation_links(lat: float, lon: float, name: str) -> dict[str, str]:
 
 
 def runs_for(volunteer: Volunteer, today: date) -> list[DeliveryRun]:
-    """Published runs that are today's or later, or still unfinished."""
+    """Published runs that are today's or later, or still unfinished, with everything the
+    phone shows of them loaded in one query per kind (the phone asks every few seconds,
+    and stop by stop it cost a query per stop and order)."""
+    stops = selectinload(DeliveryRun.stops)
+    items = stops.selectinload(DeliveryStop.items)
     statement = (
         select(DeliveryRun)
         .join(DeliveryPlan)
@@ -45,6 +60,14 @@ def runs_for(volunteer: Volunteer, today: date) -> list[DeliveryRun]:
             or_(DeliveryPlan.delivery_date >= today, DeliveryRun.status != RunStatus.FINISHED),
         )
         .order_by(DeliveryPlan.delivery_date, DeliveryRun.id)
+        .options(
+            contains_eager(DeliveryRun.plan),
+            selectinload(DeliveryRun.outlet),
+            stops.selectinload(DeliveryStop.household),
+            stops.selectinload(DeliveryStop.village).selectinload(Village.township),
+            items.selectinload(StopItem.order_line).selectinload(OrderLine.product),
+            items.selectinload(StopItem.order).options(*pricing_loads()),
+        )
     )
     return list(db.session.scalars(statement))
 

@@ -18,9 +18,13 @@ from supply_match.models import (
     DeliveryStop,
     Household,
     Order,
+    OrderLine,
+    PlanChange,
     PlanningJob,
     PlanStatus,
     StopItem,
+    UnassignedOrder,
+    Village,
     Volunteer,
 )
 from supply_match.services import scope
@@ -54,10 +58,13 @@ def candidates(day: date) -> DayCandidates:
 
 def plan_for(day: date) -> DeliveryPlan | None:
     """The plan of ``day``, or None before it is planned; its runs, their volunteers,
-    outlets, stops and stop items loaded in a fixed number of queries (the pages walk all
-    of them, and loading them one run or stop at a time cost hundreds of queries)."""
+    outlets, stops (with their villages) and stop items, the orders left off (household,
+    village, township, lines and products, which the reasons and "partly planned" name)
+    and the changes with their users, loaded in a fixed number of queries: the pages walk
+    all of them, and loading them one run or stop at a time cost hundreds of queries."""
     runs = selectinload(DeliveryPlan.runs)
     stops = runs.selectinload(DeliveryRun.stops)
+    left_off = selectinload(DeliveryPlan.unassigned).selectinload(UnassignedOrder.order)
     return db.session.scalar(
         select(DeliveryPlan)
         .where(DeliveryPlan.delivery_date == day)
@@ -65,16 +72,28 @@ def plan_for(day: date) -> DeliveryPlan | None:
             runs.selectinload(DeliveryRun.volunteer),
             runs.selectinload(DeliveryRun.outlet),
             stops.selectinload(DeliveryStop.items),
-            selectinload(DeliveryPlan.unassigned),
+            stops.selectinload(DeliveryStop.village),
+            left_off.selectinload(Order.household)
+            .selectinload(Household.village)
+            .selectinload(Village.township),
+            left_off.selectinload(Order.lines).selectinload(OrderLine.product),
+            selectinload(DeliveryPlan.changes).selectinload(PlanChange.user),
         )
     )
 
 
 def recent_plans(limit: int = 60) -> list[DeliveryPlan]:
-    """The ``limit`` latest-dated plans, newest day first."""
+    """The ``limit`` latest-dated plans, newest day first, with their runs, stops and
+    orders left off (the list counts them) loaded at once, not plan by plan."""
     return list(
         db.session.scalars(
-            select(DeliveryPlan).order_by(DeliveryPlan.delivery_date.desc()).limit(limit)
+            select(DeliveryPlan)
+            .order_by(DeliveryPlan.delivery_date.desc())
+            .limit(limit)
+            .options(
+                selectinload(DeliveryPlan.runs).selectinload(DeliveryRun.stops),
+                selectinload(DeliveryPlan.unassigned),
+            )
         )
     )
 
@@ -171,15 +190,23 @@ class OrderProgress:
 def village_progress(user, limit_days: int = 14) -> list[OrderProgress]:
     """The user's villages' orders on published runs, newest day first: for cadres, the
     same progress the dispatcher's board shows, order by order."""
+    # The volunteer's name and mobile come with the row, and each item's order with its
+    # household and village in three more queries: one at a time they cost thousands.
     statement = (
-        select(StopItem, DeliveryStop, DeliveryRun, DeliveryPlan)
+        select(StopItem, DeliveryStop, DeliveryPlan, Volunteer.name, Volunteer.mobile)
         .join(DeliveryStop, StopItem.stop_id == DeliveryStop.id)
         .join(DeliveryRun, DeliveryStop.run_id == DeliveryRun.id)
         .join(DeliveryPlan, DeliveryRun.plan_id == DeliveryPlan.id)
+        .join(Volunteer, DeliveryRun.volunteer_id == Volunteer.id)
         .join(Order, StopItem.order_id == Order.id)
         .join(Household, Order.household_id == Household.id)
         .where(DeliveryPlan.status == PlanStatus.PUBLISHED)
         .order_by(DeliveryPlan.delivery_date.desc(), DeliveryRun.id, DeliveryStop.position)
+        .options(
+            selectinload(StopItem.order)
+            .selectinload(Order.household)
+            .selectinload(Household.village)
+        )
     )
     villages = scope.village_ids_for(user)
     if villages is not None:
@@ -187,7 +214,7 @@ def village_progress(user, limit_days: int = 14) -> list[OrderProgress]:
     rows: list[OrderProgress] = []
     seen: set[tuple[int, int]] = set()
     days: set[date] = set()
-    for item, stop, run, plan in db.session.execute(statement):
+    for item, stop, plan, volunteer_name, volunteer_mobile in db.session.execute(statement):
         if (item.order_id, stop.id) in seen:
             continue
         days.add(plan.delivery_date)
@@ -198,8 +225,8 @@ def village_progress(user, limit_days: int = 14) -> list[OrderProgress]:
             OrderProgress(
                 order=item.order,
                 day=plan.delivery_date,
-                volunteer=run.volunteer.name,
-                volunteer_mobile=run.volunteer.mobile,
+                volunteer=volunteer_name,
+                volunteer_mobile=volunteer_mobile,
                 stop_status=stop.status,
                 failure_reason=delivery.failure_reason_text(stop.failure_reason),
             )

@@ -15,7 +15,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from supply_match.models import DeliveryStop, Order, PaymentMethod
+from sqlalchemy.orm import selectinload
+
+from supply_match.models import DeliveryStop, Order, OrderLine, PaymentMethod
 from supply_match.services.supply.money import fen_of, share_of
 from supply_match.services.supply.prices import unit_prices_at
 
@@ -30,6 +32,18 @@ class OrderAmounts:
     @property
     def priced(self) -> bool:
         return self.total_fen is not None
+
+
+def pricing_loads() -> tuple:
+    """Loader options for an Order that bring what ``amounts_for`` reads (lines, their
+    products and allocations, the subsidy programme) in one query each, to be passed to
+    ``.options()`` of a relationship that ends at orders."""
+    lines = selectinload(Order.lines)
+    return (
+        lines.selectinload(OrderLine.allocations),
+        lines.selectinload(OrderLine.product),
+        selectinload(Order.subsidy_programme),
+    )
 
 
 def amounts_for(orders: Iterable[Order]) -> dict[int, OrderAmounts]:
