@@ -89,72 +89,75 @@ def _stop_money(stop, dues: dict[tuple[int, int], int | None]) -> dict:
     }
 
 
+def _stop_data(stop, dues: dict, load: dict[tuple[str, str], object]) -> dict:
+    """One stop as the phone shows it; its goods are added to the run's ``load``."""
+    items = []
+    for item in stop.items:
+        product = item.order_line.product
+        key = (product.name, product.unit)
+        load[key] = load.get(key, 0) + item.quantity
+        items.append(f"{product.name} {quantity_text(item.quantity)}{product.unit}")
+    household = stop.household
+    place = f"{stop.village.township.name}{stop.village.name}"
+    if household is not None:
+        place = _("%(place)s, group %(group)s", place=place, group=household.group_no)
+    name = household.name if household is not None else stop.label
+    return {
+        "id": stop.id,
+        "position": stop.position + 1,
+        "name": name,
+        "mobile": household.mobile if household is not None else "",
+        "place": place,
+        "collection_point": stop.label if household is None else "",
+        "items": items,
+        "weight_kg": float(stop.weight_kg),
+        "arrival": clock(stop.arrival_s),
+        "status": stop.status,
+        "failure_reason": failure_reason_text(stop.failure_reason),
+        "lat": stop.lat,
+        "lon": stop.lon,
+        "navigation": navigation_links(stop.lat, stop.lon, name),
+        **_stop_money(stop, dues),
+    }
+
+
+def _run_data(run: DeliveryRun, dues: dict) -> dict:
+    load: dict[tuple[str, str], object] = {}
+    stops = [_stop_data(stop, dues, load) for stop in run.stops]
+    outlet = run.outlet
+    return {
+        "id": run.id,
+        "date": run.plan.delivery_date.isoformat(),
+        "trip": run.trip,
+        "plan_version": run.plan.version,
+        "status": run.status,
+        "start": clock(run.start_s),
+        "end": clock(run.end_s),
+        "distance_km": round(run.distance_m / 1000, 1),
+        "outlet": {
+            "name": outlet.name,
+            "address": outlet.address,
+            "navigation": navigation_links(outlet.lat, outlet.lon, outlet.name),
+        },
+        "load": [
+            {"product": name, "unit": unit, "quantity": quantity_text(quantity)}
+            for (name, unit), quantity in sorted(load.items())
+        ],
+        "stops": stops,
+        "cash_to_collect_fen": _sum_or_none(stop["due_fen"] for stop in stops),
+    }
+
+
 def day_data(volunteer: Volunteer, today: date) -> dict:
     """The phone page's data (JSON-ready): the volunteer's runs with load, stops, items,
     navigation links and each stop's state; times as ``HH:MM``, weights in kg."""
-    runs = []
-    for run in runs_for(volunteer, today):
-        load: dict[tuple[str, str], object] = {}
-        stops = []
-        dues = order_stop_dues(run.stops)
-        for stop in run.stops:
-            money = _stop_money(stop, dues)
-            items = []
-            for item in stop.items:
-                product = item.order_line.product
-                key = (product.name, product.unit)
-                load[key] = load.get(key, 0) + item.quantity
-                items.append(f"{product.name} {quantity_text(item.quantity)}{product.unit}")
-            household = stop.household
-            place = f"{stop.village.township.name}{stop.village.name}"
-            if household is not None:
-                place = _("%(place)s, group %(group)s", place=place, group=household.group_no)
-            name = household.name if household is not None else stop.label
-            stops.append(
-                {
-                    "id": stop.id,
-                    "position": stop.position + 1,
-                    "name": name,
-                    "mobile": household.mobile if household is not None else "",
-                    "place": place,
-                    "collection_point": stop.label if household is None else "",
-                    "items": items,
-                    "weight_kg": float(stop.weight_kg),
-                    "arrival": clock(stop.arrival_s),
-                    "status": stop.status,
-                    "failure_reason": failure_reason_text(stop.failure_reason),
-                    "lat": stop.lat,
-                    "lon": stop.lon,
-                    "navigation": navigation_links(stop.lat, stop.lon, name),
-                    **money,
-                }
-            )
-        runs.append(
-            {
-                "id": run.id,
-                "date": run.plan.delivery_date.isoformat(),
-                "trip": run.trip,
-                "plan_version": run.plan.version,
-                "status": run.status,
-                "start": clock(run.start_s),
-                "end": clock(run.end_s),
-                "distance_km": round(run.distance_m / 1000, 1),
-                "outlet": {
-                    "name": run.outlet.name,
-                    "address": run.outlet.address,
-                    "navigation": navigation_links(run.outlet.lat, run.outlet.lon, run.outlet.name),
-                },
-                "load": [
-                    {"product": name, "unit": unit, "quantity": quantity_text(quantity)}
-                    for (name, unit), quantity in sorted(load.items())
-                ],
-                "stops": stops,
-                "cash_to_collect_fen": _sum_or_none(stop["due_fen"] for stop in stops),
-            }
-        )
+    planned = runs_for(volunteer, today)
+    # Every run's prices read at once (run by run it was a query per run), and an order
+    # split over two runs is collected once, in proportion, not in full on each.
+    dues = order_stop_dues(stop for run in planned for stop in run.stops)
     return {
         "volunteer": {"name": volunteer.name},
         "today": today.isoformat(),
-        "runs": runs,
+        "runs": [_run_data(run, dues) for run in planned],
         "failure_reasons": {code: str(label) for code, label in FAILURE_REASONS.items()},
     }

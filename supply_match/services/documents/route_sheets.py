@@ -7,6 +7,7 @@ the volunteer's link and a small map of the run.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable
@@ -29,7 +30,6 @@ from supply_match.models import (
     DeliveryPlan,
     DeliveryRun,
     DeliveryStop,
-    Order,
     OrderLine,
     RenderedDocument,
     StopItem,
@@ -40,7 +40,7 @@ from supply_match.queue import enqueue
 from supply_match.services.delivery import links as volunteer_links
 from supply_match.services.documents import svg_map
 from supply_match.services.planning.distances import road_network_loaded
-from supply_match.services.supply.amounts import stop_dues
+from supply_match.services.supply.amounts import pricing_loads, stop_dues
 from supply_match.services.unit_of_work import after_commit, use_case
 
 # Sheets are printed for volunteers and farmers: Chinese unless the dispatcher who asks
@@ -132,6 +132,16 @@ def qr_png_data_uri(code: segno.QRCode) -> str:
     return code.png_data_uri(scale=QR_PNG_SCALE, border=1)
 
 
+@functools.lru_cache(maxsize=256)
+def qr_images(link: str) -> tuple[str, str]:
+    """The sheet's QR code of ``link`` as inline SVG and as a PNG data URI. Kept per
+    process: a link changes only when it is renewed, and encoding the codes was half the
+    time of every PDF request, also when the PDF itself was already kept (its digest is
+    taken over the HTML the codes are part of)."""
+    code = qr_code(link)
+    return code.svg_inline(scale=3, border=1), qr_png_data_uri(code)
+
+
 def run_map(run: DeliveryRun, colour_index: int, width: int = 520, height: int = 300) -> str:
     """A small SVG map (``width`` x ``height`` pixels) of one run from its outlet."""
     outlet = run.outlet
@@ -153,15 +163,22 @@ def _collection_label(stop: DeliveryStop) -> str:
 
 
 def build_sheet(
-    run: DeliveryRun, link: str, colour_index: int = 0, *, distances_estimated: bool = False
+    run: DeliveryRun,
+    link: str,
+    colour_index: int = 0,
+    *,
+    distances_estimated: bool = False,
+    dues: dict[int, int | None] | None = None,
 ) -> RouteSheet:
     """The sheet of one run; ``link`` is the volunteer's page, shown as text and QR code;
-    ``distances_estimated`` says the distance is a straight-line estimate."""
+    ``distances_estimated`` says the distance is a straight-line estimate; ``dues`` (stop
+    id -> fen, from ``stop_dues``) may be read for the whole plan at once."""
     volunteer = run.volunteer
-    code = qr_code(link)
+    qr_svg_text, qr_png = qr_images(link)
     load: dict[tuple[str, str], list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
     stops = []
-    dues = stop_dues(run.stops)
+    if dues is None:
+        dues = stop_dues(run.stops)
     for number, stop in enumerate(run.stops, start=1):
         texts = []
         for item in stop.items:
@@ -203,8 +220,8 @@ def build_sheet(
         stops=stops,
         trip=run.trip,
         link=link,
-        qr_svg=code.svg_inline(scale=3, border=1),
-        qr_png=qr_png_data_uri(code),
+        qr_svg=qr_svg_text,
+        qr_png=qr_png,
         map_svg=run_map(run, colour_index),
         distances_estimated=distances_estimated,
     )
@@ -230,8 +247,7 @@ def load_for_sheets(plan: DeliveryPlan) -> list[DeliveryRun]:
                 # What the amounts to collect are read from.
                 stops.selectinload(DeliveryStop.items)
                 .selectinload(StopItem.order)
-                .selectinload(Order.lines)
-                .selectinload(OrderLine.allocations),
+                .options(*pricing_loads()),
             )
         )
     )
@@ -244,9 +260,13 @@ def sheets_for_plan(
     runs = plan.runs
     load_for_sheets(plan)  # fills in the same run objects
     estimated = not road_network_loaded()
+    # The prices for every run at once: run by run it was a query per run.
+    dues = stop_dues(stop for run in runs for stop in run.stops)
     with force_locale(locale):
         return [
-            build_sheet(run, link_for(run.volunteer), index, distances_estimated=estimated)
+            build_sheet(
+                run, link_for(run.volunteer), index, distances_estimated=estimated, dues=dues
+            )
             for index, run in enumerate(runs)
         ]
 
