@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from supply_match.extensions import db
@@ -82,6 +82,25 @@ def plan_for(day: date) -> DeliveryPlan | None:
     )
 
 
+def board_plan_for(day: date) -> DeliveryPlan | None:
+    """The plan of ``day`` with what the live board reads, and no more: runs with their
+    volunteers and stops (statuses), and the orders left off (for the plan's figures). It refreshes every 30 seconds on every dispatcher's screen, and the
+    plan page's villages, products and changes were most of its time."""
+    runs = selectinload(DeliveryPlan.runs)
+    left_off = selectinload(DeliveryPlan.unassigned).selectinload(UnassignedOrder.order)
+    return db.session.scalar(
+        select(DeliveryPlan)
+        .where(DeliveryPlan.delivery_date == day)
+        .options(
+            runs.selectinload(DeliveryRun.volunteer),
+            runs.selectinload(DeliveryRun.stops),
+            left_off.selectinload(Order.household)
+            .selectinload(Household.village)
+            .selectinload(Village.township),
+        )
+    )
+
+
 def recent_plans(limit: int = 60) -> list[DeliveryPlan]:
     """The ``limit`` latest-dated plans, newest day first, with their runs, stops and
     orders left off (the list counts them) loaded at once, not plan by plan."""
@@ -137,6 +156,17 @@ def plan_map(plan: DeliveryPlan, width: int = 900, height: int = 560) -> str:
     )
 
 
+def _orders_on_runs(plan: DeliveryPlan) -> int:
+    """How many orders the plan's runs carry, counted by the database: the board has no
+    stop items loaded, and loading them to count was most of its time."""
+    return db.session.scalar(
+        select(func.count(func.distinct(StopItem.order_id)))
+        .join(DeliveryStop, StopItem.stop_id == DeliveryStop.id)
+        .join(DeliveryRun, DeliveryStop.run_id == DeliveryRun.id)
+        .where(DeliveryRun.plan_id == plan.id)
+    )
+
+
 def summary(plan: DeliveryPlan) -> dict[str, object]:
     """The plan's figures: runs, stops, orders, load (kg), distance (km) and whether it is a
     straight-line estimate, unassigned by reason."""
@@ -156,9 +186,7 @@ def summary(plan: DeliveryPlan) -> dict[str, object]:
         "circuity": (plan.settings or {}).get("circuity", 1.4),
         "unassigned": len(plan.unassigned),
         "unassigned_reasons": reasons,
-        "orders": len(
-            {item.order_id for run in plan.runs for stop in run.stops for item in stop.items}
-        ),
+        "orders": _orders_on_runs(plan),
     }
 
 
