@@ -16,7 +16,6 @@ from supply_match.models import (
     DeliveryPlan,
     DeliveryRun,
     DeliveryStop,
-    OrderLine,
     PlanStatus,
     RunStatus,
     StopItem,
@@ -65,7 +64,8 @@ def runs_for(volunteer: Volunteer, today: date) -> list[DeliveryRun]:
             selectinload(DeliveryRun.outlet),
             stops.selectinload(DeliveryStop.household),
             stops.selectinload(DeliveryStop.village).selectinload(Village.township),
-            items.selectinload(StopItem.order_line).selectinload(OrderLine.product),
+            # Each item's order line is one of its order's lines, loaded here with their
+            # products: ``item.order_line`` is then found in the session, not queried.
             items.selectinload(StopItem.order).options(*pricing_loads()),
         )
     )
