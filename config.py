@@ -54,6 +54,10 @@ class Config:
     LOGIN_FAILURE_WINDOW_S = 15 * 60
     # Failures from one address before it is locked too (0: no limit per address).
     LOGIN_MAX_FAILURES_PER_IP = 20
+    # Volunteers' sign-ups (a public form) accepted from one address within the window; a
+    # party branch may sign its members up together from one office's connection.
+    SIGNUP_MAX_PER_IP = 30
+    SIGNUP_WINDOW_S = 60 * 60
     # Reverse proxies in front of the app (nginx: 1), so throttling sees the real client.
     TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 

@@ -307,7 +307,9 @@ def sheets_pdf(day: str):
 @bp.get("/<day>/board")
 @role_required(*STAFF)
 def board(day: str):
-    plan = _plan_or_404(_day(day))
+    plan = plan_views.board_plan_for(_day(day))
+    if plan is None:
+        abort(404)
     seen = positions.positions_for_plan(plan)
     return render_template(
         "plans/board.html",

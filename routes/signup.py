@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_datetime
+from flask_babel import gettext as _
 
 from routes.volunteers import WEEKDAYS
 from supply_match import labels
@@ -24,14 +26,24 @@ def form(code: str):
     except NotFoundError:
         abort(404)
     errors: dict[str, str] = {}
+    status = 200
     county = county_settings.current()
     if request.method == "POST":
         values = {key: request.form.get(key, "") for key in FIELDS}
         values["duty_days"] = request.form.getlist("duty_days")
         try:
-            signup.apply(township, values)
+            signup.submit(township, values, request.remote_addr)
         except VolunteerError as error:
-            errors = error.errors
+            errors, status = error.errors, 422
+        except signup.SignupThrottled as refused:
+            flash(
+                _(
+                    "Too many sign-ups from this connection. Please try again after %(time)s.",
+                    time=format_datetime(refused.until, "short"),
+                ),
+                "error",
+            )
+            status = 429
         else:
             return redirect(url_for("signup.thanks", code=code))
         days = [int(d) for d in values["duty_days"] if str(d).isdigit()]
@@ -51,7 +63,7 @@ def form(code: str):
         days=days,
         weekdays=WEEKDAYS,
         vehicle_labels=labels.VEHICLE_TYPES,
-    ), 422 if errors else 200
+    ), status
 
 
 @bp.get("/<code>/thanks")

@@ -196,6 +196,32 @@ def test_the_public_sign_up_page_shows_errors_and_thanks(app, client, luming):
     assert db.session.scalar(select(func.count(VolunteerApplication.id))) == 1
 
 
+def test_sign_ups_from_one_address_are_throttled_refused_ones_too(app, client, luming):
+    app.config.update(SIGNUP_MAX_PER_IP=3, CLOCK_NOW="2020-03-02T02:00:00")
+    # Two refused (a bad mobile) and one accepted use up the address's three.
+    for mobile in ("12345", "123456"):
+        assert (
+            client.post("/signup/500243104", data=_values(luming, mobile=mobile)).status_code == 422
+        )
+    assert client.post("/signup/500243104", data=_values(luming)).status_code == 302
+    refused = client.post("/signup/500243104", data=_values(luming, mobile="13983512399"))
+    assert refused.status_code == 429
+    assert "报名过多" in refused.get_data(as_text=True)
+    assert "11:00" in refused.get_data(as_text=True)  # an hour after the first, county time
+    assert db.session.scalar(select(func.count(VolunteerApplication.id))) == 1
+    assert signup.signups_counted("127.0.0.1") == 3  # a refused send is not counted
+    # Another address is not held up; this one may send again once the hour has passed.
+    other = client.post(
+        "/signup/500243104",
+        data=_values(luming, mobile="13983512398"),
+        environ_base={"REMOTE_ADDR": "10.0.0.9"},
+    )
+    assert other.status_code == 302
+    app.config["CLOCK_NOW"] = "2020-03-02T03:00:01"
+    again = client.post("/signup/500243104", data=_values(luming, mobile="13983512399"))
+    assert again.status_code == 302
+
+
 def test_the_volunteer_pages_filter_and_the_poster_carries_the_link(app, client, auth, luming):
     volunteers.save_volunteer(_values(luming))
     volunteers.save_volunteer(_values(luming, name="向小琴", mobile="13983512346",

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from supply_match.extensions import db
 from supply_match.models import (
@@ -134,7 +135,7 @@ class CadreFigures:
 
 def cadre_figures(user: User, recent: int = 10) -> CadreFigures:
     """What a cadre's home page shows: their villages' orders by status and the ``recent``
-    newest."""
+    newest (with their households and villages, which the page names)."""
     orders = scope.orders_query(user).subquery()
     by_status = {status: 0 for status in STATUS_ORDER}
     for status, count in db.session.execute(
@@ -147,6 +148,12 @@ def cadre_figures(user: User, recent: int = 10) -> CadreFigures:
     return CadreFigures(
         villages=list(db.session.scalars(scope.villages_query(user))),
         by_status=by_status,
-        recent_orders=list(db.session.scalars(scope.orders_query(user).limit(recent))),
+        recent_orders=list(
+            db.session.scalars(
+                scope.orders_query(user)
+                .limit(recent)
+                .options(selectinload(Order.household).selectinload(Household.village))
+            )
+        ),
         households=households or 0,
     )

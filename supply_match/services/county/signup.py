@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from supply_match import clock
 from supply_match.extensions import db
 from supply_match.models import (
     ApplicationStatus,
+    LoginAttempt,
     Township,
     User,
     Village,
@@ -30,6 +34,60 @@ from supply_match.services.county.places import cell_text
 from supply_match.services.county.volunteers import VolunteerError, check_volunteer, write_volunteer
 from supply_match.services.errors import NotFoundError
 from supply_match.services.unit_of_work import use_case
+
+
+@dataclass
+class SignupThrottled(Exception):
+    """Too many sign-ups from one address: refused until ``until`` (UTC, naive)."""
+
+    until: datetime
+
+
+def _signup_key(remote_addr: str | None) -> str | None:
+    return f"signup:{remote_addr}"[:64] if remote_addr else None
+
+
+@use_case
+def _count_signup(remote_addr: str | None) -> None:
+    """Count a sign-up sent from ``remote_addr`` (committed, whether or not the form is
+    then accepted, so a refused one counts too: each answer tells whether a mobile is
+    someone's already). Raises ``SignupThrottled`` once the address sent
+    ``SIGNUP_MAX_PER_IP`` within ``SIGNUP_WINDOW_S`` seconds; sends while refused are not
+    counted, so the wait ends when the page says. Kept in the login attempts' table (under
+    ``signup:`` keys) so that it holds across web processes and is cleared with them."""
+    key = _signup_key(remote_addr)
+    limit = current_app.config["SIGNUP_MAX_PER_IP"]
+    if key is None or limit <= 0:
+        return
+    now = clock.now_utc()
+    window = timedelta(seconds=current_app.config["SIGNUP_WINDOW_S"])
+    recent = db.session.scalars(
+        select(LoginAttempt.attempted_at)
+        .where(LoginAttempt.key == key, LoginAttempt.attempted_at > now - window)
+        .order_by(LoginAttempt.attempted_at.desc())
+        .limit(limit)
+    ).all()
+    if len(recent) >= limit:
+        raise SignupThrottled(until=recent[-1] + window)  # when the oldest leaves the window
+    db.session.add(LoginAttempt(key=key, succeeded=False, attempted_at=now))
+
+
+def signups_counted(remote_addr: str) -> int:
+    """How many sign-ups ``remote_addr`` sent that are still counted (for tests and the
+    administrator)."""
+    return db.session.scalar(
+        select(func.count()).where(LoginAttempt.key == _signup_key(remote_addr))
+    )
+
+
+def submit(
+    township: Township, values: Mapping[str, object], remote_addr: str | None
+) -> VolunteerApplication:
+    """A sign-up sent from the public form at ``remote_addr``: counted against the
+    address's limit (``SignupThrottled``), then checked and recorded as ``apply`` does
+    (``VolunteerError``)."""
+    _count_signup(remote_addr)
+    return apply(township, values)
 
 
 def township_for_signup(code: str) -> Township:

@@ -8,16 +8,26 @@ from urllib.parse import quote
 
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
+from sqlalchemy.orm import contains_eager, selectinload
 
 from supply_match import geo
 from supply_match.extensions import db
-from supply_match.models import DeliveryPlan, DeliveryRun, PlanStatus, RunStatus, Volunteer
+from supply_match.models import (
+    DeliveryPlan,
+    DeliveryRun,
+    DeliveryStop,
+    PlanStatus,
+    RunStatus,
+    StopItem,
+    Village,
+    Volunteer,
+)
 from supply_match.services.delivery.corrections import correction_shown
 from supply_match.services.delivery.phone_updates import FAILURE_REASONS, failure_reason_text
 from supply_match.services.delivery.stop_outcomes import NOTE_REQUIRED
 from supply_match.services.documents.route_sheets import clock, quantity_text
 from supply_match.services.intake.payments import payment_label
-from supply_match.services.supply.amounts import order_stop_dues
+from supply_match.services.supply.amounts import order_stop_dues, pricing_loads
 from supply_match.services.supply.money import yuan
 
 
@@ -43,7 +53,11 @@ def navigation_links(lat: float, lon: float, name: str) -> dict[str, str]:
 
 
 def runs_for(volunteer: Volunteer, today: date) -> list[DeliveryRun]:
-    """Published runs that are today's or later, or still unfinished."""
+    """Published runs that are today's or later, or still unfinished, with everything the
+    phone shows of them loaded in one query per kind (the phone asks every few seconds,
+    and stop by stop it cost a query per stop and order)."""
+    stops = selectinload(DeliveryRun.stops)
+    items = stops.selectinload(DeliveryStop.items)
     statement = (
         select(DeliveryRun)
         .join(DeliveryPlan)
@@ -53,6 +67,15 @@ def runs_for(volunteer: Volunteer, today: date) -> list[DeliveryRun]:
             or_(DeliveryPlan.delivery_date >= today, DeliveryRun.status != RunStatus.FINISHED),
         )
         .order_by(DeliveryPlan.delivery_date, DeliveryRun.id)
+        .options(
+            contains_eager(DeliveryRun.plan),
+            selectinload(DeliveryRun.outlet),
+            stops.selectinload(DeliveryStop.household),
+            stops.selectinload(DeliveryStop.village).selectinload(Village.township),
+            # Each item's order line is one of its order's lines, loaded here with their
+            # products: ``item.order_line`` is then found in the session, not queried.
+            items.selectinload(StopItem.order).options(*pricing_loads()),
+        )
     )
     return list(db.session.scalars(statement))
 
@@ -74,76 +97,79 @@ def _stop_money(stop, dues: dict[tuple[int, int], int | None]) -> dict:
     }
 
 
+def _stop_data(stop, dues: dict, load: dict[tuple[str, str], object]) -> dict:
+    """One stop as the phone shows it; its goods are added to the run's ``load``."""
+    items = []
+    for item in stop.items:
+        product = item.order_line.product
+        key = (product.name, product.unit)
+        load[key] = load.get(key, 0) + item.quantity
+        items.append(f"{product.name} {quantity_text(item.quantity)}{product.unit}")
+    household = stop.household
+    place = f"{stop.village.township.name}{stop.village.name}"
+    if household is not None:
+        place = _("%(place)s, group %(group)s", place=place, group=household.group_no)
+    name = household.name if household is not None else stop.label
+    return {
+        "id": stop.id,
+        "position": stop.position + 1,
+        "name": name,
+        "mobile": household.mobile if household is not None else "",
+        "place": place,
+        "collection_point": stop.label if household is None else "",
+        "items": items,
+        "weight_kg": float(stop.weight_kg),
+        "arrival": clock(stop.arrival_s),
+        "status": stop.status,
+        "failure_reason": failure_reason_text(stop.failure_reason),
+        "lat": stop.lat,
+        "lon": stop.lon,
+        "navigation": navigation_links(stop.lat, stop.lon, name),
+        "correction": correction_shown(stop),
+        **_stop_money(stop, dues),
+    }
+
+
+def _run_data(run: DeliveryRun, dues: dict) -> dict:
+    load: dict[tuple[str, str], object] = {}
+    stops = [_stop_data(stop, dues, load) for stop in run.stops]
+    outlet = run.outlet
+    return {
+        "id": run.id,
+        "date": run.plan.delivery_date.isoformat(),
+        "trip": run.trip,
+        "plan_version": run.plan.version,
+        # What the last change to the day added to or took from this run.
+        "notice": run.notice if run.notice else None,
+        "status": run.status,
+        "start": clock(run.start_s),
+        "end": clock(run.end_s),
+        "distance_km": round(run.distance_m / 1000, 1),
+        "outlet": {
+            "name": outlet.name,
+            "address": outlet.address,
+            "navigation": navigation_links(outlet.lat, outlet.lon, outlet.name),
+        },
+        "load": [
+            {"product": name, "unit": unit, "quantity": quantity_text(quantity)}
+            for (name, unit), quantity in sorted(load.items())
+        ],
+        "stops": stops,
+        "cash_to_collect_fen": _sum_or_none(stop["due_fen"] for stop in stops),
+    }
+
+
 def day_data(volunteer: Volunteer, today: date) -> dict:
     """The phone page's data (JSON-ready): the volunteer's runs with load, stops, items,
     navigation links and each stop's state; times as ``HH:MM``, weights in kg."""
-    runs = []
-    for run in runs_for(volunteer, today):
-        load: dict[tuple[str, str], object] = {}
-        stops = []
-        dues = order_stop_dues(run.stops)
-        for stop in run.stops:
-            money = _stop_money(stop, dues)
-            items = []
-            for item in stop.items:
-                product = item.order_line.product
-                key = (product.name, product.unit)
-                load[key] = load.get(key, 0) + item.quantity
-                items.append(f"{product.name} {quantity_text(item.quantity)}{product.unit}")
-            household = stop.household
-            place = f"{stop.village.township.name}{stop.village.name}"
-            if household is not None:
-                place = _("%(place)s, group %(group)s", place=place, group=household.group_no)
-            name = household.name if household is not None else stop.label
-            stops.append(
-                {
-                    "id": stop.id,
-                    "position": stop.position + 1,
-                    "name": name,
-                    "mobile": household.mobile if household is not None else "",
-                    "place": place,
-                    "collection_point": stop.label if household is None else "",
-                    "items": items,
-                    "weight_kg": float(stop.weight_kg),
-                    "arrival": clock(stop.arrival_s),
-                    "status": stop.status,
-                    "failure_reason": failure_reason_text(stop.failure_reason),
-                    "lat": stop.lat,
-                    "lon": stop.lon,
-                    "navigation": navigation_links(stop.lat, stop.lon, name),
-                    "correction": correction_shown(stop),
-                    **money,
-                }
-            )
-        runs.append(
-            {
-                "id": run.id,
-                "date": run.plan.delivery_date.isoformat(),
-                "trip": run.trip,
-                "plan_version": run.plan.version,
-                # What the last change to the day added to or took from this run.
-                "notice": run.notice if run.notice else None,
-                "status": run.status,
-                "start": clock(run.start_s),
-                "end": clock(run.end_s),
-                "distance_km": round(run.distance_m / 1000, 1),
-                "outlet": {
-                    "name": run.outlet.name,
-                    "address": run.outlet.address,
-                    "navigation": navigation_links(run.outlet.lat, run.outlet.lon, run.outlet.name),
-                },
-                "load": [
-                    {"product": name, "unit": unit, "quantity": quantity_text(quantity)}
-                    for (name, unit), quantity in sorted(load.items())
-                ],
-                "stops": stops,
-                "cash_to_collect_fen": _sum_or_none(stop["due_fen"] for stop in stops),
-            }
-        )
+    planned = runs_for(volunteer, today)
+    # Every run's prices read at once (run by run it was a query per run), and an order
+    # split over two runs is collected once, in proportion, not in full on each.
+    dues = order_stop_dues(stop for run in planned for stop in run.stops)
     return {
         "volunteer": {"name": volunteer.name},
         "today": today.isoformat(),
-        "runs": runs,
+        "runs": [_run_data(run, dues) for run in planned],
         "failure_reasons": {code: str(label) for code, label in FAILURE_REASONS.items()},
         "note_required_reasons": sorted(NOTE_REQUIRED),
     }

@@ -7,6 +7,7 @@ the volunteer's link and a small map of the run.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
@@ -29,7 +30,6 @@ from supply_match.models import (
     DeliveryPlan,
     DeliveryRun,
     DeliveryStop,
-    Order,
     OrderLine,
     RenderedDocument,
     StopItem,
@@ -40,7 +40,7 @@ from supply_match.queue import enqueue
 from supply_match.services.delivery import links as volunteer_links
 from supply_match.services.documents import svg_map
 from supply_match.services.planning.distances import road_network_loaded
-from supply_match.services.supply.amounts import stop_dues
+from supply_match.services.supply.amounts import pricing_loads, stop_dues
 from supply_match.services.unit_of_work import after_commit, use_case
 
 # Sheets are printed for volunteers and farmers: Chinese unless the dispatcher who asks
@@ -132,6 +132,16 @@ def qr_png_data_uri(code: segno.QRCode) -> str:
     """The code as a black and white PNG. WeasyPrint draws an image much faster than the
     SVG path of hundreds of modules, and the PDF carries a small image instead of a path."""
     return code.png_data_uri(scale=QR_PNG_SCALE, border=1)
+
+
+@functools.lru_cache(maxsize=256)
+def qr_images(link: str) -> tuple[str, str]:
+    """The sheet's QR code of ``link`` as inline SVG and as a PNG data URI. Kept per
+    process: a link changes only when it is renewed, and encoding the codes was half the
+    time of every PDF request, also when the PDF itself was already kept (its digest is
+    taken over the HTML the codes are part of)."""
+    code = qr_code(link)
+    return code.svg_inline(scale=3, border=1), qr_png_data_uri(code)
 
 
 def run_map(run: DeliveryRun, colour_index: int, width: int = 520, height: int = 300) -> str:
@@ -227,7 +237,7 @@ def build_sheet(
     (``household_parts``) marks a household's stops when it is visited more than once;
     ``dues`` the amount to collect by stop id, read for the whole plan at once."""
     volunteer = run.volunteer
-    code = qr_code(link)
+    qr_svg_text, qr_png = qr_images(link)
     load: Loaded = defaultdict(lambda: [Decimal(0), Decimal(0)])
     stops = _sheet_stops(run, load, parts or {}, dues)
     return RouteSheet(
@@ -246,8 +256,8 @@ def build_sheet(
         stops=stops,
         trip=run.trip,
         link=link,
-        qr_svg=code.svg_inline(scale=3, border=1),
-        qr_png=qr_png_data_uri(code),
+        qr_svg=qr_svg_text,
+        qr_png=qr_png,
         map_svg=run_map(run, colour_index),
         distances_estimated=distances_estimated,
         version=run.version,
@@ -274,8 +284,7 @@ def load_for_sheets(plan: DeliveryPlan) -> list[DeliveryRun]:
                 # What the amounts to collect are read from.
                 stops.selectinload(DeliveryStop.items)
                 .selectinload(StopItem.order)
-                .selectinload(Order.lines)
-                .selectinload(OrderLine.allocations),
+                .options(*pricing_loads()),
             )
         )
     )

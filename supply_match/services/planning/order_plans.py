@@ -76,15 +76,25 @@ def order_on_plan(order: Order) -> OrderOnPlan | None:
     return _on_plan(plan, order)
 
 
-def _on_plan(plan: DeliveryPlan, order: Order) -> OrderOnPlan:
+def _planned_quantities(plan: DeliveryPlan, order_ids: set[int]) -> dict[int, Decimal]:
+    """Order line id -> the quantity on the plan's runs, for the lines of ``order_ids``
+    (one walk over the plan for all of them, not one per order)."""
     planned: dict[int, Decimal] = {}
     for run in plan.runs:
         for stop in run.stops:
             for item in stop.items:
-                if item.order_id == order.id:
+                if item.order_id in order_ids:
                     planned[item.order_line_id] = (
                         planned.get(item.order_line_id, Decimal(0)) + item.quantity
                     )
+    return planned
+
+
+def _on_plan(
+    plan: DeliveryPlan, order: Order, planned: dict[int, Decimal] | None = None
+) -> OrderOnPlan:
+    if planned is None:
+        planned = _planned_quantities(plan, {order.id})
     missing = next((u for u in plan.unassigned if u.order_id == order.id), None)
     return OrderOnPlan(
         plan.delivery_date,
@@ -105,4 +115,5 @@ def _on_plan(plan: DeliveryPlan, order: Order) -> OrderOnPlan:
 
 def left_off(plan: DeliveryPlan) -> dict[int, OrderOnPlan]:
     """Order id -> the order in ``plan``, for every order left off it wholly or in part."""
-    return {missing.order_id: _on_plan(plan, missing.order) for missing in plan.unassigned}
+    planned = _planned_quantities(plan, {missing.order_id for missing in plan.unassigned})
+    return {missing.order_id: _on_plan(plan, missing.order, planned) for missing in plan.unassigned}

@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from supply_match.extensions import db
@@ -18,10 +18,14 @@ from supply_match.models import (
     DeliveryStop,
     Household,
     Order,
+    OrderLine,
+    PlanChange,
     PlanningJob,
     PlanStatus,
     StopItem,
     Township,
+    UnassignedOrder,
+    Village,
     Volunteer,
 )
 from supply_match.services import scope
@@ -55,10 +59,13 @@ def candidates(day: date) -> DayCandidates:
 
 def plan_for(day: date) -> DeliveryPlan | None:
     """The plan of ``day``, or None before it is planned; its runs, their volunteers,
-    outlets, stops and stop items loaded in a fixed number of queries (the pages walk all
-    of them, and loading them one run or stop at a time cost hundreds of queries)."""
+    outlets, stops (with their villages) and stop items, the orders left off (household,
+    village, township, lines and products, which the reasons and "partly planned" name)
+    and the changes with their users, loaded in a fixed number of queries: the pages walk
+    all of them, and loading them one run or stop at a time cost hundreds of queries."""
     runs = selectinload(DeliveryPlan.runs)
     stops = runs.selectinload(DeliveryRun.stops)
+    left_off = selectinload(DeliveryPlan.unassigned).selectinload(UnassignedOrder.order)
     return db.session.scalar(
         select(DeliveryPlan)
         .where(DeliveryPlan.delivery_date == day)
@@ -66,16 +73,47 @@ def plan_for(day: date) -> DeliveryPlan | None:
             runs.selectinload(DeliveryRun.volunteer),
             runs.selectinload(DeliveryRun.outlet),
             stops.selectinload(DeliveryStop.items),
-            selectinload(DeliveryPlan.unassigned),
+            stops.selectinload(DeliveryStop.village),
+            left_off.selectinload(Order.household)
+            .selectinload(Household.village)
+            .selectinload(Village.township),
+            left_off.selectinload(Order.lines).selectinload(OrderLine.product),
+            selectinload(DeliveryPlan.changes).selectinload(PlanChange.user),
+        )
+    )
+
+
+def board_plan_for(day: date) -> DeliveryPlan | None:
+    """The plan of ``day`` with what the live board reads, and no more: runs with their
+    volunteers and stops (statuses), and the orders left off (for the plan's figures). It refreshes every 30 seconds on every dispatcher's screen, and the
+    plan page's villages, products and changes were most of its time."""
+    runs = selectinload(DeliveryPlan.runs)
+    left_off = selectinload(DeliveryPlan.unassigned).selectinload(UnassignedOrder.order)
+    return db.session.scalar(
+        select(DeliveryPlan)
+        .where(DeliveryPlan.delivery_date == day)
+        .options(
+            runs.selectinload(DeliveryRun.volunteer),
+            runs.selectinload(DeliveryRun.stops),
+            left_off.selectinload(Order.household)
+            .selectinload(Household.village)
+            .selectinload(Village.township),
         )
     )
 
 
 def recent_plans(limit: int = 60) -> list[DeliveryPlan]:
-    """The ``limit`` latest-dated plans, newest day first."""
+    """The ``limit`` latest-dated plans, newest day first, with their runs, stops and
+    orders left off (the list counts them) loaded at once, not plan by plan."""
     return list(
         db.session.scalars(
-            select(DeliveryPlan).order_by(DeliveryPlan.delivery_date.desc()).limit(limit)
+            select(DeliveryPlan)
+            .order_by(DeliveryPlan.delivery_date.desc())
+            .limit(limit)
+            .options(
+                selectinload(DeliveryPlan.runs).selectinload(DeliveryRun.stops),
+                selectinload(DeliveryPlan.unassigned),
+            )
         )
     )
 
@@ -133,6 +171,17 @@ def plan_map(plan: DeliveryPlan, width: int = 900, height: int = 560) -> str:
     )
 
 
+def _orders_on_runs(plan: DeliveryPlan) -> int:
+    """How many orders the plan's runs carry, counted by the database: the board has no
+    stop items loaded, and loading them to count was most of its time."""
+    return db.session.scalar(
+        select(func.count(func.distinct(StopItem.order_id)))
+        .join(DeliveryStop, StopItem.stop_id == DeliveryStop.id)
+        .join(DeliveryRun, DeliveryStop.run_id == DeliveryRun.id)
+        .where(DeliveryRun.plan_id == plan.id)
+    )
+
+
 def summary(plan: DeliveryPlan) -> dict[str, object]:
     """The plan's figures: runs, stops, orders, load (kg), distance (km) and whether it is a
     straight-line estimate, unassigned by reason."""
@@ -152,9 +201,7 @@ def summary(plan: DeliveryPlan) -> dict[str, object]:
         "circuity": (plan.settings or {}).get("circuity", 1.4),
         "unassigned": len(plan.unassigned),
         "unassigned_reasons": reasons,
-        "orders": len(
-            {item.order_id for run in plan.runs for stop in run.stops for item in stop.items}
-        ),
+        "orders": _orders_on_runs(plan),
     }
 
 
@@ -192,15 +239,23 @@ class OrderProgress:
 def village_progress(user, limit_days: int = 14) -> list[OrderProgress]:
     """The user's villages' orders on published runs, newest day first: for cadres, the
     same progress the dispatcher's board shows, order by order."""
+    # The volunteer's name and mobile come with the row, and each item's order with its
+    # household and village in three more queries: one at a time they cost thousands.
     statement = (
-        select(StopItem, DeliveryStop, DeliveryRun, DeliveryPlan)
+        select(StopItem, DeliveryStop, DeliveryPlan, Volunteer.name, Volunteer.mobile)
         .join(DeliveryStop, StopItem.stop_id == DeliveryStop.id)
         .join(DeliveryRun, DeliveryStop.run_id == DeliveryRun.id)
         .join(DeliveryPlan, DeliveryRun.plan_id == DeliveryPlan.id)
+        .join(Volunteer, DeliveryRun.volunteer_id == Volunteer.id)
         .join(Order, StopItem.order_id == Order.id)
         .join(Household, Order.household_id == Household.id)
         .where(DeliveryPlan.status == PlanStatus.PUBLISHED)
         .order_by(DeliveryPlan.delivery_date.desc(), DeliveryRun.id, DeliveryStop.position)
+        .options(
+            selectinload(StopItem.order)
+            .selectinload(Order.household)
+            .selectinload(Household.village)
+        )
     )
     villages = scope.village_ids_for(user)
     if villages is not None:
@@ -208,7 +263,7 @@ def village_progress(user, limit_days: int = 14) -> list[OrderProgress]:
     rows: list[OrderProgress] = []
     seen: set[tuple[int, int]] = set()
     days: set[date] = set()
-    for item, stop, run, plan in db.session.execute(statement):
+    for item, stop, plan, volunteer_name, volunteer_mobile in db.session.execute(statement):
         if (item.order_id, stop.id) in seen:
             continue
         days.add(plan.delivery_date)
@@ -219,8 +274,8 @@ def village_progress(user, limit_days: int = 14) -> list[OrderProgress]:
             OrderProgress(
                 order=item.order,
                 day=plan.delivery_date,
-                volunteer=run.volunteer.name,
-                volunteer_mobile=run.volunteer.mobile,
+                volunteer=volunteer_name,
+                volunteer_mobile=volunteer_mobile,
                 stop_status=stop.status,
                 failure_reason=delivery.failure_reason_text(stop.failure_reason),
             )

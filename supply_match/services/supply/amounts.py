@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from supply_match.extensions import db
 from supply_match.models import (
@@ -41,6 +42,18 @@ class OrderAmounts:
     @property
     def priced(self) -> bool:
         return self.total_fen is not None
+
+
+def pricing_loads() -> tuple:
+    """Loader options for an Order that bring what ``amounts_for`` reads (lines, their
+    products and allocations, the subsidy programme) in one query each, to be passed to
+    ``.options()`` of a relationship that ends at orders."""
+    lines = selectinload(Order.lines)
+    return (
+        lines.selectinload(OrderLine.allocations),
+        lines.selectinload(OrderLine.product),
+        selectinload(Order.subsidy_programme),
+    )
 
 
 def amounts_for(orders: Iterable[Order]) -> dict[int, OrderAmounts]:
