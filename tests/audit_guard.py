@@ -31,6 +31,7 @@ from supply_match.models import (
     StockChange,
     StopUpdate,
     User,
+    VolunteerPosition,
 )
 
 # Logs and caches: the plan's change log, the stock ledger, a phone's update record, the
@@ -46,6 +47,7 @@ UNAUDITED = (
     RenderedDocument,
     RoadLegs,
     RoadPoint,
+    VolunteerPosition,  # one a half minute per volunteer, kept a day: not audited
 )
 # Signing in and out touch these on the account; sign-ins are not audited.
 SIGN_IN_COLUMNS = {"last_login_at", "session_generation"}

@@ -19,6 +19,12 @@ NOT_LOGGED_HERE = {
     "documents.route_sheets.pdf_for_plan": "renders a document (a cache)",
     "documents.route_sheets.prerender": "renders documents (a cache)",
     "supply.price_import.import_prices": "through prices.set_outlet_prices, which logs",
+    "supply.price_import.import_guide_prices": "through prices.set_guide_prices, which logs",
+    "county.signup._count_signup": "counts sign-ups for the throttle (its own table)",
+    "delivery.positions.forget_old_positions": "positions are not audited (one a half minute)",
+    "documents.household_slips.pdf_for_outlet_day": "renders a document (a cache)",
+    "documents.household_slips.pdf_for_run": "renders a document (a cache)",
+    "documents.household_slips.prerender": "renders documents (a cache)",
 }
 
 

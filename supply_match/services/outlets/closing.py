@@ -188,7 +188,16 @@ def add_goods_correction(
         errors["note"] = _("Please say why the figures are corrected.")
     if errors:
         raise ClosingError(errors)
-    return _goods_entry(closing, user, product_id, figure, amount, note)
+    correction = _goods_entry(closing, user, product_id, figure, amount, note)
+    audit.record(
+        AuditKind.OUTLET,
+        "goods_corrected",
+        record_id=outlet.id,
+        actor=user,
+        summary=f"{outlet.name} {day.isoformat()} {figure} {amount}: {note[:100]}",
+        detail={"day": day.isoformat(), "product_id": product_id, "figure": figure},
+    )
+    return correction
 
 
 def _goods_entry(

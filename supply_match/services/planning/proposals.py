@@ -134,9 +134,18 @@ def request_reoptimize(
         raise PlanningError(
             _("Volunteers have started delivering; the plan can no longer be re-optimized.")
         )
-    return jobs.start_planning(
+    job = jobs.start_planning(
         plan.delivery_date, settings, user, site_url=site_url, change={"kind": REOPTIMIZE}
     )
+    audit.record(
+        AuditKind.PLAN,
+        "reoptimize_asked",
+        record_id=plan.id,
+        actor=user,
+        summary=_("Re-optimizing %(day)s asked (job %(job)s)", day=plan.delivery_date, job=job.id),
+        detail={"job_id": job.id},
+    )
+    return job
 
 
 def _work_out_reoptimizing(job: PlanningJob, progress) -> dict:

@@ -16,7 +16,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from supply_match.extensions import db
-from supply_match.models import SubsidyProgramme
+from supply_match.models import AuditKind, SubsidyProgramme
+from supply_match.services import audit
 from supply_match.services.documents import spreadsheets as sheets
 from supply_match.services.documents.spreadsheets import Column, Row, RowErrors
 from supply_match.services.intake import payments
@@ -104,6 +105,12 @@ def import_programmes(filename: str, data: bytes) -> ProgrammeImportResult:
     if not rows:
         errors.add(None, None, _("The sheet has no rows to import."))
     errors.raise_if_any()
+    audit.record(
+        AuditKind.PRICE,
+        "programmes_imported",
+        summary=f"{filename}: +{result.added} ~{result.updated}",
+        detail={"added": result.added, "updated": result.updated},
+    )
     return result
 
 
