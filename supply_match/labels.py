@@ -121,6 +121,15 @@ AUDIT_ACTIONS = {
     "day_closed": _l("Day closed"),
     "day_corrected": _l("Closed day corrected"),
     "road_network": _l("Road network loaded"),
+    "corrected": _l("Stop corrected"),
+    "day_changed": _l("Published day changed"),
+    "goods_corrected": _l("Closed day's goods corrected"),
+    "orders_add_asked": _l("Orders to add asked"),
+    "programmes_imported": _l("Subsidy programmes imported"),
+    "proposal_discarded": _l("Proposal discarded"),
+    "reoptimize_asked": _l("Re-optimizing asked"),
+    "withdraw_asked": _l("Withdrawal asked"),
+    "withdrawn": _l("Volunteer withdrawn"),
 }
 
 

@@ -7,7 +7,10 @@ import ast
 import importlib
 import inspect
 import pkgutil
+import re
+from pathlib import Path
 
+import supply_match
 import supply_match.services
 
 # Use cases that change nothing of the county's records, or only through another use case
@@ -77,3 +80,18 @@ def test_every_use_case_writes_an_audit_entry_or_says_why_not():
 def test_the_exceptions_are_still_use_cases():
     names = {f"{module}.{name}" for module, name, _function in _use_cases()}
     assert set(NOT_LOGGED_HERE) <= names
+
+
+def test_every_action_written_has_a_label_for_the_page():
+    """An action code the log writes shows in the reader's language, not as a code."""
+    from supply_match import labels
+
+    source = "\n".join(
+        path.read_text(encoding="utf-8")
+        for path in Path(supply_match.__file__).parent.rglob("*.py")
+    )
+    written = set()
+    for call in re.finditer(r"audit\.record\(\s*AuditKind\.\w+,\s*([^\n]+)", source):
+        written |= set(re.findall(r'"([a-z_]+)"', call.group(1)))
+    assert len(written) > 30  # the scan did find the calls
+    assert written - set(labels.AUDIT_ACTIONS) == set()
