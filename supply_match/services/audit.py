@@ -22,7 +22,6 @@ from sqlalchemy import select
 from supply_match import acting, clock
 from supply_match.extensions import db
 from supply_match.models import AuditEntry, AuditKind, DeliveryPlan, Order, Product, User
-from supply_match.services.county import settings as county_settings
 from supply_match.services.documents import spreadsheets as sheets
 from supply_match.services.documents.spreadsheets import Column
 from supply_match.services.fields import parse_date, text_field
@@ -199,6 +198,9 @@ def entries_query(filters: AuditFilters):
 
 def county_day_bounds(day: date) -> tuple[datetime, datetime]:
     """The county's calendar day as naive UTC moments [start, end)."""
+    # Imported here: county.accounts writes entries and county.settings imports it.
+    from supply_match.services.county import settings as county_settings
+
     zone = ZoneInfo(county_settings.current().time_zone)
     start = datetime.combine(day, time(0), zone)
     end = datetime.combine(day + timedelta(days=1), time(0), zone)
@@ -210,6 +212,8 @@ def county_day_bounds(day: date) -> tuple[datetime, datetime]:
 
 def local_time(entry: AuditEntry) -> datetime:
     """When the entry was written, on the county's clock."""
+    from supply_match.services.county import settings as county_settings
+
     return clock.to_zone(entry.at, county_settings.current().time_zone)
 
 

@@ -24,6 +24,7 @@ from jinja2 import BaseLoader
 from supply_match.extensions import db
 from supply_match.models import PlanningJob, Role
 from supply_match.services.county import signup, tokens
+from supply_match.services.delivery import household_page
 from supply_match.services.delivery import links as volunteer_links
 from supply_match.services.planning.day import plan_day
 from supply_match.services.planning.publishing import publish
@@ -117,6 +118,8 @@ def world(county):
         "outlet_id": county["outlet"].id,
         "product_id": county["urea"].id,
         "stop_id": run.stops[0].id,
+        "run_id": run.id,
+        "household_token": household_page.token_for(orders[0].household),
         "township_id": county["township"].id,
         "village_id": village.id,
         "volunteer_id": run.volunteer_id,
@@ -175,12 +178,32 @@ def _pages_only_a_post_or_an_odd_state_shows(world, failures):
         ("dispatcher", "get", f"/plans/{(DAY + timedelta(days=400)).isoformat()}", None),
         ("anonymous", "get", f"/signup/{ids['code']}/thanks", None),
         ("cadre", "get", "/account/password", None),
+        ("admin", "post", f"/admin/users/{ids['user_id']}/active", {"active": "0"}),
+        ("anonymous", "get", "/h/not-a-token", None),
     ]  # fmt: skip
     for role, method, path, data in asks:
         response = getattr(clients[role], method)(path, data=data)
         if response.status_code >= 500:
             failures.append(f"{method.upper()} {path} as {role}: {response.status_code}")
         db.session.rollback()
+    _a_proposal_shown(world, failures)
+
+
+def _a_proposal_shown(world, failures):
+    """Withdrawing a volunteer from the published day ends in a proposal page."""
+    from supply_match.queue import work_one
+
+    dispatcher, ids = world["clients"]["dispatcher"], world["ids"]
+    asked = dispatcher.post(
+        f"/plans/{ids['day']}/volunteers/{ids['volunteer_id']}/withdraw", data={"confirmed": "1"}
+    )
+    assert asked.status_code == 302, asked.status_code
+    assert work_one(current_app.extensions["queue"])
+    job_id = asked.location.rsplit("/", 1)[-1]
+    response = dispatcher.get(f"/plans/jobs/{job_id}")
+    if response.status_code != 200:
+        failures.append(f"GET /plans/jobs/{job_id} (a proposal): {response.status_code}")
+    db.session.rollback()
 
 
 def _template_files() -> set[str]:
