@@ -177,3 +177,22 @@ def test_the_language_switch_is_remembered_on_the_phone_and_the_script_speaks_it
     page.wait_for_selector(f'li.stop[data-stop-id="{stop_id}"]')
     assert page.locator("html").get_attribute("lang") == "zh-CN"
     assert "未送达" in stop.locator(".stop-status").inner_text()
+
+
+def test_a_refresh_keeps_the_form_the_volunteer_has_open(live_server, phone_page, published_run):
+    """The page redraws every stop when it refreshes: a reason being chosen stays chosen."""
+    token = volunteer_links.token_for(published_run.volunteer)
+    stop_id = published_run.stops[0].id
+    page = phone_page
+    page.goto(f"{live_server.url}/v/{token}")
+    stop = page.locator(f'li.stop[data-stop-id="{stop_id}"]')
+    stop.wait_for()
+    page.wait_for_load_state("networkidle")  # the first refresh is done
+    stop.locator('[data-action="failed"]').click()
+    stop.locator('select[name="reason"]').select_option("nobody_home")
+    with page.expect_response(lambda response: "day.json" in response.url):
+        page.evaluate("window.dispatchEvent(new Event('online'))")  # sync, then refresh
+    page.wait_for_timeout(200)  # the redraw after the answer
+    redrawn = page.locator(f'li.stop[data-stop-id="{stop_id}"]')
+    assert redrawn.locator(".fail-form").is_visible()
+    assert redrawn.locator('select[name="reason"]').input_value() == "nobody_home"

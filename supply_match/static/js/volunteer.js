@@ -115,8 +115,45 @@
     return p;
   }
 
+  /* A refresh redraws every stop: a form the volunteer has open (a reason being chosen,
+     money being typed) is kept open with what was entered, not closed under their thumb. */
+  function checkable(field) { return field.type === "checkbox" || field.type === "radio"; }
+
+  function fieldKey(field) { return checkable(field) ? field.name + "=" + field.value : field.name; }
+
+  function openForms(root) {
+    var open = [];
+    root.querySelectorAll("li.stop").forEach(function (item) {
+      item.querySelectorAll(".deliver-form, .fail-form").forEach(function (form) {
+        if (form.hidden) { return; }
+        var values = {};
+        form.querySelectorAll("input[name], select[name], textarea[name]").forEach(function (field) {
+          values[fieldKey(field)] = checkable(field) ? field.checked : field.value;
+        });
+        open.push({ stopId: item.dataset.stopId, form: form.className, values: values });
+      });
+    });
+    return open;
+  }
+
+  function reopenForms(root, open) {
+    open.forEach(function (kept) {
+      var item = root.querySelector('li.stop[data-stop-id="' + kept.stopId + '"]');
+      if (!item || item.querySelector('[data-action="failed"]').hidden) { return; }
+      var form = item.querySelector("." + kept.form.split(" ")[0]);
+      if (!form) { return; }
+      form.hidden = false;
+      form.querySelectorAll("input[name], select[name], textarea[name]").forEach(function (field) {
+        var key = fieldKey(field);
+        if (!(key in kept.values)) { return; }
+        if (checkable(field)) { field.checked = kept.values[key]; } else { field.value = kept.values[key]; }
+      });
+    });
+  }
+
   function render() {
     var root = document.getElementById("runs");
+    var open = openForms(root);
     root.textContent = "";
     if (!day) {
       root.appendChild(emptyLine(TEXTS.no_day));
@@ -192,6 +229,7 @@
       });
       root.appendChild(section);
     });
+    reopenForms(root, open);
     showLinkedStop();
   }
 
