@@ -3,15 +3,13 @@ stops that will move), add orders, and accept or discard the re-planned proposal
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from routes.access import role_required
 from routes.plans import STAFF, _day, _plan_or_404
 from supply_match import urls
-from supply_match.extensions import db
-from supply_match.models import PlanningJob
 from supply_match.services.fields import id_value
 from supply_match.services.planning import day_changes, proposals
 from supply_match.services.planning import jobs as planning_jobs
@@ -73,17 +71,10 @@ def add_orders(day: str):
     return _request(day, plan, day_changes.DayChange(order_ids=tuple(order_ids)))
 
 
-def _job_with_proposal(job_id: int) -> PlanningJob:
-    job = db.get_or_404(PlanningJob, job_id)
-    if proposals.proposal_of(job) is None:
-        abort(404)
-    return job
-
-
 @bp.post("/jobs/<int:job_id>/accept")
 @role_required(*STAFF)
 def accept(job_id: int):
-    job = _job_with_proposal(job_id)
+    job = proposals.job_with_proposal(job_id)
     try:
         version = proposals.accept(job, current_user, site_url=urls.site_url())
     except proposals.ProposalError as error:
@@ -109,7 +100,7 @@ def accept(job_id: int):
 @bp.post("/jobs/<int:job_id>/discard")
 @role_required(*STAFF)
 def discard(job_id: int):
-    job = _job_with_proposal(job_id)
+    job = proposals.job_with_proposal(job_id)
     try:
         proposals.discard(job, current_user)
     except proposals.ProposalError as error:

@@ -164,17 +164,10 @@ def add_orders(day: str):
     return _request_change(day, DayChange(order_ids=tuple(order_ids or ())), errors)
 
 
-def _job_with_proposal(job_id: int) -> PlanningJob:
-    job = db.get_or_404(PlanningJob, job_id)
-    if proposals.proposal_of(job) is None:
-        abort(404)
-    return job
-
-
 @bp.post("/jobs/<int:job_id>/accept")
 @role_required(*DISPATCH)
 def accept_proposal(job_id: int):
-    job = _job_with_proposal(job_id)
+    job = proposals.job_with_proposal(job_id)
     try:
         proposals.accept(job, current_user, site_url=urls.site_url())
     except proposals.ProposalError as error:
@@ -185,7 +178,7 @@ def accept_proposal(job_id: int):
 @bp.post("/jobs/<int:job_id>/discard")
 @role_required(*DISPATCH)
 def discard_proposal(job_id: int):
-    job = _job_with_proposal(job_id)
+    job = proposals.job_with_proposal(job_id)
     try:
         proposals.discard(job, current_user)
     except proposals.ProposalError as error:

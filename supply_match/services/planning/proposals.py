@@ -40,6 +40,7 @@ from supply_match.models import (
 from supply_match.services import audit
 from supply_match.services.county import settings as county_settings
 from supply_match.services.documents import route_sheets
+from supply_match.services.errors import NotFoundError
 from supply_match.services.planning import day_changes, reoptimizing
 from supply_match.services.planning.publishing import planned_order_ids
 from supply_match.services.planning.settings import PlanningError, PlanningSettings
@@ -180,6 +181,15 @@ def work_out(job: PlanningJob, progress: Callable[[int, str], None]) -> dict:
         )
         db.session.rollback()  # only read; nothing to keep
     return {"proposal": proposal, "plan_id": proposal["plan_id"]}
+
+
+def job_with_proposal(job_id: int) -> PlanningJob:
+    """The job ``job_id`` if it holds a proposal; ``NotFoundError`` otherwise (no such job,
+    or one that planned a draft), answered 404 by the pages and the API alike."""
+    job = db.session.get(PlanningJob, job_id)
+    if job is None or proposal_of(job) is None:
+        raise NotFoundError()
+    return job
 
 
 def proposal_of(job: PlanningJob) -> dict | None:
