@@ -114,13 +114,17 @@ def test_phones_post_without_a_csrf_token_even_with_csrf_on(app, day):
 
 
 def test_two_tabs_marking_the_same_stop_at_once_hand_over_the_goods_once(app, day, monkeypatch):
+    import sys
     import threading
+    import traceback
 
     from supply_match.services.delivery import phone_updates as delivery
 
     # Hold both requests right after each has read the stop as pending, so that both
     # go on to change it at the same time.
     both_read = threading.Barrier(2)
+    stuck: list[str] = []
+    tabs: list[threading.Thread] = []
     decide = delivery._decide
     first_read = threading.local()
 
@@ -131,7 +135,17 @@ def test_two_tabs_marking_the_same_stop_at_once_hand_over_the_goods_once(app, da
             # Long enough for a loaded machine to bring the other tab here (seen to take
             # over 10 s while the other test worker ran Chromium); a lock that kept it
             # away for good still breaks the barrier and fails the test.
-            both_read.wait(timeout=45)
+            try:
+                both_read.wait(timeout=45)
+            except threading.BrokenBarrierError:
+                # Say where the other tab was held, so that a failure names its cause.
+                stacks = sys._current_frames()
+                stuck.extend(
+                    "".join(traceback.format_stack(stacks[thread.ident]))
+                    for thread in tabs
+                    if thread.ident in stacks and thread.ident != threading.get_ident()
+                )
+                raise
         return answer
 
     monkeypatch.setattr(delivery, "_decide", decide_then_wait)
@@ -145,20 +159,26 @@ def test_two_tabs_marking_the_same_stop_at_once_hand_over_the_goods_once(app, da
     token = volunteer_links.token_for(run.volunteer)
     start = threading.Barrier(2)
     answers = []
+    failures: list[str] = []
 
     def tab(body):
         client = app.test_client()
         start.wait()
         response = client.post(f"/v/{token}/updates", json=body)
+        if response.status_code != 200:
+            failures.append(f"{response.status_code} {response.get_data(as_text=True)[:500]}")
+            return
         answers.append(response.get_json()["results"][0])
 
     bodies = [{"changes": [change(stop, name)]} for name in ("tab-a", "tab-b")]
-    tabs = [threading.Thread(target=tab, args=(body,)) for body in bodies]
+    tabs.extend(threading.Thread(target=tab, args=(body,)) for body in bodies)
     for thread in tabs:
         thread.start()
     for thread in tabs:
         thread.join(timeout=120)
 
+    assert not stuck, "the other tab never read the stop; it was held at:\n" + stuck[0]
+    assert not failures, failures
     assert sorted(a["outcome"] for a in answers) == ["applied", "applied"]
     db.session.expire_all()
     assert stop.status == "delivered"
