@@ -193,3 +193,53 @@ def test_with_no_stock_nothing_changes_and_every_line_shows_its_shortfall(app):
     assert not result.changed
     assert order.status == OrderStatus.SUBMITTED
     assert [(s.order_id, s.missing) for s in result.shortfalls] == [(order.id, Decimal(2))]
+
+
+def test_a_households_two_orders_are_matched_to_one_outlet_so_it_is_visited_once(app):
+    # Outlet A is nearer and holds urea but no seed; B holds both. Each order alone would
+    # go to its own nearest outlet able to cover it (urea from A, seed from B): two
+    # outlets, two visits on the day. Kept together, both come from B.
+    a, b = _outlets()
+    urea = factories.product(name="尿素")
+    seed = factories.product(name="玉米种子", unit_weight_kg=1)
+    factories.stock(a, urea, 10)
+    factories.stock(b, urea, 10)
+    factories.stock(b, seed, 10)
+    household = factories.household(**NEAR_A)
+    urea_order = factories.order(household=household, lines=[(urea, 2)])
+    seed_order = factories.order(household=household, lines=[(seed, 2)])
+    neighbour_order = factories.order(household=factories.household(**NEAR_A), lines=[(urea, 2)])
+    db.session.commit()
+
+    run_matching()
+
+    def outlets_of(order):
+        return {allocation.outlet_id for line in order.lines for allocation in line.allocations}
+
+    assert outlets_of(urea_order) | outlets_of(seed_order) == {b.id}
+    assert outlets_of(neighbour_order) == {a.id}  # a household on its own keeps the nearest
+
+
+def test_a_household_whose_home_stock_is_taken_by_more_urgent_orders_chooses_another(app):
+    # B is nearer to both households but holds urea for one of them only; the priority
+    # household takes it, and the other's whole order goes to A rather than being split.
+    a, b = _outlets()
+    urea = factories.product(name="尿素")
+    seed = factories.product(name="玉米种子", unit_weight_kg=1)
+    factories.stock(a, urea, 10)
+    factories.stock(a, seed, 10)
+    factories.stock(b, urea, 3)
+    factories.stock(b, seed, 10)
+    urgent = factories.order(
+        household=factories.household(**NEAR_B), lines=[(urea, 3), (seed, 1)], priority=1
+    )
+    later = factories.order(household=factories.household(**NEAR_B), lines=[(urea, 2), (seed, 1)])
+    db.session.commit()
+
+    run_matching()
+
+    def outlets_of(order):
+        return {allocation.outlet_id for line in order.lines for allocation in line.allocations}
+
+    assert outlets_of(urgent) == {b.id}
+    assert outlets_of(later) == {a.id}

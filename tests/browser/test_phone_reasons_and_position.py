@@ -93,3 +93,54 @@ def test_the_position_is_shared_only_after_the_switch_is_turned_on(
 
     page.reload()  # remembered by the phone
     assert page.locator("#share-position").is_checked()
+
+
+def baidu_link_followed(page, stop_id) -> str:
+    """The Baidu link of a stop as the phone follows it (the navigation itself stopped)."""
+    return page.evaluate(
+        """(stopId) => {
+            const link = [...document.querySelectorAll(
+                `li.stop[data-stop-id="${stopId}"] .stop-nav a`)].find(
+                (a) => a.href.startsWith("https://api.map.baidu.com/"));
+            const stay = (event) => event.preventDefault();
+            document.addEventListener("click", stay);
+            link.click();
+            document.removeEventListener("click", stay);
+            return link.href;
+        }""",
+        stop_id,
+    )
+
+
+def test_baidu_directions_start_at_the_stop_before_or_where_the_phone_is(
+    live_server, phone_page, published_run, backend
+):
+    from urllib.parse import parse_qs, urlsplit
+
+    first, second = published_run.stops[0], published_run.stops[1]
+    page = phone_page
+    page.context.grant_permissions(["geolocation"])
+    page.context.set_geolocation({"latitude": 29.3051, "longitude": 108.1852, "accuracy": 9})
+    page.goto(f"{live_server.url}/v/{volunteer_links.token_for(published_run.volunteer)}")
+    page.wait_for_selector(f'li.stop[data-stop-id="{second.id}"]')
+
+    # Not sharing its position: from the outlet to the first stop, from it to the second.
+    for stop, start in ((first, published_run.outlet.name), (second, first.household.name)):
+        query = parse_qs(urlsplit(baidu_link_followed(page, stop.id)).query)
+        assert urlsplit(baidu_link_followed(page, stop.id)).path == "/direction"
+        assert query["origin"][0].endswith(f"|name:{start}")
+        assert query["destination"][0].endswith(f"|name:{stop.household.name}")
+        assert query["coord_type"] == ["bd09ll"] and query["mode"] == ["driving"]
+
+    # Sharing: from where the phone is, in the phone's own coordinates.
+    page.locator("#share-position").check()
+    page.wait_for_function("() => localStorage.getItem('supply-match-share-position') === 'true'")
+    for _ in range(50):
+        query = parse_qs(urlsplit(baidu_link_followed(page, second.id)).query)
+        if query["coord_type"] == ["wgs84"]:
+            break
+        page.wait_for_timeout(200)
+    assert query["origin"] == ["latlng:29.3051,108.1852|name:我的位置"]
+    assert query["destination"] == [
+        f"latlng:{second.lat},{second.lon}|name:{second.household.name}"
+    ]

@@ -30,24 +30,43 @@ from supply_match.services.intake.payments import payment_label
 from supply_match.services.supply.amounts import order_stop_dues, pricing_loads
 from supply_match.services.supply.money import yuan
 
+# Who opens Baidu's map, as its URI API asks every caller to say.
+BAIDU_SOURCE = "webapp.supply_match.volunteer"
 
-def navigation_links(lat: float, lon: float, name: str) -> dict[str, str]:
-    """Amap wants GCJ-02, Baidu BD-09, and the phone's own map app (geo: URI) WGS-84.
 
-    Amap's link asks for driving directions to the place; without a start it plans from
-    where the phone is. Baidu's web page cannot locate the phone, so it shows the marker."""
+def navigation_links(
+    lat: float, lon: float, name: str, origin: tuple[float, float, str] | None = None
+) -> dict[str, str]:
+    """Links that open a map app on the way to a place.
+
+    Amap wants GCJ-02, Baidu BD-09, and the phone's own map app (geo: URI) WGS-84. Amap's
+    link asks for driving directions; without a start it plans from where the phone is.
+    Baidu's web page cannot locate the phone and needs a start: given ``origin`` (the
+    stop before, or the outlet for the first stop; the page puts the phone's own position
+    there when it knows it), its link asks for directions from there, else it shows the
+    place's marker."""
     g_lat, g_lon = geo.wgs84_to_gcj02(lat, lon)
     b_lat, b_lon = geo.wgs84_to_bd09(lat, lon)
     label = quote(name)
+    if origin is None:
+        baidu = (
+            f"https://api.map.baidu.com/marker?location={b_lat:.6f},{b_lon:.6f}&title={label}"
+            f"&content={label}&output=html&coord_type=bd09ll&src={BAIDU_SOURCE}"
+        )
+    else:
+        o_lat, o_lon = geo.wgs84_to_bd09(origin[0], origin[1])
+        baidu = (
+            "https://api.map.baidu.com/direction"
+            f"?origin={quote(f'latlng:{o_lat:.6f},{o_lon:.6f}|name:{origin[2]}')}"
+            f"&destination={quote(f'latlng:{b_lat:.6f},{b_lon:.6f}|name:{name}')}"
+            f"&mode=driving&output=html&coord_type=bd09ll&src={BAIDU_SOURCE}"
+        )
     return {
         "amap": (
             f"https://uri.amap.com/navigation?to={g_lon:.6f},{g_lat:.6f},{label}"
             "&mode=car&policy=1&src=supply_match&coordinate=gaode&callnative=1"
         ),
-        "baidu": (
-            f"https://api.map.baidu.com/marker?location={b_lat:.6f},{b_lon:.6f}&title={label}"
-            f"&content={label}&output=html&coord_type=bd09ll&src=supply_match"
-        ),
+        "baidu": baidu,
         "geo": f"geo:{lat:.6f},{lon:.6f}?q={lat:.6f},{lon:.6f}({label})",
     }
 
@@ -97,8 +116,11 @@ def _stop_money(stop, dues: dict[tuple[int, int], int | None]) -> dict:
     }
 
 
-def _stop_data(stop, dues: dict, load: dict[tuple[str, str], object]) -> dict:
-    """One stop as the phone shows it; its goods are added to the run's ``load``."""
+def _stop_data(
+    stop, dues: dict, load: dict[tuple[str, str], object], origin: tuple[float, float, str]
+) -> dict:
+    """One stop as the phone shows it, with directions from ``origin`` (the place before
+    it on the run); its goods are added to the run's ``load``."""
     items = []
     for item in stop.items:
         product = item.order_line.product
@@ -124,7 +146,7 @@ def _stop_data(stop, dues: dict, load: dict[tuple[str, str], object]) -> dict:
         "failure_reason": failure_reason_text(stop.failure_reason),
         "lat": stop.lat,
         "lon": stop.lon,
-        "navigation": navigation_links(stop.lat, stop.lon, name),
+        "navigation": navigation_links(stop.lat, stop.lon, name, origin),
         "correction": correction_shown(stop),
         **_stop_money(stop, dues),
     }
@@ -132,8 +154,11 @@ def _stop_data(stop, dues: dict, load: dict[tuple[str, str], object]) -> dict:
 
 def _run_data(run: DeliveryRun, dues: dict) -> dict:
     load: dict[tuple[str, str], object] = {}
-    stops = [_stop_data(stop, dues, load) for stop in run.stops]
     outlet = run.outlet
+    stops, origin = [], (outlet.lat, outlet.lon, outlet.name)
+    for stop in run.stops:
+        stops.append(_stop_data(stop, dues, load, origin))
+        origin = (stop.lat, stop.lon, stops[-1]["name"])
     return {
         "id": run.id,
         "date": run.plan.delivery_date.isoformat(),
@@ -148,6 +173,8 @@ def _run_data(run: DeliveryRun, dues: dict) -> dict:
         "outlet": {
             "name": outlet.name,
             "address": outlet.address,
+            "lat": outlet.lat,
+            "lon": outlet.lon,
             "navigation": navigation_links(outlet.lat, outlet.lon, outlet.name),
         },
         "load": [

@@ -5,9 +5,11 @@ every open line supplies its missing quantity, which flows either to an outlet h
 the product (cost: the weight times the road distance to the delivery point) or to a
 shortfall node. Leaving a unit short costs more than any transport, and more for urgent
 orders: higher priority first, then older, so that when a product is short those orders
-are covered first. To keep an order's lines at one outlet, each order has a home outlet
-(the nearest that could cover all its open lines); other outlets cost as much again as
-the longest haul, so lines leave home only when its stock runs out.
+are covered first. To keep a household's goods at one outlet (one visit on a delivery
+day, not one per outlet), each household has a home outlet: the nearest that can still
+cover all its orders' open lines once the households before it (more urgent, then
+older) have taken theirs. Other outlets cost as much again as the longest haul, so lines
+leave home only when its stock runs out.
 
 Existing allocations are kept as they are, so running matching again with nothing new
 changes nothing.
@@ -116,25 +118,28 @@ def _available_stock() -> dict[tuple[int, int], Stock]:
 
 
 def _home_outlet(
-    order: Order, near: list[tuple[float, int]], available: dict[tuple[int, int], int]
+    lines: list[OrderLine], near: list[tuple[float, int]], left: dict[tuple[int, int], int]
 ) -> int | None:
-    """The nearest outlet that could cover all of the order's open lines, else the one
-    that covers the most weight."""
+    """The nearest outlet whose stock ``left`` covers all of ``lines``' shortfalls, else the
+    one that covers the most weight of them; what it covers is taken off ``left``."""
     best, best_kg = None, -1.0
     for _distance, outlet_id in near:
         covered_kg = 0.0
         whole = True
-        for line in order.lines:
+        for line in lines:
             need = int(line.shortfall * SCALE)
-            if need <= 0:
-                continue
-            have = available.get((outlet_id, line.product_id), 0)
+            have = left.get((outlet_id, line.product_id), 0)
             covered_kg += min(have, need) * float(line.product.unit_weight_kg)
             whole = whole and have >= need
         if whole:
-            return outlet_id
+            best = outlet_id
+            break
         if covered_kg > best_kg:
             best, best_kg = outlet_id, covered_kg
+    for line in lines if best is not None else ():
+        key = (best, line.product_id)
+        if key in left:
+            left[key] -= min(left[key], int(line.shortfall * SCALE))
     return best
 
 
@@ -200,7 +205,7 @@ def _haulage(
     orders: list[Order], outlets: dict[int, Outlet], available: dict[tuple[int, int], int]
 ) -> _Haulage:
     distance_km: dict[tuple[int, int], float] = {}
-    home: dict[int, int | None] = {}
+    near_by_order: dict[int, list[tuple[float, int]]] = {}
     for order in orders:
         lat, lon = order.delivery_location
         wanted = {line.product_id for line in order.lines if line.shortfall > 0}
@@ -211,13 +216,42 @@ def _haulage(
         )[:CANDIDATE_OUTLETS]
         for d, outlet_id in near:
             distance_km[order.id, outlet_id] = d
-        home[order.id] = _home_outlet(order, near, available)
+        near_by_order[order.id] = near
+    rank = {order.id: index for index, order in enumerate(orders)}
+    home: dict[int, int | None] = {}
+    left = dict(available)
+    for household_orders in _households_most_urgent_first(orders, rank):
+        lines = [line for order in household_orders for line in order.lines if line.shortfall > 0]
+        # The outlets near any of its orders (they share the household's delivery point
+        # unless an order names a field of its own), nearest first.
+        near = sorted({pair for order in household_orders for pair in near_by_order[order.id]})
+        outlet_id = _home_outlet(lines, near, left)
+        for order in household_orders:
+            home[order.id] = outlet_id
+            if outlet_id is not None and (order.id, outlet_id) not in distance_km:
+                lat, lon = order.delivery_location
+                outlet = outlets[outlet_id]
+                distance_km[order.id, outlet_id] = (
+                    geo.road_distance_m(lat, lon, outlet.lat, outlet.lon) / 1000
+                )
     return _Haulage(
         distance_km=distance_km,
         home=home,
         max_haul=int(max(distance_km.values(), default=1.0) * 10) + 1,
-        rank={order.id: index for index, order in enumerate(orders)},
+        rank=rank,
         total=len(orders),
+    )
+
+
+def _households_most_urgent_first(orders: list[Order], rank: dict[int, int]) -> list[list[Order]]:
+    """The open orders grouped by household, the group holding the most urgent order
+    (highest priority, then oldest) first: it chooses its home outlet first."""
+    groups: dict[int, list[Order]] = defaultdict(list)
+    for order in orders:
+        groups[order.household_id].append(order)
+    return sorted(
+        groups.values(),
+        key=lambda group: min((-order.priority, rank[order.id]) for order in group),
     )
 
 

@@ -96,12 +96,34 @@
     return { status: stop.status, queued: false, reason: stop.failure_reason || "" };
   }
 
-  function navigationLinks(container, navigation) {
+  /* Baidu's web map cannot find the phone: where the page knows the phone's position (it
+     is shared), directions start there rather than at the stop before. */
+  function baiduFromHere(place) {
+    var url = new URL("https://api.map.baidu.com/direction");
+    url.searchParams.set("origin", "latlng:" + lastPosition.lat + "," + lastPosition.lon +
+      "|name:" + TEXTS.nav_here);
+    url.searchParams.set("destination", "latlng:" + place.lat + "," + place.lon + "|name:" +
+      place.name);
+    [["mode", "driving"], ["output", "html"], ["coord_type", "wgs84"],
+     ["src", "webapp.supply_match.volunteer"]].forEach(function (pair) {
+      url.searchParams.set(pair[0], pair[1]);
+    });
+    return url.toString();
+  }
+
+  function navigationLinks(container, navigation, place) {
     var links = [["amap", TEXTS.nav_amap], ["baidu", TEXTS.nav_baidu], ["geo", TEXTS.nav_geo]];
     container.textContent = "";
     links.forEach(function (pair) {
       var a = document.createElement("a");
-      a.href = navigation[pair[0]];
+      a.href = pair[0] === "baidu" && lastPosition ? baiduFromHere(place) : navigation[pair[0]];
+      if (pair[0] === "baidu") {
+        /* The position may have come since the stops were drawn: the link is made again
+           as it is followed. */
+        a.addEventListener("click", function () {
+          if (lastPosition) { a.href = baiduFromHere(place); }
+        });
+      }
       a.textContent = pair[1];
       a.rel = "noopener";
       container.appendChild(a);
@@ -182,7 +204,7 @@
         li.textContent = line.product + " " + line.quantity + line.unit;
         loadList.appendChild(li);
       });
-      navigationLinks(section.querySelector(".outlet-nav"), run.outlet.navigation);
+      navigationLinks(section.querySelector(".outlet-nav"), run.outlet.navigation, run.outlet);
       var list = section.querySelector(".stops");
       var nextMarked = false;
       run.stops.forEach(function (stop) {
@@ -223,7 +245,7 @@
           call.textContent = say("call", { mobile: stop.mobile });
           item.querySelector(".stop-call").appendChild(call);
         }
-        navigationLinks(item.querySelector(".stop-nav"), stop.navigation);
+        navigationLinks(item.querySelector(".stop-nav"), stop.navigation, stop);
         wireStop(item, run, stop, state);
         list.appendChild(item);
       });
