@@ -8,6 +8,7 @@ skipping tests.
 from __future__ import annotations
 
 import atexit
+import gc
 import os
 import shutil
 import tempfile
@@ -78,6 +79,20 @@ def make_app(database_url: str, **overrides) -> Flask:
     return create_app(settings)
 
 
+# Collect the young generation after this many allocations (Python's default is 700), and
+# the old ones rarely: the suite's processes are short-lived and their memory is cheap.
+TEST_GC_THRESHOLDS = (50_000, 20, 50)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Move what every test shares (modules, the collected items) out of the collector's
+    way: each test builds an app and its URL map, and a full collection over everything
+    still alive cost about 0.25 s every few tests (a fifth of the suite's time)."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*TEST_GC_THRESHOLDS)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def compiled_catalogs() -> None:
     """`make translations` compiles the message catalogs; do it here too when they are
@@ -114,11 +129,28 @@ def migrated_database_url(request: pytest.FixtureRequest, backend: str) -> str:
     return url
 
 
+_EMPTY_POSTGRESQL: dict[str, str] = {}
+
+
 def _empty_all_tables() -> None:
+    """Every table emptied and every id counting from 1 again, for the next test."""
     tables = list(reversed(db.metadata.sorted_tables))
     if db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{table.name}"' for table in tables)
-        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        # DELETE and a sequence restart, in one round trip: a TRUNCATE of all 43 tables
+        # took 0.2 s a test (new files for each table), this takes 0.04 s.
+        url = str(db.engine.url)
+        if url not in _EMPTY_POSTGRESQL:
+            sequences = db.session.scalars(
+                text(
+                    "SELECT quote_ident(sequence_schema) || '.' || quote_ident(sequence_name)"
+                    " FROM information_schema.sequences"
+                )
+            ).all()
+            _EMPTY_POSTGRESQL[url] = "; ".join(
+                [f'DELETE FROM "{table.name}"' for table in tables]
+                + [f"ALTER SEQUENCE {name} RESTART" for name in sequences]
+            )
+        db.session.connection().exec_driver_sql(_EMPTY_POSTGRESQL[url])
     else:
         for table in tables:
             db.session.execute(table.delete())
