@@ -170,6 +170,7 @@ def app(migrated_database_url: str) -> Iterator[Flask]:
             db.session.rollback()
             _empty_all_tables()
             db.session.remove()
+            db.engine.dispose()  # its connections closed now, not when it is collected
             db.engine.dispose()
     if guard.failure():
         pytest.fail(

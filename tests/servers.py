@@ -129,7 +129,9 @@ def create_database(admin_url: str, name: str) -> None:
     while True:
         try:
             with engine.connect() as connection:
-                connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
+                # A session fixture made again (a worker switching backends) finds the
+                # old database's connections still open in engines not yet collected.
+                connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
                 connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
             break
         except sa.exc.OperationalError:
