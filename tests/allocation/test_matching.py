@@ -243,3 +243,28 @@ def test_a_household_whose_home_stock_is_taken_by_more_urgent_orders_chooses_ano
 
     assert outlets_of(urgent) == {b.id}
     assert outlets_of(later) == {a.id}
+
+
+def test_a_households_orders_for_different_weeks_each_keep_their_nearest_outlet(app):
+    # The seed is wanted a month after the urea: never one visit, so the urea still comes
+    # from the nearest outlet and only the seed from the other.
+    a, b = _outlets()
+    urea = factories.product(name="尿素")
+    seed = factories.product(name="玉米种子", unit_weight_kg=1)
+    factories.stock(a, urea, 10)
+    factories.stock(b, urea, 10)
+    factories.stock(b, seed, 10)
+    household = factories.household(**NEAR_A)
+    urea_order = factories.order(household=household, lines=[(urea, 2)])
+    seed_order = factories.order(
+        household=household,
+        lines=[(seed, 2)],
+        wanted_from=datetime(2020, 4, 6).date(),
+        wanted_to=datetime(2020, 4, 10).date(),
+    )
+    db.session.commit()
+
+    run_matching()
+
+    assert {x.outlet_id for x in urea_order.lines[0].allocations} == {a.id}
+    assert {x.outlet_id for x in seed_order.lines[0].allocations} == {b.id}

@@ -6,9 +6,9 @@ the product (cost: the weight times the road distance to the delivery point) or 
 shortfall node. Leaving a unit short costs more than any transport, and more for urgent
 orders: higher priority first, then older, so that when a product is short those orders
 are covered first. To keep a household's goods at one outlet (one visit on a delivery
-day, not one per outlet), each household has a home outlet: the nearest that can still
-cover all its orders' open lines once the households before it (more urgent, then
-older) have taken theirs. Other outlets cost as much again as the longest haul, so lines
+day, not one per outlet), the orders a household could receive on the same day share a
+home outlet: the nearest that can still cover all their open lines once the orders
+before them (more urgent, then older) have taken theirs. Other outlets cost as much again as the longest haul, so lines
 leave home only when its stock runs out.
 
 Existing allocations are kept as they are, so running matching again with nothing new
@@ -244,14 +244,28 @@ def _haulage(
 
 
 def _households_most_urgent_first(orders: list[Order], rank: dict[int, int]) -> list[list[Order]]:
-    """The open orders grouped by household, the group holding the most urgent order
-    (highest priority, then oldest) first: it chooses its home outlet first."""
-    groups: dict[int, list[Order]] = defaultdict(list)
+    """The open orders a household could receive on one day, grouped (orders of one
+    household whose wanted dates overlap, directly or through another of its orders);
+    the group holding the most urgent order (highest priority, then oldest) comes first,
+    as it chooses its home outlet first. Orders wanted at other times keep their own
+    nearest outlet: they never share a visit."""
+    by_household: dict[int, list[Order]] = defaultdict(list)
     for order in orders:
-        groups[order.household_id].append(order)
+        by_household[order.household_id].append(order)
+    groups: list[list[Order]] = []
+    for household_orders in by_household.values():
+        household_orders.sort(key=lambda order: (order.wanted_from, order.wanted_to, order.id))
+        group, group_end = [household_orders[0]], household_orders[0].wanted_to
+        for order in household_orders[1:]:
+            if order.wanted_from <= group_end:
+                group.append(order)
+                group_end = max(group_end, order.wanted_to)
+            else:
+                groups.append(group)
+                group, group_end = [order], order.wanted_to
+        groups.append(group)
     return sorted(
-        groups.values(),
-        key=lambda group: min((-order.priority, rank[order.id]) for order in group),
+        groups, key=lambda group: min((-order.priority, rank[order.id]) for order in group)
     )
 
 
