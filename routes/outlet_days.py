@@ -66,10 +66,8 @@ def packing_print(outlet_id: int, day: str):
 def labels_print(outlet_id: int, day: str):
     outlet = outlet_in_scope(outlet_id)
     packed = packing.day_packing(outlet, _day(day))
-    stop_link = packing.stop_link_builder(urls.volunteer_link_builder(urls.site_url()))
-    return render_template(
-        "outlets/labels_print.html", packed=packed, labels=packing.bag_labels(packed, stop_link)
-    )
+    labels = packing.bag_labels(packed, urls.outlet_stop_link_builder(urls.site_url()))
+    return render_template("outlets/labels_print.html", packed=packed, labels=labels)
 
 
 @bp.post("/<int:outlet_id>/runs/<int:run_id>/handover")

@@ -37,3 +37,9 @@ def household_link_builder(base_url: str) -> Callable[[str], str]:
     """A function from a household's token to their page's absolute URL (slips' QR codes
     are drawn by the worker, with no request)."""
     return _token_link_builder("household_link.page", base_url, "household_token")
+
+
+def outlet_stop_link_builder(base_url: str) -> Callable[[int], str]:
+    """A function from a stop's id to its page for the outlet's staff (a bag label's QR
+    code, printed with no request in the worker too)."""
+    return _token_link_builder("outlet_days.stop", base_url, "stop_id")

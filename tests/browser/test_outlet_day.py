@@ -12,8 +12,8 @@ from supply_match import urls
 from supply_match.extensions import db
 from supply_match.models import Role, StopPayment, StopStatus
 from supply_match.services.delivery import phone_updates
+from supply_match.services.delivery.links import link_for
 from supply_match.services.outlets import accounts
-from supply_match.services.outlets.packing import stop_link_builder
 from supply_match.services.planning.day import PlanningSettings, plan_day
 from supply_match.services.planning.publishing import publish
 from supply_match.services.supply.amounts import stop_dues
@@ -109,12 +109,12 @@ def test_an_outlets_day_from_prices_to_closing(
     board.context.close()
 
     # The volunteer collects the cash: the first stop online, the second offline. The
-    # phone opens from the second bag's label: its QR code is the volunteer's own link at
-    # that stop, shown and marked.
+    # phone opens at the second stop (the volunteer's own link with the stop in its
+    # fragment), shown and marked.
     phone = phone_page
     first, second = run.stops[0], run.stops[1]
-    label_link = stop_link_builder(urls.volunteer_link_builder(f"{url}/"))
-    phone.goto(label_link(run, second.id))
+    own_link = link_for(run.volunteer, urls.volunteer_link_builder(f"{url}/"))
+    phone.goto(f"{own_link}#stop-{second.id}")
     phone.wait_for_selector(f'li.stop.linked[data-stop-id="{second.id}"]')
     assert phone.locator("li.stop.linked").count() == 1
     stop = phone.locator(f'li.stop[data-stop-id="{first.id}"]')

@@ -243,29 +243,28 @@ def test_a_correction_on_the_page_needs_a_closed_day_and_a_note(client, auth, pr
     assert "未标记" in refused.get_data(as_text=True)
 
 
-def test_a_bag_labels_qr_code_opens_that_stop_on_the_carriers_phone(client, auth, priced_day):
+def test_a_bag_labels_qr_code_opens_the_stop_for_signed_in_staff_only(client, auth, priced_day):
     from urllib.parse import urlsplit
 
-    from supply_match import urls
-    from supply_match.services.delivery.links import link_for
+    from supply_match.services.delivery.links import token_for
     from supply_match.services.documents.route_sheets import qr_svg
 
     outlet = priced_day["outlet"]
     staff_of(outlet)
     auth.login("dianyuan")
     labels = client.get(day_url(outlet, "/labels")).get_data(as_text=True)
-    auth.logout()
     for run in priced_day["plan"].runs:
+        # The volunteer's own link is never on a bag: the bag goes to the household.
+        assert token_for(run.volunteer) not in labels
         for stop in run.stops:
-            page = link_for(run.volunteer, urls.volunteer_link_builder("http://localhost/"))
-            link = f"{page}#stop-{stop.id}"
+            link = f"http://localhost/outlets/stops/{stop.id}"
             assert qr_svg(link, scale=2) in labels
-            # Anyone holding the bag opens it without signing in: the volunteer's own
-            # page, whose day lists that stop.
-            path = urlsplit(link).path
-            assert client.get(path).status_code == 200
-            day = client.get(f"{path}/day.json").get_json()
-            assert stop.id in {s["id"] for r in day["runs"] for s in r["stops"]}
+            assert stop.household.name in client.get(urlsplit(link).path).get_data(as_text=True)
+    auth.logout()
+    # Whoever else scans it is asked to sign in, and sees nothing of the run.
+    stop = priced_day["plan"].runs[0].stops[0]
+    answer = client.get(f"/outlets/stops/{stop.id}")
+    assert answer.status_code == 302 and "/login" in answer.headers["Location"]
 
 
 def test_a_closed_days_goods_are_corrected_on_the_page(client, auth, priced_day):

@@ -29,7 +29,6 @@ from supply_match.models import (
     StopItem,
     Village,
 )
-from supply_match.services.delivery import links as volunteer_links
 from supply_match.services.documents.route_sheets import qr_svg, quantity_text
 from supply_match.services.errors import NotFoundError
 from supply_match.services.intake.payments import payment_label
@@ -241,25 +240,16 @@ class BagLabel:
     qr_svg: str
 
 
-def stop_link_builder(page_url: Callable[[str], str]) -> Callable[[DeliveryRun, int], str]:
-    """A function from (run, stop id) to that stop on the run's volunteer's own page:
-    their signed link (``page_url`` turns a token into its absolute URL, as
-    ``urls.volunteer_link_builder`` does) with the stop in the fragment, which never
-    reaches the server, so the page opens from the phone's cache offline too."""
-
-    def stop_link(run: DeliveryRun, stop_id: int) -> str:
-        return f"{volunteer_links.link_for(run.volunteer, page_url)}#stop-{stop_id}"
-
-    return stop_link
-
-
-def bag_labels(packing: DayPacking, stop_link: Callable[[DeliveryRun, int], str]) -> list[BagLabel]:
+def bag_labels(packing: DayPacking, stop_page_url: Callable[[int], str]) -> list[BagLabel]:
     """One label per household and stop, run by run in loading order; the QR code holds
-    ``stop_link(run, stop_id)``: whoever carries the bag opens that stop on their phone."""
+    ``stop_page_url(stop_id)`` (as ``urls.outlet_stop_link_builder`` gives): the stop's
+    page for the outlet's staff and the county, behind a sign-in. Not the volunteer's
+    own link: the bag goes to the household, and whoever holds that link sees the whole
+    run and can mark its stops."""
     labels = []
     for packed_run in packing.runs:
         for stop in packed_run.stops:
-            code = qr_svg(stop_link(packed_run.run, stop.stop_id), scale=2)
+            code = qr_svg(stop_page_url(stop.stop_id), scale=2)
             for order in stop.orders:
                 labels.append(
                     BagLabel(
