@@ -34,6 +34,15 @@ def stop_status(stop_id):
     return db.session.get(DeliveryStop, stop_id).status
 
 
+# True once the page and its day's data are in the service worker's cache.
+SAVED_FOR_OFFLINE = """async () => {
+    const app = document.getElementById("app");
+    const cache = await caches.open(app.dataset.cacheName);
+    return Boolean(await cache.match(window.location.pathname))
+        && Boolean(await cache.match(app.dataset.dayUrl));
+}"""
+
+
 def test_marks_made_offline_are_sent_once_when_the_signal_returns(
     live_server, phone_page, desktop_page, published_run, backend
 ):
@@ -57,6 +66,10 @@ def test_marks_made_offline_are_sent_once_when_the_signal_returns(
     stop.get_by_role("button", name="确认送达").click()
     page.wait_for_selector("#pending", state="hidden")
     assert stop_status(first.id) == StopStatus.DELIVERED
+
+    # The phone has saved the page and its day (the service worker's cache, filled once
+    # the worker is ready: on a busy machine that can come after the first mark).
+    page.wait_for_function(SAVED_FOR_OFFLINE, timeout=20_000)
 
     # The signal drops: the next stop is marked failed and waits on the phone.
     page.context.set_offline(True)

@@ -213,3 +213,15 @@ def test_the_same_change_sent_twice_at_once_is_stored_once(app, day):
         thread.join(timeout=60)
     assert [a["outcome"] for a in answers] == ["applied", "applied"]
     assert db.session.scalar(select(func.count()).select_from(StopUpdate)) == 1
+
+
+def test_the_page_saves_itself_in_the_cache_the_service_worker_reads_and_keeps(client, day):
+    import re
+
+    page = client.get(f"/v/{volunteer_links.token_for(day.runs[0].volunteer)}")
+    page_cache = re.search(r'data-cache-name="([^"]+)"', page.get_data(as_text=True)).group(1)
+    worker = client.get("/v/sw.js").get_data(as_text=True)
+    worker_cache = re.search(r'var CACHE = "([^"]+)";', worker).group(1)
+    # The worker deletes every cache of ours but its own when it is updated: a page saved
+    # under another name would be lost then.
+    assert page_cache == worker_cache
