@@ -73,6 +73,8 @@ def labels_print(outlet_id: int, day: str):
 @bp.post("/<int:outlet_id>/runs/<int:run_id>/handover")
 @role_required(*OUTLET_ROLES)
 def confirm_handover(outlet_id: int, run_id: int):
+    """The ticked form records a hand-over in full; one with shortages first asks on a
+    page naming them (a wrong shortage cannot be taken back), recorded once confirmed."""
     outlet = outlet_in_scope(outlet_id)
     form = request.form
     shortages = {
@@ -85,9 +87,26 @@ def confirm_handover(outlet_id: int, run_id: int):
         flash(_("Please tick that you checked the load before confirming."), "error")
         return redirect(_day_url(outlet.id, the_day))
     try:
-        done = handover.confirm_handover(current_user, outlet, run_id, shortages, form.get("note"))
+        done = handover.confirm_handover(
+            current_user,
+            outlet,
+            run_id,
+            shortages,
+            form.get("note"),
+            ask_about_shortages=form.get("confirm") != "1",
+        )
     except NotFoundError:
         abort(404)
+    except handover.ShortagesToConfirm as question:
+        return render_template(
+            "outlets/handover_confirm.html",
+            outlet=outlet,
+            day=the_day,
+            run_id=run_id,
+            question=question,
+            shortages={key: value for key, value in shortages.items() if str(value).strip()},
+            note=form.get("note", ""),
+        )
     except (handover.HandoverError, closing.DayClosedError) as error:
         flash(str(error), "error")
         return redirect(_day_url(outlet.id, the_day))
@@ -98,20 +117,32 @@ def confirm_handover(outlet_id: int, run_id: int):
     return redirect(_day_url(outlet.id, the_day))
 
 
-@bp.post("/<int:outlet_id>/stops/<int:stop_id>/return")
+@bp.route("/<int:outlet_id>/stops/<int:stop_id>/return", methods=["GET", "POST"])
 @role_required(*OUTLET_ROLES)
 def confirm_return(outlet_id: int, stop_id: int):
+    """GET (or a POST without ``confirm``) asks first, naming the goods; a confirmed POST
+    counts them back in, which cannot be undone."""
     outlet = outlet_in_scope(outlet_id)
-    the_day = _day(request.form.get("day", ""))
+    day_text = request.values.get("day", "")
+    # The day's page sends its day, to return to; a bag label's stop page may not.
+    back = (
+        _day_url(outlet.id, _day(day_text))
+        if day_text
+        else url_for("outlets.outlet", outlet_id=outlet.id)
+    )
+    confirmed = request.method == "POST" and request.form.get("confirm") == "1"
     try:
+        if not confirmed:
+            question = handover.return_to_confirm(outlet, stop_id)
+            return render_template("outlets/return_confirm.html", outlet=outlet, question=question)
         handover.confirm_return(current_user, outlet, stop_id)
     except NotFoundError:
         abort(404)
     except handover.HandoverError as error:
         flash(str(error), "error")
-    else:
-        flash(_("Goods taken back into the outlet."), "success")
-    return redirect(_day_url(outlet.id, the_day))
+        return redirect(back)
+    flash(_("Goods taken back into the outlet."), "success")
+    return redirect(back)
 
 
 @bp.get("/stops/<int:stop_id>")

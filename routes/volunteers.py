@@ -181,10 +181,18 @@ def applications():
 @bp.post("/applications/<int:application_id>")
 @role_required(*STAFF)
 def decide(application_id: int):
+    """Approving is one tap (a volunteer can be deactivated); declining asks first, as
+    the application then leaves the list for good."""
     try:
         if request.form.get("decision") == "approve":
             volunteer = signup.approve(application_id, current_user)
             flash(_("%(name)s is now a volunteer.", name=volunteer.name), "success")
+        elif request.form.get("confirmed") != "1":
+            return render_template(
+                "volunteers/confirm_decline.html",
+                application=signup.pending_application(application_id),
+                reason=request.form.get("reason", "").strip()[:200],
+            )
         else:
             signup.decline(application_id, current_user, request.form.get("reason", ""))
             flash(_("The application has been declined."), "success")

@@ -199,3 +199,39 @@ def test_undoing_a_refusal_whose_stock_went_elsewhere_is_a_conflict(day):
     result = mark(day, "undo-refusal", action="undo")
     assert result.outcome == "conflict" and "其他订单" in result.message
     assert figures(day)[0] == OrderStatus.CANCELLED
+
+
+def test_a_stop_whose_goods_came_back_cannot_be_corrected_to_delivered(day):
+    """The outlet counted the goods back onto its shelf: a correction to delivered (or back
+    to open, or to damaged on the way) would have the stock say the goods left, or were
+    lost, while they sit at the outlet."""
+    from supply_match.services.outlets import handover
+
+    mark(day, "nobody-then-back", reason="nobody_home")
+    handover.confirm_return(None, day["run"].outlet, day["stop"].id)
+    before = figures(day)
+    for status in ("delivered", "pending"):
+        with pytest.raises(corrections.CorrectionError) as refused:
+            correct(day, status)
+        assert "退回库存" in refused.value.errors["status"]
+        db.session.rollback()
+    with pytest.raises(corrections.CorrectionError) as lost:
+        correct(day, "failed", "damaged")
+    assert "退回库存" in lost.value.errors["reason"]
+    db.session.rollback()
+    assert figures(day) == before
+    stop = db.session.get(type(day["stop"]), day["stop"].id)
+    assert stop.status == StopStatus.FAILED and stop.corrected_at is None
+    # Another reason the goods on the shelf bear out is still corrected.
+    assert correct(day, "failed", "refused").failure_reason == "refused"
+    assert figures(day)[0] == OrderStatus.CANCELLED
+
+
+def test_the_volunteers_undo_is_refused_once_the_goods_came_back(day):
+    from supply_match.services.outlets import handover
+
+    mark(day, "nobody-back-soon", reason="nobody_home")
+    handover.confirm_return(None, day["run"].outlet, day["stop"].id)
+    result = mark(day, "undo-after-return", action="undo")
+    assert result.outcome == "conflict" and "退回库存" in result.message
+    assert db.session.get(type(day["stop"]), day["stop"].id).status == StopStatus.FAILED

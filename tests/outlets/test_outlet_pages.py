@@ -98,7 +98,8 @@ def test_hand_over_with_a_shortage_shows_on_the_dispatchers_page(client, auth, p
     )
     staff_of(outlet)
     auth.login("dianyuan")
-    data = {"day": DAY.isoformat(), "checked": "1", f"short-{urea.id}": "1"}
+    # "confirm" as the page that asks about the shortages sends it.
+    data = {"day": DAY.isoformat(), "checked": "1", f"short-{urea.id}": "1", "confirm": "1"}
     response = client.post(f"/outlets/{outlet.id}/runs/{run.id}/handover", data=data)
     assert response.status_code == 302
     shortage = db.session.scalar(select(HandoverShortage))
@@ -218,7 +219,7 @@ def test_the_dispatchers_live_board_warns_of_a_shortage(client, auth, priced_day
     product_id = run.stops[0].items[0].order_line.product_id
     staff_of(outlet)
     auth.login("dianyuan")
-    data = {"day": DAY.isoformat(), "checked": "1", f"short-{product_id}": "1"}
+    data = {"day": DAY.isoformat(), "checked": "1", f"short-{product_id}": "1", "confirm": "1"}
     client.post(f"/outlets/{outlet.id}/runs/{run.id}/handover", data=data)
     auth.logout()
     factories.user(Role.DISPATCHER, username="diaodu")
@@ -287,7 +288,7 @@ def test_a_closed_days_goods_are_corrected_on_the_page(client, auth, priced_day)
     assert "将作为日结数字的更正记录" in day_page
     back = client.post(
         f"/outlets/{outlet.id}/stops/{failed.id}/return",
-        data={"day": DAY.isoformat()},
+        data={"day": DAY.isoformat(), "confirm": "1"},
         follow_redirects=True,
     )
     assert 'data-returned="yes"' in back.get_data(as_text=True)
@@ -306,3 +307,17 @@ def test_a_closed_days_goods_are_corrected_on_the_page(client, auth, priced_day)
     sheet = load_workbook(io.BytesIO(client.get(day_url(outlet, "/accounts.xlsx")).data)).active
     cells = [cell for row in sheet.iter_rows(values_only=True) for cell in row]
     assert "损失" in cells and "一袋受潮" in cells
+
+
+def test_the_outlets_list_and_guide_prices_say_what_is_missing_on_an_empty_county(client, auth):
+    factories.user(Role.DISPATCHER, username="diaodu")
+    db.session.commit()
+    auth.login("diaodu")
+    outlets = client.get("/outlets/").get_data(as_text=True)
+    assert 'data-empty="outlets"' in outlets and "还没有网点" in outlets
+    assert 'href="/catalogue/outlets/new"' in outlets
+    assert 'href="/catalogue/outlets/import"' in outlets
+    guide = client.get("/outlets/guide-prices").get_data(as_text=True)
+    assert 'data-empty="products"' in guide and "还没有商品" in guide
+    assert 'href="/catalogue/products/new"' in guide
+    assert "保存指导价" not in guide  # no form to save nothing with

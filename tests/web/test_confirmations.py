@@ -135,3 +135,40 @@ def test_deactivating_an_account_asks_first(client, auth, county_people):
     db.session.expire_all()
     assert not db.session.get(User, user_id).active
     assert _actions("account") == ["deactivated"]
+
+
+def test_declining_a_sign_up_application_asks_first(client, auth, county_people):
+    from supply_match.models import VolunteerApplication
+    from supply_match.services.county import signup
+
+    village = county_people.village_a
+    application = signup.apply(
+        village.township,
+        dict(name="冉建国", mobile="13983512345", party_branch="甲村党支部", village=village.id,
+             vehicle_type="electric_tricycle", payload_kg="300", duty_days=["0", "2"]),
+    )  # fmt: skip
+    auth.login("dispatcher")
+    url = f"/volunteers/applications/{application.id}"
+    asked = client.post(url, data={"decision": "decline", "reason": "车辆不符合要求"})
+    assert asked.status_code == 200
+    html = asked.get_data(as_text=True)
+    assert "冉建国" in html and "13983512345" in html and "不能恢复" in html
+    assert "车辆不符合要求" in html and 'name="confirmed" value="1"' in html
+    assert 'href="/volunteers/applications"' in html  # the way back
+    db.session.expire_all()
+    assert db.session.get(VolunteerApplication, application.id).status == "pending"
+    assert _actions("volunteer") == ["applied"]
+    client.post(url, data={"decision": "decline", "reason": "车辆不符合要求", "confirmed": "1"})
+    db.session.expire_all()
+    declined = db.session.get(VolunteerApplication, application.id)
+    assert declined.status == "declined" and declined.decline_reason == "车辆不符合要求"
+    assert _actions("volunteer") == ["applied", "declined"]
+    # Approving is not irreversible (the volunteer can be deactivated): one tap.
+    other = signup.apply(
+        village.township,
+        dict(name="向红", mobile="13983512346", party_branch="甲村党支部", village=village.id,
+             vehicle_type="electric_tricycle", payload_kg="300", duty_days=["1"]),
+    )  # fmt: skip
+    client.post(f"/volunteers/applications/{other.id}", data={"decision": "approve"})
+    db.session.expire_all()
+    assert db.session.get(VolunteerApplication, other.id).status == "approved"

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from flask import current_app
 from jinja2 import BaseLoader
+from sqlalchemy import select
 
 from supply_match.extensions import db
 from supply_match.models import PlanningJob, Role
@@ -186,7 +187,38 @@ def _pages_only_a_post_or_an_odd_state_shows(world, failures):
         if response.status_code >= 500:
             failures.append(f"{method.upper()} {path} as {role}: {response.status_code}")
         db.session.rollback()
+    _outlet_and_application_questions(world, failures)
     _a_proposal_shown(world, failures)
+
+
+def _outlet_and_application_questions(world, failures):
+    """A hand-over with a shortage, goods back from a failed stop and declining a sign-up
+    each ask on a page of their own, which a GET alone never shows."""
+    from supply_match.models import VolunteerApplication
+    from supply_match.services.delivery import phone_updates
+
+    clients, ids, plan = world["clients"], world["ids"], world["plan"]
+    run = plan.runs[0]
+    stop = run.stops[0]
+    product_id = stop.items[0].order_line.product_id
+    change = {"change_id": "walk-failed", "stop_id": stop.id, "action": "failed",
+              "reason": "nobody_home", "plan_version": plan.version}  # fmt: skip
+    assert phone_updates.apply_from_phone(run.volunteer, change)["outcome"] == "applied"
+    db.session.commit()
+    application = db.session.scalar(select(VolunteerApplication.id))
+    outlet = f"/outlets/{ids['outlet_id']}"
+    asks = [
+        ("outlet_staff", "post", f"{outlet}/runs/{run.id}/handover",
+         {"day": ids["day"], "checked": "1", f"short-{product_id}": "1"}),
+        ("outlet_staff", "get", f"{outlet}/stops/{stop.id}/return?day={ids['day']}", None),
+        ("dispatcher", "post", f"/volunteers/applications/{application}",
+         {"decision": "decline"}),
+    ]  # fmt: skip
+    for role, method, path, data in asks:
+        response = getattr(clients[role], method)(path, data=data)
+        if response.status_code != 200:
+            failures.append(f"{method.upper()} {path} as {role}: {response.status_code}")
+        db.session.rollback()
 
 
 def _a_proposal_shown(world, failures):

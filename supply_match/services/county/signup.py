@@ -172,6 +172,12 @@ def pending_applications() -> list[VolunteerApplication]:
     )
 
 
+def pending_application(application_id: int) -> VolunteerApplication:
+    """The application still to decide, for the question before declining it; raises
+    ``NotFoundError`` or ``VolunteerError`` (decided already) as ``decline`` does."""
+    return _pending(application_id)
+
+
 def _pending(application_id: int) -> VolunteerApplication:
     application = db.session.get(VolunteerApplication, application_id)
     if application is None:

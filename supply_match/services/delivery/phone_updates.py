@@ -26,6 +26,7 @@ from supply_match.models import (
     DeliveryPlan,
     DeliveryRun,
     DeliveryStop,
+    GoodsReturn,
     PlanStatus,
     StopStatus,
     StopUpdate,
@@ -54,6 +55,9 @@ MESSAGES = {
     "note_missing": _l("Please say in the note why it could not be delivered."),
     "stock_gone": _l(
         "The refused goods went to another order meanwhile: call the dispatcher to correct it."
+    ),
+    "goods_back": _l(
+        "The outlet has taken this stop's goods back into its stock: call the dispatcher."
     ),
     "corrected": _l(
         "The dispatcher has corrected this stop: if it is still wrong, call the dispatcher."
@@ -218,6 +222,8 @@ def _decide(volunteer, stop, action, reason, plan_version, note=None) -> tuple[s
             return "conflict", "corrected"  # the dispatcher's word stands over the phone's
         if not stop_outcomes.stock_still_there(stop):
             return "conflict", "stock_gone"
+        if db.session.scalar(select(GoodsReturn.id).where(GoodsReturn.stop_id == stop.id)):
+            return "conflict", "goods_back"  # undone, the stop could be delivered from a shelf
         return "applied", ""
     wanted = StopStatus.DELIVERED if action == StopUpdateAction.DELIVERED else StopStatus.FAILED
     if stop.status == wanted:

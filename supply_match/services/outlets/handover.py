@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
@@ -25,6 +26,7 @@ from supply_match.models import (
     HandoverShortage,
     Outlet,
     PlanStatus,
+    Product,
     RunHandover,
     Stock,
     StopStatus,
@@ -33,6 +35,7 @@ from supply_match.models import (
 from supply_match.models.audit import AuditKind
 from supply_match.services import audit
 from supply_match.services.county.settings import county_time
+from supply_match.services.delivery.stop_outcomes import DAMAGED
 from supply_match.services.documents.route_sheets import quantity_text
 from supply_match.services.errors import NotFoundError, ServiceError
 from supply_match.services.outlets.accounts import closing_of
@@ -51,6 +54,17 @@ class HandoverError(ServiceError, ValueError):
 
 class HandoverConflict(HandoverError):
     """Recorded already: a retried hand-over or return changes nothing."""
+
+
+class ShortagesToConfirm(Exception):
+    """A hand-over with shortages not yet confirmed: a wrong shortage cannot be taken back,
+    so the staff are asked first. ``shortages`` are the missing goods in words (product,
+    quantity and unit), ``volunteer`` the run's; nothing is written."""
+
+    def __init__(self, volunteer: str, shortages: list[str]):
+        self.volunteer = volunteer
+        self.shortages = shortages
+        super().__init__("、".join(shortages))
 
 
 def stops_with(run: DeliveryRun, product_id: int) -> list[DeliveryStop]:
@@ -143,9 +157,12 @@ def confirm_handover(
     run_id: int,
     shortages: Mapping[int, object],
     note: str | None = None,
+    *,
+    ask_about_shortages: bool = False,
 ) -> RunHandover:
     """Record that the run was loaded at ``outlet``; ``shortages`` maps product ids to the
-    quantity that could not be loaded (blank or 0 for none).
+    quantity that could not be loaded (blank or 0 for none). With ``ask_about_shortages``
+    a hand-over with shortages raises ``ShortagesToConfirm`` instead of being recorded.
 
     Raises ``HandoverError`` for a run of another outlet or of an unpublished plan, a run
     already handed over (a retried confirmation changes nothing), a closed day, or a
@@ -164,6 +181,8 @@ def confirm_handover(
             }
         )
     missing = _read_shortages(run, shortages)
+    if missing and ask_about_shortages:
+        raise ShortagesToConfirm(run.volunteer.name, _goods_text(missing))
     handover = RunHandover(
         run_id=run.id, confirmed_by=user, note=(note or "").strip()[:200] or None
     )
@@ -180,6 +199,15 @@ def confirm_handover(
         detail={"shortages": {str(k): str(v) for k, v in missing.items()}},
     )
     return handover
+
+
+def _goods_text(missing: Mapping[int, Decimal]) -> list[str]:
+    """Each product's quantity in words: 尿素 1袋."""
+    products = {p.id: p for p in db.session.scalars(select(Product).where(Product.id.in_(missing)))}
+    return [
+        f"{products[pid].name} {quantity_text(quantity)}{products[pid].unit}"
+        for pid, quantity in sorted(missing.items())
+    ]
 
 
 @dataclass(frozen=True)
@@ -208,15 +236,7 @@ def shortages_for_plan(plan: DeliveryPlan) -> list[Shortage]:
     return found
 
 
-@use_case
-def confirm_return(user: User | None, outlet: Outlet, stop_id: int) -> GoodsReturn:
-    """Record that a failed stop's goods are back at ``outlet``, with their ledger rows.
-    On a closed day the return is recorded too (the goods are on the shelf whatever the
-    accounts say) and the closed figures change by a ``returned`` correction per product.
-
-    Raises ``HandoverError`` for a stop of another outlet's run or one not marked failed,
-    ``HandoverConflict`` for goods already taken back; ``NotFoundError`` for an unknown
-    stop."""
+def _stop_to_return(outlet: Outlet, stop_id: int) -> DeliveryStop:
     stop = db.session.get(DeliveryStop, stop_id)
     if stop is None:
         raise NotFoundError()
@@ -230,8 +250,56 @@ def confirm_return(user: User | None, outlet: Outlet, stop_id: int) -> GoodsRetu
         )
     if stop.status != StopStatus.FAILED:
         raise HandoverError({"stop": _("Only the goods of a stop not delivered come back.")})
+    if stop.failure_reason == DAMAGED:
+        # Written off the stock as a loss when the stop was marked: counting them back in
+        # would have the shelf hold goods the ledger says are gone.
+        raise HandoverError(
+            {"stop": _("These goods were written off as damaged: they do not come back.")}
+        )
     if db.session.scalar(select(GoodsReturn).where(GoodsReturn.stop_id == stop.id)):
         raise HandoverConflict({"stop": _("These goods were taken back already.")})
+    return stop
+
+
+@dataclass(frozen=True)
+class ReturnQuestion:
+    """What the staff are asked before a failed stop's goods count as back."""
+
+    stop_id: int
+    number: int  # as the volunteer counts: 1 is the first stop
+    label: str
+    volunteer: str
+    day: date
+    goods: list[str]  # product, quantity and unit, in words
+    closed: bool  # the day's accounts are closed: the return corrects them
+
+
+def return_to_confirm(outlet: Outlet, stop_id: int) -> ReturnQuestion:
+    """The question before ``confirm_return``; raises as it does, and writes nothing."""
+    stop = _stop_to_return(outlet, stop_id)
+    day = stop.run.plan.delivery_date
+    goods = stops_goods([stop])
+    return ReturnQuestion(
+        stop_id=stop.id,
+        number=stop.position + 1,
+        label=stop.label,
+        volunteer=stop.run.volunteer.name,
+        day=day,
+        goods=_goods_text(goods),
+        closed=closing_of(outlet.id, day) is not None,
+    )
+
+
+@use_case
+def confirm_return(user: User | None, outlet: Outlet, stop_id: int) -> GoodsReturn:
+    """Record that a failed stop's goods are back at ``outlet``, with their ledger rows.
+    On a closed day the return is recorded too (the goods are on the shelf whatever the
+    accounts say) and the closed figures change by a ``returned`` correction per product.
+
+    Raises ``HandoverError`` for a stop of another outlet's run, one not marked failed or
+    one whose goods were written off as damaged, ``HandoverConflict`` for goods already
+    taken back; ``NotFoundError`` for an unknown stop."""
+    stop = _stop_to_return(outlet, stop_id)
     goods_return = GoodsReturn(stop_id=stop.id, confirmed_by_id=user.id if user else None)
     db.session.add(goods_return)
     for item in stop.items:

@@ -27,8 +27,10 @@ from supply_match.models import (
     PlanStatus,
     Product,
     StopItem,
+    StopStatus,
     Village,
 )
+from supply_match.services.delivery.stop_outcomes import DAMAGED
 from supply_match.services.documents.route_sheets import qr_svg, quantity_text
 from supply_match.services.errors import NotFoundError
 from supply_match.services.intake.payments import payment_label
@@ -66,6 +68,12 @@ class PackedStop:
     label: str
     status: str
     orders: list[PackedOrder]
+    failure_reason: str | None = None
+
+    @property
+    def goods_written_off(self) -> bool:
+        """Marked failed with its goods damaged: a loss, so nothing comes back."""
+        return self.status == StopStatus.FAILED and self.failure_reason == DAMAGED
 
     @property
     def due_fen(self) -> int | None:
@@ -195,7 +203,7 @@ def _packed_stop(stop: DeliveryStop, dues: dict[tuple[int, int], int | None]) ->
             )
         )
     label = stop.household.name if stop.household else stop.label
-    return PackedStop(stop.id, stop.position + 1, label, stop.status, orders)
+    return PackedStop(stop.id, stop.position + 1, label, stop.status, orders, stop.failure_reason)
 
 
 def packing_list(run: DeliveryRun) -> PackingList:
