@@ -2,6 +2,7 @@
 user list's pages."""
 
 import io
+import re
 
 import pytest
 from sqlalchemy import func, select
@@ -243,3 +244,30 @@ def test_the_template_has_the_role_and_outlet_columns(app):
     sheet = load_workbook(io.BytesIO(account_import.template_xlsx())).active
     headers = [cell.value for cell in sheet[1]]
     assert headers == ["登录名*", "姓名*", "手机号", "角色", "村代码", "所在网点"]
+
+
+def test_the_import_page_lists_a_staff_accounts_outlet_and_the_staff_signs_in_there(
+    app, client, auth, shops
+):
+    factories.user("admin", username="admin1")
+    db.session.commit()
+    auth.login("admin1")
+    data = xlsx(STAFF_HEADER, [["dianyuan", "向小琴", "", "网点店员", "", "鹿鸣农资店"]])
+    response = client.post(
+        "/admin/accounts/import",
+        data={"file": (io.BytesIO(data), "a.xlsx")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    row = page[page.index('<tr data-user="dianyuan">') :]
+    row = row[: row.index("</tr>")]
+    assert "鹿鸣农资店" in row
+    first = re.search(r"data-password>([^<]+)<", row).group(1)
+    auth.logout()
+    auth.login("dianyuan", first)
+    client.post(
+        "/password", data={"current": first, "new": "Luming-2020", "repeated": "Luming-2020"}
+    )
+    home = client.get("/", follow_redirects=True)
+    assert home.request.path == f"/outlets/{shops['open'].id}"

@@ -173,6 +173,7 @@ def test_an_outlet_staff_account_is_made_with_its_outlet(client, admin_token):
             "只有网点店员属于网点，请不要为其他角色选择网点。",
         ),
     ],
+    ids=["absent", "null", "unknown", "huge", "closed", "text", "boolean", "dispatcher"],
 )
 def test_a_missing_unknown_or_misplaced_outlet_is_422(client, admin_token, change, message):
     from supply_match.models import User
