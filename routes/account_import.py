@@ -1,4 +1,4 @@
-"""Village cadres' accounts in bulk (admins), and the password change a first sign-in
+"""Village cadres' and outlet staff's accounts in bulk (admins), and the password change a first sign-in
 forces on every account whose password someone else chose."""
 
 from __future__ import annotations
@@ -36,9 +36,10 @@ def force_password_change():
 def import_cadres():
     return import_page(
         account_import.import_cadres,
-        title=_("Import village cadres' accounts"),
+        title=_("Import accounts of village cadres and outlet staff"),
         intro=_(
-            "One row per cadre with the codes of their villages. Each account gets a first "
+            "One row per account: a village cadre with the codes of their villages, or an "
+            "outlet's staff with the name of their outlet. Each account gets a first "
             "password, shown once below, which must be changed at the first sign-in."
         ),
         back=(url_for("admin.users"), _("Users")),
@@ -52,7 +53,7 @@ def import_cadres():
 @bp.get("/admin/accounts/template.xlsx")
 @role_required(Role.ADMIN)
 def template():
-    return xlsx_response(account_import.template_xlsx(), "村干部账号导入模板.xlsx")
+    return xlsx_response(account_import.template_xlsx(), "账号导入模板.xlsx")
 
 
 @bp.route("/password", methods=["GET", "POST"])

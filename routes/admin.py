@@ -5,14 +5,14 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 from wtforms.fields.choices import SelectChoice
 
 from routes.access import role_required
 from routes.forms import ROLE_LABELS, UserForm
 from routes.helpers import page_arg
 from supply_match.extensions import db
-from supply_match.models import Role, User, Village
+from supply_match.models import Outlet, Role, Township, User, Village
 from supply_match.services.county import accounts, dashboards, setup
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -36,7 +36,8 @@ def users():
     role = request.args.get("role", "")
     page = db.paginate(
         accounts.users_query(search=search, role=role).options(
-            selectinload(User.villages).selectinload(Village.township)
+            selectinload(User.villages).selectinload(Village.township),
+            selectinload(User.outlet),
         ),
         page=page_arg(),
         per_page=current_app.config["PAGE_SIZE"],
@@ -59,11 +60,27 @@ def _village_choices() -> list[SelectChoice]:
     ]
 
 
+def _outlet_choices() -> list[SelectChoice]:
+    """The outlets in use, grouped by township like the villages, after a blank choice
+    (the form's default role, a cadre, works for no outlet)."""
+    outlets = db.session.scalars(
+        db.select(Outlet)
+        .join(Outlet.township)
+        .where(Outlet.active.is_(True))
+        .options(contains_eager(Outlet.township))
+        .order_by(Township.code, Outlet.name)
+    ).all()
+    return [SelectChoice("", _("No outlet"))] + [
+        SelectChoice(outlet.id, outlet.name, optgroup=outlet.township.name) for outlet in outlets
+    ]
+
+
 @bp.route("/users/new", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def new_user():
     form = UserForm()
     form.villages.choices = _village_choices()
+    form.outlet_id.choices = _outlet_choices()
     status = 200
     if form.validate_on_submit():
         try:
@@ -74,6 +91,7 @@ def new_user():
                 role=form.role.data,
                 mobile=form.mobile.data,
                 village_ids=form.villages.data or [],
+                outlet_id=form.outlet_id.data,
             )
         except accounts.AccountError as error:
             for field, message in error.errors.items():

@@ -11,11 +11,13 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
 from supply_match.models import Role
+from supply_match.services.fields import record_id
 
 # Most accounts are village cadres', and a slip should not make an administrator: the
 # form offers the roles from the least power to the most, a cadre by default.
 ROLE_LABELS = {
     Role.CADRE: _l("Village cadre"),
+    Role.OUTLET_STAFF: _l("Outlet staff"),
     Role.DISPATCHER: _l("Dispatcher"),
     Role.ADMIN: _l("Administrator"),
 }
@@ -62,3 +64,7 @@ class UserForm(PageForm):
         default=str(Role.CADRE),
     )
     villages = SelectMultipleField(_l("Villages (village cadres only)"), coerce=int)
+    # Any text gets through (an unknown outlet is the service's error, under this field).
+    outlet_id = SelectField(
+        _l("Outlet (outlet staff only)"), coerce=record_id, validate_choice=False
+    )

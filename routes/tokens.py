@@ -38,7 +38,8 @@ def index():
         secret=secret,
         errors=errors,
         values=values,
-        role_labels=ROLE_LABELS,
+        # A staff account needs its outlet, which a token has no field for.
+        role_labels={r: label for r, label in ROLE_LABELS.items() if r != Role.OUTLET_STAFF},
         villages=list(db.session.scalars(places.villages_query(active="1"))),
     ), 422 if errors else 200
 

@@ -40,7 +40,7 @@ def account_json(user: User) -> dict:
     return {
         "id": user.id, "username": user.username, "display_name": user.display_name,
         "mobile": user.mobile, "role": user.role, "active": user.active,
-        "village_ids": sorted(user.village_ids),
+        "village_ids": sorted(user.village_ids), "outlet_id": user.outlet_id,
     }  # fmt: skip
 
 
@@ -120,6 +120,9 @@ def accounts_create():
     village_ids = body.get("village_ids") or []
     if not isinstance(village_ids, list) or not all(isinstance(v, int) for v in village_ids):
         raise Unprocessable({"village_ids": _("A list of village ids.")})
+    outlet_id = body.get("outlet_id")
+    if outlet_id is not None and (isinstance(outlet_id, bool) or not isinstance(outlet_id, int)):
+        raise Unprocessable({"outlet_id": _("An outlet id (a whole number), or null.")})
     try:
         with unit_of_work():
             user = accounts.create_user(
@@ -129,6 +132,7 @@ def accounts_create():
                 role=str(body.get("role") or ""),
                 mobile=str(body["mobile"]) if body.get("mobile") else None,
                 village_ids=village_ids,
+                outlet_id=outlet_id,
             )
             # Someone else chose this password: its owner changes it at the first sign-in.
             user.must_change_password = True
@@ -177,8 +181,12 @@ _VOLUNTEER_FIELDS = {
 _ACCOUNT_FIELDS = {
     "username": {"type": "string"}, "display_name": {"type": "string"},
     "mobile": {"type": ["string", "null"]},
-    "role": {"type": "string", "enum": ["admin", "dispatcher", "cadre"]},
-    "village_ids": {"type": "array", "items": {"type": "integer"}},
+    "role": {"type": "string", "enum": ["admin", "dispatcher", "cadre", "outlet_staff"]},
+    "village_ids": {"type": "array", "items": {"type": "integer"},
+                    "description": "The villages a cadre serves (cadres only)."},
+    "outlet_id": {"type": ["integer", "null"],
+                  "description": "The outlet in use an outlet_staff account works for; "
+                                 "required for that role, refused (422) for any other."},
 }  # fmt: skip
 
 SCHEMAS = {

@@ -21,7 +21,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.security import check_password_hash
 
 from supply_match.demo import facts, names
-from supply_match.demo.money import OUTLET_PASSWORD, build_money, staff_username
+from supply_match.demo.money import OUTLET_PASSWORD, build_money, create_staff, staff_username
 from supply_match.demo.party_members import township_party_members
 from supply_match.extensions import db
 from supply_match.models import (
@@ -138,9 +138,10 @@ def build_demo(seed: int) -> dict[str, int]:
     """Build the whole demo in one transaction and return its figures.
 
     The county's settings, townships and villages, outlets and volunteers go through the
-    same use cases and imports a real county uses (so the demo tests them); households,
-    accounts, orders and stock are written directly, to keep their 2020 timestamps and
-    one shared password hash per role."""
+    same use cases and imports a real county uses (so the demo tests them), and so are
+    the outlet staff's accounts; households, the other accounts, orders and stock are
+    written directly, to keep their 2020 timestamps and one shared password hash per role
+    (the ten staff logins are each hashed: a second or so)."""
     if db.session.scalar(select(func.count()).select_from(Township)):
         raise DemoError(
             "数据库里已有乡镇数据，不能再生成演示数据（可用 --if-empty 跳过）/ "
@@ -304,12 +305,11 @@ class _Builder:
         party_members = township_party_members(self, townships, villages)
         db.session.add_all(party_members)
         volunteers += party_members
-        money, staff = build_money(self.seed, outlets, products, stock, orders, self.mobile)
-        _share_password(staff, OUTLET_PASSWORD)
-        for user in staff:
-            user.created_at, user.active = REGISTERED_AT, True
+        money = build_money(self.seed, outlets, products, stock, orders)
         db.session.add_all(money)
-        db.session.add_all(staff)
+        staff = create_staff(outlets, self.mobile)
+        for user in staff:
+            user.created_at = REGISTERED_AT
         db.session.flush()
         return {
             "townships": len(townships),

@@ -30,6 +30,7 @@ from supply_match.models import (
     SubsidyProgramme,
     User,
 )
+from supply_match.services.county import accounts
 
 OUTLET_PASSWORD = "wangdian-2020"
 PRICED_AT = datetime(2020, 2, 18, 1, 0)
@@ -66,10 +67,8 @@ def build_money(
     products: Sequence[Product],
     stock: Sequence[Stock],
     orders: Sequence[Order],
-    mobile: Callable[[], str],
-) -> tuple[list, list[User]]:
-    """The rows to add (prices, guide prices, programmes) and the outlet staff accounts;
-    sets each order's payment way."""
+) -> list:
+    """The rows to add (prices, guide prices, programmes); sets each order's payment way."""
     rng = random.Random(f"{seed}-money")
     reference = _reference_prices()
     by_code = {product.code: product for product in products}
@@ -111,14 +110,22 @@ def build_money(
         # demo timestamp instead of the clock's (the same seed builds the same rows).
         order.updated_at = order.created_at
         flag_modified(order, "updated_at")
+    return rows
+
+
+def create_staff(outlets: Sequence[Outlet], mobile: Callable[[], str]) -> list[User]:
+    """One outlet staff login per outlet, made by the use case an admin's form calls (so
+    the demo checks it), each with the demo's documented password."""
     staff = []
     for index, outlet in enumerate(outlets):
-        user = User(
-            username=staff_username(index),
-            display_name=f"{outlet.contact_name}（{outlet.name}）",
-            role=Role.OUTLET_STAFF,
-            outlet=outlet,
-            mobile=mobile(),
+        staff.append(
+            accounts.create_user(
+                username=staff_username(index),
+                display_name=f"{outlet.contact_name}（{outlet.name}）",
+                password=OUTLET_PASSWORD,
+                role=Role.OUTLET_STAFF,
+                mobile=mobile(),
+                outlet_id=outlet.id,
+            )
         )
-        staff.append(user)
-    return rows, staff
+    return staff

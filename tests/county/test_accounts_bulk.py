@@ -2,6 +2,7 @@
 user list's pages."""
 
 import io
+import re
 
 import pytest
 from sqlalchemy import func, select
@@ -11,7 +12,7 @@ from supply_match.models import Role, User
 from supply_match.services.county import account_import, passwords
 from supply_match.services.documents.spreadsheets import SheetError
 from tests import factories
-from tests.county.conftest import xlsx
+from tests.county.conftest import csv_bytes, xlsx
 
 HEADER = ["登录名", "姓名", "手机号", "村代码"]
 
@@ -167,3 +168,106 @@ def test_the_cadre_import_page_shows_each_first_password_once(app, client, auth,
     assert response.status_code == 200
     assert "data-password" in response.get_data(as_text=True)
     assert "data-password" not in client.get("/admin/accounts/import").get_data(as_text=True)
+
+
+STAFF_HEADER = ["登录名", "姓名", "手机号", "角色", "村代码", "所在网点"]
+
+
+@pytest.fixture
+def shops(villages):
+    township = villages[0].township
+    return {
+        "open": factories.outlet(township=township, name="鹿鸣农资店"),
+        "closed": factories.outlet(township=township, name="白果农资店", active=False),
+    }
+
+
+def test_a_sheet_makes_cadres_and_outlet_staff_with_their_outlet(villages, shops):
+    rows = [
+        ["luming", "冉德福", "", "村干部", "500243104201", ""],
+        ["dianyuan", "向小琴", "13896412345", "网点店员", "", "鹿鸣农资店"],
+        ["dianyuan2", "田小兵", "", "店员", "", "鹿鸣农资店"],
+        ["baiguo", "李大山", "", "", "500243104202", ""],
+    ]
+    result = account_import.import_cadres("a.xlsx", xlsx(STAFF_HEADER, rows))
+    assert result.created == 4
+    users = {u.username: u for u in db.session.scalars(select(User))}
+    assert (users["luming"].role, users["baiguo"].role) == (Role.CADRE, Role.CADRE)
+    staff = users["dianyuan"]
+    assert (staff.role, staff.outlet_id, staff.villages) == (
+        Role.OUTLET_STAFF,
+        shops["open"].id,
+        [],
+    )
+    assert users["dianyuan2"].outlet_id == shops["open"].id and staff.must_change_password
+    shown = {a.username: a for a in result.accounts}
+    assert shown["dianyuan"].outlet == "鹿鸣农资店"
+    assert staff.check_password(shown["dianyuan"].password)
+
+
+def test_english_headers_and_role_words_are_read(villages, shops):
+    header = ["Login", "Name", "Mobile", "Role", "Village codes", "Outlet"]
+    rows = [["shop1", "向小琴", "", "Outlet staff", "", "鹿鸣农资店"]]
+    account_import.import_cadres("a.csv", csv_bytes(header, rows))
+    user = db.session.scalar(select(User).where(User.username == "shop1"))
+    assert (user.role, user.outlet_id) == (Role.OUTLET_STAFF, shops["open"].id)
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "message"),
+    [
+        (["new1", "向小琴", "", "网点店员", "", ""], "所在网点", "网点店员账号需要选择所在的网点"),
+        (["new1", "向小琴", "", "网点店员", "", "没有的店"], "所在网点", "没有“没有的店”这个网点"),
+        (["new1", "向小琴", "", "网点店员", "", "白果农资店"], "所在网点", "该网点已停用"),
+        (["new1", "向小琴", "", "网点店员", "500243104201", "鹿鸣农资店"], "村代码", "只有村干部"),
+        (
+            ["new1", "向小琴", "", "村干部", "500243104201", "鹿鸣农资店"],
+            "所在网点",
+            "只有网点店员",
+        ),
+        (["new1", "向小琴", "", "老板", "500243104201", ""], "角色", "请填写“村干部”或“网点店员”"),
+    ],
+)
+def test_a_bad_staff_row_is_named_and_no_account_is_made(villages, shops, row, column, message):
+    good = ["dianyuan", "冉德福", "", "网点店员", "", "鹿鸣农资店"]
+    with pytest.raises(SheetError) as refused:
+        account_import.import_cadres("a.xlsx", xlsx(STAFF_HEADER, [good, row]))
+    assert [(e.row, e.column) for e in refused.value.errors] == [(3, column)]
+    assert message in refused.value.errors[0].message
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(User.id))) == 0
+
+
+def test_the_template_has_the_role_and_outlet_columns(app):
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(account_import.template_xlsx())).active
+    headers = [cell.value for cell in sheet[1]]
+    assert headers == ["登录名*", "姓名*", "手机号", "角色", "村代码", "所在网点"]
+
+
+def test_the_import_page_lists_a_staff_accounts_outlet_and_the_staff_signs_in_there(
+    app, client, auth, shops
+):
+    factories.user("admin", username="admin1")
+    db.session.commit()
+    auth.login("admin1")
+    data = xlsx(STAFF_HEADER, [["dianyuan", "向小琴", "", "网点店员", "", "鹿鸣农资店"]])
+    response = client.post(
+        "/admin/accounts/import",
+        data={"file": (io.BytesIO(data), "a.xlsx")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    row = page[page.index('<tr data-user="dianyuan">') :]
+    row = row[: row.index("</tr>")]
+    assert "鹿鸣农资店" in row
+    first = re.search(r"data-password>([^<]+)<", row).group(1)
+    auth.logout()
+    auth.login("dianyuan", first)
+    client.post(
+        "/password", data={"current": first, "new": "Luming-2020", "repeated": "Luming-2020"}
+    )
+    home = client.get("/", follow_redirects=True)
+    assert home.request.path == f"/outlets/{shops['open'].id}"

@@ -130,3 +130,74 @@ def test_a_session_without_csrf_token_is_refused_when_csrf_is_on(app, client, pe
 
 def test_anonymous_is_401(client, app):
     assert client.get("/api/v1/townships").status_code == 401
+
+
+STAFF = {"username": "dianyuan", "display_name": "店员丙", "password": "Pengshui-2020",
+         "role": "outlet_staff"}  # fmt: skip
+
+
+def test_an_outlet_staff_account_is_made_with_its_outlet(client, admin_token):
+    from supply_match.models import AuditEntry, Role, User
+
+    outlet = factories.outlet(name="鹿鸣农资店")
+    db.session.commit()
+    created = client.post(
+        "/api/v1/accounts", json={**STAFF, "outlet_id": outlet.id}, headers=admin_token
+    )
+    assert created.status_code == 201, created.get_json()
+    body = created.get_json()
+    assert (body["role"], body["outlet_id"], body["village_ids"]) == ("outlet_staff", outlet.id, [])
+    user = db.session.get(User, body["id"])
+    assert (user.role, user.outlet_id) == (Role.OUTLET_STAFF, outlet.id)
+    assert client.get(f"/api/v1/accounts/{user.id}", headers=admin_token).get_json() == body
+    listed = client.get("/api/v1/accounts?role=outlet_staff", headers=admin_token).get_json()
+    assert [a["outlet_id"] for a in listed["items"]] == [outlet.id]
+    entry = db.session.scalar(
+        db.select(AuditEntry).where(AuditEntry.kind == "account", AuditEntry.record_id == user.id)
+    )
+    assert entry.action == "created" and "鹿鸣农资店" in entry.summary
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({}, "网点店员账号需要选择所在的网点。"),
+        ({"outlet_id": None}, "网点店员账号需要选择所在的网点。"),
+        ({"outlet_id": "unknown"}, "所选的网点不存在。"),
+        ({"outlet_id": 2**40}, "所选的网点不存在。"),
+        ({"outlet_id": "closed"}, "该网点已停用，请选择其他网点。"),
+        ({"outlet_id": "1"}, "网点编号（整数）或 null。"),
+        ({"outlet_id": True}, "网点编号（整数）或 null。"),
+        (
+            {"role": "dispatcher", "outlet_id": "open"},
+            "只有网点店员属于网点，请不要为其他角色选择网点。",
+        ),
+    ],
+    ids=["absent", "null", "unknown", "huge", "closed", "text", "boolean", "dispatcher"],
+)
+def test_a_missing_unknown_or_misplaced_outlet_is_422(client, admin_token, change, message):
+    from supply_match.models import User
+
+    open_outlet = factories.outlet()
+    closed = factories.outlet(active=False)
+    db.session.commit()
+    ids = {"unknown": closed.id + 100, "closed": closed.id, "open": open_outlet.id}
+    body = {**STAFF, **change}
+    if body.get("outlet_id") in ids:
+        body["outlet_id"] = ids[body["outlet_id"]]
+    refused = client.post("/api/v1/accounts", json=body, headers=admin_token)
+    assert refused.status_code == 422
+    assert refused.get_json() == {"errors": {"outlet_id": message}}
+    assert db.session.scalar(db.select(User).where(User.username == "dianyuan")) is None
+
+
+def test_a_token_cannot_be_issued_as_an_outlets_staff(app, pengshui):
+    from supply_match.models import ApiToken
+
+    admin = factories.user("admin", username="admin1")
+    db.session.commit()
+    with pytest.raises(tokens.TokenError) as refused:
+        tokens.issue_token("网点系统", "outlet_staff", [], admin)
+    assert "role" in refused.value.errors
+    db.session.rollback()
+    assert db.session.scalar(db.select(db.func.count(ApiToken.id))) == 0

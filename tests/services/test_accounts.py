@@ -106,3 +106,60 @@ def test_old_attempts_are_forgotten(app):
     db.session.commit()
     assert accounts.forget_old_attempts() == 1
     assert db.session.scalar(select(func.count()).select_from(LoginAttempt)) == 1
+
+
+def _staff_values(**fields) -> dict:
+    values = dict(
+        username="dianyuan2",
+        display_name="店员丙",
+        password="long-enough",
+        role="outlet_staff",
+        mobile="13611113333",
+    )
+    values.update(fields)
+    return values
+
+
+def test_an_outlet_staff_account_belongs_to_its_outlet_and_is_audited(county_people):
+    from sqlalchemy import select
+
+    from supply_match.models import AuditEntry
+
+    outlet = factories.outlet(name="鹿鸣农资店")
+    db.session.commit()
+    user = accounts.create_user(**_staff_values(outlet_id=outlet.id))
+    db.session.commit()
+    assert user.role == Role.OUTLET_STAFF and user.outlet_id == outlet.id
+    assert user.villages == []
+    entry = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+    assert (entry.kind, entry.action, entry.record_id) == ("account", "created", user.id)
+    assert "鹿鸣农资店" in entry.summary and "outlet_staff" in entry.summary
+
+
+@pytest.mark.parametrize(
+    ("outlet", "message"),
+    [
+        (None, "An outlet's staff account needs its outlet."),
+        ("unknown", "Unknown outlet."),
+        # Past PostgreSQL's INTEGER: a query with it would fail instead of finding nothing.
+        ("huge", "Unknown outlet."),
+        ("inactive", "This outlet is no longer in use: choose another."),
+    ],
+)
+def test_an_outlet_staff_account_needs_an_active_outlet(county_people, outlet, message):
+    closed = factories.outlet(active=False)
+    db.session.commit()
+    outlet_id = {None: None, "unknown": closed.id + 1000, "huge": 2**40, "inactive": closed.id}
+    with pytest.raises(accounts.AccountError) as refused:
+        accounts.create_user(**_staff_values(outlet_id=outlet_id[outlet]))
+    assert refused.value.errors == {"outlet_id": message}
+
+
+@pytest.mark.parametrize("role", ["cadre", "dispatcher", "admin"])
+def test_no_other_role_belongs_to_an_outlet(county_people, role):
+    outlet = factories.outlet()
+    db.session.commit()
+    values = _staff_values(role=role, outlet_id=outlet.id, village_ids=[county_people.village_a.id])
+    with pytest.raises(accounts.AccountError) as refused:
+        accounts.create_user(**values)
+    assert refused.value.errors == {"outlet_id": "Only an outlet's staff belong to an outlet."}

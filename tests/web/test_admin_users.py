@@ -2,10 +2,12 @@
 
 import re
 
+import pytest
 from sqlalchemy import select
 
 from supply_match.extensions import db
 from supply_match.models import Role, User
+from tests import factories
 
 
 def _new_user_form(**fields):
@@ -138,3 +140,58 @@ def test_new_account_form_offers_a_cadre_by_default_and_villages_as_tick_boxes(
     user = db.session.scalar(select(User).where(User.username == "wang_cadre"))
     assert user.role == Role.CADRE
     assert user.village_ids == {county_people.village_a.id, county_people.village_b.id}
+
+
+def test_admin_makes_an_outlet_staff_account_that_sees_only_its_outlet(client, auth, county_people):
+    township = county_people.village_a.township
+    shop = factories.outlet(township=township, name="保家农资店")
+    other = factories.outlet(name="别处农资店")
+    closed = factories.outlet(name="已停农资店", active=False)
+    db.session.commit()
+    auth.login("admin")
+    form = client.get("/admin/users/new").get_data(as_text=True)
+    assert '<option value="outlet_staff">网点店员</option>' in form
+    group = form[form.index('<optgroup label="保家镇">') :]
+    assert f'<option value="{shop.id}">保家农资店</option>' in group[: group.index("</optgroup>")]
+    assert f'value="{closed.id}"' not in form
+
+    data = _new_user_form(username="dianyuan", mobile="", role="outlet_staff", outlet_id=shop.id)
+    assert client.post("/admin/users/new", data=data).status_code == 302
+    staff = db.session.scalar(select(User).where(User.username == "dianyuan"))
+    assert (staff.role, staff.outlet_id) == (Role.OUTLET_STAFF, shop.id)
+    listed = client.get("/admin/users?role=outlet_staff").get_data(as_text=True)
+    row = listed[listed.index('data-user="dianyuan"') :]
+    assert f'data-outlet="{shop.id}">保家农资店<' in row[: row.index("</tr>")]
+
+    auth.logout()
+    assert auth.login("dianyuan", "long-enough-1").location == "/outlets/"
+    home = client.get("/outlets/", follow_redirects=True)
+    assert home.request.path == f"/outlets/{shop.id}" and "保家农资店" in home.get_data(
+        as_text=True
+    )
+    assert client.get(f"/outlets/{other.id}").status_code == 403
+    assert "李乙户" not in client.get("/orders").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("role", "outlet", "message"),
+    [
+        ("outlet_staff", "", "网点店员账号需要选择所在的网点。"),
+        ("outlet_staff", "abc", "网点店员账号需要选择所在的网点。"),
+        ("outlet_staff", "99999999999999", "网点店员账号需要选择所在的网点。"),
+        ("outlet_staff", "unknown", "所选的网点不存在。"),
+        ("dispatcher", "shop", "只有网点店员属于网点"),
+    ],
+)
+def test_the_outlet_is_checked_under_its_field(client, auth, county_people, role, outlet, message):
+    shop = factories.outlet()
+    db.session.commit()
+    outlet_id = {"shop": shop.id, "unknown": shop.id + 100}.get(outlet, outlet)
+    auth.login("admin")
+    data = _new_user_form(username="dianyuan", mobile="", role=role, outlet_id=outlet_id)
+    response = client.post("/admin/users/new", data=data)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    error = page[page.index('data-error="outlet_id"') :]
+    assert message in error[: error.index("</p>")]
+    assert db.session.scalar(select(User).where(User.username == "dianyuan")) is None

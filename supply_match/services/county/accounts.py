@@ -24,11 +24,12 @@ from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash
 
 from supply_match.extensions import db
-from supply_match.models import LoginAttempt, Role, User, Village
+from supply_match.models import LoginAttempt, Outlet, Role, User, Village
 from supply_match.models import account as account_model
 from supply_match.models._types import MOBILE_PATTERN, utcnow
 from supply_match.models.audit import AuditKind
 from supply_match.services import audit
+from supply_match.services.fields import MAX_RECORD_ID
 from supply_match.services.unit_of_work import use_case
 
 MOBILE_RE = re.compile(MOBILE_PATTERN)
@@ -186,9 +187,11 @@ def create_user(
     role: str,
     mobile: str | None = None,
     village_ids: list[int] | tuple[int, ...] = (),
+    outlet_id: int | None = None,
 ) -> User:
     """Add an account after checking its details, in one transaction; raises
-    AccountError (English msgids by field)."""
+    AccountError (English msgids by field). An outlet's staff (店员) account needs the
+    active outlet it works for, ``outlet_id``; no other account has one."""
     username = username.strip()
     display_name = display_name.strip()
     mobile = (mobile or "").strip() or None
@@ -219,6 +222,9 @@ def create_user(
             errors["villages"] = N_("Unknown village.")
     if role == Role.CADRE and not village_ids:
         errors["villages"] = N_("A village cadre needs at least one village.")
+    outlet_error = _outlet_error(role, outlet_id)
+    if outlet_error:
+        errors["outlet_id"] = outlet_error
     if errors:
         raise AccountError(errors)
     user = User(
@@ -227,18 +233,36 @@ def create_user(
         mobile=mobile,
         role=role,
         active=True,
+        outlet_id=outlet_id if role == Role.OUTLET_STAFF else None,
     )
     user.set_password(password)
     user.villages.extend(villages if role == Role.CADRE else [])
     db.session.add(user)
     db.session.flush()
-    audit.record(
-        AuditKind.ACCOUNT,
-        "created",
-        record_id=user.id,
-        summary=f"{display_name} ({username}) {role}",
-    )
+    summary = f"{display_name} ({username}) {role}"
+    if user.outlet is not None:
+        summary += f" {user.outlet.name}"
+    audit.record(AuditKind.ACCOUNT, "created", record_id=user.id, summary=summary)
     return user
+
+
+def _outlet_error(role: str, outlet_id: int | None) -> str | None:
+    """Why ``outlet_id`` does not suit an account of ``role`` (an English msgid), or None:
+    staff work for one active outlet, and nobody else belongs to an outlet (the table's
+    ``outlet_iff_staff`` check would refuse the row anyway, too late to say why)."""
+    if role != Role.OUTLET_STAFF:
+        if outlet_id is not None:
+            return N_("Only an outlet's staff belong to an outlet.")
+        return None
+    if outlet_id is None:
+        return N_("An outlet's staff account needs its outlet.")
+    # An id past the INTEGER range would make PostgreSQL fail the query: it is no outlet.
+    outlet = db.session.get(Outlet, outlet_id) if 0 < outlet_id <= MAX_RECORD_ID else None
+    if outlet is None:
+        return N_("Unknown outlet.")
+    if not outlet.active:
+        return N_("This outlet is no longer in use: choose another.")
+    return None
 
 
 @use_case

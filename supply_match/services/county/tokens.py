@@ -58,6 +58,9 @@ def issue_token(
         errors["name"] = _("Please enter a name of at most 32 characters.")
     if role not in {str(r) for r in Role}:
         errors["role"] = _("Please choose a role.")
+    elif role == Role.OUTLET_STAFF:
+        # A staff account needs its outlet, which a token has no field for.
+        errors["role"] = _("A token cannot act as an outlet's staff.")
     villages = []
     if village_ids:
         villages = list(db.session.scalars(select(Village).where(Village.id.in_(village_ids))))
