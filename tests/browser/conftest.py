@@ -99,3 +99,13 @@ def desktop_page(browser):
     context, page = _page(browser, DESKTOP)
     yield page
     context.close()
+
+
+def forget_the_session(page):
+    """Drop the session's cookie once the page has nothing in flight: a request still
+    under way (the phone page saving itself for offline use, a page's icon) would bring
+    the cookie back with its answer, every answer renewing the session, and the next page
+    would open still signed in or in the session's language."""
+    page.wait_for_load_state("networkidle")
+    page.goto("about:blank")
+    page.context.clear_cookies()

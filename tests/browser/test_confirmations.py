@@ -8,7 +8,7 @@ import pytest
 from supply_match.extensions import db
 from supply_match.models import Order, OrderStatus, Role
 from tests import factories
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import PHONE, forget_the_session
 
 pytestmark = [pytest.mark.browser, pytest.mark.parametrize("backend", ["sqlite"], indirect=True)]
 
@@ -50,7 +50,7 @@ def test_cancelling_an_order_asks_first_without_javascript(live_server, browser,
         db.session.expire_all()
         assert db.session.get(Order, order.id).status == OrderStatus.CANCELLED
 
-        page.context.clear_cookies()
+        forget_the_session(page)
         _sign_in(page, live_server.url, "diaodu-b")
         page.goto(f"{live_server.url}/audit/?kind=order")
         row = page.locator("[data-audit-entry]")

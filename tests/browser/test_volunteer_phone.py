@@ -13,6 +13,7 @@ from supply_match.services.planning.day import plan_day
 from supply_match.services.planning.publishing import publish
 from supply_match.services.planning.settings import PlanningSettings
 from tests import factories
+from tests.browser.conftest import forget_the_session
 from tests.days import DAY, allocated_orders
 
 pytestmark = [pytest.mark.browser, pytest.mark.parametrize("backend", ["sqlite"], indirect=True)]
@@ -139,15 +140,6 @@ def words_the_script_writes(page) -> str:
             .filter(el => el.getClientRects().length)
             .map(el => el.innerText).join('\\n')"""
     )
-
-
-def forget_the_session(page):
-    """Drop the session's cookie once the page has nothing in flight: a fetch still under
-    way (the page saving itself for offline use) would bring the cookie back with its
-    answer, and the next page would open in the session's language, not the phone's."""
-    page.wait_for_load_state("networkidle")
-    page.goto("about:blank")
-    page.context.clear_cookies()
 
 
 def test_the_language_switch_is_remembered_on_the_phone_and_the_script_speaks_it(
