@@ -8,6 +8,7 @@ from supply_match.extensions import db
 from supply_match.models import (
     AuditEntry,
     DeliveryPlan,
+    DeliveryRun,
     DeliveryStop,
     JobStatus,
     Order,
@@ -328,3 +329,43 @@ def test_a_reoptimization_that_serves_fewer_stops_says_so_in_red_and_can_be_disc
     client.post(f"/plans/jobs/{job.id}/discard")
     db.session.expire_all()
     assert sum(len(r.stops) for r in db.session.get(DeliveryPlan, plan.id).runs) == 6
+
+
+def test_a_proposal_still_applies_when_a_run_it_changes_was_marked_meanwhile(app, county):
+    """The other volunteer delivers their first stop while the dispatcher reads the
+    proposal: it is accepted, that stop stays delivered at the head of its run, and the
+    moved stops follow. Once a run it changes has finished, it is refused."""
+    allocated_orders(county, [[(county["urea"], 2)]] * 8)
+    plan = plan_day(DAY, SETTINGS)
+    publish(plan)
+    db.session.commit()
+    busy = max(plan.runs, key=lambda r: len(r.stops))
+    other = next(r for r in plan.runs if r is not busy)
+    assert len(other.stops) >= 2
+    ask = DayChange(volunteer_id=busy.volunteer_id, now_s=TEN_AM)
+    job = worked_out(app, proposals.request_change(plan, ask, SETTINGS))
+    given = next(c for c in proposals.proposal_of(job)["changed_runs"] if c["run_id"] == other.id)
+    planned = {int(row["job"][1:]) for row in given["stops"] if row["job"].startswith("s")}
+    moving = planned & {s.id for s in busy.stops}
+    assert moving
+    first = other.stops[0]
+    mark_delivered(other, [first], plan.version)
+
+    version = proposals.accept(db.session.get(PlanningJob, job.id))
+    db.session.expire_all()
+    run = db.session.get(DeliveryRun, other.id)
+    assert version == 2 and run.version == 2
+    assert run.stops[0].id == first.id and run.stops[0].status == StopStatus.DELIVERED
+    assert {s.id for s in run.stops[1:]} == planned - {first.id}
+    assert all(s.status == StopStatus.PENDING for s in run.stops[1:])
+    assert [s.position for s in run.stops] == list(range(len(run.stops)))
+    assert run.status == RunStatus.STARTED
+
+
+def test_a_proposal_is_refused_once_a_run_it_changes_has_finished(app, day):
+    job, _, _ = withdraw_after_two(app, day)
+    other = day["other"]
+    mark_delivered(other, list(other.stops), day["plan"].version)
+    assert db.session.get(DeliveryRun, other.id).status == RunStatus.FINISHED
+    with pytest.raises(proposals.ProposalError):
+        proposals.accept(db.session.get(PlanningJob, job.id))

@@ -295,19 +295,31 @@ def _accept_reoptimized(job, proposal: dict, user, site_url) -> int:
 
 
 def _still_valid(plan: DeliveryPlan, proposal: dict, stops: dict[int, DeliveryStop]) -> None:
+    """Refuse a proposal the day has moved past: a run gone or finished, or a stop it
+    moves to another run marked meanwhile. The volunteers of a busy day keep marking
+    while the worker plans and the dispatcher reads: a run that started since, or a stop
+    marked on the run it stays on, only joins that run's done part."""
     runs = {run.id: run for run in plan.runs}
     stale = False
     for changed in proposal["changed_runs"]:
         run = runs.get(changed["run_id"])
-        stale |= run is None or run.status != changed["status"]
+        stale |= run is None or not _status_still_fits(changed["status"], run.status)
         for row in changed["stops"]:
             if row["job"].startswith("s"):
                 stop = stops.get(int(row["job"][1:]))
-                stale |= stop is None or stop.status != StopStatus.PENDING
+                stale |= stop is None or (
+                    stop.status != StopStatus.PENDING and stop.run_id != changed["run_id"]
+                )
     for withdrawn in proposal["withdrawn_runs"]:
         stale |= withdrawn["run_id"] not in runs
     if stale:
         raise ProposalError(_("Stops were marked since this proposal was made: ask for a new one."))
+
+
+def _status_still_fits(proposed_on: str, now: str) -> bool:
+    """A run's status now against the one the proposal was worked out on: the same, or
+    started since (its first stops marked)."""
+    return now == proposed_on or (proposed_on == RunStatus.PLANNED and now == RunStatus.STARTED)
 
 
 def _new_stop(row: dict) -> DeliveryStop:
@@ -348,6 +360,8 @@ def _apply(plan, proposal, stops, version) -> list[int]:
                 if key.startswith("s")
                 else _new_stop(proposal["new_stops"][key])
             )
+            if key.startswith("s") and stop.status != StopStatus.PENDING:
+                continue  # marked since the proposal: already in the run's done part
             if stop.run is not run:
                 stop.locked = False
                 run.stops.append(stop)
