@@ -28,6 +28,11 @@ def _stock_of(outlet, product) -> Stock:
     )
 
 
+def outlets_of(order) -> set[int]:
+    """The outlets an order's lines are allocated at."""
+    return {allocation.outlet_id for line in order.lines for allocation in line.allocations}
+
+
 def test_an_order_is_covered_by_the_nearest_outlet_and_the_stock_reserved(app):
     a, b = _outlets()
     urea = factories.product(name="尿素")
@@ -61,8 +66,7 @@ def test_an_order_stays_whole_at_one_outlet_when_stock_allows(app):
 
     run_matching()
 
-    outlets_used = {allocation.outlet_id for line in order.lines for allocation in line.allocations}
-    assert outlets_used == {b.id}
+    assert outlets_of(order) == {b.id}
     assert order.status == OrderStatus.ALLOCATED
 
 
@@ -213,9 +217,6 @@ def test_a_households_two_orders_are_matched_to_one_outlet_so_it_is_visited_once
 
     run_matching()
 
-    def outlets_of(order):
-        return {allocation.outlet_id for line in order.lines for allocation in line.allocations}
-
     assert outlets_of(urea_order) | outlets_of(seed_order) == {b.id}
     assert outlets_of(neighbour_order) == {a.id}  # a household on its own keeps the nearest
 
@@ -237,9 +238,6 @@ def test_a_household_whose_home_stock_is_taken_by_more_urgent_orders_chooses_ano
     db.session.commit()
 
     run_matching()
-
-    def outlets_of(order):
-        return {allocation.outlet_id for line in order.lines for allocation in line.allocations}
 
     assert outlets_of(urgent) == {b.id}
     assert outlets_of(later) == {a.id}
