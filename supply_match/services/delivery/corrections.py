@@ -14,14 +14,12 @@ from datetime import date, datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from supply_match.extensions import db
 from supply_match.models import (
     AuditKind,
     DeliveryRun,
     DeliveryStop,
-    GoodsReturn,
     PlanStatus,
     StopStatus,
     User,
@@ -65,13 +63,6 @@ def correction_shown(stop: DeliveryStop) -> dict[str, object] | None:
     }
 
 
-def _goods_back(stop: DeliveryStop) -> bool:
-    """Whether the outlet took the (failed) stop's goods back onto its shelf."""
-    return (
-        db.session.scalar(select(GoodsReturn.id).where(GoodsReturn.stop_id == stop.id)) is not None
-    )
-
-
 def _check(stop: DeliveryStop, status: str, reason: str | None, note: str) -> dict[str, str]:
     errors: dict[str, str] = {}
     if status not in STATUS_CHOICES:
@@ -84,7 +75,7 @@ def _check(stop: DeliveryStop, status: str, reason: str | None, note: str) -> di
         errors["note"] = _("Please say why the status is corrected.")
     elif len(note) > NOTE_LENGTH:
         errors["note"] = _("At most %(count)s characters.", count=NOTE_LENGTH)
-    if "status" not in errors and status in STATUS_CHOICES and _goods_back(stop):
+    if "status" not in errors and status in STATUS_CHOICES and stop_outcomes.goods_taken_back(stop):
         if status != StopStatus.FAILED:
             errors["status"] = _(
                 "The outlet has taken this stop's goods back into its stock: it must hand "

@@ -26,7 +26,6 @@ from supply_match.models import (
     DeliveryPlan,
     DeliveryRun,
     DeliveryStop,
-    GoodsReturn,
     PlanStatus,
     StopStatus,
     StopUpdate,
@@ -222,7 +221,7 @@ def _decide(volunteer, stop, action, reason, plan_version, note=None) -> tuple[s
             return "conflict", "corrected"  # the dispatcher's word stands over the phone's
         if not stop_outcomes.stock_still_there(stop):
             return "conflict", "stock_gone"
-        if db.session.scalar(select(GoodsReturn.id).where(GoodsReturn.stop_id == stop.id)):
+        if stop_outcomes.goods_taken_back(stop):
             return "conflict", "goods_back"  # undone, the stop could be delivered from a shelf
         return "applied", ""
     wanted = StopStatus.DELIVERED if action == StopUpdateAction.DELIVERED else StopStatus.FAILED

@@ -28,6 +28,7 @@ from supply_match.models import (
     DeliveryPlan,
     DeliveryRun,
     DeliveryStop,
+    GoodsReturn,
     Order,
     OrderStatus,
     RunStatus,
@@ -227,6 +228,13 @@ def _reserve_again(stop: DeliveryStop, order: Order, user: User | None, *, lost:
         else:
             allocation.quantity += item.quantity
     db.session.flush()
+
+
+def goods_taken_back(stop: DeliveryStop) -> bool:
+    """Whether the outlet took the (failed) stop's goods back onto its shelf."""
+    return (
+        db.session.scalar(select(GoodsReturn.id).where(GoodsReturn.stop_id == stop.id)) is not None
+    )
 
 
 def stock_still_there(stop: DeliveryStop) -> bool:

@@ -25,7 +25,7 @@ from supply_match.models import (
 from supply_match.services.delivery.corrections import correction_shown
 from supply_match.services.delivery.phone_updates import FAILURE_REASONS, failure_reason_text
 from supply_match.services.delivery.stop_outcomes import NOTE_REQUIRED
-from supply_match.services.documents.route_sheets import clock, quantity_text
+from supply_match.services.documents.route_sheets import clock, goods_text, quantity_text
 from supply_match.services.intake.payments import payment_label
 from supply_match.services.supply.amounts import order_stop_dues, pricing_loads
 from supply_match.services.supply.money import yuan
@@ -126,7 +126,7 @@ def _stop_data(
         product = item.order_line.product
         key = (product.name, product.unit)
         load[key] = load.get(key, 0) + item.quantity
-        items.append(f"{product.name} {quantity_text(item.quantity)}{product.unit}")
+        items.append(goods_text(product, item.quantity))
     household = stop.household
     place = f"{stop.village.township.name}{stop.village.name}"
     if household is not None:

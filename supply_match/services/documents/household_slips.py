@@ -134,9 +134,7 @@ def _stop_slips(run: DeliveryRun, stop: DeliveryStop, page_url: Callable[[str], 
                 f"{village.township.name}{village.name}", household.group_no
             ),
             goods=[
-                f"{item.order_line.product.name} "
-                f"{route_sheets.quantity_text(item.quantity)}{item.order_line.product.unit}"
-                for item in items
+                route_sheets.goods_text(item.order_line.product, item.quantity) for item in items
             ],
             day=run.plan.delivery_date,
             volunteer=run.volunteer.name,

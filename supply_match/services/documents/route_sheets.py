@@ -59,6 +59,11 @@ def quantity_text(quantity: Decimal) -> str:
     return f"{quantity.normalize():f}"
 
 
+def goods_text(product, quantity: Decimal) -> str:
+    """A product and its quantity in words: ``尿素 2袋``."""
+    return f"{product.name} {quantity_text(quantity)}{product.unit}"
+
+
 @dataclass
 class LoadLine:
     product: str
@@ -201,7 +206,7 @@ def _sheet_stops(
             entry = load[(product.name, product.unit)]
             entry[0] += item.quantity
             entry[1] += item.quantity * product.unit_weight_kg
-            texts.append(f"{product.name} {quantity_text(item.quantity)}{product.unit}")
+            texts.append(goods_text(product, item.quantity))
         household = stop.household
         place = f"{stop.village.township.name}{stop.village.name}"
         if household is not None:

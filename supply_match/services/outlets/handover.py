@@ -35,8 +35,8 @@ from supply_match.models import (
 from supply_match.models.audit import AuditKind
 from supply_match.services import audit
 from supply_match.services.county.settings import county_time
-from supply_match.services.delivery.stop_outcomes import DAMAGED
-from supply_match.services.documents.route_sheets import quantity_text
+from supply_match.services.delivery.stop_outcomes import DAMAGED, goods_taken_back
+from supply_match.services.documents.route_sheets import goods_text, quantity_text
 from supply_match.services.errors import NotFoundError, ServiceError
 from supply_match.services.outlets.accounts import closing_of
 from supply_match.services.outlets.closing import ensure_open, record_late_return
@@ -204,10 +204,7 @@ def confirm_handover(
 def _goods_text(missing: Mapping[int, Decimal]) -> list[str]:
     """Each product's quantity in words: 尿素 1袋."""
     products = {p.id: p for p in db.session.scalars(select(Product).where(Product.id.in_(missing)))}
-    return [
-        f"{products[pid].name} {quantity_text(quantity)}{products[pid].unit}"
-        for pid, quantity in sorted(missing.items())
-    ]
+    return [goods_text(products[pid], quantity) for pid, quantity in sorted(missing.items())]
 
 
 @dataclass(frozen=True)
@@ -256,7 +253,7 @@ def _stop_to_return(outlet: Outlet, stop_id: int) -> DeliveryStop:
         raise HandoverError(
             {"stop": _("These goods were written off as damaged: they do not come back.")}
         )
-    if db.session.scalar(select(GoodsReturn).where(GoodsReturn.stop_id == stop.id)):
+    if goods_taken_back(stop):
         raise HandoverConflict({"stop": _("These goods were taken back already.")})
     return stop
 
