@@ -96,6 +96,15 @@ def test_withdrawing_a_volunteer_after_two_deliveries(
     phone.wait_for_selector(".run-change:not([hidden])")
     assert "调走" in phone.inner_text(".run-change")
 
-    actions = [e.action for e in db.session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
-    assert actions.index("withdraw_asked") < actions.index("withdrawn")
-    assert "day_changed" in actions
+    # Every step in the audit log, in order: publishing, the two marks from the phone,
+    # the dispatcher's question, the withdrawal and the day's new version.
+    entries = list(db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
+    steps = [(e.action, e.record_id) for e in entries]
+    marks = [steps.index(("phone_delivered", stop_id)) for stop_id in delivered]
+    published = steps.index(("published", plan.id))
+    asked = [a for a, _ in steps].index("withdraw_asked")
+    withdrawn = [a for a, _ in steps].index("withdrawn")
+    changed = [a for a, _ in steps].index("day_changed")
+    assert published < marks[0] < marks[1] < asked < withdrawn <= changed
+    assert busy_volunteer.name in entries[marks[0]].actor_name  # "志愿者 王7"
+    assert entries[asked].actor_name and busy_volunteer.name not in entries[asked].actor_name
