@@ -80,6 +80,36 @@ def test_an_unknown_stop_and_another_volunteers_stop_get_the_same_answer(client,
     assert theirs.stops[0].status == "pending"
 
 
+# SQLite lets one writer in at a time: its first UPDATE holds the other tab back until
+# it commits, so the race is PostgreSQL's (and any server database's).
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+def test_a_post_is_counted_when_another_opens_the_minute_between_its_two_reads(
+    app, day, monkeypatch, backend
+):
+    """Two tabs post as a minute begins: this one finds no row to count on, the other
+    then opens the minute's row, and this one must count on it, not be refused as if
+    the minute were full (the two-tab test met that 429)."""
+    from sqlalchemy.orm import Session
+
+    volunteer = day.runs[0].volunteer
+    count_in_window = volunteer_links._count_in_window
+    calls = []
+
+    def the_other_tab_opens_the_minute(volunteer_id, window, limit):
+        calls.append(window)
+        if len(calls) == 1:
+            counted = count_in_window(volunteer_id, window, limit)
+            with Session(db.engine) as other:  # the other tab, committed in between
+                other.add(LinkPostCount(volunteer_id=volunteer_id, window_start=window, posts=1))
+                other.commit()
+            return counted
+        return count_in_window(volunteer_id, window, limit)
+
+    monkeypatch.setattr(volunteer_links, "_count_in_window", the_other_tab_opens_the_minute)
+    assert volunteer_links.count_post(volunteer, limit=30) is True
+    assert db.session.scalar(select(LinkPostCount.posts)) == 2  # both posts counted
+
+
 def test_a_link_posting_too_often_is_answered_429_by_a_counter_in_the_database(app, client, day):
     app.config["VOLUNTEER_POSTS_PER_MINUTE"] = 3
     run = day.runs[0]

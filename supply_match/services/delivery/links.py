@@ -113,7 +113,9 @@ def count_post(volunteer: Volunteer, limit: int, now: datetime | None = None) ->
             LinkPostCount.volunteer_id == volunteer.id, LinkPostCount.window_start == window
         )
     ):
-        return False  # the minute's row is there and full
+        # The minute's row is there: full, or opened by another request since the UPDATE
+        # above (two tabs posting as the minute begins); the conditional UPDATE decides.
+        return _count_in_window(volunteer.id, window, limit)
     db.session.execute(
         delete(LinkPostCount).where(
             LinkPostCount.volunteer_id == volunteer.id,
