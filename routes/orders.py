@@ -25,7 +25,7 @@ from supply_match.extensions import db
 from supply_match.models import Household, Order, OrderLine, OrderStatus, Product, Village
 from supply_match.services import scope
 from supply_match.services.county import settings as county_settings
-from supply_match.services.intake import exports, payments
+from supply_match.services.intake import exports, payments, visit_notes
 from supply_match.services.intake import forms as intake
 from supply_match.services.intake.listing import (
     ListFilters,
@@ -110,6 +110,7 @@ def order_detail(order_id: int):
         amounts=order_amounts(order),
         payment_label=payments.payment_label,
         on_plan=on_plan,
+        two_visits=visit_notes.seed_and_pesticide_on_one_day(order),
     )
 
 

@@ -130,3 +130,83 @@ def test_order_detail_shows_lines_and_weight(client, auth, county_people):
     assert "尿素" in page
     assert "150 kg" in page
     assert "已提交" in page
+
+
+def _product_of(category: str):
+    hazard = "low_toxicity" if category == "pesticide" else None
+    return factories.product(category=category, hazard_class=hazard)
+
+
+def _one_day_order(household, categories, day, **fields):
+    lines = [(_product_of(category), 1) for category in categories]
+    return factories.order(
+        household=household, lines=lines, wanted_from=day, wanted_to=day, **fields
+    )
+
+
+def test_an_order_of_seed_and_pesticide_for_one_day_says_the_household_is_visited_twice(
+    client, auth, county_people
+):
+    from datetime import date
+
+    day = date(2020, 3, 20)
+    both = _one_day_order(county_people.household_a, ["seed", "pesticide"], day)
+    # Seed alone, or both over two days: one visit a day.
+    seed_only = _one_day_order(county_people.household_b, ["seed", "fertilizer"], day)
+    two_days = factories.order(
+        household=county_people.household_b,
+        lines=[
+            (_product_of("seed"), 1),
+            (_product_of("pesticide"), 1),
+        ],
+        wanted_from=day,
+        wanted_to=date(2020, 3, 21),
+    )
+    db.session.commit()
+    auth.login("dispatcher")
+    page = client.get(f"/orders/{both.id}").get_data(as_text=True)
+    assert "data-two-visits" in page and "分两次上门" in page
+    assert "data-two-visits" not in client.get(f"/orders/{seed_only.id}").get_data(as_text=True)
+    assert "data-two-visits" not in client.get(f"/orders/{two_days.id}").get_data(as_text=True)
+
+
+def test_seed_and_pesticide_in_two_orders_for_the_same_day_count_together(
+    client, auth, county_people
+):
+    from datetime import date
+
+    day = date(2020, 3, 20)
+    seed = _one_day_order(county_people.household_a, ["seed"], day)
+    _one_day_order(county_people.household_a, ["pesticide"], day)
+    cancelled = _one_day_order(county_people.household_b, ["seed"], day)
+    _one_day_order(county_people.household_b, ["pesticide"], day, status=OrderStatus.CANCELLED)
+    db.session.commit()
+    auth.login("cadre_a")
+    assert "data-two-visits" in client.get(f"/orders/{seed.id}").get_data(as_text=True)
+    auth.login("dispatcher")
+    assert "data-two-visits" not in client.get(f"/orders/{cancelled.id}").get_data(as_text=True)
+
+
+def test_no_two_visits_note_when_the_county_lets_pesticide_ride_with_seed(
+    client, auth, county_people
+):
+    from datetime import date
+
+    from supply_match.services.county import settings as county_settings
+
+    both = _one_day_order(county_people.household_a, ["seed", "pesticide"], date(2020, 3, 20))
+    db.session.commit()
+    auth.login("dispatcher")
+    assert "data-two-visits" in client.get(f"/orders/{both.id}").get_data(as_text=True)
+    now = county_settings.current()
+    county_settings.save_settings(
+        county_code="500243",
+        county_name="彭水苗族土家族自治县",
+        service_title="春耕农资配送",
+        time_zone=now.time_zone,
+        default_shift_start=now.default_shift_start.strftime("%H:%M"),
+        default_shift_end=now.default_shift_end.strftime("%H:%M"),
+        keep_pesticide_apart=False,
+        circuity=str(now.circuity),
+    )
+    assert "data-two-visits" not in client.get(f"/orders/{both.id}").get_data(as_text=True)
