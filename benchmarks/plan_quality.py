@@ -1,7 +1,7 @@
 """What a dispatcher could hand out: plan quality on the demo's three busiest days.
 
     .venv/bin/python -m benchmarks.plan_quality [--time-limit 20] [--mode both|before|after]
-        [--days apart|in-turn]
+        [--days apart|in-turn] [--pesticide-with-seed]
 
 Seeds the Pengshui demo into a throwaway SQLite database, runs matching, and plans each of
 the three dates with the most allocated orders wanting delivery (the solver's checker
@@ -37,6 +37,7 @@ import argparse
 import tempfile
 import time
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -48,6 +49,7 @@ from supply_match.demo import build_demo
 from supply_match.extensions import db
 from supply_match.models import DeliveryPlan, Order, OrderStatus, Role, Township, User, Volunteer
 from supply_match.services.delivery.corrections import correct_stop
+from supply_match.services.intake import visit_notes
 from supply_match.services.planning.day import plan_day
 from supply_match.services.planning.publishing import publish
 from supply_match.services.planning.settings import PlanningSettings
@@ -100,10 +102,12 @@ def _visits(plan: DeliveryPlan) -> dict[str, int]:
     """Households visited more than once: all, those the plan explains (goods that could not
     wait, ``second_visits``), and those whose one order the solver split into parts."""
     lines: dict[int, list[set[int]]] = defaultdict(list)
+    orders: dict[int, set[Order]] = defaultdict(set)
     for run in plan.runs:
         for stop in run.stops:
             if stop.household_id is not None:
                 lines[stop.household_id].append({item.order_line_id for item in stop.items})
+                orders[stop.household_id].update(item.order_line.order for item in stop.items)
     twice = {h for h, stops in lines.items() if len(stops) > 1}
     reasons = {
         v["household_id"]: v["reason"] for v in (plan.settings or {}).get("second_visits", [])
@@ -117,6 +121,11 @@ def _visits(plan: DeliveryPlan) -> dict[str, int]:
         "split_parts": len(parts),
         "unexplained": len(twice - explained - parts),
         "twice_because": dict(causes),
+        # What the order's page warns the cadre of (``visit_notes``).
+        "twice_seed_and_pesticide_one_day": sum(
+            any(visit_notes.seed_and_pesticide_on_one_day(order) for order in orders[h])
+            for h in twice
+        ),
     }
 
 
@@ -155,27 +164,43 @@ def _deliver_everything(plan: DeliveryPlan, dispatcher: User) -> None:
             correct_stop(dispatcher, stop.id, "delivered", None, "plan_quality: delivered")
 
 
+@dataclass
+class DayFigures:
+    figures: dict[str, object]
+    volunteers_used: int
+    seconds: float
+
+
+def _plan_and_measure(
+    day: date, settings: PlanningSettings, volunteer_ids: list[int] | None, before: bool
+) -> tuple[DeliveryPlan, DayFigures]:
+    """Plan ``day`` and measure the plan at once, while its orders are still to come."""
+    started = time.perf_counter()
+    plan = plan_day(day, settings, volunteer_ids=volunteer_ids)
+    seconds = time.perf_counter() - started
+    used = len({run.volunteer_id for run in plan.runs})
+    return plan, DayFigures(quality(plan, home_townships_only=before), used, seconds)
+
+
 def _plan_in_turn(
-    days: list[date], settings: PlanningSettings, volunteer_ids: list[int] | None
-) -> dict[date, tuple[DeliveryPlan, float]]:
+    days: list[date], settings: PlanningSettings, volunteer_ids: list[int] | None, before: bool
+) -> dict[date, DayFigures]:
     """Plan, publish and deliver every date from the first wanted date to the last of
-    ``days``; returns the plans of ``days`` and their solving seconds."""
+    ``days``; returns the figures of ``days``."""
     dispatcher = db.session.scalars(select(User).where(User.role == Role.DISPATCHER)).first()
     first = min(
         db.session.scalars(select(Order.wanted_from).where(Order.status == OrderStatus.ALLOCATED))
     )
-    plans: dict[date, tuple[DeliveryPlan, float]] = {}
+    measured: dict[date, DayFigures] = {}
     day = first
     while day <= max(days):
-        started = time.perf_counter()
-        plan = plan_day(day, settings, volunteer_ids=volunteer_ids)
-        seconds = time.perf_counter() - started
+        plan, figures = _plan_and_measure(day, settings, volunteer_ids, before)
         if day in days:
-            plans[day] = (plan, seconds)
+            measured[day] = figures
         if plan.runs:
             _deliver_everything(plan, dispatcher)
         day += timedelta(days=1)
-    return plans
+    return measured
 
 
 def main() -> None:
@@ -183,6 +208,11 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, default=20.0)
     parser.add_argument("--mode", choices=("both", "before", "after"), default="both")
     parser.add_argument("--days", choices=("apart", "in-turn"), default="apart")
+    parser.add_argument(
+        "--pesticide-with-seed",
+        action="store_true",
+        help="plan as a county that lets pesticide ride with seed (the rule off)",
+    )
     args = parser.parse_args()
     modes = ("before", "after") if args.mode == "both" else (args.mode,)
     for mode in modes:
@@ -201,28 +231,29 @@ def main() -> None:
                 _open_every_area(county_wide)
                 volunteer_ids = [v.id for v in county_wide]
             print(
-                f"mode {mode}, days {args.days}: {len(everyone)} volunteers in the demo, "
+                f"mode {mode}, days {args.days}"
+                f"{', pesticide rides with seed' if args.pesticide_with_seed else ''}: "
+                f"{len(everyone)} volunteers in the demo, "
                 f"time limit {args.time_limit:g} s, seed 0"
             )
             busiest = busiest_days()
-            settings = PlanningSettings(time_limit_s=args.time_limit)
-            in_turn = (
-                _plan_in_turn([day for day, _wanting in busiest], settings, volunteer_ids)
-                if args.days == "in-turn"
-                else {}
+            settings = PlanningSettings(
+                time_limit_s=args.time_limit, separate_pesticide=not args.pesticide_with_seed
             )
+            days = [day for day, _wanting in busiest]
+            if args.days == "in-turn":
+                measured = _plan_in_turn(days, settings, volunteer_ids, mode == "before")
+            else:
+                measured = {
+                    day: _plan_and_measure(day, settings, volunteer_ids, mode == "before")[1]
+                    for day in days
+                }
             for day, wanting in busiest:
-                if in_turn:
-                    plan, seconds = in_turn[day]
-                else:
-                    started = time.perf_counter()
-                    plan = plan_day(day, settings, volunteer_ids=volunteer_ids)
-                    seconds = time.perf_counter() - started
-                figures = quality(plan, home_townships_only=mode == "before")
-                on_duty = len({run.volunteer_id for run in plan.runs})
+                day_figures = measured[day]
                 print(
-                    f"  {day} ({wanting} orders wanting it; {on_duty} volunteers used; {seconds:.0f} s): "
-                    + ", ".join(f"{key} {value}" for key, value in figures.items())
+                    f"  {day} ({wanting} orders wanting it; {day_figures.volunteers_used} "
+                    f"volunteers used; {day_figures.seconds:.0f} s): "
+                    + ", ".join(f"{key} {value}" for key, value in day_figures.figures.items())
                 )
             db.session.remove()
             db.engine.dispose()

@@ -249,3 +249,30 @@ def test_an_exported_orders_sheet_reads_back_with_the_same_delivery_points(place
 
     result = import_orders("导出.xlsx", xlsx(again), place["cadre"])
     assert (result.orders_created, result.duplicates_skipped) == (0, 3)
+
+
+def test_the_import_names_the_orders_whose_household_is_visited_twice_on_their_one_day(
+    place,
+):
+    factories.product(
+        name="吡虫啉", code="NY-BCL-1", category="pesticide", hazard_class="low_toxicity"
+    )
+    db.session.commit()
+    one_day = {"最早送货日期": "2020-03-20", "最晚送货日期": "2020-03-20"}
+    data = xlsx(
+        [
+            # Seed and pesticide on one day only: two visits.
+            row(产品="玉米种子", **one_day),
+            row(产品="吡虫啉", **one_day),
+            # The same over two days, and seed with fertilizer on one day: one visit a day.
+            row(户主姓名="向中华", 手机号="15123456789", 产品="玉米种子"),
+            row(户主姓名="向中华", 手机号="15123456789", 产品="吡虫啉"),
+            row(户主姓名="田茂林", 手机号="15123456788", 产品="玉米种子", **one_day),
+            row(户主姓名="田茂林", 手机号="15123456788", 产品="尿素", **one_day),
+        ]
+    )
+    result = import_orders("订单.xlsx", data, place["cadre"])
+    db.session.commit()
+    twice = db.session.scalar(select(Order).join(Household).where(Household.name == "冉光明"))
+    assert result.orders_created == 3
+    assert result.two_visit_order_ids == [twice.id]

@@ -145,3 +145,33 @@ def test_too_large_upload_gets_a_friendly_413_page(client, auth, county_people):
     assert response.status_code == 413
     page = response.get_data(as_text=True)
     assert 'data-error-page="413"' in page and "MB" in page
+
+
+def test_the_import_page_links_the_orders_of_seed_and_pesticide_for_one_day(
+    client, auth, county_people
+):
+    seed = factories.product(name="玉米种子", category="seed", unit_weight_kg=1)
+    pesticide = factories.product(name="吡虫啉", category="pesticide", hazard_class="low_toxicity")
+    db.session.commit()
+    village = county_people.village_a
+    one_day = {"wanted_from": "2020-03-20", "wanted_to": "2020-03-20"}
+    rows = [_order_row(village, seed, **one_day), _order_row(village, pesticide, **one_day)]
+    auth.login("cadre_a")
+    page = client.post(
+        "/imports/orders", data={"file": (_xlsx(ORDER_HEADERS, rows), "订单.xlsx")},
+        content_type="multipart/form-data",
+    ).get_data(as_text=True)  # fmt: skip
+    order = db.session.scalar(select(Order).order_by(Order.id.desc()))
+    assert "data-two-visit-orders" in page
+    assert f'href="/orders/{order.id}"' in page
+    # Over two days: nothing to warn of.
+    rows = [
+        _order_row(village, seed, name="何二", mobile="13896012346"),
+        _order_row(village, pesticide, name="何二", mobile="13896012346"),
+    ]
+    page = client.post(
+        "/imports/orders", data={"file": (_xlsx(ORDER_HEADERS, rows), "订单.xlsx")},
+        content_type="multipart/form-data",
+    ).get_data(as_text=True)  # fmt: skip
+    assert 'data-figure="orders-created">1<' in page
+    assert "data-two-visit-orders" not in page

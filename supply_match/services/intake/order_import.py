@@ -9,7 +9,7 @@ twice creates nothing the second time.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -19,6 +19,7 @@ from supply_match.extensions import db
 from supply_match.models import Household, Order, OrderLine, OrderStatus, User
 from supply_match.models.audit import AuditKind
 from supply_match.services import audit
+from supply_match.services.intake import visit_notes
 from supply_match.services.intake.order_rows import PlannedOrder, parse_orders
 
 # The sheet's format lives in order_sheet; these names are imported from here too.
@@ -39,6 +40,9 @@ class ImportResult:
     households_created: int = 0
     duplicates_skipped: int = 0
     rows: int = 0
+    # Orders just created whose household will be visited twice on their one day (seed
+    # and pesticide kept apart): the cadre may still widen their dates.
+    two_visit_order_ids: list[int] = field(default_factory=list)
 
 
 def _line_signature(pairs) -> frozenset[tuple[int, Decimal]]:
@@ -58,6 +62,7 @@ def import_orders(filename: str, data: bytes, user: User) -> ImportResult:
         for h in db.session.scalars(select(Household).where(Household.village_id.in_(village_ids)))
     }
     existing = _existing_signatures(households)
+    created: list[Order] = []
     for plan in planned:
         household = households.get((plan.village.id, plan.name, plan.mobile))
         if household is None:
@@ -86,10 +91,13 @@ def import_orders(filename: str, data: bytes, user: User) -> ImportResult:
             if signature in existing:
                 result.duplicates_skipped += 1
                 continue
-        _add_order(plan, household, user)
+        created.append(_add_order(plan, household, user))
         result.orders_created += 1
         result.lines_created += len(plan.lines)
     db.session.flush()
+    result.two_visit_order_ids = [
+        order.id for order in created if visit_notes.seed_and_pesticide_on_one_day(order)
+    ]
     audit.record_import(
         AuditKind.ORDER,
         filename,

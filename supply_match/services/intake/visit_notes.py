@@ -17,6 +17,7 @@ from supply_match.extensions import db
 from supply_match.models import Order, OrderLine, OrderStatus, ProductCategory
 from supply_match.services.county import settings as county_settings
 
+_KEPT_APART = {ProductCategory.SEED, ProductCategory.PESTICIDE}
 # Orders whose goods are still to be handed over.
 _STILL_TO_COME = (
     OrderStatus.SUBMITTED,
@@ -29,8 +30,11 @@ _STILL_TO_COME = (
 def seed_and_pesticide_on_one_day(order: Order) -> bool:
     """True when ``order`` is wanted on one day only and the household's goods wanted on
     that day alone (this order's and its other orders') hold both seed and pesticide,
-    while the county keeps the two apart: that day, the household is visited twice."""
+    while the county keeps the two apart: that day, the household is visited twice. An
+    order of neither (fertilizer, film) is not the cause, and is not marked."""
     if order.wanted_from != order.wanted_to or order.status not in _STILL_TO_COME:
+        return False
+    if not any(line.product.category in _KEPT_APART for line in order.lines):
         return False
     if not county_settings.current().keep_pesticide_apart:
         return False
@@ -45,4 +49,4 @@ def seed_and_pesticide_on_one_day(order: Order) -> bool:
         .options(selectinload(Order.lines).selectinload(OrderLine.product))
     )
     categories = {line.product.category for other in same_day for line in other.lines}
-    return {ProductCategory.SEED, ProductCategory.PESTICIDE} <= categories
+    return categories >= _KEPT_APART
