@@ -33,9 +33,9 @@ def force_password_change():
 
 @bp.route("/admin/accounts/import", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
-def import_cadres():
+def import_accounts():
     return import_page(
-        account_import.import_cadres,
+        account_import.import_accounts,
         title=_("Import accounts of village cadres and outlet staff"),
         intro=_(
             "One row per account: a village cadre with the codes of their villages, or an "

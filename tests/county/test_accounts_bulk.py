@@ -31,7 +31,7 @@ def test_cadres_get_their_villages_and_a_first_password_to_change(villages):
         ["luming", "冉德福", "13896412345", "500243104201"],
         ["baiguo", "向小琴", "", "500243104201、500243104202"],
     ]
-    result = account_import.import_cadres("c.xlsx", xlsx(HEADER, rows))
+    result = account_import.import_accounts("c.xlsx", xlsx(HEADER, rows))
     assert result.created == 2
     baiguo = db.session.scalar(select(User).where(User.username == "baiguo"))
     assert baiguo.role == Role.CADRE
@@ -59,7 +59,7 @@ def test_a_bad_cadre_row_is_named_and_no_account_is_made(villages, row, column):
     db.session.commit()
     good = ["luming", "冉德福", "13896412345", "500243104201"]
     with pytest.raises(SheetError) as refused:
-        account_import.import_cadres("c.xlsx", xlsx(HEADER, [good, row]))
+        account_import.import_accounts("c.xlsx", xlsx(HEADER, [good, row]))
     assert [(e.row, e.column) for e in refused.value.errors] == [(3, column)]
     db.session.rollback()
     assert db.session.scalar(select(func.count(User.id)).where(User.role == Role.CADRE)) == 0
@@ -68,7 +68,7 @@ def test_a_bad_cadre_row_is_named_and_no_account_is_made(villages, row, column):
 def test_a_login_repeated_in_the_sheet_names_the_first_row(villages):
     row = ["luming", "冉德福", "", "500243104201"]
     with pytest.raises(SheetError) as refused:
-        account_import.import_cadres("c.xlsx", xlsx(HEADER, [row, row]))
+        account_import.import_accounts("c.xlsx", xlsx(HEADER, [row, row]))
     (error,) = refused.value.errors
     assert (error.row, error.column) == (3, "登录名")
 
@@ -83,7 +83,7 @@ def test_a_first_password_is_strong_enough():
 
 
 def test_a_forced_change_sends_every_page_to_the_password_form(app, client, auth, villages):
-    result = account_import.import_cadres(
+    result = account_import.import_accounts(
         "c.xlsx", xlsx(HEADER, [["luming", "冉德福", "", "500243104201"]])
     )
     first = result.accounts[0].password
@@ -189,7 +189,7 @@ def test_a_sheet_makes_cadres_and_outlet_staff_with_their_outlet(villages, shops
         ["dianyuan2", "田小兵", "", "店员", "", "鹿鸣农资店"],
         ["baiguo", "李大山", "", "", "500243104202", ""],
     ]
-    result = account_import.import_cadres("a.xlsx", xlsx(STAFF_HEADER, rows))
+    result = account_import.import_accounts("a.xlsx", xlsx(STAFF_HEADER, rows))
     assert result.created == 4
     users = {u.username: u for u in db.session.scalars(select(User))}
     assert (users["luming"].role, users["baiguo"].role) == (Role.CADRE, Role.CADRE)
@@ -208,7 +208,7 @@ def test_a_sheet_makes_cadres_and_outlet_staff_with_their_outlet(villages, shops
 def test_english_headers_and_role_words_are_read(villages, shops):
     header = ["Login", "Name", "Mobile", "Role", "Village codes", "Outlet"]
     rows = [["shop1", "向小琴", "", "Outlet staff", "", "鹿鸣农资店"]]
-    account_import.import_cadres("a.csv", csv_bytes(header, rows))
+    account_import.import_accounts("a.csv", csv_bytes(header, rows))
     user = db.session.scalar(select(User).where(User.username == "shop1"))
     assert (user.role, user.outlet_id) == (Role.OUTLET_STAFF, shops["open"].id)
 
@@ -231,7 +231,7 @@ def test_english_headers_and_role_words_are_read(villages, shops):
 def test_a_bad_staff_row_is_named_and_no_account_is_made(villages, shops, row, column, message):
     good = ["dianyuan", "冉德福", "", "网点店员", "", "鹿鸣农资店"]
     with pytest.raises(SheetError) as refused:
-        account_import.import_cadres("a.xlsx", xlsx(STAFF_HEADER, [good, row]))
+        account_import.import_accounts("a.xlsx", xlsx(STAFF_HEADER, [good, row]))
     assert [(e.row, e.column) for e in refused.value.errors] == [(3, column)]
     assert message in refused.value.errors[0].message
     db.session.rollback()

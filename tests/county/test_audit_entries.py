@@ -43,7 +43,7 @@ def test_an_import_of_accounts_is_one_entry_with_its_count(villages):
         ["baiguo", "向小琴", "", "500243104201"],
     ]
     with acting.acting_as(acting.Acting(name="管理员 (admin)", origin="10.0.0.1")):
-        account_import.import_cadres("村干部.xlsx", xlsx(HEADER, rows))
+        account_import.import_accounts("村干部.xlsx", xlsx(HEADER, rows))
     (entry,) = _entries("account")
     assert (entry.action, entry.detail["created"], entry.detail["file"]) == (
         "imported",
@@ -56,7 +56,7 @@ def test_an_import_of_accounts_is_one_entry_with_its_count(villages):
 def test_a_refused_import_writes_no_entry(villages):
     rows = [["luming", "冉德福", "", "500243104201"], ["luming", "冉德福", "", "500243104201"]]
     with pytest.raises(SheetError):
-        account_import.import_cadres("c.xlsx", xlsx(HEADER, rows))
+        account_import.import_accounts("c.xlsx", xlsx(HEADER, rows))
     assert _entries("account") == []
 
 

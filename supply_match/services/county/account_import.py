@@ -105,7 +105,7 @@ class NewAccount:
 
 
 @dataclass
-class CadreImportResult:
+class AccountImportResult:
     accounts: list[NewAccount] = field(default_factory=list)
 
     @property
@@ -122,14 +122,14 @@ def _village_codes(value: object) -> list[str]:
 
 
 @use_case
-def import_cadres(filename: str, data: bytes) -> CadreImportResult:
+def import_accounts(filename: str, data: bytes) -> AccountImportResult:
     """Make a cadre account per row; all of them, or none (``SheetError``). The result
     holds each first password in clear, for the one page that shows them."""
     rows = sheets.read_table(filename, data, CADRE_COLUMNS)
     errors = RowErrors()
     villages = {v.code: v for v in db.session.scalars(select(Village))}
     outlets = {o.name: o for o in db.session.scalars(select(Outlet))}
-    result = CadreImportResult()
+    result = AccountImportResult()
     with audit.one_entry_for_many():
         _make_accounts(rows, villages, outlets, errors, result)
     errors.raise_if_any()
@@ -143,7 +143,7 @@ def _role(value: object) -> Role | None:
     return ROLE_WORDS.get(word) if word else Role.CADRE
 
 
-def _make_accounts(rows, villages, outlets, errors: RowErrors, result: CadreImportResult) -> None:
+def _make_accounts(rows, villages, outlets, errors: RowErrors, result: AccountImportResult) -> None:
     seen_logins: dict[str, int] = {}
     seen_mobiles: dict[str, int] = {}
     for row in rows:
