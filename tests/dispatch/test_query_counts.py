@@ -28,6 +28,7 @@ BIG_DAY = DAY + timedelta(days=1)
 PAGES = [
     ("plan page", "dispatcher", "/plans/{day}"),
     ("board", "dispatcher", "/plans/{day}/board"),
+    ("board map", "dispatcher", "/plans/{day}/board/map.json"),
     ("route sheets (HTML)", "dispatcher", "/plans/{day}/sheets"),
     ("supply", "dispatcher", "/supply"),
     ("delivery days", "dispatcher", "/plans/"),
