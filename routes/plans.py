@@ -11,6 +11,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -310,16 +311,26 @@ def board(day: str):
     plan = plan_views.board_plan_for(_day(day))
     if plan is None:
         abort(404)
-    seen = positions.positions_for_plan(plan)
+    # The map comes after the page (board_map_json): drawing it was half the page's time
+    # and more than half its size, and the table is what a dispatcher reads first.
     return render_template(
         "plans/board.html",
         plan=plan,
-        positions=seen,
-        where_map=board_map.board_map(plan, seen),
+        positions=positions.positions_for_plan(plan),
         rows=run_progress.late_first(plan, plan_views.board(plan)),
-        summary=plan_views.summary(plan),
         shortages=handover.shortages_for_plan(plan),
     )
+
+
+@bp.get("/<day>/board/map.json")
+@role_required(*STAFF)
+def board_map_json(day: str):
+    plan = plan_views.board_map_plan_for(_day(day))
+    if plan is None:
+        abort(404)
+    response = jsonify(svg=board_map.board_map(plan, positions.positions_for_plan(plan)))
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/volunteers")

@@ -12,8 +12,8 @@ from decimal import Decimal
 from urllib.parse import quote
 
 from babel.dates import format_date as babel_format_date
-from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import format_decimal, get_locale, refresh
+from flask import Flask, current_app, g, has_request_context, request, session
+from flask_babel import format_decimal, get_locale, get_translations, refresh
 from flask_login import current_user
 
 from supply_match import labels
@@ -101,12 +101,44 @@ def _forget_county_settings() -> None:
     settings.forget_cached()
 
 
+def request_translations():
+    """The catalog of the request's language, found once per locale: Flask-Babel's own
+    template callables look it up afresh on every ``_()`` (a chain of context lookups,
+    half of each call), and a busy page such as the board asks hundreds of times. It is
+    kept beside Flask-Babel's locale and found again whenever that changes (``refresh``,
+    ``force_locale``)."""
+    if not g:
+        return get_translations()  # no app context: Flask-Babel's empty catalog
+    context = g.get("_flask_babel")
+    locale = getattr(context, "babel_locale", None)
+    kept = getattr(context, "supply_match_translations", None)
+    if kept is not None and locale is not None and kept[0] is locale:
+        return kept[1]
+    translations = get_translations()
+    context = g.get("_flask_babel")
+    locale = getattr(context, "babel_locale", None)
+    if context is not None and locale is not None:
+        context.supply_match_translations = (locale, translations)
+    return translations
+
+
+def _install_template_gettext(app: Flask) -> None:
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: request_translations().ugettext(s),
+        ngettext=lambda s, p, n: request_translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: request_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: request_translations().unpgettext(c, s, p, n),
+    )
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     # Flask-Babel caches the locale on ``g``, which outlives a request whenever an app
     # context is shared between requests (tests, a CLI command); choose afresh each time.
     app.before_request(refresh)
     app.before_request(_forget_county_settings)
+    _install_template_gettext(app)
     app.jinja_env.globals.update(lang_url=lang_url, html_lang=html_lang)
     app.jinja_env.filters["weight"] = format_weight
     app.jinja_env.filters["day"] = format_day

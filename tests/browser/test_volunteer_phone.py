@@ -114,6 +114,11 @@ def test_marks_made_offline_are_sent_once_when_the_signal_returns(
         len(published_run.stops) - 2
     )
     assert "家中无人" in row.inner_text()
+    # The map is drawn after the page has loaded (board-map.js), this run's line in it.
+    drawn = board.locator("[data-board-map] svg")
+    drawn.wait_for()
+    assert drawn.locator(".map-run").count() == 1
+    assert "正在加载地图" not in board.locator("[data-board-map]").inner_text()
 
 
 def test_a_revoked_link_shows_a_plain_page(live_server, phone_page, published_run, backend):

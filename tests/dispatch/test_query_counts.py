@@ -14,7 +14,7 @@ from datetime import time, timedelta
 from sqlalchemy import event, func, select
 
 from supply_match.extensions import db
-from supply_match.models import DeliveryRun, DeliveryStop, Household, Role
+from supply_match.models import DeliveryRun, DeliveryStop, Household, Role, Stock
 from supply_match.services.delivery import links
 from supply_match.services.planning.day import plan_day
 from supply_match.services.planning.publishing import publish
@@ -28,6 +28,7 @@ BIG_DAY = DAY + timedelta(days=1)
 PAGES = [
     ("plan page", "dispatcher", "/plans/{day}"),
     ("board", "dispatcher", "/plans/{day}/board"),
+    ("board map", "dispatcher", "/plans/{day}/board/map.json"),
     ("route sheets (HTML)", "dispatcher", "/plans/{day}/sheets"),
     ("supply", "dispatcher", "/supply"),
     ("delivery days", "dispatcher", "/plans/"),
@@ -136,6 +137,15 @@ def test_every_busy_page_costs_as_many_statements_for_a_big_day_as_for_a_small_o
     before = _measure(clients, token, DAY)
 
     other_village = factories.village(township=county["township"], lat=29.36, lon=108.25)
+    # A second outlet beside it, the only one with urea left: the big day's runs load at
+    # two (the board's map once loaded each run's outlet on its own).
+    second_outlet = factories.outlet(township=county["township"], lat=29.36, lon=108.25)
+    factories.stock(second_outlet, county["urea"], 500)
+    db.session.scalar(
+        select(Stock).where(
+            Stock.outlet_id == county["outlet"].id, Stock.product_id == county["urea"].id
+        )
+    ).quantity = 0
     for n in range(2):
         factories.volunteer(
             township=county["township"],
@@ -153,5 +163,6 @@ def test_every_busy_page_costs_as_many_statements_for_a_big_day_as_for_a_small_o
     assert big[0] > small[0] and big[1] > 2 * small[1], (small, big)
     assert db.session.scalar(select(func.count()).select_from(Household)) == 17
     assert volunteer.id in {run.volunteer_id for run in big_plan.runs}
+    assert len({run.outlet_id for run in big_plan.runs}) == 2
     grown = {page: (before[page], after[page]) for page in before if after[page] != before[page]}
     assert not grown, f"statements (small day, big day) of pages that grew: {grown}"

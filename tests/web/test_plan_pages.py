@@ -83,6 +83,11 @@ def test_plan_review_publish_and_print_a_day(app, client, dispatcher, county, da
 
     board = client.get(f"/plans/{DAY.isoformat()}/board").get_data(as_text=True)
     assert board.count('data-figure="remaining"') == len(plan.runs)
+    # The map comes after the page, every run's line in it; no plan, no map.
+    drawn = client.get(f"/plans/{DAY.isoformat()}/board/map.json").get_json()["svg"]
+    assert drawn.startswith("<svg") and drawn.count('class="map-run"') == len(plan.runs)
+    assert client.get("/plans/2001-01-01/board/map.json").status_code == 404
+    assert client.get("/plans/not-a-day/board/map.json").status_code == 404
 
 
 def test_moving_a_stop_through_the_page_warns_when_a_run_overflows(

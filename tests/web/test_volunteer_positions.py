@@ -100,4 +100,9 @@ def test_the_board_shows_where_each_volunteer_was_seen(app, client, auth, plan):
     auth.login("diaodu-map")
     board = client.get(f"/plans/{DAY.isoformat()}/board").get_data(as_text=True)
     assert "29.30500, 108.18500" in board and "(±8 m)" in board
-    assert board.count('class="person"') == 1
+    # The map is fetched after the page (board-map.js): the page names where to ask.
+    map_url = f"/plans/{DAY.isoformat()}/board/map.json"
+    assert f'data-board-map="{map_url}"' in board and 'class="person"' not in board
+    drawn = client.get(map_url)
+    assert drawn.headers["Cache-Control"] == "no-store"
+    assert drawn.get_json()["svg"].count('class="person"') == 1

@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from supply_match import geo
 from supply_match.extensions import db
@@ -74,7 +74,9 @@ def navigation_links(
 def runs_for(volunteer: Volunteer, today: date) -> list[DeliveryRun]:
     """Published runs that are today's or later, or still unfinished, with everything the
     phone shows of them loaded in one query per kind (the phone asks every few seconds,
-    and stop by stop it cost a query per stop and order)."""
+    and stop by stop it cost a query per stop and order). What each run, stop or item
+    has one of (outlet; household, village and township; order) is joined into its
+    query: a query of its own each was half the phone's time, in round trips."""
     stops = selectinload(DeliveryRun.stops)
     items = stops.selectinload(DeliveryStop.items)
     statement = (
@@ -88,15 +90,15 @@ def runs_for(volunteer: Volunteer, today: date) -> list[DeliveryRun]:
         .order_by(DeliveryPlan.delivery_date, DeliveryRun.id)
         .options(
             contains_eager(DeliveryRun.plan),
-            selectinload(DeliveryRun.outlet),
-            stops.selectinload(DeliveryStop.household),
-            stops.selectinload(DeliveryStop.village).selectinload(Village.township),
+            joinedload(DeliveryRun.outlet),
+            stops.joinedload(DeliveryStop.household),
+            stops.joinedload(DeliveryStop.village).joinedload(Village.township),
             # Each item's order line is one of its order's lines, loaded here with their
             # products: ``item.order_line`` is then found in the session, not queried.
-            items.selectinload(StopItem.order).options(*pricing_loads()),
+            items.joinedload(StopItem.order).options(*pricing_loads()),
         )
     )
-    return list(db.session.scalars(statement))
+    return list(db.session.scalars(statement).unique())
 
 
 def _sum_or_none(amounts) -> int | None:

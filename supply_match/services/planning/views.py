@@ -84,20 +84,29 @@ def plan_for(day: date) -> DeliveryPlan | None:
 
 
 def board_plan_for(day: date) -> DeliveryPlan | None:
-    """The plan of ``day`` with what the live board reads, and no more: runs with their
-    volunteers and stops (statuses), and the orders left off (for the plan's figures). It refreshes every 30 seconds on every dispatcher's screen, and the
-    plan page's villages, products and changes were most of its time."""
+    """The plan of ``day`` with what the live board's table reads, and no more: runs with
+    their volunteers and stops (statuses). It refreshes every 30 seconds on every
+    dispatcher's screen: the plan page's villages, products and changes, then the orders
+    left off (for figures the board does not show) were most of its time."""
     runs = selectinload(DeliveryPlan.runs)
-    left_off = selectinload(DeliveryPlan.unassigned).selectinload(UnassignedOrder.order)
+    return db.session.scalar(
+        select(DeliveryPlan)
+        .where(DeliveryPlan.delivery_date == day)
+        .options(runs.selectinload(DeliveryRun.volunteer), runs.selectinload(DeliveryRun.stops))
+    )
+
+
+def board_map_plan_for(day: date) -> DeliveryPlan | None:
+    """The plan of ``day`` with what the board's map draws: runs with their volunteers,
+    outlets and stops (an outlet loaded run by run cost a query per outlet)."""
+    runs = selectinload(DeliveryPlan.runs)
     return db.session.scalar(
         select(DeliveryPlan)
         .where(DeliveryPlan.delivery_date == day)
         .options(
             runs.selectinload(DeliveryRun.volunteer),
+            runs.selectinload(DeliveryRun.outlet),
             runs.selectinload(DeliveryRun.stops),
-            left_off.selectinload(Order.household)
-            .selectinload(Household.village)
-            .selectinload(Village.township),
         )
     )
 

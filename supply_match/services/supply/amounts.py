@@ -45,13 +45,13 @@ class OrderAmounts:
 
 
 def pricing_loads() -> tuple:
-    """Loader options for an Order that bring what ``amounts_for`` reads (lines, their
-    products and allocations, the subsidy programme) in one query each, to be passed to
-    ``.options()`` of a relationship that ends at orders."""
+    """Loader options for an Order that bring what ``amounts_for`` reads (lines with their
+    products joined, their allocations, the subsidy programme) in one query each, to be
+    passed to ``.options()`` of a relationship that ends at orders."""
     lines = selectinload(Order.lines)
     return (
         lines.selectinload(OrderLine.allocations),
-        lines.selectinload(OrderLine.product),
+        lines.joinedload(OrderLine.product),
         selectinload(Order.subsidy_programme),
     )
 
