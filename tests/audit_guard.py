@@ -49,8 +49,9 @@ UNAUDITED = (
     RoadPoint,
     VolunteerPosition,  # one a half minute per volunteer, kept a day: not audited
 )
-# Signing in and out touch these on the account; sign-ins are not audited.
-SIGN_IN_COLUMNS = {"last_login_at", "session_generation"}
+# Signing in and out touch these on the account; sign-ins are not audited. A sign-in
+# also replaces a hash of an earlier method by today's, of the same password.
+SIGN_IN_COLUMNS = {"last_login_at", "session_generation", "password_hash"}
 
 _DEPTH = "unit_of_work_depth"  # services/unit_of_work.py
 _CHANGED = "audit_guard_changed"

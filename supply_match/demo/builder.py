@@ -18,8 +18,8 @@ from typing import TypeVar
 
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
-from werkzeug.security import check_password_hash
 
+from supply_match import password_hashing
 from supply_match.demo import facts, names
 from supply_match.demo.money import OUTLET_PASSWORD, build_money, create_staff, staff_username
 from supply_match.demo.party_members import township_party_members
@@ -168,7 +168,7 @@ def demo_logins() -> list[str]:
             return False
         key = (hashes[username], password)
         if key not in checked:
-            checked[key] = check_password_hash(hashes[username], password)
+            checked[key] = password_hashing.password_matches(hashes[username], password)
         return checked[key]
 
     villages = {
@@ -199,7 +199,7 @@ def demo_logins() -> list[str]:
         .order_by(User.username)
     ).all()
     for username, password_hash, display_name in staff:
-        if username == staff_username(0) and not check_password_hash(
+        if username == staff_username(0) and not password_hashing.password_matches(
             password_hash, OUTLET_PASSWORD
         ):
             break

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from werkzeug.security import check_password_hash, generate_password_hash
 
+from supply_match import password_hashing
 from supply_match.extensions import db
 from supply_match.models._types import mobile_check, one_of, utcnow
 
@@ -78,12 +78,12 @@ class User(UserMixin, db.Model):
 
     def set_password(self, password: str) -> None:
         """A new password also ends the sessions signed in with the old one."""
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = password_hashing.hash_password(password)
         if self.id is not None:
             self.end_sessions()
 
     def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
+        return password_hashing.password_matches(self.password_hash, password)
 
     def has_role(self, *roles: Role | str) -> bool:
         return self.role in {str(role) for role in roles}

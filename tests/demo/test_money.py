@@ -4,8 +4,8 @@ prices, a mix of payment ways, and a staff login per outlet."""
 from collections import Counter
 
 from sqlalchemy import select
-from werkzeug.security import check_password_hash
 
+from supply_match import password_hashing
 from supply_match.demo.money import OUTLET_PASSWORD
 from supply_match.extensions import db
 from supply_match.models import Order, Outlet, Product, Role, Stock, User
@@ -39,4 +39,4 @@ def test_one_staff_login_per_outlet(seeded):
     staff = db.session.scalars(select(User).where(User.role == Role.OUTLET_STAFF)).all()
     outlets = db.session.scalars(select(Outlet.id)).all()
     assert sorted(user.outlet_id for user in staff) == sorted(outlets)
-    assert check_password_hash(staff[0].password_hash, OUTLET_PASSWORD)
+    assert password_hashing.password_matches(staff[0].password_hash, OUTLET_PASSWORD)

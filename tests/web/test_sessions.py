@@ -4,10 +4,13 @@ sessions on the server, throttling per account, and pages no cache keeps."""
 from __future__ import annotations
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import select
+from werkzeug.security import generate_password_hash
 
+from supply_match import password_hashing
 from supply_match.extensions import db
-from supply_match.models import LoginAttempt, Role, User
+from supply_match.models import LoginAttempt, Role
 from supply_match.services.county import accounts
 from tests import factories
 from tests.conftest import make_app
@@ -137,30 +140,57 @@ def test_an_unknown_name_checks_a_hash_made_like_the_accounts(client, liu, monke
     """An unknown name costs what a wrong password does: one hash of the same method
     and cost is checked (timing itself is measured outside the suite)."""
     checked: list[str] = []
-    real_check = accounts.check_password_hash
+    real_check = password_hashing.password_matches
 
     def recording_check(password_hash: str, password: str) -> bool:
         checked.append(password_hash)
         return real_check(password_hash, password)
 
-    monkeypatch.setattr(accounts, "check_password_hash", recording_check)
-    monkeypatch.setattr(
-        User,
-        "check_password",
-        lambda user, pw: accounts.check_password_hash(user.password_hash, pw),
-    )
+    monkeypatch.setattr(password_hashing, "password_matches", recording_check)
     assert _login(client, "nobody-at-all", "wrong").status_code == 401
     assert _login(client, "liu", "wrong").status_code == 401
     factories.user(Role.DISPATCHER, username="gone", active=False)
     db.session.commit()
     assert _login(client, "gone", "wrong").status_code == 401
 
-    def method(password_hash: str) -> str:
-        return password_hash.split("$", 1)[0]
+    def settings(password_hash: str) -> str:  # "$argon2id$v=19$m=8,t=1,p=1$salt$hash"
+        return password_hash.rsplit("$", 2)[0]
 
     assert len(checked) == 3
-    assert {method(h) for h in checked} == {method(liu.password_hash)}
+    assert {settings(h) for h in checked} == {settings(liu.password_hash)}
     assert checked[0] != liu.password_hash
+
+
+@pytest.mark.parametrize(
+    "old_method", ["scrypt", "pbkdf2:sha256:1000", "argon2id with other settings"]
+)
+def test_a_hash_of_an_earlier_release_signs_in_and_is_replaced(client, liu, old_method):
+    """Accounts made before Argon2id keep signing in; the sign-in stores today's hash,
+    and the session it opens stays signed in."""
+    if old_method.startswith("argon2id"):
+        old_hash = PasswordHasher(time_cost=1, memory_cost=16, parallelism=1).hash(
+            factories.PASSWORD
+        )
+    else:
+        old_hash = generate_password_hash(factories.PASSWORD, method=old_method)
+    liu.password_hash = old_hash
+    db.session.commit()
+    assert _login(client, "liu", "wrong").status_code == 401
+    db.session.refresh(liu)
+    assert liu.password_hash == old_hash  # a wrong password changes nothing
+    assert _login(client).status_code == 302
+    db.session.refresh(liu)
+    assert liu.password_hash != old_hash
+    assert not password_hashing.needs_rehash(liu.password_hash)
+    assert liu.check_password(factories.PASSWORD)
+    assert client.get("/dispatch/").status_code == 200
+    client.post("/logout")
+    assert _login(client).status_code == 302
+
+
+def test_an_unreadable_stored_hash_matches_no_password():
+    assert not password_hashing.password_matches("$argon2id$v=19$garbage", "anything")
+    assert password_hashing.needs_rehash("$argon2id$v=19$garbage")
 
 
 def test_signed_in_pages_are_not_stored_by_any_cache(client, liu):

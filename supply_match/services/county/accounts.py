@@ -14,18 +14,16 @@ the page says it does.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 
 from flask import current_app
 from sqlalchemy import delete, func, select
-from werkzeug.security import check_password_hash
 
+from supply_match import password_hashing
 from supply_match.extensions import db
 from supply_match.models import LoginAttempt, Outlet, Role, User, Village
-from supply_match.models import account as account_model
 from supply_match.models._types import MOBILE_PATTERN, utcnow
 from supply_match.models.audit import AuditKind
 from supply_match.services import audit
@@ -120,16 +118,17 @@ def find_user(login: str) -> User | None:
 
 
 @cache
-def _dummy_password_hash(make_hash: Callable[[str], str]) -> str:
-    return make_hash("no account has this password")
+def _dummy_password_hash(hasher: object) -> str:
+    return password_hashing.hash_password("no account has this password")
 
 
 def _password_matches(user: User | None, password: str) -> bool:
     """Checks a hash whether or not there is an account (active or not), so that an
     unknown name takes as long to refuse as a wrong password: the dummy hash is made by
-    the function that makes the accounts' hashes, with its method and cost."""
+    the hasher that makes the accounts' hashes, with its method and cost."""
     if user is None:
-        check_password_hash(_dummy_password_hash(account_model.generate_password_hash), password)
+        dummy = _dummy_password_hash(password_hashing.HASHER)
+        password_hashing.password_matches(dummy, password)
         return False
     return user.check_password(password)
 
@@ -152,6 +151,10 @@ def authenticate(login: str, password: str, remote_addr: str | None) -> LoginRes
         # The failure just recorded may be the one that locks.
         return LoginResult(locked_until=locked_until(keys))
     user.last_login_at = now
+    if password_hashing.needs_rehash(user.password_hash):
+        # A hash of an earlier release (or cost) becomes today's while the password is
+        # at hand; the user's sessions stay signed in.
+        user.password_hash = password_hashing.hash_password(password)
     return LoginResult(user=user)
 
 
