@@ -22,9 +22,10 @@ def _configure_login(app: Flask) -> None:
 
 
 def _register_template_filters(app: Flask) -> None:
-    from supply_match import labels
+    from supply_match import labels, urls
 
     app.jinja_env.filters["label"] = labels.label_filter
+    app.jinja_env.globals["id_url"] = urls.id_url
 
 
 def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from flask import current_app, request
+from flask import current_app, request, url_for
 
 
 def site_url() -> str:
@@ -43,3 +43,20 @@ def outlet_stop_link_builder(base_url: str) -> Callable[[int], str]:
     """A function from a stop's id to its page for the outlet's staff (a bag label's QR
     code, printed with no request in the worker too)."""
     return _token_link_builder("outlet_days.stop", base_url, "stop_id")
+
+
+# Stands for the record id while a URL is built once; no county's record gets this id.
+_ID_SLOT = 9_876_543_210_123
+
+
+def id_url(endpoint: str, argument: str, **values) -> Callable[[int], str]:
+    """``url_for(endpoint, **values)`` with ``argument`` filled in later, as a function of
+    a record id: built once, where a page has a form per stop (the plan page asked
+    ``url_for`` twice per stop, a tenth of its time)."""
+    if not any(argument in rule.arguments for rule in current_app.url_map.iter_rules(endpoint)):
+        raise ValueError(f"{endpoint}'s URL has no {argument}")
+    url = url_for(endpoint, **{argument: _ID_SLOT}, **values)
+    head, slot, tail = url.partition(str(_ID_SLOT))
+    if not slot or str(_ID_SLOT) in tail:
+        raise ValueError(f"{endpoint}'s URL does not hold {argument} once: {url}")
+    return lambda record_id: f"{head}{int(record_id)}{tail}"

@@ -1,16 +1,19 @@
 """Chinese by default, English on request, and no string left untranslated."""
 
 import io
+import random
 import re
+from decimal import Decimal
 from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
-from flask_babel import force_locale, refresh
+from flask_babel import force_locale, format_decimal, refresh
 from openpyxl import Workbook
 from sqlalchemy import select
 
 from supply_match.extensions import db
+from supply_match.i18n import format_weight
 from supply_match.models import JobStatus, PlanningJob, Role, StopUpdate
 from supply_match.queue import work_one
 from supply_match.services.delivery import phone_updates as delivery
@@ -272,3 +275,30 @@ def test_a_stop_answer_is_stored_as_a_code_and_worded_for_whoever_asks(county):
     with force_locale("en"):
         again = mark()
     assert again.duplicate and again.message == "Recorded as not delivered: Nobody at home"
+
+
+def test_weights_read_as_babel_formats_them_in_both_languages(app):
+    """The weight filter formats numbers itself (Babel's took 200 microseconds a weight):
+    it must give what Babel's ``format_decimal`` gives, roundings and groups included."""
+    rng = random.Random(7)
+    values = [Decimal("999.995"), Decimal("999.999"), Decimal("0.005"), Decimal("0.015"),
+              Decimal("-3.5"), Decimal("-0.001"), 0, 7, 12.25, Decimal("1000"),
+              Decimal("1049.95"), Decimal("99950"), Decimal("1E+6"), Decimal("2.50")]  # fmt: skip
+    values += [
+        Decimal(rng.randint(-(10**7), 10**9)) / Decimal(10 ** rng.randint(0, 4))
+        for _ in range(3000)
+    ]
+
+    def babel_weight(kg) -> str:
+        kg = Decimal(kg)
+        if kg >= 1000:
+            return format_decimal(kg / 1000, format="#,##0.0") + " t"
+        return format_decimal(kg, format="#,##0.##") + " kg"
+
+    for lang in ("zh_Hans_CN", "en"):
+        with app.test_request_context(f"/?lang={lang}"):
+            refresh()
+            shown = {value: format_weight(value) for value in values}
+            assert shown == {value: babel_weight(value) for value in values}
+            assert shown[Decimal("1049.95")] == "1.0 t"
+            assert shown[Decimal("99950")] == "100.0 t"
