@@ -64,6 +64,13 @@ def _plan_or_404(day: date):
     return plan
 
 
+def _sheets_plan_or_404(day: date):
+    plan = plan_views.sheets_plan_for(day)
+    if plan is None:
+        abort(404)
+    return plan
+
+
 def volunteer_link(volunteer: Volunteer) -> str:
     """The volunteer's phone page under the site's base URL (as the worker's sheets show it)."""
     return volunteer_links.link_for(volunteer, urls.volunteer_link_builder(urls.site_url()))
@@ -283,7 +290,7 @@ def reoptimize(day: str):
 @bp.get("/<day>/sheets")
 @role_required(*STAFF)
 def sheets(day: str):
-    plan = _plan_or_404(_day(day))
+    plan = _sheets_plan_or_404(_day(day))
     runs = request.args.getlist("run", type=id_value)
     locale = str(get_locale())
     sheets = route_sheets.sheets_for_plan(plan, volunteer_link, locale)
@@ -295,7 +302,7 @@ def sheets(day: str):
 @bp.get("/<day>/sheets.pdf")
 @role_required(*STAFF)
 def sheets_pdf(day: str):
-    plan = _plan_or_404(_day(day))
+    plan = _sheets_plan_or_404(_day(day))
     # Kept for the next request (in each language asked for).
     pdf = route_sheets.pdf_for_plan(plan, volunteer_link, str(get_locale()))
     return Response(

@@ -12,6 +12,7 @@ from sqlalchemy import event, select
 
 from supply_match.extensions import db
 from supply_match.models import DeliveryPlan, DeliveryRun, DeliveryStop, StopItem
+from supply_match.services.county import settings as county_settings
 from supply_match.services.documents import route_sheets, svg_map
 from supply_match.services.documents.route_sheets import (
     QR_PNG_SCALE,
@@ -324,3 +325,41 @@ def test_a_household_visited_twice_is_marked_part_one_and_two_of_two(app, county
     assert [s.part for s in sheets[0].stops] == [None, (1, 2)]
     assert [s.part for s in sheets[1].stops] == [(2, 2), None]
     assert "第1部分，共2部分" in html and "第2部分，共2部分" in html
+
+
+def test_a_kept_pdf_comes_back_without_its_html_being_made_and_the_title_and_language_count(
+    app, county, monkeypatch
+):
+    """The kept PDF is found by a digest of what the sheets show, before any HTML: the
+    same day again makes no HTML; the service title (from the county's settings, not the
+    sheets' data) and the language each make a PDF of their own."""
+    plan = stored_plan(county, [2])
+    first = pdf_of(app, plan).pages[0].extract_text()
+    made_html = []
+    render_html = route_sheets.render_html
+    monkeypatch.setattr(
+        route_sheets, "render_html", lambda *a, **kw: made_html.append(1) or render_html(*a, **kw)
+    )
+    assert pdf_of(app, plan).pages[0].extract_text() == first
+    assert made_html == []
+
+    now = county_settings.current()
+    county_settings.save_settings(
+        county_code="500243",
+        county_name="彭水苗族土家族自治县",
+        service_title="彭水农资配送",
+        time_zone=now.time_zone,
+        default_shift_start=now.default_shift_start.strftime("%H:%M"),
+        default_shift_end=now.default_shift_end.strftime("%H:%M"),
+        keep_pesticide_apart=now.keep_pesticide_apart,
+        circuity=str(now.circuity),
+    )
+    county_settings.forget_cached()  # as a new request would
+    retitled = pdf_of(app, plan).pages[0].extract_text()
+    assert made_html == [1]
+    assert "彭水农资配送" in retitled and "彭水农资配送" not in first
+
+    with app.test_request_context():
+        english = PdfReader(io.BytesIO(render_pdf(sheets_for_plan(plan, link_for), locale="en")))
+    assert made_html == [1, 1]
+    assert "Load list" in english.pages[0].extract_text()

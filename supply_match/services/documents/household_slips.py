@@ -46,6 +46,7 @@ SLIP_LOCALE = route_sheets.SHEET_LOCALE
 SLIPS_PER_PAGE = 4
 DOCUMENT_KIND = "household_slips_pdf"
 STYLESHEET = "household_slips.css"
+SLIPS_TEMPLATE = "household/slips.html"
 
 
 @dataclass(frozen=True)
@@ -170,7 +171,7 @@ def render_html(
     household reads them, unless the one who asks reads English (as the route sheets).
     Rendered without a request for the worker's PDF; the browser page (``for_pdf=False``)
     links the stylesheet with ``url_for`` and so needs a request."""
-    template = current_app.jinja_env.get_template("household/slips.html")
+    template = current_app.jinja_env.get_template(SLIPS_TEMPLATE)
     with force_locale(locale):
         return template.render(
             pages=[slips[i : i + SLIPS_PER_PAGE] for i in range(0, len(slips), SLIPS_PER_PAGE)],
@@ -184,8 +185,13 @@ def render_pdf(
 ) -> bytes:
     """The slips as a PDF (kept by a digest of what it shows; flushes, never commits)."""
     stylesheet = Path(current_app.static_folder) / "css" / STYLESHEET
-    html = render_html(slips, for_pdf=True, title=title, locale=locale)
-    return route_sheets.kept_pdf(html, stylesheet, DOCUMENT_KIND, cache=cache)
+    return route_sheets.kept_pdf(
+        route_sheets.document_digest(SLIPS_TEMPLATE, stylesheet, locale, repr((title, slips))),
+        lambda: render_html(slips, for_pdf=True, title=title, locale=locale),
+        stylesheet,
+        DOCUMENT_KIND,
+        cache=cache,
+    )
 
 
 def outlet_day_title(outlet: Outlet, day: date, locale: str = SLIP_LOCALE) -> str:

@@ -22,10 +22,11 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from supply_match import labels
 from supply_match.extensions import db
+from supply_match.i18n import service_title
 from supply_match.models import (
     DeliveryPlan,
     DeliveryRun,
@@ -47,6 +48,7 @@ from supply_match.services.unit_of_work import after_commit, use_case
 # reads English (the worker's sheets made ahead of time are Chinese).
 SHEET_LOCALE = "zh_Hans_CN"
 RENDER_TASK = "render_sheets"
+SHEETS_TEMPLATE = "sheets/route_sheets.html"
 
 
 def clock(seconds: int) -> str:
@@ -274,18 +276,19 @@ def load_for_sheets(plan: DeliveryPlan) -> list[DeliveryRun]:
     instead of several per stop. Runs already in the session are the same objects, filled
     in where not yet loaded; what is loaded already keeps its state."""
     stops = selectinload(DeliveryRun.stops)
+    # What a run, stop or item has one of is joined into its own query.
     return list(
         db.session.scalars(
             select(DeliveryRun)
             .where(DeliveryRun.plan_id == plan.id)
             .options(
-                selectinload(DeliveryRun.volunteer),
-                selectinload(DeliveryRun.outlet),
-                stops.selectinload(DeliveryStop.household),
-                stops.selectinload(DeliveryStop.village).selectinload(Village.township),
+                joinedload(DeliveryRun.volunteer),
+                joinedload(DeliveryRun.outlet),
+                stops.joinedload(DeliveryStop.household),
+                stops.joinedload(DeliveryStop.village).joinedload(Village.township),
                 stops.selectinload(DeliveryStop.items)
-                .selectinload(StopItem.order_line)
-                .selectinload(OrderLine.product),
+                .joinedload(StopItem.order_line)
+                .joinedload(OrderLine.product),
                 # What the amounts to collect are read from.
                 stops.selectinload(DeliveryStop.items)
                 .selectinload(StopItem.order)
@@ -326,7 +329,7 @@ def render_html(
     """The sheets as one HTML page in ``locale`` (Chinese by default). Rendered with the
     app's templates and no request, so the worker can lay out a PDF; the browser page
     (``for_pdf=False``) links the stylesheet with ``url_for`` and so needs a request."""
-    template = current_app.jinja_env.get_template("sheets/route_sheets.html")
+    template = current_app.jinja_env.get_template(SHEETS_TEMPLATE)
     with force_locale(locale):
         return template.render(sheets=sheets, for_pdf=for_pdf, quantity_text=quantity_text)
 
@@ -343,30 +346,79 @@ def render_pdf(
     ``kept_pdf``). Flushes the kept document; ``pdf_for_plan`` is the use case that
     commits it."""
     stylesheet = Path(current_app.static_folder) / "css" / "route_sheet.css"
-    html = render_html(sheets, for_pdf=True, locale=locale)
-    return kept_pdf(html, stylesheet, DOCUMENT_KIND, cache=cache)
+    return kept_pdf(
+        document_digest(SHEETS_TEMPLATE, stylesheet, locale, repr(sheets)),
+        lambda: render_html(sheets, for_pdf=True, locale=locale),
+        stylesheet,
+        DOCUMENT_KIND,
+        cache=cache,
+    )
 
 
-def kept_pdf(html: str, stylesheet: Path, kind: str, *, cache: bool = True) -> bytes:
-    """``html`` laid out as a PDF with ``stylesheet``, by WeasyPrint.
+def document_digest(template_name: str, stylesheet: Path, locale: str, content: str) -> str:
+    """A digest of everything a document is made from: the template's source, the
+    stylesheet, the language's compiled catalogue, WeasyPrint's version, the service
+    title the page shows, and ``content``, the ``repr`` of the dataclasses the template
+    is given (which hold every value it shows). Taken over these rather than over the
+    HTML, a document kept already comes back without its HTML being made: that was a
+    third of every PDF request."""
+    import weasyprint
 
-    Kept in ``RenderedDocument`` by a digest of everything it is made from (the HTML holds
-    all a document shows), so the same document asked for again, by any web process,
-    comes back at once, and a changed plan can never be answered with an old PDF. Each
-    ``kind`` (route sheets, households' slips) keeps its own newest ``KEEP_DOCUMENTS``.
-    Flushes the kept document; the caller's use case commits it.
+    source, _path, _uptodate = current_app.jinja_env.loader.get_source(
+        current_app.jinja_env, template_name
+    )
+    with force_locale(locale):
+        title = service_title()
+    parts = (
+        weasyprint.__version__,
+        source,
+        stylesheet.read_text(encoding="utf-8"),
+        locale,
+        _catalogue_digest(locale),
+        title,
+        content,
+    )
+    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
+
+
+def _catalogue_digest(locale: str) -> str:
+    """The compiled messages of ``locale`` (none for the English msgids), by content."""
+    path = Path(current_app.root_path) / "translations" / locale / "LC_MESSAGES" / "messages.mo"
+    try:
+        return _file_digest(path, path.stat().st_mtime_ns)
+    except FileNotFoundError:
+        return ""
+
+
+@functools.lru_cache(maxsize=8)
+def _file_digest(path: Path, _mtime_ns: int) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def kept_pdf(
+    digest: str,
+    make_html: Callable[[], str],
+    stylesheet: Path,
+    kind: str,
+    *,
+    cache: bool = True,
+) -> bytes:
+    """The HTML ``make_html`` gives laid out as a PDF with ``stylesheet``, by WeasyPrint.
+
+    Kept in ``RenderedDocument`` under ``digest`` (``document_digest``: of everything
+    the document is made from), so the same document asked for again, by any web
+    process, comes back at once, and a changed plan can never be answered with an old
+    PDF. Each ``kind`` (route sheets, households' slips) keeps its own newest
+    ``KEEP_DOCUMENTS``. Flushes the kept document; the caller's use case commits it.
     """
     import weasyprint
 
-    css = stylesheet.read_text(encoding="utf-8")
-    digest = hashlib.sha256(
-        "\0".join((weasyprint.__version__, css, html)).encode("utf-8")
-    ).hexdigest()
     if cache:
         kept = db.session.get(RenderedDocument, digest)
         if kept is not None:
             return kept.content
-    pdf = weasyprint.HTML(string=html).write_pdf(
+    css = stylesheet.read_text(encoding="utf-8")
+    pdf = weasyprint.HTML(string=make_html()).write_pdf(
         stylesheets=[weasyprint.CSS(string=css, base_url=str(stylesheet))]
     )
     if cache:

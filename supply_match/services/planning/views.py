@@ -83,6 +83,13 @@ def plan_for(day: date) -> DeliveryPlan | None:
     )
 
 
+def sheets_plan_for(day: date) -> DeliveryPlan | None:
+    """The plan of ``day`` alone: the route sheets load what they show themselves
+    (``route_sheets.load_for_sheets``), and the plan page's loads (orders left off,
+    changes) were a third of every PDF request."""
+    return db.session.scalar(select(DeliveryPlan).where(DeliveryPlan.delivery_date == day))
+
+
 def board_plan_for(day: date) -> DeliveryPlan | None:
     """The plan of ``day`` with what the live board's table reads, and no more: runs with
     their volunteers and stops (statuses). It refreshes every 30 seconds on every
