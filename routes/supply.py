@@ -6,7 +6,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask import Blueprint, flash, render_template, request
-from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -15,6 +14,7 @@ from routes.access import role_required
 from routes.helpers import xlsx_response
 from supply_match import labels
 from supply_match.extensions import db
+from supply_match.i18n import format_decimal
 from supply_match.models import Order, Role, Township
 from supply_match.services.county import settings as county_settings
 from supply_match.services.supply import chart as supply_chart
@@ -26,7 +26,7 @@ DISPATCH_ROLES = (Role.DISPATCHER, Role.ADMIN)
 
 
 def _figure(value: Decimal) -> str:
-    return format_decimal(value, format="#,##0.##")
+    return format_decimal(value, "#,##0.##")
 
 
 def _page(filters: figures.SupplyFilters, status: int = 200, result=None):

@@ -13,7 +13,8 @@ from openpyxl import Workbook
 from sqlalchemy import select
 
 from supply_match.extensions import db
-from supply_match.i18n import format_weight
+from supply_match.i18n import FAST_PATTERNS, format_weight
+from supply_match.i18n import format_decimal as i18n_format_decimal
 from supply_match.models import JobStatus, PlanningJob, Role, StopUpdate
 from supply_match.queue import work_one
 from supply_match.services.delivery import phone_updates as delivery
@@ -277,9 +278,10 @@ def test_a_stop_answer_is_stored_as_a_code_and_worded_for_whoever_asks(county):
     assert again.duplicate and again.message == "Recorded as not delivered: Nobody at home"
 
 
-def test_weights_read_as_babel_formats_them_in_both_languages(app):
-    """The weight filter formats numbers itself (Babel's took 200 microseconds a weight):
-    it must give what Babel's ``format_decimal`` gives, roundings and groups included."""
+def test_weights_and_decimals_read_as_babel_formats_them_in_both_languages(app):
+    """The weight and decimalformat filters format numbers themselves (Babel took 90 to
+    200 microseconds a number): they must give what Babel's ``format_decimal`` gives,
+    roundings, signs and groups included."""
     rng = random.Random(7)
     values = [Decimal("999.995"), Decimal("999.999"), Decimal("0.005"), Decimal("0.015"),
               Decimal("-3.5"), Decimal("-0.001"), 0, 7, 12.25, Decimal("1000"),
@@ -302,3 +304,8 @@ def test_weights_read_as_babel_formats_them_in_both_languages(app):
             assert shown == {value: babel_weight(value) for value in values}
             assert shown[Decimal("1049.95")] == "1.0 t"
             assert shown[Decimal("99950")] == "100.0 t"
+            for pattern in FAST_PATTERNS:
+                for value in [*values[:500], 2.675, 0.1, 1e-7, -5, 10**12]:
+                    assert i18n_format_decimal(value, pattern) == format_decimal(
+                        value, format=pattern
+                    ), (pattern, value)
