@@ -14,5 +14,6 @@ worker=$!
 trap 'kill "$worker" 2>/dev/null || true; wait "$worker" 2>/dev/null || true' EXIT INT TERM
 
 echo "supply_match 正在运行 / serving on http://$HOST:$PORT  (Ctrl-C 停止 / to stop)"
-"$BIN/gunicorn" --bind "$HOST:$PORT" --workers "$WEB_WORKERS" --access-logfile - \
+"$BIN/gunicorn" -c python:supply_match.serving --bind "$HOST:$PORT" --workers "$WEB_WORKERS" \
+    --access-logfile - \
     "supply_match:create_app()"

@@ -1,6 +1,7 @@
 """The README's production path, as written, from a fresh copy of the tree: PostgreSQL in
 ``DATABASE_URL``, no Redis, ``SUPPLY_MATCH_ENV=production`` with a real ``SECRET_KEY``;
-``flask --app supply_match init-db``; ``gunicorn "supply_match:create_app()"``; then the
+``flask --app supply_match init-db``; ``gunicorn -c python:supply_match.serving
+"supply_match:create_app()"``; then the
 login page and a sign-in over HTTP."""
 
 from __future__ import annotations
@@ -121,8 +122,8 @@ def test_the_readme_production_path_serves_and_signs_in(tmp_path, production_dat
 
     port = servers.free_port()
     gunicorn = subprocess.Popen(
-        [".venv/bin/gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2"]
-        + ["supply_match:create_app()"],
+        [".venv/bin/gunicorn", "-c", "python:supply_match.serving"]
+        + ["--bind", f"127.0.0.1:{port}", "--workers", "2", "supply_match:create_app()"],
         cwd=tree,
         env=env,
         stdout=subprocess.PIPE,

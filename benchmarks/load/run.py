@@ -99,6 +99,8 @@ def start_service(env: dict, port: int, workers: int, folder: Path) -> list[subp
     web = _started(
         [
             str(BIN / "gunicorn"),
+            "-c",
+            "python:supply_match.serving",
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
