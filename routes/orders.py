@@ -17,7 +17,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from routes.access import role_required
 from routes.helpers import page_arg, xlsx_response
@@ -42,7 +42,7 @@ bp = Blueprint("orders", __name__)
 def _villages() -> list[Village]:
     return list(
         db.session.scalars(
-            scope.villages_query(current_user).options(selectinload(Village.township))
+            scope.villages_query(current_user).options(joinedload(Village.township))
         )
     )
 
@@ -78,11 +78,11 @@ def _list_page(template: str, endpoint: str, query, filters: ListFilters, villag
 def order_list():
     villages = _villages()
     filters = read_list_filters(request.args, villages)
+    # What an order, line or household has one of is joined into its own query: a
+    # query each was a third of the list's time.
     query = filtered_orders(current_user, filters).options(
-        selectinload(Order.lines).selectinload(OrderLine.product),
-        selectinload(Order.household)
-        .selectinload(Household.village)
-        .selectinload(Village.township),
+        selectinload(Order.lines).joinedload(OrderLine.product),
+        joinedload(Order.household).joinedload(Household.village).joinedload(Village.township),
     )
     return _list_page("orders/list.html", "orders.order_list", query, filters, villages)
 
@@ -147,7 +147,7 @@ def household_list():
     villages = _villages()
     filters = read_list_filters(request.args, villages)
     query = filtered_households(current_user, filters).options(
-        selectinload(Household.village).selectinload(Village.township)
+        joinedload(Household.village).joinedload(Village.township)
     )
     return _list_page("households/list.html", "orders.household_list", query, filters, villages)
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from supply_match.extensions import db
 from supply_match.models import (
@@ -152,7 +152,7 @@ def cadre_figures(user: User, recent: int = 10) -> CadreFigures:
             db.session.scalars(
                 scope.orders_query(user)
                 .limit(recent)
-                .options(selectinload(Order.household).selectinload(Household.village))
+                .options(joinedload(Order.household).joinedload(Household.village))
             )
         ),
         households=households or 0,
