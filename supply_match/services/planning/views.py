@@ -70,15 +70,16 @@ def plan_for(day: date) -> DeliveryPlan | None:
         select(DeliveryPlan)
         .where(DeliveryPlan.delivery_date == day)
         .options(
-            runs.selectinload(DeliveryRun.volunteer),
-            runs.selectinload(DeliveryRun.outlet),
+            # What a run, stop, order or line has one of is joined into its query.
+            runs.joinedload(DeliveryRun.volunteer),
+            runs.joinedload(DeliveryRun.outlet),
             stops.selectinload(DeliveryStop.items),
-            stops.selectinload(DeliveryStop.village),
-            left_off.selectinload(Order.household)
-            .selectinload(Household.village)
-            .selectinload(Village.township),
-            left_off.selectinload(Order.lines).selectinload(OrderLine.product),
-            selectinload(DeliveryPlan.changes).selectinload(PlanChange.user),
+            stops.joinedload(DeliveryStop.village),
+            left_off.joinedload(Order.household)
+            .joinedload(Household.village)
+            .joinedload(Village.township),
+            left_off.selectinload(Order.lines).joinedload(OrderLine.product),
+            selectinload(DeliveryPlan.changes).joinedload(PlanChange.user),
         )
     )
 
@@ -99,7 +100,7 @@ def board_plan_for(day: date) -> DeliveryPlan | None:
     return db.session.scalar(
         select(DeliveryPlan)
         .where(DeliveryPlan.delivery_date == day)
-        .options(runs.selectinload(DeliveryRun.volunteer), runs.selectinload(DeliveryRun.stops))
+        .options(runs.joinedload(DeliveryRun.volunteer), runs.selectinload(DeliveryRun.stops))
     )
 
 
@@ -111,8 +112,8 @@ def board_map_plan_for(day: date) -> DeliveryPlan | None:
         select(DeliveryPlan)
         .where(DeliveryPlan.delivery_date == day)
         .options(
-            runs.selectinload(DeliveryRun.volunteer),
-            runs.selectinload(DeliveryRun.outlet),
+            runs.joinedload(DeliveryRun.volunteer),
+            runs.joinedload(DeliveryRun.outlet),
             runs.selectinload(DeliveryRun.stops),
         )
     )
