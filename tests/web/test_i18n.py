@@ -309,3 +309,20 @@ def test_weights_and_decimals_read_as_babel_formats_them_in_both_languages(app):
                     assert i18n_format_decimal(value, pattern) == format_decimal(
                         value, format=pattern
                     ), (pattern, value)
+
+
+def test_every_label_reads_as_its_lazy_string_in_both_languages(app):
+    """``labels.label`` finds a lazy label's text through the request's catalogue (the
+    fast way): it must be what ``str()`` of the lazy string gives, in each language."""
+    from supply_match import labels
+
+    for lang in ("zh_Hans_CN", "en"):
+        with app.test_request_context(f"/?lang={lang}"):
+            refresh()
+            for name, table in labels.TABLES.items():
+                for code, lazy in table.items():
+                    assert labels.label(table, code) == str(lazy), (lang, name, code)
+            assert labels.label(labels.STOP_STATUSES, "no-such-code") == "no-such-code"
+    with app.test_request_context("/?lang=zh_Hans_CN"):
+        refresh()
+        assert labels.label(labels.VEHICLE_TYPES, "minivan") == "微型面包车"
