@@ -41,9 +41,7 @@ bp = Blueprint("orders", __name__)
 
 def _villages() -> list[Village]:
     return list(
-        db.session.scalars(
-            scope.villages_query(current_user).options(joinedload(Village.township))
-        )
+        db.session.scalars(scope.villages_query(current_user).options(joinedload(Village.township)))
     )
 
 
