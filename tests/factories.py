@@ -162,3 +162,23 @@ def user(
     new_user.set_password(password)
     new_user.villages.extend(villages)
     return _add(new_user)
+
+
+def save_county_settings(**changes) -> None:
+    """Save the county's settings as they stand (the Pengshui code and name, the service
+    title ``春耕农资配送`` where none is set) with ``changes`` (``save_settings``' fields)."""
+    from supply_match.services.county import settings as county_settings
+
+    now = county_settings.current()
+    fields = {
+        "county_code": "500243",
+        "county_name": "彭水苗族土家族自治县",
+        "service_title": now.service_title or "春耕农资配送",
+        "time_zone": now.time_zone,
+        "default_shift_start": now.default_shift_start.strftime("%H:%M"),
+        "default_shift_end": now.default_shift_end.strftime("%H:%M"),
+        "keep_pesticide_apart": now.keep_pesticide_apart,
+        "circuity": str(now.circuity),
+    }
+    county_settings.save_settings(**(fields | changes))
+    county_settings.forget_cached()  # as the next request would read them afresh

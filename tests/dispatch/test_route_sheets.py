@@ -12,7 +12,6 @@ from sqlalchemy import event, select
 
 from supply_match.extensions import db
 from supply_match.models import DeliveryPlan, DeliveryRun, DeliveryStop, StopItem
-from supply_match.services.county import settings as county_settings
 from supply_match.services.documents import route_sheets, svg_map
 from supply_match.services.documents.route_sheets import (
     QR_PNG_SCALE,
@@ -343,18 +342,7 @@ def test_a_kept_pdf_comes_back_without_its_html_being_made_and_the_title_and_lan
     assert pdf_of(app, plan).pages[0].extract_text() == first
     assert made_html == []
 
-    now = county_settings.current()
-    county_settings.save_settings(
-        county_code="500243",
-        county_name="彭水苗族土家族自治县",
-        service_title="彭水农资配送",
-        time_zone=now.time_zone,
-        default_shift_start=now.default_shift_start.strftime("%H:%M"),
-        default_shift_end=now.default_shift_end.strftime("%H:%M"),
-        keep_pesticide_apart=now.keep_pesticide_apart,
-        circuity=str(now.circuity),
-    )
-    county_settings.forget_cached()  # as a new request would
+    factories.save_county_settings(service_title="彭水农资配送")
     retitled = pdf_of(app, plan).pages[0].extract_text()
     assert made_html == [1]
     assert "彭水农资配送" in retitled and "彭水农资配送" not in first

@@ -192,21 +192,9 @@ def test_no_two_visits_note_when_the_county_lets_pesticide_ride_with_seed(
 ):
     from datetime import date
 
-    from supply_match.services.county import settings as county_settings
-
     both = _one_day_order(county_people.household_a, ["seed", "pesticide"], date(2020, 3, 20))
     db.session.commit()
     auth.login("dispatcher")
     assert "data-two-visits" in client.get(f"/orders/{both.id}").get_data(as_text=True)
-    now = county_settings.current()
-    county_settings.save_settings(
-        county_code="500243",
-        county_name="彭水苗族土家族自治县",
-        service_title="春耕农资配送",
-        time_zone=now.time_zone,
-        default_shift_start=now.default_shift_start.strftime("%H:%M"),
-        default_shift_end=now.default_shift_end.strftime("%H:%M"),
-        keep_pesticide_apart=False,
-        circuity=str(now.circuity),
-    )
+    factories.save_county_settings(keep_pesticide_apart=False)
     assert "data-two-visits" not in client.get(f"/orders/{both.id}").get_data(as_text=True)
