@@ -299,6 +299,8 @@ def village_progress(user, limit_days: int = 14) -> list[OrderProgress]:
             break
         seen.add((order_id, stop_id))
         shown.append((order_id, day, volunteer_name, volunteer_mobile, status, reason))
+    if not shown:
+        return []
     orders = {
         order.id: order
         for order in db.session.scalars(
