@@ -268,3 +268,20 @@ def test_publishing_has_the_worker_render_the_sheets_before_anyone_asks(
     monkeypatch.setattr(weasyprint.HTML, "write_pdf", no_rendering)
     pdf = client.get(f"/plans/{DAY.isoformat()}/sheets.pdf")
     assert pdf.status_code == 200 and pdf.data == kept.content
+
+
+def test_the_days_list_counts_each_plans_runs_stops_and_orders_left_off(
+    app, client, dispatcher, county, day_orders
+):
+    import re
+
+    plan = plan_through_the_pages(app, client, county, day_orders)
+    runs, stops = len(plan.runs), sum(len(run.stops) for run in plan.runs)
+    assert runs >= 1 and stops >= 1
+    page = client.get("/plans/").get_data(as_text=True)
+    # The planned days' table, after the table of days to come.
+    row = re.search(
+        rf'<tr>\s*<td><a href="/plans/{DAY.isoformat()}">{DAY.isoformat()}</a>.*?</tr>', page, re.S
+    )
+    counts = re.findall(r'<td class="num">(\d+)</td>', row.group(0))
+    assert counts == [str(runs), str(stops), str(len(plan.unassigned))]
