@@ -27,6 +27,7 @@ import time
 
 import numpy as np
 
+from . import kernels
 from .model import Problem, to_grams
 from .options import RuinRecreate
 from .prepare import Prepared
@@ -181,6 +182,8 @@ class FastModel:
         if self.transposed:
             self.dist_to = np.ascontiguousarray(self.dist.T)
             self.travel_to = np.ascontiguousarray(self.travel.transpose(0, 2, 1))
+        else:  # the kernel takes them either way; it reads them only when transposed
+            self.dist_to, self.travel_to = self.dist, self.travel
         self.one_class = len(classes) == 1
         self.has_items = any(v.max_items is not None for v in vehicles)
         self.has_max_dist = any(v.max_distance_m is not None for v in vehicles)
@@ -214,6 +217,16 @@ class FastModel:
             self.near = np.zeros((0, GRANULAR), dtype=np.int64)
         self.granular = n > options.granular_min_parts
         self.kind_of = np.array(self.kind, dtype=np.int64)
+        # Buffers of the insertion kernel: one slot per place tried.
+        self.all_nodes = np.arange(n + nv, dtype=np.int64)
+        places = n + nv + 2 * GRANULAR + 1
+        self._cost_buf = np.zeros(places, dtype=np.float64)
+        self._v_buf = np.zeros(places, dtype=np.int64)
+        self._warp_buf = np.zeros(places, dtype=np.int64)
+        self._prev = self.all_nodes
+        self._no_rnd = np.zeros(1, dtype=np.float64)
+        self.any_hard = bool(self.hard.any())
+        self.any_max_dur = any(d is not None for d in self.max_dur)
         self.end_of = np.arange(n + nv, n + 2 * nv, dtype=np.int64)
 
         # Solution state.
@@ -583,104 +596,99 @@ class FastModel:
     def _best_insertion(self, u: int, clean: bool = False) -> tuple[float, int, int, int] | None:
         """(cost, vehicle, prev node, time warp added) of the cheapest feasible insertion of
         part u, with blinks; ``clean``: one that adds no violation, even in soft mode."""
-        found = self._insertions(u, clean)
-        if found is None:
+        m, best = self._evaluate(u, clean)
+        if best < 0:
             return None
-        cost, v, prev, warp = found
+        cost, v, prev, warp = self._cost_buf, self._v_buf, self._prev, self._warp_buf
+        if not self.any_max_dur:
+            return cost[best], int(v[best]), int(prev[best]), int(warp[best])
         n = self.n
+        cost = cost[:m]
+        i = best
         for _ in range(20):
-            i = int(np.argmin(cost))
             if cost[i] >= BIG:
                 return None
             vi, p = int(v[i]), int(prev[i])
             if self.max_dur[vi] is None:
-                return cost[i].item(), vi, p, int(warp[i])
+                return cost[i], vi, p, int(warp[i])
             route = self.routes[vi]
             pos = 0 if p >= n else route.index(p) + 1
             if self.run_ok(vi, [*route[:pos], u, *route[pos:]]):
-                return cost[i].item(), vi, p, int(warp[i])
+                return cost[i], vi, p, int(warp[i])
             cost[i] = BIG
+            i = int(np.argmin(cost))
         return None
 
     def _insertions(self, u: int, clean: bool = False):
-        """Every place for part u at once: arrays of cost (BIG where it does not fit, max
-        run duration aside), vehicle, prev node and time warp added; None if there is no
-        place. In soft mode the cost includes the price of added time warp and overload,
-        and only vehicles with a max duration must stay within windows and payload."""
-        n, soft = self.n, self.soft
+        """Every place tried for part u: arrays of cost (BIG where it does not fit, max run
+        duration aside), vehicle, prev node and time warp added; None if there is no place.
+        In soft mode the cost includes the price of added time warp and overload, and only
+        vehicles with a max duration must stay within windows and payload."""
+        m, _ = self._evaluate(u, clean)
+        tried = self._v_buf[:m] >= 0
+        if not tried.any():
+            return None
+        return (
+            self._cost_buf[:m][tried].copy(),
+            self._v_buf[:m][tried].copy(),
+            self._prev[:m][tried].copy(),
+            self._warp_buf[:m][tried].copy(),
+        )
+
+    def _evaluate(self, u: int, clean: bool) -> tuple[int, int]:
+        """Run the compiled kernel over the places for part u (solver/kernels.py): fills
+        the buffers, returns the number of places and the index of the cheapest (or -1)."""
+        soft = self.soft
         fits = self.load + self.grams_l[u] <= self.cap
         vok = self.allowed[u] & (fits | ~self.hard) if soft else self.allowed[u] & fits
         if self.has_items:
             vok &= self.load_items + self.items_l[u] <= self.cap_items
         if self.ntypes and self.part_type[u] >= 0:
             vok &= ~(self.type_count[:, self.conflict[self.part_type[u]]] > 0).any(axis=1)
-        if self.granular:
-            places = self._granular_places(u)
-            ok = vok[self.veh[places]]
-            if self.blink > 0:
-                ok &= self.nrng.random(len(ok)) >= self.blink
-            prev = places[ok]
-        else:
-            ok = vok[self.veh]
-            ok &= self.veh >= 0
-            if self.blink > 0:
-                ok &= self.nrng.random(len(ok)) >= self.blink
-            prev = np.flatnonzero(ok)
-        if not len(prev):
-            return None
-        v = self.veh[prev]
-        nxt = self.succ[prev]
-        if self.one_class:
-            to_u = self.travel_to[0, u][prev] if self.transposed else self.travel[0][prev, u]
-            back = self.travel[0, u][nxt]
-        else:
-            c = self.speed_class[v]
-            to_u = self.travel_to[c, u, prev] if self.transposed else self.travel[c, prev, u]
-            back = self.travel[c, u, nxt]
-        at_prev, z_next = self.earliest[prev], self.latest[nxt]
-        arrive = at_prev + to_u
-        if self.multi[u]:
-            ws, we = self.wstart[u], self.wend[u]
-            k = np.minimum(np.searchsorted(we, arrive), len(we) - 1)
-            serve = np.maximum(arrive, ws[k])
-            late = np.maximum(serve - we[k], 0)
-            serve -= late
-        else:
-            serve = np.maximum(arrive, self.w_lo[u])
-            late = np.maximum(serve - self.w_hi[u], 0)
-            serve -= late
-        behind = serve + back - z_next
-        cost = (self.dist_to[u][prev] if self.transposed else self.dist[prev, u]) + self.dist[u][
-            nxt
-        ]
-        cost -= self.succ_cost[prev]
-        if self.has_max_dist:
-            too_far = self.run_dist[v] + cost > self.max_dist[v]
-        if soft:
-            # Vidal's concatenation: the run's time warp changes by what u's arrival and
-            # the join to the rest of the run add, less the old join's warp.
-            was = at_prev + (
-                self.travel[0][prev, nxt] if self.one_class else self.travel[c, prev, nxt]
-            )
-            warp = late + np.maximum(behind, 0) - np.maximum(was - z_next, 0)
-            if self.hard.any():
-                ok = ~self.hard[v] | ((late == 0) & (behind <= 0))
-            else:
-                ok = np.ones(len(prev), dtype=bool)
-            # Overload added, per vehicle first: far fewer vehicles than places.
-            over = np.maximum(self.load + self.grams_l[u] - self.cap, 0)
-            over -= np.maximum(self.load - self.cap, 0)
-            if clean:
-                ok &= (warp <= 0) & (over[v] <= 0)
-            cost = cost + self.warp_price * warp + (self.overload_price * over)[v]
-        else:
-            warp = np.zeros(len(prev), dtype=np.int64)
-            ok = (late == 0) & (behind <= 0)
-        if self.has_max_dist:
-            ok &= ~too_far
-        if self.has_fixed:
-            cost = cost + self.fixed[v] * ((prev >= n) & (nxt >= n))  # opens an empty run
-        return np.where(ok, cost, BIG), v, prev, warp
+        cand = self._granular_places(u) if self.granular else self.all_nodes
+        m = len(cand)
+        rnd = self.nrng.random(m) if self.blink > 0 else self._no_rnd
+        self._prev = cand
+        best = kernels.insertion_costs(
+            u,
+            cand,
+            m,
+            rnd,
+            float(self.blink),
+            vok,
+            self.veh,
+            self.succ,
+            self.earliest,
+            self.latest,
+            self.succ_cost,
+            self.dist,
+            self.dist_to,
+            self.travel,
+            self.travel_to,
+            self.transposed,
+            self.speed_class,
+            self.wstart[u],
+            self.wend[u],
+            soft,
+            self.any_hard,
+            self.hard,
+            clean,
+            self.load,
+            self.cap,
+            self.grams_l[u],
+            float(self.warp_price),
+            float(self.overload_price),
+            self.has_max_dist,
+            self.run_dist,
+            self.max_dist,
+            self.has_fixed,
+            self.fixed,
+            self.n,
+            self._cost_buf,
+            self._v_buf,
+            self._warp_buf,
+        )
+        return m, best
 
     def _granular_places(self, u: int) -> np.ndarray:
         """The nodes after which part u is tried on big models: its nearest served parts,
