@@ -27,7 +27,6 @@ import time
 
 import numpy as np
 
-from . import kernels
 from .model import Problem, to_grams
 from .options import RuinRecreate
 from .prepare import Prepared
@@ -638,6 +637,11 @@ class FastModel:
     def _evaluate(self, u: int, clean: bool) -> tuple[int, int]:
         """Run the compiled kernel over the places for part u (solver/kernels.py): fills
         the buffers, returns the number of places and the index of the cheapest (or -1)."""
+        # Imported here, not with the module: the web processes import the solver (the
+        # planning services do) but never search, and numba with LLVM is 66 MB and half a
+        # second of each process's start.
+        from . import kernels
+
         soft = self.soft
         fits = self.load + self.grams_l[u] <= self.cap
         vok = self.allowed[u] & (fits | ~self.hard) if soft else self.allowed[u] & fits
