@@ -57,15 +57,9 @@ def _day(text: str) -> date:
         abort(404)
 
 
-def _plan_or_404(day: date):
-    plan = plan_views.plan_for(day)
-    if plan is None:
-        abort(404)
-    return plan
-
-
-def _sheets_plan_or_404(day: date):
-    plan = plan_views.sheets_plan_for(day)
+def _plan_or_404(day: date, load=plan_views.plan_for):
+    """The plan of ``day`` as ``load`` loads it (the plan page's loads by default), or 404."""
+    plan = load(day)
     if plan is None:
         abort(404)
     return plan
@@ -290,7 +284,7 @@ def reoptimize(day: str):
 @bp.get("/<day>/sheets")
 @role_required(*STAFF)
 def sheets(day: str):
-    plan = _sheets_plan_or_404(_day(day))
+    plan = _plan_or_404(_day(day), plan_views.sheets_plan_for)
     runs = request.args.getlist("run", type=id_value)
     locale = str(get_locale())
     sheets = route_sheets.sheets_for_plan(plan, volunteer_link, locale)
@@ -302,7 +296,7 @@ def sheets(day: str):
 @bp.get("/<day>/sheets.pdf")
 @role_required(*STAFF)
 def sheets_pdf(day: str):
-    plan = _sheets_plan_or_404(_day(day))
+    plan = _plan_or_404(_day(day), plan_views.sheets_plan_for)
     # Kept for the next request (in each language asked for).
     pdf = route_sheets.pdf_for_plan(plan, volunteer_link, str(get_locale()))
     return Response(

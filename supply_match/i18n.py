@@ -109,17 +109,10 @@ def _decimal_text(number, min_fraction: int, max_fraction: int) -> str:
 def _request_number_symbols() -> tuple[str, str, str]:
     """The decimal, group and minus signs of the request's language, kept beside
     Flask-Babel's locale as ``request_translations`` keeps the catalogue."""
-    context = g.get("_flask_babel") if g else None
-    locale = getattr(context, "babel_locale", None)
-    kept = getattr(context, "supply_match_number_symbols", None)
-    if kept is not None and locale is not None and kept[0] is locale:
-        return kept[1]
-    symbols = _number_symbols(str(get_locale() or LC_NUMERIC))
-    context = g.get("_flask_babel") if g else None
-    locale = getattr(context, "babel_locale", None)
-    if context is not None and locale is not None:
-        context.supply_match_number_symbols = (locale, symbols)
-    return symbols
+    return _kept_for_locale(
+        "supply_match_number_symbols",
+        lambda: _number_symbols(str(get_locale() or LC_NUMERIC)),
+    )
 
 
 @cache
@@ -161,22 +154,27 @@ def _forget_county_settings() -> None:
 def request_translations():
     """The catalog of the request's language, found once per locale: Flask-Babel's own
     template callables look it up afresh on every ``_()`` (a chain of context lookups,
-    half of each call), and a busy page such as the board asks hundreds of times. It is
-    kept beside Flask-Babel's locale and found again whenever that changes (``refresh``,
-    ``force_locale``)."""
+    half of each call), and a busy page such as the board asks hundreds of times."""
     if not g:
         return get_translations()  # no app context: Flask-Babel's empty catalog
-    context = g.get("_flask_babel")
+    return _kept_for_locale("supply_match_translations", get_translations)
+
+
+def _kept_for_locale(name: str, make):
+    """``make()``, kept as ``name`` beside Flask-Babel's locale on its context, and made
+    again whenever that locale changes (``refresh``, ``force_locale``)."""
+    context = g.get("_flask_babel") if g else None
     locale = getattr(context, "babel_locale", None)
-    kept = getattr(context, "supply_match_translations", None)
+    kept = getattr(context, name, None)
     if kept is not None and locale is not None and kept[0] is locale:
         return kept[1]
-    translations = get_translations()
-    context = g.get("_flask_babel")
+    value = make()
+    # Making it may have chosen the locale: read the context again.
+    context = g.get("_flask_babel") if g else None
     locale = getattr(context, "babel_locale", None)
     if context is not None and locale is not None:
-        context.supply_match_translations = (locale, translations)
-    return translations
+        setattr(context, name, (locale, value))
+    return value
 
 
 def _install_template_gettext(app: Flask) -> None:
