@@ -113,6 +113,7 @@ def day(day: str):
         summary=plan_views.summary(plan),
         map_svg=plan_views.plan_map(plan),
         colours=plan_views.run_colours(plan),
+        move_choices=plan_views.move_choices(plan),
         reason_text=unassigned_reason_text,
         second_visit_text=second_visit_text,
         left_off=order_plans.left_off(plan),
@@ -204,12 +205,32 @@ def publish(day: str):
 @bp.post("/<day>/stops/<int:stop_id>/move")
 @role_required(*STAFF)
 def move_stop(day: str, stop_id: int):
+    return _move(day, stop_id)
+
+
+@bp.post("/<day>/runs/<int:run_id>/move")
+@role_required(*STAFF)
+def move_chosen_stop(day: str, run_id: int):
+    """A run's one move form: the stop is the row chosen in the run's table (one form a
+    run instead of one a stop, whose run lists made half of a busy day's page)."""
+    stop_id = request.form.get("stop", type=id_value)
+    if stop_id is None:
+        flash(_("Choose the stop to move in the run's table first."), "error")
+        return redirect(url_for("plans.day", day=day, _anchor=f"run-{run_id}"))
+    return _move(day, stop_id)
+
+
+def _move(day: str, stop_id: int):
     plan = _plan_or_404(_day(day))
     stop = db.get_or_404(DeliveryStop, stop_id)
     target = db.session.get(DeliveryRun, request.form.get("run", type=id_value) or 0)
     if stop.run.plan_id != plan.id or target is None or target.plan_id != plan.id:
         abort(404)
-    position = (request.form.get("position", type=id_value) or 1) - 1
+    # No position given: the end of the target run.
+    position = request.form.get("position", type=id_value)
+    if position is None:
+        position = sum(1 for other in target.stops if other.id != stop.id) + 1
+    position -= 1
     stop_label, target_name = stop.label, labels.run_name(target)
     try:
         warnings = run_edits.move_stop(

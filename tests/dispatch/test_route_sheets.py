@@ -3,6 +3,7 @@ a long run goes on over more pages with the table header repeated."""
 
 import io
 import re
+import sys
 from collections import Counter
 from decimal import Decimal
 
@@ -341,6 +342,10 @@ def test_a_kept_pdf_comes_back_without_its_html_being_made_and_the_title_and_lan
     )
     assert pdf_of(app, plan).pages[0].extract_text() == first
     assert made_html == []
+    # Nor is WeasyPrint imported (half a second of each web process's first PDF request).
+    with monkeypatch.context() as without_weasyprint:
+        without_weasyprint.setitem(sys.modules, "weasyprint", None)
+        assert pdf_of(app, plan).pages[0].extract_text() == first
 
     factories.save_county_settings(service_title="彭水农资配送")
     retitled = pdf_of(app, plan).pages[0].extract_text()

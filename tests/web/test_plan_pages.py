@@ -112,6 +112,31 @@ def test_moving_a_stop_through_the_page_warns_when_a_run_overflows(
     assert heaviest.run_id == small.id
 
 
+def test_each_run_has_one_move_form_and_its_chosen_stop_goes_last_by_default(
+    app, client, dispatcher, county, day_orders
+):
+    """One move form a run, its stop chosen by a radio button in the run's table (one form a
+    stop, with its list of runs, was half of a busy day's page)."""
+    plan = plan_through_the_pages(app, client, county, day_orders)
+    small, big = sorted(plan.runs, key=lambda r: r.volunteer.payload_kg)
+    page = client.get(f"/plans/{DAY.isoformat()}").get_data(as_text=True)
+    for run in plan.runs:
+        assert page.count(f'id="move-run-{run.id}"') == 1
+        for stop in run.stops:
+            assert f'name="stop" value="{stop.id}" form="move-run-{run.id}"' in page
+    assert page.count('<select name="run">') == len(plan.runs)
+
+    move_url = f"/plans/{DAY.isoformat()}/runs/{small.id}/move"
+    unchosen = client.post(move_url, data={"run": big.id, "position": ""}, follow_redirects=True)
+    assert "请先在该行程的表格里选中要移动的站点" in unchosen.get_data(as_text=True)
+
+    moving = small.stops[0]
+    client.post(move_url, data={"stop": moving.id, "run": big.id, "position": "", "confirmed": "1"})
+    db.session.expire_all()
+    assert moving.run_id == big.id
+    assert moving.position == len(big.stops) - 1  # no position given: the end of the run
+
+
 def test_cancelling_a_queued_planning_leaves_every_order_as_it_was(
     app, client, dispatcher, county, day_orders
 ):

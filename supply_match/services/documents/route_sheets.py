@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.metadata
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -362,15 +363,13 @@ def document_digest(template_name: str, stylesheet: Path, locale: str, content: 
     is given (which hold every value it shows). Taken over these rather than over the
     HTML, a document kept already comes back without its HTML being made: that was a
     third of every PDF request."""
-    import weasyprint
-
     source, _path, _uptodate = current_app.jinja_env.loader.get_source(
         current_app.jinja_env, template_name
     )
     with force_locale(locale):
         title = service_title()
     parts = (
-        weasyprint.__version__,
+        _weasyprint_version(),
         source,
         stylesheet.read_text(encoding="utf-8"),
         locale,
@@ -379,6 +378,13 @@ def document_digest(template_name: str, stylesheet: Path, locale: str, content: 
         content,
     )
     return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
+
+
+@functools.cache
+def _weasyprint_version() -> str:
+    """Read from the installed package's metadata: importing WeasyPrint to ask took half a
+    second of the first PDF request in each web process, even when the PDF was kept."""
+    return importlib.metadata.version("weasyprint")
 
 
 def _catalogue_digest(locale: str) -> str:
@@ -411,12 +417,12 @@ def kept_pdf(
     PDF. Each ``kind`` (route sheets, households' slips) keeps its own newest
     ``KEEP_DOCUMENTS``. Flushes the kept document; the caller's use case commits it.
     """
-    import weasyprint
-
     if cache:
         kept = db.session.get(RenderedDocument, digest)
         if kept is not None:
             return kept.content
+    import weasyprint  # half a second to import: only where a PDF is laid out
+
     css = stylesheet.read_text(encoding="utf-8")
     pdf = weasyprint.HTML(string=make_html()).write_pdf(
         stylesheets=[weasyprint.CSS(string=css, base_url=str(stylesheet))]

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from supply_match import labels
 from supply_match.extensions import db
 from supply_match.models import (
     DeliveryPlan,
@@ -168,6 +169,15 @@ def latest_job(day: date) -> PlanningJob | None:
         .order_by(PlanningJob.id.desc())
         .limit(1)
     )
+
+
+def move_choices(plan: DeliveryPlan) -> dict[int, list[tuple[int, str]]]:
+    """Outlet id -> (run id, name) of each run loading there: where a stop of that outlet
+    can move. Made once a page; each run's move form lists its outlet's runs."""
+    choices: dict[int, list[tuple[int, str]]] = {}
+    for run in plan.runs:
+        choices.setdefault(run.outlet_id, []).append((run.id, labels.run_name(run)))
+    return choices
 
 
 def run_colours(plan: DeliveryPlan) -> dict[int, int]:
